@@ -1,0 +1,35 @@
+import type { LambdaContext, LambdaEvent } from 'hono/aws-lambda';
+import { handle } from 'hono/aws-lambda';
+import type { Context } from 'hono';
+import { Hs256TokenVerifier } from '../../shared/adapters/auth/hs256';
+import { createDynamoClient } from '../../shared/adapters/dynamo/client';
+import { dynamoStores } from '../../shared/adapters/dynamo';
+import { randomIds } from '../../shared/adapters/ids';
+import { shippedCalendarYears } from '../../shared/calendar/shipped';
+import { ConfigError, loadApiConfig } from '../../shared/config';
+import { createApp } from '../../shared/http/app';
+import { createLogger } from '../../shared/observability/logger';
+import { systemClock } from '../../shared/ports';
+
+/** Builds the API handler from the environment; called once per Lambda instance, on first use. */
+export function buildHandler(env: Record<string, string | undefined> = process.env) {
+  const config = loadApiConfig(env);
+  if (!config.JWT_SECRET) throw new ConfigError('Invalid configuration:\n  JWT_SECRET: required on Lambda');
+  const db = createDynamoClient({ tableName: config.TABLE_NAME, region: config.AWS_REGION, endpoint: config.DYNAMODB_ENDPOINT });
+  const app = createApp({
+    ...dynamoStores(db, config.TABLE_NAME),
+    shippedCalendar: shippedCalendarYears(),
+    tokens: new Hs256TokenVerifier({ secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
+    clock: systemClock,
+    ids: randomIds,
+    logger: createLogger({ level: config.LOG_LEVEL, base: { service: 'api' } }),
+    config,
+    // API Gateway (HTTP API) gives the caller's address in the request context.
+    clientIp: (c: Context) => (c.env as { event?: { requestContext?: { http?: { sourceIp?: string } } } } | undefined)?.event?.requestContext?.http?.sourceIp,
+  });
+  return handle(app);
+}
+
+let cached: ReturnType<typeof buildHandler> | undefined;
+
+export const handler = (event: LambdaEvent, context: LambdaContext) => (cached ??= buildHandler())(event, context);

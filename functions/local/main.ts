@@ -1,0 +1,23 @@
+import { ConfigError } from '../../shared/config';
+import { startLocalRuntime } from './runtime';
+
+/** `npm start`: the whole system on this machine. */
+async function main() {
+  const runtime = await startLocalRuntime();
+  const line = '─'.repeat(72);
+  console.log(`\n${line}\n Union case routing API is running\n\n  API   ${runtime.url}\n  Docs  ${runtime.url}/docs\n  Data  ${runtime.dataDir}\n\n Bearer tokens (also in ${runtime.dataDir}/dev-tokens.json):`);
+  for (const [role, token] of Object.entries(runtime.tokens)) console.log(`\n  ${role.padEnd(10)} ${token}`);
+  console.log(`\n${line}\n`);
+  const stop = async (signal: string) => {
+    console.log(`\n${signal}: shutting down…`);
+    await runtime.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof ConfigError ? err.message : err);
+  process.exit(1);
+});

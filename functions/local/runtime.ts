@@ -1,0 +1,125 @@
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { serve } from '@hono/node-server';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { Context } from 'hono';
+import { Hs256TokenVerifier, signHs256 } from '../../shared/adapters/auth/hs256';
+import { createDynamoClient } from '../../shared/adapters/dynamo/client';
+import { ensureTable } from '../../shared/adapters/dynamo/ensure-table';
+import { dynamoStores } from '../../shared/adapters/dynamo';
+import { randomIds } from '../../shared/adapters/ids';
+import { startDynalite, type LocalDynamo } from '../../shared/adapters/local/dynalite';
+import { shippedCalendarYears } from '../../shared/calendar/shipped';
+import { loadApiConfig, loadLocalConfig } from '../../shared/config';
+import type { Role } from '../../shared/domain/principal';
+import { createApp } from '../../shared/http/app';
+import { createLogger, type Logger } from '../../shared/observability/logger';
+import { systemClock, type Clock } from '../../shared/ports';
+
+export interface LocalRuntimeOptions {
+  env?: Record<string, string | undefined>;
+  /** Keep the engine in memory instead of under DATA_DIR (tests). */
+  inMemory?: boolean;
+  clock?: Clock;
+  logger?: Logger;
+}
+
+export interface LocalRuntime {
+  url: string;
+  dataDir: string;
+  tokens: Record<string, string>;
+  close(): Promise<void>;
+}
+
+/** Ready-made identities for trying the API: one per role. */
+const DEV_IDENTITIES: { name: string; sub: string; roles: Role[]; office?: string }[] = [
+  { name: 'operator', sub: 'dev-operator', roles: ['operator'] },
+  { name: 'reception', sub: 'dev-reception', roles: ['reception'] },
+  { name: 'office', sub: 'dev-office', roles: ['office'], office: 'rights' },
+  { name: 'supervisor', sub: 'dev-supervisor', roles: ['supervisor'] },
+  { name: 'admin', sub: 'dev-admin', roles: ['admin'] },
+];
+const DEV_TOKEN_TTL_SECONDS = 30 * 86_400;
+
+/**
+ * The whole system on one machine with only Node: dynalite persisted under DATA_DIR, the same
+ * adapters and Hono app as on AWS, served by @hono/node-server.
+ */
+export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+  const env = options.env ?? process.env;
+  const config = loadApiConfig(env);
+  const local = loadLocalConfig(env);
+  const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL, base: { service: 'local' } });
+  const dataDir = resolve(local.DATA_DIR);
+  await mkdir(dataDir, { recursive: true });
+  const secret = config.JWT_SECRET ?? (await persistentSecret(join(dataDir, 'jwt-secret')));
+
+  let engine: LocalDynamo | undefined;
+  const endpoint = config.DYNAMODB_ENDPOINT ?? (engine = await startDynalite(options.inMemory ? {} : { path: join(dataDir, 'dynamo') })).endpoint;
+  const db = createDynamoClient({ tableName: config.TABLE_NAME, endpoint, region: config.AWS_REGION });
+  await ensureTable(db, config.TABLE_NAME);
+
+  const app = createApp({
+    ...dynamoStores(db, config.TABLE_NAME),
+    shippedCalendar: shippedCalendarYears(),
+    tokens: new Hs256TokenVerifier({ secret, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
+    clock: options.clock ?? systemClock,
+    ids: randomIds,
+    logger,
+    config,
+    clientIp: (c: Context) => {
+      if (config.TRUST_PROXY) {
+        const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+        if (forwarded) return forwarded;
+      }
+      return getConnInfo(c).remote.address;
+    },
+  });
+
+  const server = await new Promise<Server>((resolveServer) => {
+    const s = serve({ fetch: app.fetch, port: local.PORT, hostname: local.HOST }, () => resolveServer(s as Server));
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${local.HOST.includes(':') ? `[${local.HOST}]` : local.HOST}:${port}`;
+
+  const tokens: Record<string, string> = {};
+  for (const id of DEV_IDENTITIES) {
+    tokens[id.name] = await signHs256(
+      { sub: id.sub, roles: id.roles, ...(id.office && { office: id.office }) },
+      { secret, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlSeconds: DEV_TOKEN_TTL_SECONDS },
+    );
+  }
+  await writeFile(join(dataDir, 'dev-tokens.json'), `${JSON.stringify({ url, expiresInDays: DEV_TOKEN_TTL_SECONDS / 86_400, tokens }, null, 2)}\n`, { mode: 0o600 });
+  logger.info('runtime.ready', { url });
+
+  return {
+    url,
+    dataDir,
+    tokens,
+    close: async () => {
+      await new Promise<void>((r) => {
+        server.closeAllConnections?.();
+        server.close(() => r());
+      });
+      db.destroy();
+      await engine?.close();
+    },
+  };
+}
+
+/** A random HS256 secret kept in DATA_DIR, so tokens survive restarts. */
+async function persistentSecret(path: string): Promise<string> {
+  try {
+    const existing = (await readFile(path, 'utf8')).trim();
+    if (existing.length >= 32) return existing;
+  } catch {
+    // First start: make one.
+  }
+  const secret = randomBytes(48).toString('base64url');
+  await writeFile(path, `${secret}\n`, { mode: 0o600 });
+  await chmod(path, 0o600);
+  return secret;
+}

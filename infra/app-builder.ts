@@ -1,0 +1,46 @@
+/**
+ * Builds the CDK app without synthesising it, so tests can construct the same tree as `cdk synth`
+ * with no side effects. infra/app.ts is the only caller that synthesises.
+ */
+import { App, type AppProps, type Environment, Tags } from 'aws-cdk-lib';
+import { StatefulStack } from './stateful-stack';
+
+export interface BuildAppProps {
+  /** Deployment stage; overrides the `stage` context value. Default: context `stage`, else `dev`. */
+  stage?: string;
+  /** Account/region; default: environment-agnostic. */
+  env?: Environment;
+  /** Passed through to `new App()` (outdir, context, …). */
+  appProps?: AppProps;
+}
+
+export interface BuiltApp {
+  app: App;
+  stage: string;
+  stateful: StatefulStack;
+}
+
+const STAGE_PATTERN = /^[A-Za-z][A-Za-z0-9]*$/;
+
+export function stackId(stage: string, role: 'Stateful'): string {
+  return `CaseRouting-${stage}-${role}`;
+}
+
+export function buildApp(props: BuildAppProps = {}): BuiltApp {
+  const app = new App(props.appProps);
+  const fromContext: unknown = app.node.tryGetContext('stage');
+  const stage = props.stage ?? (typeof fromContext === 'string' && fromContext !== '' ? fromContext : 'dev');
+  if (!STAGE_PATTERN.test(stage)) {
+    throw new Error(`Invalid stage "${stage}": use letters and digits only, starting with a letter`);
+  }
+
+  Tags.of(app).add('app', 'case-routing');
+  Tags.of(app).add('stage', stage);
+
+  const stateful = new StatefulStack(app, stackId(stage, 'Stateful'), {
+    ...(props.env ? { env: props.env } : {}),
+    description: `Case routing (${stage}): stateful resources (table; later queues, scheduler group, SES config set)`,
+  });
+
+  return { app, stage, stateful };
+}

@@ -1,0 +1,66 @@
+import { sign, verify } from 'hono/jwt';
+import { z } from 'zod';
+import { UnauthorizedError } from '../../domain/errors';
+import { ROLES, type Principal } from '../../domain/principal';
+import type { TokenVerifier } from '../../ports';
+
+export interface Hs256Options {
+  secret: string;
+  issuer?: string;
+  audience?: string;
+}
+
+const claims = z.object({
+  sub: z.string().min(1),
+  roles: z.array(z.string()),
+  office: z.string().min(1).optional(),
+  exp: z.number(),
+});
+
+/**
+ * Verifies HS256 tokens signed with JWT_SECRET (the local runtime and tests). Only HS256 is
+ * accepted, so `alg: none` and algorithm confusion fail; `exp` is required; `iss`/`aud` are checked
+ * when configured. Roles the system does not know are ignored rather than trusted.
+ */
+export class Hs256TokenVerifier implements TokenVerifier {
+  constructor(private readonly options: Hs256Options) {}
+
+  async verify(token: string): Promise<Principal> {
+    let payload: unknown;
+    try {
+      payload = await verify(token, this.options.secret, {
+        alg: 'HS256',
+        ...(this.options.issuer ? { iss: this.options.issuer } : {}),
+        ...(this.options.audience ? { aud: this.options.audience } : {}),
+      });
+    } catch (err) {
+      throw new UnauthorizedError(err instanceof Error && /expired/i.test(err.message) ? 'Token expired' : 'Invalid token');
+    }
+    const parsed = claims.safeParse(payload);
+    if (!parsed.success) throw new UnauthorizedError('Token lacks required claims (sub, roles, exp)');
+    const roles = parsed.data.roles.filter((r): r is Principal['roles'][number] => (ROLES as readonly string[]).includes(r));
+    return { sub: parsed.data.sub, roles, ...(parsed.data.office ? { office: parsed.data.office } : {}) };
+  }
+}
+
+export interface DevTokenClaims {
+  sub: string;
+  roles: Principal['roles'];
+  office?: string;
+}
+
+/** Signs a token the verifier above accepts (local dev tokens, tests). */
+export async function signHs256(claims: DevTokenClaims, options: Hs256Options & { ttlSeconds: number; now?: number }): Promise<string> {
+  const iat = Math.floor((options.now ?? Date.now()) / 1000);
+  return sign(
+    {
+      ...claims,
+      iat,
+      exp: iat + options.ttlSeconds,
+      ...(options.issuer ? { iss: options.issuer } : {}),
+      ...(options.audience ? { aud: options.audience } : {}),
+    },
+    options.secret,
+    'HS256',
+  );
+}

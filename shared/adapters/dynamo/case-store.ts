@@ -1,0 +1,188 @@
+import { GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand, type AttributeValue, type DynamoDBClient, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { OPEN_STATUSES, type CaseRecord } from '../../domain/case';
+import { DuplicateError, VersionConflictError } from '../../domain/errors';
+import { formatDay, shanghaiDayOf } from '../../domain/time';
+import type { CaseListQuery, CasePage, CaseStore } from '../../ports';
+import { isConditionFailed, sortableInstant } from './client';
+import { decodeCursor, encodeCursor } from './cursor';
+import { INDEX, ITEM, KEY } from './table';
+
+/** A list request reads at most this many index pages before answering with what it has. */
+const MAX_PAGES_PER_LIST = 10;
+
+export class DynamoCaseStore implements CaseStore {
+  constructor(
+    private readonly db: DynamoDBClient,
+    private readonly table: string,
+  ) {}
+
+  async nextTicketSequence(year: number): Promise<number> {
+    const out = await this.db.send(
+      new UpdateItemCommand({
+        TableName: this.table,
+        Key: marshall(ITEM.ticketSequence(year)),
+        UpdateExpression: 'ADD #v :one',
+        ExpressionAttributeNames: { '#v': 'value' },
+        ExpressionAttributeValues: { ':one': { N: '1' } },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Number(out.Attributes?.value?.N);
+  }
+
+  async create(record: CaseRecord): Promise<void> {
+    try {
+      await this.db.send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: toItem(record),
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': KEY.pk },
+        }),
+      );
+    } catch (err) {
+      if (isConditionFailed(err)) throw new DuplicateError(`case ${record.id} exists`);
+      throw err;
+    }
+  }
+
+  async get(id: string, options: { consistent?: boolean } = {}): Promise<CaseRecord | undefined> {
+    const out = await this.db.send(
+      new GetItemCommand({ TableName: this.table, Key: marshall(ITEM.case(id)), ConsistentRead: options.consistent ?? true }),
+    );
+    return out.Item ? fromItem(out.Item) : undefined;
+  }
+
+  async getByTicket(ticketNo: string): Promise<CaseRecord | undefined> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: INDEX.byTicket.name,
+        KeyConditionExpression: '#t = :t',
+        ExpressionAttributeNames: { '#t': INDEX.byTicket.pk },
+        ExpressionAttributeValues: { ':t': { S: ticketNo } },
+        Limit: 1,
+      }),
+    );
+    const item = out.Items?.[0];
+    return item ? fromItem(item) : undefined;
+  }
+
+  async list(query: CaseListQuery): Promise<CasePage> {
+    const index = query.status ? INDEX.byStatusDue : INDEX.byDue;
+    const names: Record<string, string> = { '#pk': index.pk };
+    const values: Record<string, AttributeValue> = { ':pk': { S: query.status ? statusKey(query.status) : ALL_KEY } };
+    let keyCondition = '#pk = :pk';
+    if (query.dueBefore !== undefined) {
+      keyCondition += ' AND #due < :before';
+      names['#due'] = index.sk;
+      values[':before'] = { S: sortableInstant(query.dueBefore) };
+    }
+    const filters: string[] = [];
+    for (const field of ['category', 'channel'] as const) {
+      const value = query[field];
+      if (value === undefined) continue;
+      names[`#${field}`] = field;
+      values[`:${field}`] = { S: value };
+      filters.push(`#${field} = :${field}`);
+    }
+    // The cursor is bound to the query that produced it: reusing it with other filters is an error.
+    const fingerprint = JSON.stringify([index.name, query.status, query.category, query.channel, query.dueBefore]);
+    let startKey = query.cursor ? decodeCursor(query.cursor, fingerprint, [KEY.pk, KEY.sk, index.pk, index.sk]) : undefined;
+
+    const items: CaseRecord[] = [];
+    for (let page = 0; page < MAX_PAGES_PER_LIST && items.length < query.limit; page++) {
+      const input: QueryCommandInput = {
+        TableName: this.table,
+        IndexName: index.name,
+        KeyConditionExpression: keyCondition,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        // Never read more than still fits: filtered pages can only come back shorter, never longer.
+        Limit: query.limit - items.length,
+        ExclusiveStartKey: startKey ? marshall(startKey) : undefined,
+      };
+      if (filters.length) input.FilterExpression = filters.join(' AND ');
+      const out = await this.db.send(new QueryCommand(input));
+      for (const item of out.Items ?? []) items.push(fromItem(item));
+      startKey = out.LastEvaluatedKey ? (unmarshall(out.LastEvaluatedKey) as Record<string, string>) : undefined;
+      if (!startKey) break;
+    }
+    return { items, nextCursor: startKey ? encodeCursor(startKey, fingerprint) : null };
+  }
+
+  async *openCasesDueFrom(from: number): AsyncIterable<CaseRecord> {
+    for (const status of OPEN_STATUSES) {
+      let startKey: Record<string, AttributeValue> | undefined;
+      do {
+        const out = await this.db.send(
+          new QueryCommand({
+            TableName: this.table,
+            IndexName: INDEX.byStatusDue.name,
+            KeyConditionExpression: '#pk = :pk AND #due >= :from',
+            ExpressionAttributeNames: { '#pk': INDEX.byStatusDue.pk, '#due': INDEX.byStatusDue.sk },
+            ExpressionAttributeValues: { ':pk': { S: statusKey(status) }, ':from': { S: sortableInstant(from) } },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of out.Items ?? []) yield fromItem(item);
+        startKey = out.LastEvaluatedKey;
+      } while (startKey);
+    }
+  }
+
+  async replace(record: CaseRecord, expectedVersion: number): Promise<void> {
+    try {
+      await this.db.send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: toItem(record),
+          ConditionExpression: '#version = :expected',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':expected': { N: String(expectedVersion) } },
+        }),
+      );
+    } catch (err) {
+      if (isConditionFailed(err)) throw new VersionConflictError(`case ${record.id} is no longer at version ${expectedVersion}`);
+      throw err;
+    }
+  }
+}
+
+const ALL_KEY = 'CASES';
+const statusKey = (status: string) => `STATUS#${status}`;
+
+/** The stored item: the record plus the key attributes its indexes need. */
+function toItem(record: CaseRecord): Record<string, AttributeValue> {
+  const dueKey = `${sortableInstant(record.sla.dueAt)}#${record.id}`;
+  return marshall(
+    {
+      ...record,
+      ...ITEM.case(record.id),
+      [INDEX.byStatusDue.pk]: statusKey(record.status),
+      [INDEX.byDue.pk]: ALL_KEY,
+      [INDEX.byStatusDue.sk]: dueKey,
+      [INDEX.byReceiptMonth.pk]: `MONTH#${formatDay(shanghaiDayOf(record.receivedAt)).slice(0, 7)}`,
+      [INDEX.byReceiptMonth.sk]: `${sortableInstant(record.receivedAt)}#${record.id}`,
+    },
+    { removeUndefinedValues: true },
+  );
+}
+
+const INTERNAL_ATTRIBUTES = new Set<string>([
+  KEY.pk,
+  KEY.sk,
+  INDEX.byStatusDue.pk,
+  INDEX.byDue.pk,
+  INDEX.byStatusDue.sk,
+  INDEX.byOfficeDue.pk,
+  INDEX.byReceiptMonth.pk,
+  INDEX.byReceiptMonth.sk,
+]);
+
+function fromItem(item: Record<string, AttributeValue>): CaseRecord {
+  const plain = unmarshall(item);
+  for (const attr of INTERNAL_ATTRIBUTES) delete plain[attr];
+  return plain as CaseRecord;
+}

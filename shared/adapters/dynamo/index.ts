@@ -1,0 +1,15 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoCalendarStore } from './calendar-store';
+import { DynamoCaseStore } from './case-store';
+import { DynamoIdempotencyStore } from './idempotency-store';
+import { DynamoRateLimiter } from './rate-limiter';
+
+/** Every table-backed port over one client and table: the same on AWS and on the local engine. */
+export function dynamoStores(db: DynamoDBClient, tableName: string) {
+  return {
+    cases: new DynamoCaseStore(db, tableName),
+    idempotency: new DynamoIdempotencyStore(db, tableName),
+    calendarStore: new DynamoCalendarStore(db, tableName),
+    rateLimiter: new DynamoRateLimiter(db, tableName),
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * The single table's shape, in one place: the DynamoDB adapters, the local engine's table creation
+ * and the CDK stack all read it, so they cannot drift apart. See ARCHITECTURE.md for access patterns.
+ */
+export const KEY = { pk: 'pk', sk: 'sk' } as const;
+
+/** Epoch-seconds attribute for DynamoDB TTL: clean-up only, never relied on for correctness. */
+export const TTL_ATTRIBUTE = 'expiresAt';
+
+export interface IndexDefinition {
+  name: string;
+  pk: string;
+  sk?: string;
+}
+
+export const INDEX = {
+  /** Tracking and look-up by ticket number (H2026-000042). */
+  byTicket: { name: 'byTicket', pk: 'ticketNo' },
+  /** Work lists: cases in one status, most pressing first. */
+  byStatusDue: { name: 'byStatusDue', pk: 'statusKey', sk: 'dueKey' },
+  /** All cases by deadline, for lists without a status filter. */
+  byDue: { name: 'byDue', pk: 'allKey', sk: 'dueKey' },
+  /** An office's cases by deadline (sparse: only assigned cases carry officeKey). */
+  byOfficeDue: { name: 'byOfficeDue', pk: 'officeKey', sk: 'dueKey' },
+  /** Reports: cases received in a month (Asia/Shanghai), in order of receipt. */
+  byReceiptMonth: { name: 'byReceiptMonth', pk: 'monthKey', sk: 'receivedKey' },
+} as const satisfies Record<string, IndexDefinition>;
+
+export const INDEXES: readonly IndexDefinition[] = Object.values(INDEX);
+
+/** Every key attribute is a string. */
+export const ATTRIBUTE_NAMES: readonly string[] = [
+  ...new Set([KEY.pk, KEY.sk, ...INDEXES.flatMap((i) => [i.pk, ...(i.sk ? [i.sk] : [])])]),
+];
+
+/** Partition-key prefixes of the item types kept in the table. */
+export const ITEM = {
+  case: (id: string) => ({ pk: `CASE#${id}`, sk: 'CASE' }),
+  ticketSequence: (year: number) => ({ pk: `SEQ#ticket#${year}`, sk: 'SEQ' }),
+  idempotency: (scope: string, key: string) => ({ pk: `IDEM#${scope}#${key}`, sk: 'IDEM' }),
+  // All calendar years share one partition so one Query lists them.
+  calendar: (year: number) => ({ pk: 'CALENDAR', sk: String(year) }),
+  rateWindow: (bucket: string, client: string, window: number) => ({ pk: `RATE#${bucket}#${client}#${window}`, sk: 'RATE' }),
+} as const;

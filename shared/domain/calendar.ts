@@ -1,0 +1,154 @@
+import { daysFromCivil, formatDay, parseDay, weekdayOf, yearOf, type DayNumber } from './time';
+
+/**
+ * The official working-day calendar (工作日): Monday–Friday, minus public holidays, plus the
+ * makeup working days (调休) the State Council announces for each year. A year without data falls
+ * back to weekends-only and is reported as `estimated` so callers can flag what depends on it.
+ */
+export type CalendarSource = 'shipped' | 'override' | 'estimated';
+
+/** One year's rules as published: days off that would otherwise be working days, and vice versa. */
+export interface CalendarYearData {
+  year: number;
+  /** Public holidays (YYYY-MM-DD); weekend days inside a holiday period may be listed too. */
+  holidays: readonly string[];
+  /** Makeup working days (YYYY-MM-DD), usually weekends. */
+  workdays: readonly string[];
+}
+
+export interface CalendarYear extends CalendarYearData {
+  source: CalendarSource;
+}
+
+interface YearRules {
+  source: Exclude<CalendarSource, 'estimated'>;
+  data: CalendarYearData;
+  holidays: ReadonlySet<DayNumber>;
+  workdays: ReadonlySet<DayNumber>;
+}
+
+/** Built once per year on first use; makes every later look-up an array access. */
+interface YearIndex {
+  start: DayNumber;
+  source: CalendarSource;
+  /** rank[i]: working days among the year's days 0..i inclusive. */
+  rank: Uint16Array;
+  /** Offsets (from `start`) of the year's working days, in order. */
+  workdays: Uint16Array;
+}
+
+export class CalendarDataError extends Error {}
+
+export class WorkingCalendar {
+  private readonly rules = new Map<number, YearRules>();
+  private readonly index = new Map<number, YearIndex>();
+
+  /** Later entries for the same year replace earlier ones (overrides after shipped data). */
+  constructor(years: Iterable<CalendarYearData & { source: Exclude<CalendarSource, 'estimated'> }>) {
+    for (const y of years) this.rules.set(y.year, toRules(y));
+  }
+
+  source(year: number): CalendarSource {
+    return this.rules.get(year)?.source ?? 'estimated';
+  }
+
+  /** A year as this calendar sees it; an estimated year has no holidays or makeup days. */
+  year(year: number): CalendarYear {
+    const r = this.rules.get(year);
+    return r ? { ...r.data, source: r.source } : { year, holidays: [], workdays: [], source: 'estimated' };
+  }
+
+  /** Years with official data (shipped or override), ascending. */
+  knownYears(): number[] {
+    return [...this.rules.keys()].sort((a, b) => a - b);
+  }
+
+  isWorkingDay(day: DayNumber): boolean {
+    const idx = this.yearIndex(yearOf(day));
+    const i = day - idx.start;
+    return idx.rank[i] !== (i === 0 ? 0 : idx.rank[i - 1]);
+  }
+
+  /** The n-th working day strictly after `day` (n ≥ 1): `day` itself is never counted. */
+  addWorkingDays(day: DayNumber, n: number): DayNumber {
+    if (!Number.isInteger(n) || n < 1) throw new RangeError(`n must be a positive integer, got ${n}`);
+    let year = yearOf(day);
+    let idx = this.yearIndex(year);
+    let target = (idx.rank[day - idx.start] ?? 0) + n;
+    while (target > idx.workdays.length) {
+      target -= idx.workdays.length;
+      idx = this.yearIndex(++year);
+    }
+    return idx.start + (idx.workdays[target - 1] ?? 0);
+  }
+
+  /** `day` if it is a working day, else the first working day after it. */
+  firstWorkingDayFrom(day: DayNumber): DayNumber {
+    return this.isWorkingDay(day) ? day : this.addWorkingDays(day, 1);
+  }
+
+  /** Working days in (from, to]: `from` not counted, `to` counted. Cost grows with the years spanned. */
+  countWorkingDays(from: DayNumber, to: DayNumber): number {
+    if (to <= from) return 0;
+    const lastYear = yearOf(to);
+    let year = yearOf(from);
+    let idx = this.yearIndex(year);
+    let count = -(idx.rank[from - idx.start] ?? 0);
+    for (; year < lastYear; idx = this.yearIndex(++year)) count += idx.workdays.length;
+    return count + (idx.rank[to - idx.start] ?? 0);
+  }
+
+  /** Whether any day in [from, to] falls in a year without official data. */
+  isEstimated(from: DayNumber, to: DayNumber): boolean {
+    const last = yearOf(to);
+    for (let y = yearOf(from); y <= last; y++) if (!this.rules.has(y)) return true;
+    return false;
+  }
+
+  private yearIndex(year: number): YearIndex {
+    let idx = this.index.get(year);
+    if (!idx) {
+      idx = buildIndex(year, this.rules.get(year));
+      this.index.set(year, idx);
+    }
+    return idx;
+  }
+}
+
+function toRules(y: CalendarYearData & { source: Exclude<CalendarSource, 'estimated'> }): YearRules {
+  const days = (list: readonly string[], what: string): Set<DayNumber> =>
+    new Set(
+      list.map((text) => {
+        const day = parseDay(text);
+        if (day === undefined || yearOf(day) !== y.year) throw new CalendarDataError(`${what} ${text} is not a date in ${y.year}`);
+        return day;
+      }),
+    );
+  const holidays = days(y.holidays, 'holiday');
+  const workdays = days(y.workdays, 'makeup working day');
+  for (const d of holidays) if (workdays.has(d)) throw new CalendarDataError(`${formatDay(d)} is both a holiday and a working day`);
+  const sorted = (s: Set<DayNumber>) => [...s].sort((a, b) => a - b).map(formatDay);
+  return {
+    source: y.source,
+    data: { year: y.year, holidays: sorted(holidays), workdays: sorted(workdays) },
+    holidays,
+    workdays,
+  };
+}
+
+function buildIndex(year: number, rules: YearRules | undefined): YearIndex {
+  const start = daysFromCivil(year, 1, 1);
+  const length = daysFromCivil(year + 1, 1, 1) - start;
+  const rank = new Uint16Array(length);
+  const offsets: number[] = [];
+  for (let i = 0; i < length; i++) {
+    const day = start + i;
+    const wd = weekdayOf(day);
+    let working = wd !== 0 && wd !== 6;
+    if (rules?.holidays.has(day)) working = false;
+    if (rules?.workdays.has(day)) working = true;
+    if (working) offsets.push(i);
+    rank[i] = offsets.length;
+  }
+  return { start, source: rules?.source ?? 'estimated', rank, workdays: Uint16Array.from(offsets) };
+}

@@ -1,0 +1,80 @@
+/** The case model and its vocabulary. Pure: no I/O, no clock of its own. */
+export const CHANNELS = ['hotline', 'mailbox', 'walk_in'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const CATEGORIES = ['advice', 'complaint', 'investigation'] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+/** Lifecycle statuses; later steps (assignment, reply…) arrive with their issues. */
+export const STATUSES = ['received', 'assigned', 'in_progress', 'replied', 'closed'] as const;
+export type Status = (typeof STATUSES)[number];
+/** Statuses in which the legal deadline still binds. */
+export const OPEN_STATUSES: readonly Status[] = ['received', 'assigned', 'in_progress'];
+
+export const SLA_STATES = ['on_track', 'due_soon', 'overdue', 'met', 'missed'] as const;
+export type SlaState = (typeof SLA_STATES)[number];
+
+/** Suggested topic codes; any short lowercase code is accepted. */
+export const TOPICS = ['wages', 'dismissal', 'injury', 'social_insurance', 'safety', 'legal_aid', 'psychological', 'other'] as const;
+
+export const CHANNEL_LETTER: Readonly<Record<Channel, string>> = { hotline: 'H', mailbox: 'M', walk_in: 'W' };
+
+export interface Complainant {
+  name?: string;
+  phone?: string;
+  email?: string;
+  employer?: string;
+  anonymous?: boolean;
+}
+
+export interface HotlineDetails {
+  callId: string;
+  operatorId?: string;
+  callerNumber?: string;
+}
+
+export interface WalkInDetails {
+  visitors: number;
+  batchId?: string;
+}
+
+/** What intake accepts, already validated. */
+export interface CaseInput {
+  channel: Channel;
+  category: Category;
+  urgent: boolean;
+  subject: string;
+  description: string;
+  topic?: string;
+  region?: string;
+  /** Epoch milliseconds. */
+  receivedAt: number;
+  complainant?: Complainant;
+  hotline?: HotlineDetails;
+  walkIn?: WalkInDetails;
+}
+
+export interface Sla {
+  /** Epoch milliseconds: 23:59:59 +08:00 of the last working day allowed. */
+  dueAt: number;
+  workingDays: number;
+  state: SlaState;
+  calendarEstimated: boolean;
+}
+
+export interface CaseRecord extends CaseInput {
+  id: string;
+  ticketNo: string;
+  trackingCode: string;
+  status: Status;
+  sla: Sla;
+  /** Who logged it: the token's subject, or "public" for the web form. */
+  createdBy: string;
+  createdAt: number;
+  updatedAt: number;
+  version: number;
+}
+
+export function isOpen(status: Status): boolean {
+  return OPEN_STATUSES.includes(status);
+}

@@ -1,0 +1,64 @@
+/**
+ * Domain and use-case errors. The HTTP layer maps each to one RFC 9457 problem type in one place,
+ * so use cases never speak HTTP.
+ */
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+export abstract class AppError extends Error {
+  abstract readonly kind: 'validation' | 'not_found' | 'conflict' | 'unprocessable' | 'unauthorized' | 'forbidden' | 'rate_limited' | 'unavailable';
+  override name = this.constructor.name;
+}
+
+export class ValidationError extends AppError {
+  readonly kind = 'validation';
+  constructor(
+    message: string,
+    readonly errors: FieldError[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export class NotFoundError extends AppError {
+  readonly kind = 'not_found';
+}
+
+export class ConflictError extends AppError {
+  readonly kind = 'conflict';
+}
+
+/** The request is well-formed but cannot be honoured, e.g. an Idempotency-Key reused with another body. */
+export class UnprocessableError extends AppError {
+  readonly kind = 'unprocessable';
+}
+
+export class UnauthorizedError extends AppError {
+  readonly kind = 'unauthorized';
+}
+
+export class ForbiddenError extends AppError {
+  readonly kind = 'forbidden';
+}
+
+export class RateLimitedError extends AppError {
+  readonly kind = 'rate_limited';
+  constructor(
+    message: string,
+    readonly retryAfter: number,
+  ) {
+    super(message);
+  }
+}
+
+/** A dependency did not answer in time; safe to retry. */
+export class UnavailableError extends AppError {
+  readonly kind = 'unavailable';
+}
+
+/** Storage: a conditional create found the item already there. */
+export class DuplicateError extends Error {}
+/** Storage: a conditional write found another version. */
+export class VersionConflictError extends Error {}

@@ -1,0 +1,21 @@
+import type { Context } from 'hono';
+import type { CalendarYearData } from '../domain/calendar';
+import type { ApiConfig } from '../config';
+import type { Logger } from '../observability/logger';
+import type { CalendarStore, CaseStore, Clock, IdGenerator, IdempotencyStore, RateLimiter, TokenVerifier } from '../ports';
+
+/** Everything the HTTP app needs, passed in: AWS adapters on Lambda, local ones under `npm start`, test ones in tests. */
+export interface AppDeps {
+  cases: CaseStore;
+  idempotency: IdempotencyStore;
+  calendarStore: CalendarStore;
+  shippedCalendar: readonly CalendarYearData[];
+  rateLimiter: RateLimiter;
+  tokens: TokenVerifier;
+  clock: Clock;
+  ids: IdGenerator;
+  logger: Logger;
+  config: Pick<ApiConfig, 'FORM_RATE_LIMIT' | 'TRACK_RATE_LIMIT' | 'ALLOWED_ORIGINS' | 'ALLOWED_REDIRECT_ORIGINS' | 'CALENDAR_CACHE_SECONDS'>;
+  /** The caller's address as the runtime knows it (socket, or API Gateway's sourceIp). */
+  clientIp(c: Context): string | undefined;
+}

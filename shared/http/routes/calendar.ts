@@ -1,0 +1,70 @@
+import { createRoute } from '@hono/zod-openapi';
+import { computeDeadline } from '../../domain/deadline';
+import { ROLES } from '../../domain/principal';
+import { formatShanghai } from '../../domain/time';
+import type { CalendarService } from '../../usecases/calendar';
+import { bearerAuth, requireRole } from '../auth';
+import type { AppDeps } from '../deps';
+import { bearer, json, problems, router } from '../env';
+import { CalendarYear, CalendarYearInput, CalendarYearStored, DeadlineAnswer, DeadlineQuery, Year } from '../schemas';
+
+const deadline = createRoute({
+  method: 'get',
+  path: '/v1/calendar/deadline',
+  tags: ['calendar'],
+  summary: 'When is the reply due? (for telling a caller)',
+  security: bearer,
+  request: { query: DeadlineQuery },
+  responses: { 200: json(DeadlineAnswer, 'The legal deadline'), ...problems(400, 401) },
+});
+
+const getYear = createRoute({
+  method: 'get',
+  path: '/v1/calendar/{year}',
+  tags: ['calendar'],
+  summary: "A year's working-day calendar and its source",
+  security: bearer,
+  request: { params: Year },
+  responses: { 200: json(CalendarYear, 'The year'), ...problems(400, 401) },
+});
+
+const putYear = createRoute({
+  method: 'put',
+  path: '/v1/admin/calendar/{year}',
+  tags: ['admin'],
+  summary: "Store a newly published year's holidays and makeup working days",
+  description: 'Overrides shipped data without a deploy and moves the deadlines of open cases it affects.',
+  security: bearer,
+  request: { params: Year, body: { ...json(CalendarYearInput, 'The State Council notice for the year'), required: true } },
+  responses: { 200: json(CalendarYearStored, 'Stored; recomputedCases says how many open deadlines moved'), ...problems(400, 401, 403, 415) },
+});
+
+export function calendarRoutes(deps: AppDeps, calendar: CalendarService) {
+  const auth = bearerAuth({ verifier: deps.tokens });
+  return router()
+    .openapi({ ...deadline, middleware: [auth, requireRole(...ROLES)] as const }, async (c) => {
+      const q = c.req.valid('query');
+      const receivedAt = q.receivedAt ?? deps.clock.now();
+      const due = computeDeadline(await calendar.current(), receivedAt, q.category, q.urgent);
+      return c.json(
+        {
+          receivedAt: formatShanghai(receivedAt),
+          category: q.category,
+          urgent: q.urgent,
+          workingDays: due.workingDays,
+          dueAt: formatShanghai(due.dueAt),
+          calendarEstimated: due.calendarEstimated,
+        },
+        200,
+      );
+    })
+    .openapi({ ...getYear, middleware: [auth, requireRole(...ROLES)] as const }, async (c) => {
+      return c.json(await calendar.year(c.req.valid('param').year), 200);
+    })
+    .openapi({ ...putYear, middleware: [auth, requireRole('admin')] as const }, async (c) => {
+      const { year } = c.req.valid('param');
+      const body = c.req.valid('json');
+      const { recomputedCases } = await calendar.putYear({ year, ...body }, c.get('principal').sub);
+      return c.json({ ...(await calendar.year(year)), recomputedCases }, 200);
+    });
+}

@@ -1,0 +1,114 @@
+import { createHash } from 'node:crypto';
+import { createRoute, z } from '@hono/zod-openapi';
+import { ForbiddenError, ValidationError } from '../../domain/errors';
+import type { Channel } from '../../domain/case';
+import { hasAnyRole, type Principal, type Role } from '../../domain/principal';
+import { getCase, listCases } from '../../usecases/cases';
+import { createCase, type IdempotencyRequest, type IntakeDeps } from '../../usecases/intake';
+import { bearerAuth, requireRole } from '../auth';
+import type { AppDeps } from '../deps';
+import { bearer, json, problems, router } from '../env';
+import { caseJson, etagOf } from '../present';
+import { Case, CaseCreate, CaseId, CaseList, CaseListQuery } from '../schemas';
+
+/** Who may log a case received through which channel. */
+const CREATORS: Record<Channel, Role[]> = {
+  hotline: ['operator', 'admin'],
+  walk_in: ['reception', 'admin'],
+  // Letters to the mailbox that arrive on paper are typed in at reception.
+  mailbox: ['reception', 'admin'],
+};
+const READERS: Role[] = ['operator', 'reception', 'supervisor', 'admin'];
+
+const IdempotencyKey = z
+  .string()
+  .regex(/^[\x21-\x7E]{1,255}$/, 'must be 1–255 visible ASCII characters')
+  .optional()
+  .openapi({ param: { name: 'idempotency-key', in: 'header' }, description: 'Retry-safe creation: the same key and body return the original case', example: 'call-20260302-0915-0042' });
+
+const create = createRoute({
+  method: 'post',
+  path: '/v1/cases',
+  tags: ['cases'],
+  summary: 'Log a case (hotline call, paper letter, walk-in visit)',
+  security: bearer,
+  request: { headers: z.object({ 'idempotency-key': IdempotencyKey }), body: { ...json(CaseCreate, 'The case'), required: true } },
+  responses: {
+    201: {
+      ...json(Case, 'Created; replays of an Idempotency-Key return the same case with Idempotent-Replayed: true'),
+      headers: { Location: { schema: { type: 'string' } }, ETag: { schema: { type: 'string' } } },
+    },
+    ...problems(400, 401, 403, 413, 415, 422, 503),
+  },
+});
+
+const getOne = createRoute({
+  method: 'get',
+  path: '/v1/cases/{id}',
+  tags: ['cases'],
+  summary: 'A case',
+  security: bearer,
+  request: { params: CaseId },
+  responses: { 200: { ...json(Case, 'The case'), headers: { ETag: { schema: { type: 'string' } } } }, ...problems(401, 403, 404) },
+});
+
+const list = createRoute({
+  method: 'get',
+  path: '/v1/cases',
+  tags: ['cases'],
+  summary: 'Cases, most pressing deadline first',
+  security: bearer,
+  request: { query: CaseListQuery },
+  responses: { 200: json(CaseList, 'A page of cases sorted by dueAt ascending'), ...problems(400, 401, 403) },
+});
+
+export function caseRoutes(deps: AppDeps, intake: IntakeDeps) {
+  const auth = bearerAuth({ verifier: deps.tokens });
+  return router()
+    .openapi({ ...create, middleware: [auth] as const }, async (c) => {
+      const input = c.req.valid('json');
+      const principal = c.get('principal');
+      assertMayCreate(principal, input.channel);
+      const key = c.req.valid('header')['idempotency-key'];
+      const idem: IdempotencyRequest | undefined = key
+        ? { scope: principal.sub, key, requestHash: hashBody(await c.req.json()) }
+        : undefined;
+      const { record, replayed } = await createCase(intake, { ...input, receivedAt: input.receivedAt ?? deps.clock.now() }, principal.sub, idem);
+      c.header('Location', `/v1/cases/${record.id}`);
+      c.header('ETag', etagOf(record));
+      if (replayed) c.header('Idempotent-Replayed', 'true');
+      return c.json(caseJson(record), 201);
+    })
+    .openapi({ ...getOne, middleware: [auth, requireRole(...READERS)] as const }, async (c) => {
+      const record = await getCase(deps.cases, c.req.valid('param').id);
+      c.header('ETag', etagOf(record));
+      return c.json(caseJson(record), 200);
+    })
+    .openapi({ ...list, middleware: [auth, requireRole(...READERS)] as const }, async (c) => {
+      const q = c.req.valid('query');
+      const page = await listCases(deps.cases, q);
+      return c.json({ items: page.items.map(caseJson), nextCursor: page.nextCursor }, 200);
+    });
+}
+
+function assertMayCreate(principal: Principal, channel: Channel): void {
+  const allowed = CREATORS[channel];
+  if (!hasAnyRole(principal, allowed)) throw new ForbiddenError(`Logging ${channel} cases requires one of the roles: ${allowed.join(', ')}`);
+}
+
+/** Same body ⇔ same hash, whatever the key order or whitespace. */
+function hashBody(body: unknown): string {
+  return createHash('sha256').update(canonical(body)).digest('base64url');
+}
+
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  if (v === undefined) throw new ValidationError('Invalid body');
+  return JSON.stringify(v);
+}

@@ -1,0 +1,236 @@
+import { z } from '@hono/zod-openapi';
+import { CATEGORIES, CHANNELS, SLA_STATES, STATUSES, TOPICS } from '../domain/case';
+import { TICKET_NO_PATTERN, TRACKING_CODE_ALPHABET, TRACKING_CODE_LENGTH } from '../domain/ticket';
+
+/**
+ * The API's shapes, once: they validate requests, type handlers and the typed client, and
+ * generate openapi.yaml. Request objects are strict: an unknown field is an error that names it.
+ */
+
+// Text from people: control characters other than tab and line breaks are never meant.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+const text = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .min(min, min === 1 ? 'must not be empty' : `must be at least ${min} characters`)
+    .max(max, `must be at most ${max} characters`)
+    .refine((s) => !CONTROL.test(s), 'must not contain control characters');
+const line = (max: number) => text(1, max).refine((s) => !/[\r\n]/.test(s), 'must be a single line');
+
+/** Mainland mobile or landline, with optional +86 and separators; stored as digits only. */
+export const phoneSchema = z
+  .string()
+  .trim()
+  .transform((s) => s.replace(/[\s\-()]/g, '').replace(/^(\+86|0086)/, ''))
+  .refine((s) => /^1[3-9]\d{9}$/.test(s) || /^0\d{2,3}\d{7,8}$/.test(s), 'must be a mainland mobile (11 digits) or landline number with area code')
+  .openapi({ example: '13800138000' });
+
+export const emailSchema = z.string().trim().max(254).pipe(z.email('must be a valid e-mail address')).openapi({ example: 'worker@example.com' });
+
+const isoInstant = z.iso
+  .datetime({ offset: true, message: 'must be an ISO 8601 date-time with offset, e.g. 2026-03-02T09:30:00+08:00' })
+  .transform((s) => Date.parse(s));
+
+export const Channel = z.enum(CHANNELS).openapi({ description: 'hotline 主席热线 · mailbox 主席信箱 · walk_in 接待来访' });
+export const Category = z.enum(CATEGORIES).openapi({ description: 'advice 建议咨询 (5 working days) · complaint 求助申诉 (20) · investigation 需调查处理 (30)' });
+export const Status = z.enum(STATUSES);
+
+export const Complainant = z
+  .strictObject({
+    name: line(100).optional(),
+    phone: phoneSchema.optional(),
+    email: emailSchema.optional(),
+    employer: line(200).optional(),
+    anonymous: z.boolean().optional().openapi({ description: 'The complainant asked not to be named to the employer' }),
+  })
+  .openapi('Complainant');
+
+export const HotlineDetails = z
+  .strictObject({
+    callId: line(64).openapi({ description: 'The telephony system\'s call id' }),
+    operatorId: line(64).optional(),
+    callerNumber: z
+      .string()
+      .trim()
+      .transform((s) => s.replace(/[\s\-()]/g, ''))
+      .refine((s) => /^\+?\d{3,20}$/.test(s), 'must be a telephone number')
+      .optional(),
+  })
+  .openapi('HotlineDetails');
+
+export const WalkInDetails = z
+  .strictObject({
+    visitors: z.number().int().min(1).max(500).default(1).openapi({ description: 'Persons in the visit batch (人次)' }),
+    batchId: line(64).optional(),
+  })
+  .openapi('WalkInDetails');
+
+const topic = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be a short lowercase code such as wages')
+  .openapi({ description: `Topic code, e.g. ${TOPICS.join(', ')}`, example: 'wages' });
+
+export const CaseCreate = z
+  .strictObject({
+    channel: Channel,
+    category: Category,
+    urgent: z.boolean().default(false),
+    subject: line(200),
+    description: text(1, 10_000),
+    topic: topic.optional(),
+    region: line(100).optional(),
+    receivedAt: isoInstant
+      .optional()
+      .openapi({ type: 'string', format: 'date-time', description: 'When the union received it; default now. At most 5 minutes ahead, 366 days back.' }),
+    complainant: Complainant.optional(),
+    hotline: HotlineDetails.optional(),
+    walkIn: WalkInDetails.optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.channel === 'hotline' && !v.hotline) ctx.addIssue({ code: 'custom', path: ['hotline'], message: 'required for the hotline channel (at least callId)' });
+    if (v.channel !== 'hotline' && v.hotline) ctx.addIssue({ code: 'custom', path: ['hotline'], message: 'only allowed for the hotline channel' });
+    if (v.channel !== 'walk_in' && v.walkIn) ctx.addIssue({ code: 'custom', path: ['walkIn'], message: 'only allowed for the walk_in channel' });
+  })
+  .openapi('CaseCreate');
+
+const instantOut = z.string().openapi({ format: 'date-time', example: '2026-03-09T23:59:59+08:00' });
+
+export const Sla = z
+  .object({
+    dueAt: instantOut,
+    workingDays: z.number().int().openapi({ description: 'Working days allowed; 0 for urgent (same working day)' }),
+    state: z.enum(SLA_STATES),
+    calendarEstimated: z.boolean().openapi({ description: 'The deadline crosses a year without an official calendar: weekends-only estimate' }),
+  })
+  .openapi('Sla');
+
+export const Case = z
+  .object({
+    id: z.string(),
+    ticketNo: z.string().openapi({ example: 'H2026-000042' }),
+    trackingCode: z.string().openapi({ example: '7KQ2MZ9X' }),
+    status: Status,
+    channel: Channel,
+    category: Category,
+    urgent: z.boolean(),
+    subject: z.string(),
+    description: z.string(),
+    topic: z.string().optional(),
+    region: z.string().optional(),
+    receivedAt: instantOut,
+    dueAt: instantOut,
+    complainant: z.object({ name: z.string().optional(), phone: z.string().optional(), email: z.string().optional(), employer: z.string().optional(), anonymous: z.boolean().optional() }).optional(),
+    hotline: z.object({ callId: z.string(), operatorId: z.string().optional(), callerNumber: z.string().optional() }).optional(),
+    walkIn: z.object({ visitors: z.number().int(), batchId: z.string().optional() }).optional(),
+    sla: Sla,
+    createdAt: instantOut,
+    updatedAt: instantOut,
+    version: z.number().int(),
+  })
+  .openapi('Case');
+
+export const CaseId = z.strictObject({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }) });
+
+export const CaseListQuery = z
+  .strictObject({
+    status: Status.optional(),
+    category: Category.optional(),
+    channel: Channel.optional(),
+    dueBefore: isoInstant.optional().openapi({ type: 'string', format: 'date-time', description: 'Only cases due strictly before this instant' }),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    cursor: z.string().max(2048).optional().openapi({ description: 'nextCursor of the previous page' }),
+  })
+  .openapi('CaseListQuery');
+
+export const CaseList = z
+  .object({ items: z.array(Case), nextCursor: z.string().nullable() })
+  .openapi('CaseList');
+
+export const TicketNo = z.string().regex(TICKET_NO_PATTERN, 'must be a ticket number like H2026-000042');
+
+export const TrackParams = z.strictObject({ ticketNo: TicketNo.openapi({ param: { name: 'ticketNo', in: 'path' }, example: 'M2026-000107' }) });
+export const TrackQuery = z.strictObject({
+  code: z
+    .string()
+    .trim()
+    .transform((s) => s.toUpperCase())
+    .refine((s) => new RegExp(`^[${TRACKING_CODE_ALPHABET}]{${TRACKING_CODE_LENGTH}}$`).test(s), `must be the ${TRACKING_CODE_LENGTH}-character tracking code`)
+    .openapi({ param: { name: 'code', in: 'query' }, example: '7KQ2MZ9X' }),
+});
+
+export const PublicCase = z
+  .object({ ticketNo: z.string(), status: Status, category: Category, receivedAt: instantOut, dueAt: instantOut })
+  .openapi('PublicCase');
+
+const formBoolean = z.preprocess(
+  (v) => (typeof v === 'string' ? ['on', 'true', '1', 'yes'].includes(v.toLowerCase()) : v),
+  z.boolean(),
+);
+/** Optional form fields arrive as empty strings when left blank. */
+const blankAsUndefined = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
+export const MailboxForm = z
+  .strictObject({
+    name: blankAsUndefined(line(100)),
+    phone: blankAsUndefined(phoneSchema),
+    email: blankAsUndefined(emailSchema),
+    employer: blankAsUndefined(line(200)),
+    subject: blankAsUndefined(line(200)).openapi({ description: 'Default: the start of the message' }),
+    message: text(1, 10_000),
+    category: blankAsUndefined(Category).openapi({ description: 'Default advice' }),
+    urgent: blankAsUndefined(formBoolean).openapi({ type: 'boolean' }),
+    redirect: blankAsUndefined(z.url().max(2048)).openapi({ description: 'Where to send the browser afterwards (origin must be allowed)' }),
+    website: z.string().max(2048).optional().openapi({ description: 'Honeypot: leave empty (hide it from people with CSS)' }),
+  })
+  .openapi('MailboxForm');
+
+export const MailboxReceipt = z
+  .object({ ticketNo: z.string(), trackingCode: z.string(), dueAt: instantOut })
+  .openapi('MailboxReceipt');
+
+export const Year = z.strictObject({
+  year: z.coerce.number().int().min(2000).max(2100).openapi({ param: { name: 'year', in: 'path' }, example: 2027 }),
+});
+
+const dayList = z.array(z.iso.date('must be a date YYYY-MM-DD')).max(366);
+export const CalendarYearInput = z
+  .strictObject({ holidays: dayList.openapi({ description: 'Public holidays (days off)' }), workdays: dayList.openapi({ description: 'Makeup working days (调休)' }) })
+  .openapi('CalendarYearInput');
+
+export const CalendarYear = z
+  .object({
+    year: z.number().int(),
+    source: z.enum(['shipped', 'override', 'estimated']).openapi({ description: 'shipped official data · override stored by an admin · estimated weekends only' }),
+    holidays: z.array(z.string()),
+    workdays: z.array(z.string()),
+    workingDayCount: z.number().int(),
+  })
+  .openapi('CalendarYear');
+
+export const CalendarYearStored = CalendarYear.extend({ recomputedCases: z.number().int() }).openapi('CalendarYearStored');
+
+export const DeadlineQuery = z.strictObject({
+  receivedAt: isoInstant.optional().openapi({ type: 'string', format: 'date-time', description: 'Default now' }),
+  category: Category,
+  urgent: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+});
+
+export const DeadlineAnswer = z
+  .object({ receivedAt: instantOut, category: Category, urgent: z.boolean(), workingDays: z.number().int(), dueAt: instantOut, calendarEstimated: z.boolean() })
+  .openapi('Deadline');
+
+export const Problem = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().optional(),
+    instance: z.string().optional(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .openapi('Problem');

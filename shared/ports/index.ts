@@ -1,0 +1,89 @@
+/**
+ * Ports: what the use cases need from the outside world. AWS and local adapters implement them;
+ * the domain core never sees them.
+ */
+import type { CalendarYearData } from '../domain/calendar';
+import type { CaseRecord, Category, Channel, Status } from '../domain/case';
+import type { Principal } from '../domain/principal';
+
+export interface Clock {
+  /** Epoch milliseconds. */
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+export interface IdGenerator {
+  caseId(): string;
+  /** 8 characters from an unambiguous alphabet, handed to the complainant. */
+  trackingCode(): string;
+}
+
+export interface CaseListQuery {
+  status?: Status;
+  category?: Category;
+  channel?: Channel;
+  /** Epoch ms: only cases due strictly before it. */
+  dueBefore?: number;
+  limit: number;
+  cursor?: string;
+}
+
+export interface CasePage {
+  items: CaseRecord[];
+  nextCursor: string | null;
+}
+
+export interface CaseStore {
+  /** Next ticket sequence number of a year: atomic, gap-tolerant, never reused. */
+  nextTicketSequence(year: number): Promise<number>;
+  /** Conditional put: fails with DuplicateError when the id exists. */
+  create(record: CaseRecord): Promise<void>;
+  get(id: string, options?: { consistent?: boolean }): Promise<CaseRecord | undefined>;
+  getByTicket(ticketNo: string): Promise<CaseRecord | undefined>;
+  /** Index query sorted by dueAt ascending; never a scan. */
+  list(query: CaseListQuery): Promise<CasePage>;
+  /** Open cases whose deadline is at or after `from` (epoch ms), for calendar recomputation. */
+  openCasesDueFrom(from: number): AsyncIterable<CaseRecord>;
+  /** Conditional put on `version`: fails with VersionConflictError when the stored version differs. */
+  replace(record: CaseRecord, expectedVersion: number): Promise<void>;
+}
+
+export interface IdempotencyRecord {
+  scope: string;
+  key: string;
+  requestHash: string;
+  caseId: string;
+  /** Epoch ms until which the claimant owns the key and others wait. */
+  leaseUntil: number;
+  /** Epoch ms after which the key is forgotten. */
+  expiresAt: number;
+}
+
+export interface IdempotencyStore {
+  /** Claims a key; returns the existing live record instead when someone holds it. */
+  claim(record: IdempotencyRecord, now: number): Promise<{ claimed: true } | { claimed: false; existing: IdempotencyRecord }>;
+  /** Takes over a key whose lease ran out (its claimant died mid-way). */
+  takeOver(existing: IdempotencyRecord, leaseUntil: number): Promise<boolean>;
+}
+
+export interface CalendarStore {
+  /** Years stored by an administrator; they override the shipped data. */
+  overrides(): Promise<CalendarYearData[]>;
+  put(year: CalendarYearData, updatedBy: string, now: number): Promise<void>;
+}
+
+export interface RateLimitDecision {
+  allowed: boolean;
+  /** Seconds until the current window ends. */
+  retryAfter: number;
+}
+
+export interface RateLimiter {
+  hit(bucket: string, client: string, limitPerMinute: number, now: number): Promise<RateLimitDecision>;
+}
+
+export interface TokenVerifier {
+  /** Resolves the caller, or throws UnauthorizedError. */
+  verify(token: string): Promise<Principal>;
+}
