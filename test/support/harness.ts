@@ -1,0 +1,155 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Context } from 'hono';
+import { Hs256TokenVerifier, signHs256 } from '../../shared/adapters/auth/hs256';
+import { createDynamoClient } from '../../shared/adapters/dynamo/client';
+import { ensureTable } from '../../shared/adapters/dynamo/ensure-table';
+import { dynamoStores } from '../../shared/adapters/dynamo';
+import { randomIds } from '../../shared/adapters/ids';
+import { startDynalite, type LocalDynamo } from '../../shared/adapters/local/dynalite';
+import { shippedCalendarYears } from '../../shared/calendar/shipped';
+import type { ApiConfig } from '../../shared/config';
+import type { Role } from '../../shared/domain/principal';
+import { createApp } from '../../shared/http/app';
+import type { AppDeps } from '../../shared/http/deps';
+import { createLogger } from '../../shared/observability/logger';
+import type { Clock } from '../../shared/ports';
+
+export const TEST_SECRET = 'test-secret-that-is-at-least-32-characters-long';
+
+/** A clock tests move by hand. */
+export class TestClock implements Clock {
+  constructor(private t: number) {}
+  now(): number {
+    return this.t;
+  }
+  set(iso: string): void {
+    this.t = Date.parse(iso);
+  }
+  advance(ms: number): void {
+    this.t += ms;
+  }
+}
+
+let engine: LocalDynamo | undefined;
+let engineUsers = 0;
+let tableCounter = 0;
+
+/** One in-memory dynalite per test file, shared by its harnesses; each harness gets its own table. */
+async function sharedEngine(): Promise<LocalDynamo> {
+  engineUsers++;
+  engine ??= await startDynalite();
+  return engine;
+}
+
+export interface Harness {
+  app: ReturnType<typeof createApp>;
+  deps: AppDeps;
+  clock: TestClock;
+  db: DynamoDBClient;
+  tableName: string;
+  /** Every log line written, parsed. */
+  logs: Record<string, unknown>[];
+  /** Raw log lines, for scanning for personal data. */
+  rawLogs: string[];
+  token(roles: Role[], extra?: { sub?: string; office?: string; ttlSeconds?: number }): Promise<string>;
+  /** app.request with a bearer token for the given roles (none: no Authorization header). */
+  request(path: string, init?: RequestInit & { roles?: Role[]; json?: unknown; ip?: string }): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  now?: string;
+  config?: Partial<ApiConfig>;
+  deps?: Partial<AppDeps>;
+}
+
+export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const local = await sharedEngine();
+  const tableName = `test-${process.pid}-${++tableCounter}`;
+  const db = createDynamoClient({ tableName, endpoint: local.endpoint });
+  await ensureTable(db, tableName);
+  const clock = new TestClock(Date.parse(options.now ?? '2026-03-02T09:30:00+08:00'));
+  const rawLogs: string[] = [];
+  const logs: Record<string, unknown>[] = [];
+  const logger = createLogger({
+    level: 'debug',
+    write: (line) => {
+      rawLogs.push(line);
+      logs.push(JSON.parse(line) as Record<string, unknown>);
+    },
+  });
+  const config: AppDeps['config'] = {
+    FORM_RATE_LIMIT: 5,
+    TRACK_RATE_LIMIT: 30,
+    ALLOWED_ORIGINS: ['https://union.example.org'],
+    ALLOWED_REDIRECT_ORIGINS: ['https://union.example.org'],
+    CALENDAR_CACHE_SECONDS: 60,
+    ...options.config,
+  };
+  const deps: AppDeps = {
+    ...dynamoStores(db, tableName),
+    shippedCalendar: shippedCalendarYears(),
+    tokens: new Hs256TokenVerifier({ secret: TEST_SECRET }),
+    clock,
+    ids: randomIds,
+    logger,
+    config,
+    // Tests say which client they are with an x-test-ip header.
+    clientIp: (c: Context) => c.req.header('x-test-ip') ?? '198.51.100.7',
+    ...options.deps,
+  };
+  const app = createApp(deps);
+
+  const token: Harness['token'] = (roles, extra = {}) =>
+    signHs256(
+      { sub: extra.sub ?? `test-${roles.join('-') || 'nobody'}`, roles, ...(extra.office && { office: extra.office }) },
+      { secret: TEST_SECRET, ttlSeconds: extra.ttlSeconds ?? 3600 },
+    );
+
+  const request: Harness['request'] = async (path, init = {}) => {
+    const { roles, json, ip, ...rest } = init;
+    const headers = new Headers(rest.headers);
+    if (roles) headers.set('Authorization', `Bearer ${await token(roles)}`);
+    if (ip) headers.set('x-test-ip', ip);
+    let body = rest.body;
+    if (json !== undefined) {
+      headers.set('Content-Type', 'application/json');
+      body = JSON.stringify(json);
+    }
+    return app.request(path, { ...rest, headers, body });
+  };
+
+  return {
+    app,
+    deps,
+    clock,
+    db,
+    tableName,
+    logs,
+    rawLogs,
+    token,
+    request,
+    close: async () => {
+      db.destroy();
+      if (--engineUsers === 0 && engine) {
+        const e = engine;
+        engine = undefined;
+        await e.close();
+      }
+    },
+  };
+}
+
+/** A valid hotline case body; override fields per test. */
+export function hotlineCase(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    channel: 'hotline',
+    category: 'complaint',
+    subject: '工地拖欠工资三个月',
+    description: '来电反映某建筑工地拖欠农民工工资三个月，约20人。',
+    topic: 'wages',
+    complainant: { name: '王师傅', phone: '13800138000', employer: '某建筑公司' },
+    hotline: { callId: 'call-0001', operatorId: 'op-7' },
+    ...overrides,
+  };
+}
