@@ -1,0 +1,26 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { OPENAPI_PATH, renderOpenApi } from '../../scripts/openapi';
+
+describe('openapi.yaml', () => {
+  it('matches the routes and schemas in code (run `npm run openapi` after changing them)', async () => {
+    expect(await readFile(OPENAPI_PATH, 'utf8')).toBe(renderOpenApi());
+  });
+
+  it('is OpenAPI 3.1 and documents every public path with bearer auth where required', () => {
+    const doc = parse(renderOpenApi()) as {
+      openapi: string;
+      paths: Record<string, Record<string, { security?: unknown[] }>>;
+      components: { securitySchemes: Record<string, unknown> };
+    };
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths).sort()).toEqual(
+      ['/v1/admin/calendar/{year}', '/v1/calendar/deadline', '/v1/calendar/{year}', '/v1/cases', '/v1/cases/{id}', '/v1/intake/mailbox', '/v1/track/{ticketNo}'].sort(),
+    );
+    expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(doc.paths['/v1/cases']?.post?.security).toEqual([{ bearerAuth: [] }]);
+    expect(doc.paths['/v1/intake/mailbox']?.post?.security).toBeUndefined();
+    expect(doc.paths['/v1/track/{ticketNo}']?.get?.security).toBeUndefined();
+  });
+});
