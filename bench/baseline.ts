@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { createDynamoClient } from '../shared/adapters/dynamo/client';
@@ -22,13 +22,9 @@ export async function startBaseline(options: { endpoint: string; tableName: stri
     const body = await c.req.text();
     const id = randomUUID();
     const pk = `BENCH#${id}`;
-    const pad = 'x'.repeat(Math.max(0, options.itemBytes - body.length - pk.length - 40));
-    await db.send(
-      new PutItemCommand({
-        TableName: options.tableName,
-        Item: { pk: { S: pk }, sk: { S: 'BENCH' }, body: { S: body }, pad: { S: pad }, createdAt: { N: String(Date.now()) } },
-      }),
-    );
+    const item: Record<string, AttributeValue> = { pk: { S: pk }, sk: { S: 'BENCH' }, body: { S: body }, createdAt: { N: String(Date.now()) } };
+    item.pad = { S: 'x'.repeat(Math.max(0, options.itemBytes - itemBytes(item) - 3)) };
+    await db.send(new PutItemCommand({ TableName: options.tableName, Item: item }));
     return c.json({ id, ...(JSON.parse(body) as Record<string, unknown>) }, 201);
   });
   const server = await new Promise<Server>((resolve) => {
@@ -45,4 +41,20 @@ export async function startBaseline(options: { endpoint: string; tableName: stri
       db.destroy();
     },
   };
+}
+
+/** Approximate DynamoDB item size: attribute names plus values (UTF-8), nested maps and lists included. */
+export function itemBytes(item: Record<string, AttributeValue>): number {
+  let n = 0;
+  for (const [name, value] of Object.entries(item)) n += Buffer.byteLength(name) + valueBytes(value);
+  return n;
+}
+
+function valueBytes(v: AttributeValue): number {
+  if (v.S !== undefined) return Buffer.byteLength(v.S);
+  if (v.N !== undefined) return v.N.length;
+  if (v.M !== undefined) return 3 + itemBytes(v.M);
+  if (v.L !== undefined) return 3 + v.L.reduce((sum, x) => sum + 1 + valueBytes(x), 0);
+  if (v.SS !== undefined) return v.SS.reduce((sum, x) => sum + Buffer.byteLength(x), 0);
+  return 1;
 }

@@ -1,0 +1,127 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { createDynamoClient } from '../shared/adapters/dynamo/client';
+import { ITEM } from '../shared/adapters/dynamo/table';
+import { startDynalite, type LocalDynamo } from '../shared/adapters/local/dynalite';
+import { loadApiConfig } from '../shared/config';
+import { startLocalRuntime, type LocalRuntime } from '../functions/local/runtime';
+import { hotlineCase } from '../test/support/harness';
+import { itemBytes, startBaseline, type Baseline } from './baseline';
+import { benchDeadline } from './deadline';
+import { runLoad, type LoadOptions, type LoadResult } from './load';
+
+const TARGETS = { deadlinePerSecond: 1_000_000, ratio: 0.35 } as const;
+const LOAD = { connections: 50, warmupMs: 2_000, durationMs: 10_000 } as const;
+
+interface Row {
+  figure: string;
+  value: string;
+  target: string;
+  pass?: boolean;
+}
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+const ms = (n: number) => n.toFixed(1);
+
+async function main(): Promise<void> {
+  console.log(`bench: node ${process.version}, ${availableParallelism()} CPUs, ${LOAD.connections} connections, ${LOAD.warmupMs / 1000} s warm-up + ${LOAD.durationMs / 1000} s measured per endpoint\n`);
+
+  console.log('1/3 deadline computations…');
+  const deadline = benchDeadline();
+
+  const dir = await mkdtemp(join(tmpdir(), 'union-bench-'));
+  let engine: LocalDynamo | undefined;
+  let runtime: LocalRuntime | undefined;
+  let baseline: Baseline | undefined;
+  try {
+    engine = await startDynalite({ path: join(dir, 'dynamo') });
+    const env = { DATA_DIR: dir, DYNAMODB_ENDPOINT: engine.endpoint, PORT: '0', LOG_LEVEL: 'error' };
+    const config = loadApiConfig(env);
+    runtime = await startLocalRuntime({ env });
+
+    const body = JSON.stringify(hotlineCase());
+    const headers = { authorization: `Bearer ${runtime.tokens.operator}`, 'content-type': 'application/json' };
+    const caseItemBytes = await probeIntake(`${runtime.url}/v1/cases`, headers, body, engine.endpoint, config.TABLE_NAME, config.AWS_REGION);
+    baseline = await startBaseline({ endpoint: engine.endpoint, tableName: config.TABLE_NAME, region: config.AWS_REGION, itemBytes: caseItemBytes });
+
+    const shape = { body, headers, expectStatus: 201, ...LOAD } satisfies Omit<LoadOptions, 'url'>;
+    console.log('2/3 intake load: POST /v1/cases…');
+    const intake = await runLoad({ ...shape, url: `${runtime.url}/v1/cases` });
+    console.log('3/3 baseline load: bare PutItem…');
+    const base = await runLoad({ ...shape, url: baseline.url, headers: { 'content-type': 'application/json' } });
+
+    await report(deadline, intake, base, caseItemBytes);
+  } finally {
+    await baseline?.close();
+    await runtime?.close();
+    await engine?.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** One request before the load: the body must be accepted; returns the size of the stored case item. */
+async function probeIntake(url: string, headers: Record<string, string>, body: string, endpoint: string, tableName: string, region?: string): Promise<number> {
+  const res = await fetch(url, { method: 'POST', headers, body });
+  if (res.status !== 201) throw new Error(`probe POST /v1/cases answered ${res.status}: ${await res.text()}`);
+  const id = ((await res.json()) as { id: string }).id;
+  const db = createDynamoClient({ tableName, endpoint, region });
+  try {
+    const out = await db.send(new GetItemCommand({ TableName: tableName, Key: marshall(ITEM.case(id)) }));
+    if (!out.Item) throw new Error(`probe case ${id} not found in the table`);
+    return itemBytes(out.Item);
+  } finally {
+    db.destroy();
+  }
+}
+
+async function report(deadline: ReturnType<typeof benchDeadline>, intake: LoadResult, base: LoadResult, caseItemBytes: number): Promise<void> {
+  const ratio = intake.rps / base.rps;
+  const rows: Row[] = [
+    { figure: 'Deadline computations / s', value: int(deadline.perSecond), target: `>= ${int(TARGETS.deadlinePerSecond)}`, pass: deadline.perSecond >= TARGETS.deadlinePerSecond },
+    { figure: 'Intake throughput (req/s)', value: int(intake.rps), target: '' },
+    { figure: 'Intake latency p50 / p99 (ms)', value: `${ms(intake.p50)} / ${ms(intake.p99)}`, target: '' },
+    { figure: 'Intake errors (non-201)', value: `${intake.errors} of ${int(intake.requests)}`, target: '= 0', pass: intake.errors === 0 },
+    { figure: 'Baseline throughput (req/s)', value: int(base.rps), target: '' },
+    { figure: 'Baseline latency p50 / p99 (ms)', value: `${ms(base.p50)} / ${ms(base.p99)}`, target: '' },
+    { figure: 'Baseline errors (non-201)', value: `${base.errors} of ${int(base.requests)}`, target: '= 0', pass: base.errors === 0 },
+    { figure: 'Intake / baseline throughput', value: ratio.toFixed(3), target: `>= ${TARGETS.ratio}`, pass: ratio >= TARGETS.ratio },
+  ];
+  const w = [32, 20, 14];
+  const line = (cells: string[]) => console.log(cells.map((c, i) => c.padEnd(w[i] ?? 0)).join('  '));
+  console.log('');
+  line(['Figure', 'Value', 'Target', 'Result']);
+  line(['-'.repeat(32), '-'.repeat(20), '-'.repeat(14), '------']);
+  for (const r of rows) line([r.figure, r.value, r.target, r.pass === undefined ? '' : r.pass ? 'PASS' : 'FAIL']);
+  console.log(`\n(case item ~${caseItemBytes} B, baseline item padded to match; deadline inputs ${(deadline.estimatedShare * 100).toFixed(1)} % estimated-calendar)`);
+  for (const [name, r] of [['intake', intake], ['baseline', base]] as const) {
+    if (r.errors) console.log(`${name} errors by kind: ${JSON.stringify(r.errorKinds)}; first: ${r.firstError}`);
+  }
+
+  const misses = rows.filter((r) => r.pass === false);
+  if (misses.length) {
+    console.log(`\n${'!'.repeat(72)}\n!!! TARGET MISSED: ${misses.map((r) => `${r.figure} = ${r.value} (target ${r.target})`).join('; ')}\n${'!'.repeat(72)}`);
+  } else {
+    console.log('\nAll targets met.');
+  }
+
+  const json = {
+    at: new Date().toISOString(),
+    node: process.version,
+    cpus: availableParallelism(),
+    load: LOAD,
+    targets: TARGETS,
+    deadline,
+    intake,
+    baseline: base,
+    caseItemBytes,
+    ratio,
+    pass: misses.length === 0,
+    misses: misses.map((r) => r.figure),
+  };
+  await writeFile(new URL('./last.json', import.meta.url), `${JSON.stringify(json, null, 2)}\n`);
+}
+
+await main();

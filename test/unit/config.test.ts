@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadApiConfig, loadLocalConfig } from '../../shared/config';
+
+describe('configuration', () => {
+  it('has working defaults for a bare machine', () => {
+    const c = loadApiConfig({});
+    expect(c).toMatchObject({ TABLE_NAME: 'union-cases', FORM_RATE_LIMIT: 5, TRACK_RATE_LIMIT: 30, ALLOWED_ORIGINS: [], TRUST_PROXY: false });
+    expect(loadLocalConfig({})).toMatchObject({ PORT: 3000, DATA_DIR: '.data', HOST: '127.0.0.1' });
+  });
+
+  it('parses lists of origins and numbers', () => {
+    const c = loadApiConfig({ ALLOWED_ORIGINS: 'https://a.example.org, http://localhost:8080', FORM_RATE_LIMIT: '10' });
+    expect(c.ALLOWED_ORIGINS).toEqual(['https://a.example.org', 'http://localhost:8080']);
+    expect(c.FORM_RATE_LIMIT).toBe(10);
+  });
+
+  it('fails fast, naming every bad variable', () => {
+    expect(() => loadApiConfig({ FORM_RATE_LIMIT: 'many', ALLOWED_ORIGINS: 'https://a.example.org/path' })).toThrowError(
+      /FORM_RATE_LIMIT[\s\S]*ALLOWED_ORIGINS|ALLOWED_ORIGINS[\s\S]*FORM_RATE_LIMIT/,
+    );
+    expect(() => loadApiConfig({ JWT_SECRET: 'short' })).toThrowError(ConfigError);
+    expect(() => loadLocalConfig({ PORT: '70000' })).toThrowError(/PORT/);
+  });
+
+  it('requires JWT_SECRET in production', () => {
+    expect(() => loadApiConfig({ NODE_ENV: 'production' })).toThrowError(/JWT_SECRET/);
+    expect(loadApiConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).JWT_SECRET).toHaveLength(32);
+  });
+});
