@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LambdaContext } from 'hono/aws-lambda';
+import { signHs256 } from '../../shared/adapters/auth/hs256';
+import { createDynamoClient } from '../../shared/adapters/dynamo/client';
+import { ensureTable } from '../../shared/adapters/dynamo/ensure-table';
+import { startDynalite, type LocalDynamo } from '../../shared/adapters/local/dynalite';
+import { buildHandler } from '../../functions/api';
+import { hotlineCase } from '../support/harness';
+
+/** The Lambda entry, fed API Gateway HTTP API (v2) events, on the embedded engine. */
+const secret = 'lambda-secret-of-at-least-thirty-two-chars';
+let engine: LocalDynamo;
+let handler: ReturnType<typeof buildHandler>;
+
+function event(method: string, path: string, opts: { body?: string; headers?: Record<string, string>; query?: string; ip?: string } = {}) {
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: path,
+    rawQueryString: opts.query ?? '',
+    headers: { host: 'api.example.org', ...opts.headers },
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'api',
+      domainName: 'api.example.org',
+      domainPrefix: 'api',
+      http: { method, path, protocol: 'HTTP/1.1', sourceIp: opts.ip ?? '203.0.113.9', userAgent: 'test' },
+      requestId: 'r',
+      routeKey: '$default',
+      stage: '$default',
+      time: '',
+      timeEpoch: Date.now(),
+    },
+    body: opts.body,
+    isBase64Encoded: false,
+  };
+}
+const context = {} as LambdaContext;
+
+beforeAll(async () => {
+  engine = await startDynalite();
+  const db = createDynamoClient({ tableName: 'lambda-test', endpoint: engine.endpoint });
+  await ensureTable(db, 'lambda-test');
+  db.destroy();
+  handler = buildHandler({ TABLE_NAME: 'lambda-test', DYNAMODB_ENDPOINT: engine.endpoint, JWT_SECRET: secret, LOG_LEVEL: 'error', FORM_RATE_LIMIT: '2' });
+});
+afterAll(() => engine.close());
+
+describe('Lambda entry (functions/api)', () => {
+  it('refuses to start without JWT_SECRET', () => {
+    expect(() => buildHandler({ TABLE_NAME: 'cases' })).toThrowError(/JWT_SECRET/);
+  });
+
+  it('serves health, creates a case and reads it back', async () => {
+    const health = await handler(event('GET', '/health') as never, context);
+    expect(health).toMatchObject({ statusCode: 200 });
+    const token = await signHs256({ sub: 'op', roles: ['operator'] }, { secret, ttlSeconds: 60 });
+    const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const created = (await handler(event('POST', '/v1/cases', { body: JSON.stringify(hotlineCase()), headers: auth }) as never, context)) as {
+      statusCode: number;
+      body: string;
+      headers: Record<string, string>;
+    };
+    expect(created.statusCode).toBe(201);
+    const body = JSON.parse(created.body) as { id: string; ticketNo: string };
+    expect(body.ticketNo).toMatch(/^H\d{4}-\d{6}$/);
+    const read = (await handler(event('GET', `/v1/cases/${body.id}`, { headers: auth }) as never, context)) as { statusCode: number; body: string };
+    expect(read.statusCode).toBe(200);
+    expect(JSON.parse(read.body)).toMatchObject({ id: body.id, ticketNo: body.ticketNo });
+  });
+
+  it('rate-limits the public form by the source IP API Gateway reports', async () => {
+    const post = (ip: string) =>
+      handler(event('POST', '/v1/intake/mailbox', { body: JSON.stringify({ message: '食堂问题' }), headers: { 'content-type': 'application/json' }, ip }) as never, context) as Promise<{
+        statusCode: number;
+      }>;
+    const codes = [];
+    for (let i = 0; i < 3; i++) codes.push((await post('192.0.2.1')).statusCode);
+    expect(codes).toEqual([201, 201, 429]);
+    expect((await post('192.0.2.2')).statusCode).toBe(201);
+  });
+});
