@@ -62,7 +62,7 @@ export function benchDeadline(options: { inputs?: number; warmupMs?: number; min
   const minMs = options.minMs ?? 1000;
   let ops = 0;
   const started = performance.now();
-  let elapsedMs = 0;
+  let elapsedMs: number;
   do {
     pass();
     ops += data.length;

@@ -34,19 +34,29 @@ export interface LoadResult {
   elapsedMs: number;
 }
 
+/** One run's raw figures; several runs of the same endpoint are summarised together. */
+export interface LoadSample {
+  /** Latencies of successful requests, milliseconds. */
+  latencies: number[];
+  errors: number;
+  errorKinds: Record<string, number>;
+  firstError?: string;
+  elapsedMs: number;
+}
+
 interface Outcome {
   status?: number;
   error?: string;
   text?: string;
 }
 
-/** Runs the load in a worker thread (this same module, loaded through tsx) and resolves with its result. */
-export function runLoad(options: LoadOptions): Promise<LoadResult> {
+/** Runs the load in a worker thread (this same module, loaded through tsx) and resolves with its raw figures. */
+export function runLoad(options: LoadOptions): Promise<LoadSample> {
   const tsx = import.meta.resolve('tsx/esm/api');
   const boot = `import(${JSON.stringify(tsx)}).then((api) => api.tsImport(${JSON.stringify(import.meta.url)}, ${JSON.stringify(import.meta.url)}))`;
   return new Promise((resolve, reject) => {
     const worker = new Worker(boot, { eval: true, workerData: { load: options } });
-    worker.once('message', (result: LoadResult) => {
+    worker.once('message', (result: LoadSample) => {
       resolve(result);
       void worker.terminate();
     });
@@ -55,7 +65,7 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
   });
 }
 
-async function generate(o: LoadOptions): Promise<LoadResult> {
+async function generate(o: LoadOptions): Promise<LoadSample> {
   const url = new URL(o.url);
   const agent = new Agent({ keepAlive: true, maxSockets: o.connections });
   const body = o.body === undefined ? undefined : Buffer.from(o.body);
@@ -107,11 +117,19 @@ async function generate(o: LoadOptions): Promise<LoadResult> {
   await Promise.all(Array.from({ length: o.connections }, connection));
   agent.destroy();
 
-  latencies.sort((a, b) => a - b);
+  return { latencies, errors, errorKinds, firstError, elapsedMs: lastDone - measureFrom };
+}
+
+/** Throughput over the summed measured time, percentiles over all latencies. */
+export function summarize(samples: LoadSample[]): LoadResult {
+  const latencies = samples.flatMap((s) => s.latencies).sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)] ?? NaN;
-  const elapsedMs = lastDone - measureFrom;
-  const requests = latencies.length + errors;
-  return { requests, errors, errorKinds, firstError, rps: (latencies.length * 1000) / elapsedMs, p50: pct(50), p99: pct(99), elapsedMs };
+  const elapsedMs = samples.reduce((t, s) => t + s.elapsedMs, 0);
+  const errors = samples.reduce((t, s) => t + s.errors, 0);
+  const errorKinds: Record<string, number> = {};
+  for (const s of samples) for (const [k, n] of Object.entries(s.errorKinds)) errorKinds[k] = (errorKinds[k] ?? 0) + n;
+  const firstError = samples.find((s) => s.firstError)?.firstError;
+  return { requests: latencies.length + errors, errors, errorKinds, firstError, rps: (latencies.length * 1000) / elapsedMs, p50: pct(50), p99: pct(99), elapsedMs };
 }
 
 if (!isMainThread && (workerData as { load?: LoadOptions } | null)?.load) {

@@ -12,6 +12,8 @@ import { DuplicateError, ValidationError, VersionConflictError } from '../../sha
  */
 let engine: LocalDynamo | undefined;
 let stores: ReturnType<typeof dynamoStores>;
+/** A second set of adapters on the same table, as another process (or Lambda instance) would have. */
+let otherProcess: ReturnType<typeof dynamoStores>;
 
 beforeAll(async () => {
   const endpoint = process.env.DYNAMODB_TEST_ENDPOINT ?? (engine = await startDynalite()).endpoint;
@@ -19,6 +21,7 @@ beforeAll(async () => {
   const db = createDynamoClient({ tableName, endpoint });
   await ensureTable(db, tableName);
   stores = dynamoStores(db, tableName);
+  otherProcess = dynamoStores(createDynamoClient({ tableName, endpoint }), tableName);
 });
 afterAll(async () => engine?.close());
 
@@ -54,6 +57,18 @@ describe('ticket sequence', () => {
     expect(Math.max(...got)).toBe(60);
     expect(await stores.cases.nextTicketSequence(2032)).toBe(1);
     expect(await stores.cases.nextTicketSequence(2031)).toBe(61);
+  });
+
+  it('never hands the same number to two processes drawing at once', async () => {
+    const draws = Array.from({ length: 80 }, (_, i) => (i % 2 ? stores : otherProcess).cases.nextTicketSequence(2033));
+    const got = await Promise.all(draws);
+    expect(new Set(got).size).toBe(80);
+    expect([...got].sort((a, b) => a - b)).toEqual(Array.from({ length: 80 }, (_, i) => i + 1));
+  });
+
+  it('hands out numbers in the order they were asked for within a process', async () => {
+    const got = await Promise.all(Array.from({ length: 30 }, () => stores.cases.nextTicketSequence(2034)));
+    expect(got).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
   });
 });
 

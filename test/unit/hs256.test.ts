@@ -39,3 +39,21 @@ describe('HS256 token verifier', () => {
     expect((await verifier.verify(wrongIss)).sub).toBe('u');
   });
 });
+
+describe('verified-token cache', () => {
+  it('stops accepting a cached token once it expires', async () => {
+    let t = Date.now();
+    const cached = new Hs256TokenVerifier({ secret }, () => t);
+    const token = await signHs256({ sub: 'u', roles: ['admin'] }, { secret, ttlSeconds: 60 });
+    expect((await cached.verify(token)).sub).toBe('u');
+    t += 61_000;
+    await expect(cached.verify(token)).rejects.toBeInstanceOf(UnauthorizedError);
+  });
+
+  it('never caches a refused token', async () => {
+    const cached = new Hs256TokenVerifier({ secret });
+    const forged = await signHs256({ sub: 'u', roles: ['admin'] }, { secret: 'y'.repeat(40), ttlSeconds: 60 });
+    await expect(cached.verify(forged)).rejects.toBeInstanceOf(UnauthorizedError);
+    await expect(cached.verify(forged)).rejects.toBeInstanceOf(UnauthorizedError);
+  });
+});

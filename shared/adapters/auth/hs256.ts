@@ -10,6 +10,8 @@ export interface Hs256Options {
   audience?: string;
 }
 
+const VERIFIED_CACHE_SIZE = 1000;
+
 const claims = z.object({
   sub: z.string().min(1),
   roles: z.array(z.string()),
@@ -23,9 +25,28 @@ const claims = z.object({
  * when configured. Roles the system does not know are ignored rather than trusted.
  */
 export class Hs256TokenVerifier implements TokenVerifier {
-  constructor(private readonly options: Hs256Options) {}
+  /**
+   * Tokens already verified, until they expire: a client sends the same token with every request,
+   * and re-checking its signature each time is most of an intake's CPU. Bounded; oldest out first.
+   */
+  private readonly verified = new Map<string, { principal: Principal; expMs: number }>();
+
+  constructor(
+    private readonly options: Hs256Options,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   async verify(token: string): Promise<Principal> {
+    const hit = this.verified.get(token);
+    if (hit && hit.expMs > this.now()) return hit.principal;
+    if (hit) this.verified.delete(token);
+    const { principal, exp } = await this.verifyUncached(token);
+    if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value as string);
+    this.verified.set(token, { principal, expMs: exp * 1000 });
+    return principal;
+  }
+
+  private async verifyUncached(token: string): Promise<{ principal: Principal; exp: number }> {
     let payload: unknown;
     try {
       payload = await verify(token, this.options.secret, {
@@ -38,8 +59,9 @@ export class Hs256TokenVerifier implements TokenVerifier {
     }
     const parsed = claims.safeParse(payload);
     if (!parsed.success) throw new UnauthorizedError('Token lacks required claims (sub, roles, exp)');
+    if (parsed.data.exp * 1000 <= this.now()) throw new UnauthorizedError('Token expired');
     const roles = parsed.data.roles.filter((r): r is Principal['roles'][number] => (ROLES as readonly string[]).includes(r));
-    return { sub: parsed.data.sub, roles, ...(parsed.data.office ? { office: parsed.data.office } : {}) };
+    return { principal: { sub: parsed.data.sub, roles, ...(parsed.data.office ? { office: parsed.data.office } : {}) }, exp: parsed.data.exp };
   }
 }
 

@@ -17,18 +17,51 @@ export class DynamoCaseStore implements CaseStore {
     private readonly table: string,
   ) {}
 
-  async nextTicketSequence(year: number): Promise<number> {
+  /**
+   * Requests that arrive while an increment for the same year is in flight are served by the next
+   * single `ADD n`: one write hands out a block of consecutive numbers in arrival order. The
+   * counter item is the hottest in the table; this keeps it from serialising a busy process.
+   * Atomicity is DynamoDB's: no number is handed out twice, across processes too.
+   */
+  nextTicketSequence(year: number): Promise<number> {
+    return new Promise((resolve, reject) => {
+      let queue = this.sequenceQueues.get(year);
+      if (!queue) this.sequenceQueues.set(year, (queue = { waiting: [], running: false }));
+      queue.waiting.push({ resolve, reject });
+      if (!queue.running) void this.drainSequence(year, queue);
+    });
+  }
+
+  private readonly sequenceQueues = new Map<number, SequenceQueue>();
+
+  private async drainSequence(year: number, queue: SequenceQueue): Promise<void> {
+    queue.running = true;
+    while (queue.waiting.length) {
+      const batch = queue.waiting.splice(0, MAX_SEQUENCE_BLOCK);
+      try {
+        const top = await this.addToSequence(year, batch.length);
+        batch.forEach((w, i) => w.resolve(top - batch.length + 1 + i));
+      } catch (err) {
+        batch.forEach((w) => w.reject(err));
+      }
+    }
+    queue.running = false;
+  }
+
+  private async addToSequence(year: number, n: number): Promise<number> {
     const out = await this.db.send(
       new UpdateItemCommand({
         TableName: this.table,
         Key: marshall(ITEM.ticketSequence(year)),
-        UpdateExpression: 'ADD #v :one',
+        UpdateExpression: 'ADD #v :n',
         ExpressionAttributeNames: { '#v': 'value' },
-        ExpressionAttributeValues: { ':one': { N: '1' } },
+        ExpressionAttributeValues: { ':n': { N: String(n) } },
         ReturnValues: 'UPDATED_NEW',
       }),
     );
-    return Number(out.Attributes?.value?.N);
+    const top = Number(out.Attributes?.value?.N);
+    if (!Number.isSafeInteger(top)) throw new Error('ticket sequence returned no value');
+    return top;
   }
 
   async create(record: CaseRecord): Promise<void> {
@@ -151,6 +184,13 @@ export class DynamoCaseStore implements CaseStore {
 }
 
 const ALL_KEY = 'CASES';
+/** Most numbers one counter write hands out. */
+const MAX_SEQUENCE_BLOCK = 100;
+
+interface SequenceQueue {
+  waiting: { resolve: (n: number) => void; reject: (err: unknown) => void }[];
+  running: boolean;
+}
 const statusKey = (status: string) => `STATUS#${status}`;
 
 /** The stored item: the record plus the key attributes its indexes need. */
