@@ -32,6 +32,8 @@ export interface NewCaseContext {
 export function newCase(input: CaseInput, ctx: NewCaseContext): CaseRecord {
   return {
     ...input,
+    // A visit is at least one person, so walk-in statistics (persons, 人次) never miss one.
+    ...(input.channel === 'walk_in' && !input.walkIn && { walkIn: { visitors: 1 } }),
     id: ctx.id,
     ticketNo: ctx.ticketNo,
     trackingCode: ctx.trackingCode,

@@ -78,7 +78,11 @@ export function createApp(deps: AppDeps) {
     if (c.get('htmlErrors')) return c.html(errorPage(problem.body), problem.body.status as 400, problem.headers);
     return problemResponse(c, problem);
   });
-  app.notFound((c) => problemResponse(c, toProblem(new HTTPException(404, { message: `No route for ${c.req.method} ${c.req.path}` }), c.req.path)));
+  app.notFound((c) => {
+    const problem = toProblem(new HTTPException(404, { message: `No route for ${c.req.method} ${c.req.path}` }), c.req.path);
+    problem.body.requestId = c.get('requestId');
+    return problemResponse(c, problem);
+  });
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
 
@@ -89,13 +93,15 @@ export function createApp(deps: AppDeps) {
     .route('/', trackingRoutes(deps))
     .route('/', calendarRoutes(deps, calendar));
 
-  routes.get('/openapi.json', (c) => c.json(openApiDocument(app)));
-  routes.get('/openapi.yaml', (c) => c.body(stringify(openApiDocument(app)), 200, { 'Content-Type': 'application/yaml; charset=utf-8' }));
+  // Built on first request, once every route is registered.
+  let doc: ReturnType<typeof openApiDocument> | undefined;
+  routes.get('/openapi.json', (c) => c.json((doc ??= openApiDocument(app))));
+  routes.get('/openapi.yaml', (c) => c.body(stringify((doc ??= openApiDocument(app)), { aliasDuplicateObjects: false }), 200, { 'Content-Type': 'application/yaml; charset=utf-8' }));
   routes.get('/docs', swaggerUI({ url: '/openapi.yaml', title: 'Union case routing API' }));
   return routes;
 }
 
-export function openApiDocument(app: ReturnType<typeof router>) {
+function openApiDocument(app: ReturnType<typeof router>) {
   return app.getOpenAPI31Document(OPENAPI_INFO);
 }
 

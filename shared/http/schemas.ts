@@ -29,8 +29,12 @@ export const phoneSchema = z
 
 export const emailSchema = z.string().trim().max(254).pipe(z.email('must be a valid e-mail address')).openapi({ example: 'worker@example.com' });
 
-const isoInstant = z.iso
-  .datetime({ offset: true, message: 'must be an ISO 8601 date-time with offset, e.g. 2026-03-02T09:30:00+08:00' })
+// ISO 8601 lets the seconds be left out (2026-02-13T10:00+08:00) and people do; RFC 3339 validators do not.
+const withSeconds = z.iso.datetime({ offset: true });
+const withoutSeconds = z.iso.datetime({ offset: true, precision: -1 });
+const isoInstant = z
+  .string()
+  .refine((s) => withSeconds.safeParse(s).success || withoutSeconds.safeParse(s).success, 'must be an ISO 8601 date-time with offset, e.g. 2026-03-02T09:30:00+08:00')
   .transform((s) => Date.parse(s));
 
 export const Channel = z.enum(CHANNELS).openapi({ description: 'hotline 主席热线 · mailbox 主席信箱 · walk_in 接待来访' });
@@ -164,10 +168,14 @@ export const PublicCase = z
   .object({ ticketNo: z.string(), status: Status, category: Category, receivedAt: instantOut, dueAt: instantOut })
   .openapi('PublicCase');
 
-const formBoolean = z.preprocess(
-  (v) => (typeof v === 'string' ? ['on', 'true', '1', 'yes'].includes(v.toLowerCase()) : v),
-  z.boolean(),
-);
+/** Checkbox and JSON booleans; any other text is an error rather than a silent false. */
+const formBoolean = z.preprocess((v) => {
+  if (typeof v !== 'string') return v;
+  const s = v.trim().toLowerCase();
+  if (['on', 'true', '1', 'yes'].includes(s)) return true;
+  if (['off', 'false', '0', 'no'].includes(s)) return false;
+  return v;
+}, z.boolean());
 /** Optional form fields arrive as empty strings when left blank. */
 const blankAsUndefined = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
@@ -212,7 +220,10 @@ export const CalendarYear = z
 export const CalendarYearStored = CalendarYear.extend({ recomputedCases: z.number().int() }).openapi('CalendarYearStored');
 
 export const DeadlineQuery = z.strictObject({
-  receivedAt: isoInstant.optional().openapi({ type: 'string', format: 'date-time', description: 'Default now' }),
+  receivedAt: isoInstant
+    .refine((ms) => ms >= Date.UTC(2000, 0, 1) && ms < Date.UTC(2100, 0, 1), 'must be in the years 2000–2099')
+    .optional()
+    .openapi({ type: 'string', format: 'date-time', description: 'Default now' }),
   category: Category,
   urgent: z
     .enum(['true', 'false'])

@@ -122,7 +122,15 @@ export class DynamoCaseStore implements CaseStore {
     }
     // The cursor is bound to the query that produced it: reusing it with other filters is an error.
     const fingerprint = JSON.stringify([index.name, query.status, query.category, query.channel, query.dueBefore]);
-    let startKey = query.cursor ? decodeCursor(query.cursor, fingerprint, [KEY.pk, KEY.sk, index.pk, index.sk]) : undefined;
+    const partition = values[':pk']?.S ?? '';
+    let startKey = query.cursor
+      ? decodeCursor(query.cursor, fingerprint, [KEY.pk, KEY.sk, index.pk, index.sk], {
+          [index.pk]: (v) => v === partition,
+          [KEY.pk]: (v) => v.startsWith('CASE#'),
+          [KEY.sk]: (v) => v === 'CASE',
+          [index.sk]: (v) => DUE_KEY.test(v),
+        })
+      : undefined;
 
     const items: CaseRecord[] = [];
     for (let page = 0; page < MAX_PAGES_PER_LIST && items.length < query.limit; page++) {
@@ -184,6 +192,7 @@ export class DynamoCaseStore implements CaseStore {
 }
 
 const ALL_KEY = 'CASES';
+const DUE_KEY = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z#.+$/;
 /** Most numbers one counter write hands out. */
 const MAX_SEQUENCE_BLOCK = 100;
 

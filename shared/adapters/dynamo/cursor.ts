@@ -9,7 +9,16 @@ export function encodeCursor(key: Record<string, string>, fingerprint: string): 
   return Buffer.from(JSON.stringify({ k: key, f: digest(fingerprint) })).toString('base64url');
 }
 
-export function decodeCursor(cursor: string, fingerprint: string, keyAttributes: readonly string[]): Record<string, string> {
+/**
+ * `expected` pins the key values a cursor of this query must carry (the index's partition, the
+ * item type): anything else was forged and would make DynamoDB refuse the query.
+ */
+export function decodeCursor(
+  cursor: string,
+  fingerprint: string,
+  keyAttributes: readonly string[],
+  expected: Record<string, (value: string) => boolean>,
+): Record<string, string> {
   const invalid = () => new ValidationError('Invalid cursor', [{ path: 'cursor', message: 'not a cursor returned by this query' }]);
   let parsed: unknown;
   try {
@@ -21,9 +30,10 @@ export function decodeCursor(cursor: string, fingerprint: string, keyAttributes:
   const { k, f } = parsed as { k?: unknown; f?: unknown };
   if (f !== digest(fingerprint) || typeof k !== 'object' || k === null) throw invalid();
   const key = k as Record<string, unknown>;
-  const expected = new Set(keyAttributes);
-  if (Object.keys(key).length !== expected.size) throw invalid();
-  for (const attr of expected) if (typeof key[attr] !== 'string') throw invalid();
+  const attrs = new Set(keyAttributes);
+  if (Object.keys(key).length !== attrs.size) throw invalid();
+  for (const attr of attrs) if (typeof key[attr] !== 'string' || (key[attr] as string).length > 1024) throw invalid();
+  for (const [attr, ok] of Object.entries(expected)) if (!ok(key[attr] as string)) throw invalid();
   return key as Record<string, string>;
 }
 

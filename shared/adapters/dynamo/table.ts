@@ -37,7 +37,8 @@ export const ATTRIBUTE_NAMES: readonly string[] = [
 export const ITEM = {
   case: (id: string) => ({ pk: `CASE#${id}`, sk: 'CASE' }),
   ticketSequence: (year: number) => ({ pk: `SEQ#ticket#${year}`, sk: 'SEQ' }),
-  idempotency: (scope: string, key: string) => ({ pk: `IDEM#${scope}#${key}`, sk: 'IDEM' }),
+  // The scope (a token's sub) may contain '#': escaped, so `a` + key `b#c` and `a#b` + key `c` differ.
+  idempotency: (scope: string, key: string) => ({ pk: `IDEM#${scope.replace(/[%#]/g, encodeURIComponent)}#${key}`, sk: 'IDEM' }),
   // All calendar years share one partition so one Query lists them.
   calendar: (year: number) => ({ pk: 'CALENDAR', sk: String(year) }),
   rateWindow: (bucket: string, client: string, window: number) => ({ pk: `RATE#${bucket}#${client}#${window}`, sk: 'RATE' }),
