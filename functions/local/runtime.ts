@@ -1,11 +1,12 @@
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
-import type { Context } from 'hono';
+import { Hono, type Context } from 'hono';
 import { Hs256TokenVerifier, signHs256 } from '../../shared/adapters/auth/hs256';
 import { createDynamoClient } from '../../shared/adapters/dynamo/client';
 import { ensureTable } from '../../shared/adapters/dynamo/ensure-table';
@@ -70,6 +71,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     ids: randomIds,
     logger,
     config,
+    docsAssetsBaseUrl: DOCS_ASSETS,
     clientIp: (c: Context) => {
       if (config.TRUST_PROXY) {
         const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
@@ -79,8 +81,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     },
   });
 
+  // The docs assets sit beside the app, not inside it: the app stays exactly what Lambda runs.
+  const assets = new Hono().route(DOCS_ASSETS, swaggerUiAssets());
+  const fetch = (req: Request, env: unknown) => (new URL(req.url).pathname.startsWith(`${DOCS_ASSETS}/`) ? assets.fetch(req, env) : app.fetch(req, env));
   const server = await new Promise<Server>((resolveServer) => {
-    const s = serve({ fetch: app.fetch, port: local.PORT, hostname: local.HOST }, () => resolveServer(s as Server));
+    const s = serve({ fetch, port: local.PORT, hostname: local.HOST }, () => resolveServer(s as Server));
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${local.HOST.includes(':') ? `[${local.HOST}]` : local.HOST}:${port}`;
@@ -108,6 +113,22 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       await engine?.close();
     },
   };
+}
+
+const DOCS_ASSETS = '/docs/assets';
+
+/**
+ * Swagger UI's two files from the installed swagger-ui-dist, so /docs works on a machine without
+ * internet. Only these files: nothing else of node_modules is reachable.
+ */
+function swaggerUiAssets() {
+  const dir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+  const files: Record<string, string> = { 'swagger-ui.css': 'text/css; charset=utf-8', 'swagger-ui-bundle.js': 'text/javascript; charset=utf-8' };
+  return new Hono().get('/swagger-ui-dist/:file', async (c) => {
+    const type = files[c.req.param('file')];
+    if (!type) return c.notFound();
+    return c.body(await readFile(join(dir, c.req.param('file'))), 200, { 'Content-Type': type, 'Cache-Control': 'public, max-age=86400' });
+  });
 }
 
 /** A random HS256 secret kept in DATA_DIR, so tokens survive restarts. */

@@ -97,7 +97,7 @@ export function createApp(deps: AppDeps) {
   let doc: ReturnType<typeof openApiDocument> | undefined;
   routes.get('/openapi.json', (c) => c.json((doc ??= openApiDocument(app))));
   routes.get('/openapi.yaml', (c) => c.body(stringify((doc ??= openApiDocument(app)), { aliasDuplicateObjects: false }), 200, { 'Content-Type': 'application/yaml; charset=utf-8' }));
-  routes.get('/docs', swaggerUI({ url: '/openapi.yaml', title: 'Union case routing API' }));
+  routes.get('/docs', swaggerUI({ url: '/openapi.yaml', title: 'Union case routing API', ...(deps.docsAssetsBaseUrl && { baseUrl: deps.docsAssetsBaseUrl }) }));
   return routes;
 }
 

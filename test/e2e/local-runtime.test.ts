@@ -50,6 +50,22 @@ describe('local runtime over HTTP (in-memory engine)', () => {
     expect(await res.json()).toEqual({ status: 'ok' });
   });
 
+  it('serves the docs with Swagger UI from this machine, not a CDN, and keeps problem 404s', async () => {
+    const page = await (await fetch(`${runtime.url}/docs`)).text();
+    const assets = [...page.matchAll(/(?:href|src)="([^"]+)"/g)].map((m) => m[1] ?? '');
+    expect(assets).toEqual(expect.arrayContaining(['/docs/assets/swagger-ui-dist/swagger-ui.css', '/docs/assets/swagger-ui-dist/swagger-ui-bundle.js']));
+    expect(page).not.toMatch(/https?:\/\//);
+    for (const path of assets) {
+      const res = await fetch(`${runtime.url}${path}`);
+      expect(res.status).toBe(200);
+      expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(10_000);
+    }
+    expect((await fetch(`${runtime.url}/docs/assets/swagger-ui-dist/package.json`)).status).toBe(404);
+    const unknown = await fetch(`${runtime.url}/v1/nowhere`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('content-type')).toContain('application/problem+json');
+  });
+
   it('writes dev-tokens.json to DATA_DIR with a working token per role', async () => {
     const path = join(dataDir, 'dev-tokens.json');
     const info = await stat(path);
