@@ -42,13 +42,26 @@ export function thankYouPage(r: { ticketNo: string; trackingCode: string; dueAt:
   );
 }
 
+/** The mailbox form's fields as a worker knows them. */
+const FIELD_LABELS: Record<string, string> = {
+  name: '姓名',
+  phone: '联系电话',
+  email: '电子邮箱',
+  employer: '工作单位',
+  subject: '标题',
+  message: '来信内容',
+  category: '类别',
+  urgent: '是否紧急',
+  redirect: '跳转地址',
+};
+
 export function errorPage(p: ProblemBody) {
   const heading = p.status === 429 ? '提交过于频繁，请稍后再试' : p.status >= 500 ? '系统繁忙，请稍后再试' : '提交的内容有误，请返回修改';
   return layout(
     heading,
     html`<h1>${heading}</h1>
       <p>${p.title}${p.detail ? html` — ${p.detail}` : ''}</p>
-      ${p.errors?.length ? html`<ul>${p.errors.map((e) => html`<li><code>${e.path || '—'}</code>：${e.message}</li>`)}</ul>` : ''}
+      ${p.errors?.length ? html`<ul>${p.errors.map((e) => html`<li><strong>${FIELD_LABELS[e.path] ?? ''}</strong> <code>${e.path || '—'}</code>：${e.message}</li>`)}</ul>` : ''}
       <p><a href="javascript:history.back()">返回 Back</a></p>`,
   );
 }

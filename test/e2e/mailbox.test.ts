@@ -226,6 +226,16 @@ describe('POST /v1/intake/mailbox', () => {
       await expectValidation(await postJson({ message: '紧急程度', urgent }), 'urgent');
     });
 
+    it('shows a browser a zh-CN error page that names the field in Chinese, with the 400 status', async () => {
+      const res = await postForm({ message: '工资问题', phone: '123' }, { Accept: BROWSER });
+      expect(res.status).toBe(400);
+      expect(res.headers.get('content-type')).toContain('text/html');
+      const html = await res.text();
+      expect(html).toContain('lang="zh-CN"');
+      expect(html).toContain('提交的内容有误');
+      expect(html).toMatch(/联系电话<\/strong> <code>phone<\/code>/);
+    });
+
     it('escapes what it echoes in error pages', async () => {
       const res = await postForm({ message: 'x', '<script>alert(1)</script>': 'y' }, { Accept: BROWSER });
       expect(res.status).toBe(400);
