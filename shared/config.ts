@@ -43,6 +43,9 @@ const apiSchema = z.object({
 
 export type ApiConfig = z.infer<typeof apiSchema>;
 
+/** Every variable the API reads, for the README's configuration table (a test keeps them in step). */
+export const API_ENV_VARIABLES = Object.keys(apiSchema.shape);
+
 export class ConfigError extends Error {}
 
 function parse<T extends z.ZodType>(schema: T, env: Record<string, string | undefined>): z.infer<T> {
@@ -68,10 +71,12 @@ const localSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   HOST: z.string().default('127.0.0.1'),
   DATA_DIR: z.string().default('.data'),
-  PUBLIC_BASE_URL: z.url().optional(),
 });
 
 export type LocalConfig = z.infer<typeof localSchema>;
+
+/** Every variable the local runtime reads besides the API's. */
+export const LOCAL_ENV_VARIABLES = Object.keys(localSchema.shape);
 
 export function loadLocalConfig(env: Record<string, string | undefined> = process.env): LocalConfig {
   return parse(localSchema, env);
