@@ -34,6 +34,7 @@ export const IDEMPOTENCY_TTL_MS = 25 * 3_600_000;
 /** A claimant that has not finished within this lease is presumed dead and may be taken over. */
 const LEASE_MS = 10_000;
 const POLL_MS = 50;
+const MAX_POLLS = (2 * LEASE_MS) / POLL_MS;
 
 /**
  * Logs a case: the table is written first and is the truth. With an Idempotency-Key, the first
@@ -55,7 +56,8 @@ export async function createCase(deps: IntakeDeps, input: CaseInput, createdBy: 
     throw new UnprocessableError('This Idempotency-Key was already used with a different request body');
   }
   const deadline = now + 2 * LEASE_MS;
-  for (;;) {
+  // Bounded by time and by count, so a stalled clock cannot keep a request here forever.
+  for (let polls = 0; ; polls++) {
     const record = await deps.cases.get(existing.caseId);
     if (record) return { record, replayed: true };
     const t = deps.clock.now();
@@ -63,7 +65,7 @@ export async function createCase(deps: IntakeDeps, input: CaseInput, createdBy: 
       deps.logger.warn('intake.idempotency_takeover', { caseId: existing.caseId });
       return insertOrReplay(deps, input, createdBy, existing.caseId);
     }
-    if (t > deadline) throw new UnavailableError('The original request with this Idempotency-Key is still in progress');
+    if (t > deadline || polls > MAX_POLLS) throw new UnavailableError('The original request with this Idempotency-Key is still in progress');
     await new Promise((r) => setTimeout(r, POLL_MS));
     // Someone may have taken the key over meanwhile: follow the lease they hold now.
     const again = await deps.idempotency.claim({ ...existing, leaseUntil: t + LEASE_MS }, deps.clock.now());

@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDynamoClient } from '../../shared/adapters/dynamo/client';
+import { ensureTable } from '../../shared/adapters/dynamo/ensure-table';
+import { dynamoStores } from '../../shared/adapters/dynamo';
+import { randomIds } from '../../shared/adapters/ids';
+import { startDynalite, type LocalDynamo } from '../../shared/adapters/local/dynalite';
+import { shippedCalendarYears } from '../../shared/calendar/shipped';
+import type { CaseInput } from '../../shared/domain/case';
+import { UnavailableError, UnprocessableError } from '../../shared/domain/errors';
+import { createLogger } from '../../shared/observability/logger';
+import type { CaseStore, Clock } from '../../shared/ports';
+import { CalendarService } from '../../shared/usecases/calendar';
+import { createCase, type IntakeDeps } from '../../shared/usecases/intake';
+import { TestClock } from '../support/harness';
+
+/** Intake's idempotency under failure, on the real stores: a dead first attempt, a live one. */
+let engine: LocalDynamo;
+let stores: ReturnType<typeof dynamoStores>;
+
+beforeAll(async () => {
+  engine = await startDynalite();
+  const db = createDynamoClient({ tableName: 'intake', endpoint: engine.endpoint });
+  await ensureTable(db, 'intake');
+  stores = dynamoStores(db, 'intake');
+});
+afterAll(() => engine.close());
+
+function deps(clock: Clock, cases: CaseStore = stores.cases): IntakeDeps {
+  const logger = createLogger({ write: () => undefined });
+  const calendar = new CalendarService({ shipped: shippedCalendarYears(), store: stores.calendarStore, cases, clock, logger, cacheMs: 60_000 });
+  return { cases, idempotency: stores.idempotency, calendar, clock, ids: randomIds, logger };
+}
+
+/** The real store, except that its next create fails after nothing was written (a crash before the put). */
+function failingOnce(real: CaseStore): CaseStore & { failed: boolean } {
+  const wrapper = Object.create(real) as CaseStore & { failed: boolean };
+  wrapper.failed = false;
+  wrapper.create = async (record) => {
+    if (!wrapper.failed) {
+      wrapper.failed = true;
+      throw new Error('injected: process died before writing the case');
+    }
+    return real.create(record);
+  };
+  return wrapper;
+}
+
+const input = (receivedAt: number): CaseInput => ({
+  channel: 'hotline',
+  category: 'advice',
+  urgent: false,
+  subject: '咨询',
+  description: '咨询劳动合同',
+  receivedAt,
+  hotline: { callId: 'c-1' },
+});
+
+describe('idempotent intake', () => {
+  it('takes over a key whose first attempt died, once its lease ran out, and keeps one case', async () => {
+    const clock = new TestClock(Date.parse('2026-03-02T09:30:00+08:00'));
+    const idem = { scope: 'op-1', key: 'k-dead', requestHash: 'h' };
+    const flaky = failingOnce(stores.cases);
+    await expect(createCase(deps(clock, flaky), input(clock.now()), 'op-1', idem)).rejects.toThrow(/injected/);
+
+    clock.advance(11_000);
+    const retried = await createCase(deps(clock), input(clock.now()), 'op-1', idem);
+    expect(retried.replayed).toBe(false);
+    const again = await createCase(deps(clock), input(clock.now()), 'op-1', idem);
+    expect(again).toMatchObject({ replayed: true, record: { id: retried.record.id, ticketNo: retried.record.ticketNo } });
+  });
+
+  it('answers 503-worthy Unavailable, not a second case, while the first attempt still holds its lease', async () => {
+    // A clock that moves a second each time it is read: the wait runs out quickly.
+    let t = Date.parse('2026-03-02T09:30:00+08:00');
+    const ticking: Clock = { now: () => (t += 1000) };
+    const idem = { scope: 'op-1', key: 'k-busy', requestHash: 'h' };
+    await stores.idempotency.claim({ ...idem, caseId: 'never-written', leaseUntil: t + 3_600_000, expiresAt: t + 86_400_000 }, t);
+    await expect(createCase(deps(ticking), input(t), 'op-1', idem)).rejects.toBeInstanceOf(UnavailableError);
+    expect(await stores.cases.get('never-written')).toBeUndefined();
+  });
+
+  it('refuses the same key with another body, whatever the timing', async () => {
+    const clock = new TestClock(Date.parse('2026-03-02T09:30:00+08:00'));
+    await createCase(deps(clock), input(clock.now()), 'op-2', { scope: 'op-2', key: 'k', requestHash: 'one' });
+    await expect(createCase(deps(clock), input(clock.now()), 'op-2', { scope: 'op-2', key: 'k', requestHash: 'two' })).rejects.toBeInstanceOf(
+      UnprocessableError,
+    );
+  });
+});
