@@ -74,7 +74,3 @@ export interface CaseRecord extends CaseInput {
   updatedAt: number;
   version: number;
 }
-
-export function isOpen(status: Status): boolean {
-  return OPEN_STATUSES.includes(status);
-}

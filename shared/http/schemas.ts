@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { CATEGORIES, CHANNELS, SLA_STATES, STATUSES, TOPICS } from '../domain/case';
-import { TICKET_NO_PATTERN, TRACKING_CODE_ALPHABET, TRACKING_CODE_LENGTH } from '../domain/ticket';
+import { TICKET_NO_PATTERN, TRACKING_CODE_LENGTH, TRACKING_CODE_PATTERN } from '../domain/ticket';
 
 /**
  * The API's shapes, once: they validate requests, type handlers and the typed client, and
@@ -160,7 +160,7 @@ export const TrackQuery = z.strictObject({
     .string()
     .trim()
     .transform((s) => s.toUpperCase())
-    .refine((s) => new RegExp(`^[${TRACKING_CODE_ALPHABET}]{${TRACKING_CODE_LENGTH}}$`).test(s), `must be the ${TRACKING_CODE_LENGTH}-character tracking code`)
+    .refine((s) => TRACKING_CODE_PATTERN.test(s), `must be the ${TRACKING_CODE_LENGTH}-character tracking code`)
     .openapi({ param: { name: 'code', in: 'query' }, example: '7KQ2MZ9X' }),
 });
 
