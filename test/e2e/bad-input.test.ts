@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CaseStore } from '../../shared/ports';
 import { createHarness, hotlineCase, type Harness } from '../support/harness';
+import { failingCreates } from '../support/faults';
 import { body, createOk, expectProblem, expectValidation, listAll, sequenceOf, type CaseBody } from '../support/http';
 
 describe('bad input', () => {
@@ -260,18 +260,7 @@ describe('bad input', () => {
       const failing = await createHarness({ now: '2026-03-02T09:30:00+08:00' });
       try {
         const real = failing.deps.cases;
-        const broken: CaseStore = {
-          ...real,
-          nextTicketSequence: (y) => real.nextTicketSequence(y),
-          get: (id, o) => real.get(id, o),
-          getByTicket: (t) => real.getByTicket(t),
-          list: (q) => real.list(q),
-          openCasesDueFrom: (f) => real.openCasesDueFrom(f),
-          replace: (r, v) => real.replace(r, v),
-          create: async () => {
-            throw new Error('ProvisionedThroughputExceededException: table union-cases at 10.0.3.7');
-          },
-        };
+        const broken = failingCreates(real, Infinity, () => new Error('ProvisionedThroughputExceededException: table union-cases at 10.0.3.7'));
         // A second app over the same table whose case store fails on writes.
         const { createApp } = await import('../../shared/http/app');
         const app = createApp({ ...failing.deps, cases: broken });

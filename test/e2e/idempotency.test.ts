@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../shared/domain/principal';
 import { createApp } from '../../shared/http/app';
-import type { CaseStore } from '../../shared/ports';
 import { createHarness, hotlineCase, type Harness } from '../support/harness';
+import { failingCreates } from '../support/faults';
 import { body, createOk, expectProblem, expectValidation, listAll, sequenceOf, type CaseBody } from '../support/http';
 
 describe('Idempotency-Key on POST /v1/cases', () => {
@@ -175,19 +175,7 @@ describe('Idempotency-Key on POST /v1/cases', () => {
   it('a retry after the first attempt died mid-way takes the key over once its lease ran out', async () => {
     // An app over the same table whose first case write fails, as if the instance died there.
     const real = h.deps.cases;
-    let failures = 1;
-    const flaky: CaseStore = {
-      nextTicketSequence: (y) => real.nextTicketSequence(y),
-      get: (id, o) => real.get(id, o),
-      getByTicket: (t) => real.getByTicket(t),
-      list: (q) => real.list(q),
-      openCasesDueFrom: (f) => real.openCasesDueFrom(f),
-      replace: (r, v) => real.replace(r, v),
-      create: async (record) => {
-        if (failures-- > 0) throw new Error('connection reset');
-        return real.create(record);
-      },
-    };
+    const flaky = failingCreates(real, 1, () => new Error('connection reset'));
     const app = createApp({ ...h.deps, cases: flaky });
     const token = await h.token(['operator'], { sub: 'op-flaky' });
     const raw = JSON.stringify(hotlineCase({ hotline: { callId: 'call-flaky' } }));

@@ -11,6 +11,7 @@ import { createLogger } from '../../shared/observability/logger';
 import type { CaseStore, Clock } from '../../shared/ports';
 import { CalendarService } from '../../shared/usecases/calendar';
 import { createCase, type IntakeDeps } from '../../shared/usecases/intake';
+import { failingCreates } from '../support/faults';
 import { TestClock } from '../support/harness';
 
 /** Intake's idempotency under failure, on the real stores: a dead first attempt, a live one. */
@@ -31,20 +32,6 @@ function deps(clock: Clock, cases: CaseStore = stores.cases): IntakeDeps {
   return { cases, idempotency: stores.idempotency, calendar, clock, ids: randomIds, logger };
 }
 
-/** The real store, except that its next create fails after nothing was written (a crash before the put). */
-function failingOnce(real: CaseStore): CaseStore & { failed: boolean } {
-  const wrapper = Object.create(real) as CaseStore & { failed: boolean };
-  wrapper.failed = false;
-  wrapper.create = async (record) => {
-    if (!wrapper.failed) {
-      wrapper.failed = true;
-      throw new Error('injected: process died before writing the case');
-    }
-    return real.create(record);
-  };
-  return wrapper;
-}
-
 const input = (receivedAt: number): CaseInput => ({
   channel: 'hotline',
   category: 'advice',
@@ -59,7 +46,7 @@ describe('idempotent intake', () => {
   it('takes over a key whose first attempt died, once its lease ran out, and keeps one case', async () => {
     const clock = new TestClock(Date.parse('2026-03-02T09:30:00+08:00'));
     const idem = { scope: 'op-1', key: 'k-dead', requestHash: 'h' };
-    const flaky = failingOnce(stores.cases);
+    const flaky = failingCreates(stores.cases, 1, () => new Error('injected: process died before writing the case'));
     await expect(createCase(deps(clock, flaky), input(clock.now()), 'op-1', idem)).rejects.toThrow(/injected/);
 
     clock.advance(11_000);
