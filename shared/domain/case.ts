@@ -1,4 +1,6 @@
 /** The case model and its vocabulary. Pure: no I/O, no clock of its own. */
+import type { RoutingDecision } from './routing';
+
 export const CHANNELS = ['hotline', 'mailbox', 'walk_in'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
@@ -68,6 +70,10 @@ export interface CaseRecord extends CaseInput {
   trackingCode: string;
   status: Status;
   sla: Sla;
+  /** Set when the router assigns the case (分派): the office, when, and why (the rule that matched). */
+  office?: string;
+  assignedAt?: number;
+  routing?: RoutingDecision;
   /** Who logged it: the token's subject, or "public" for the web form. */
   createdBy: string;
   createdAt: number;

@@ -87,3 +87,43 @@ export interface TokenVerifier {
   /** Resolves the caller, or throws UnauthorizedError. */
   verify(token: string): Promise<Principal>;
 }
+
+/** What intake puts on a category's queue: enough for the router to find the case and skip stale news. */
+export interface RoutingMessage {
+  caseId: string;
+  category: Category;
+  version: number;
+}
+
+export interface QueueDepth {
+  category: Category;
+  /** ApproximateNumberOfMessages. */
+  visible: number;
+  /** ApproximateNumberOfMessagesNotVisible: received, being worked on. */
+  inFlight: number;
+  /** Messages in the category's dead-letter queue. */
+  deadLetters: number;
+}
+
+export interface CaseQueue {
+  /** Sends to the category's queue; throws when the queue did not take it. */
+  send(message: RoutingMessage): Promise<void>;
+  depths(): Promise<QueueDepth[]>;
+  /** Moves the category's dead letters back to its queue; returns how many moved. */
+  redrive(category: Category): Promise<number>;
+}
+
+export interface MailMessage {
+  to: string[];
+  cc?: string[];
+  subject: string;
+  text: string;
+  html?: string;
+  /** Extra headers, e.g. X-Case-Id for threading and search. */
+  headers?: Record<string, string>;
+}
+
+export interface Mailer {
+  /** Resolves once the transport accepted the message; returns its Message-ID. */
+  send(message: MailMessage): Promise<string>;
+}
