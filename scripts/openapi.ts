@@ -16,6 +16,9 @@ export async function renderOpenApi(): Promise<string> {
   const unusable = new Proxy({}, { get: () => () => Promise.reject(new Error('not available while generating the OpenAPI document')) });
   const deps: AppDeps = {
     cases: unusable as AppDeps['cases'],
+    queue: unusable as AppDeps['queue'],
+    offices: unusable as AppDeps['offices'],
+    routing: unusable as AppDeps['routing'],
     idempotency: unusable as AppDeps['idempotency'],
     calendarStore: unusable as AppDeps['calendarStore'],
     rateLimiter: unusable as AppDeps['rateLimiter'],

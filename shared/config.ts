@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Category } from './domain/case';
 
 /**
  * Configuration, read once from the environment and checked at start-up: a missing or malformed
@@ -39,6 +40,20 @@ const apiSchema = z.object({
   TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   CALENDAR_CACHE_SECONDS: z.coerce.number().int().min(0).default(60),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  // Queues: one per category plus its dead-letter queue. Set on AWS; the local runtime makes its own.
+  QUEUE_URL_ADVICE: z.url().optional(),
+  QUEUE_URL_COMPLAINT: z.url().optional(),
+  QUEUE_URL_INVESTIGATION: z.url().optional(),
+  DLQ_URL_ADVICE: z.url().optional(),
+  DLQ_URL_COMPLAINT: z.url().optional(),
+  DLQ_URL_INVESTIGATION: z.url().optional(),
+  SQS_ENDPOINT: z.url().optional(),
+  // Routing and mail (router, reconciler).
+  ROUTING_CACHE_SECONDS: z.coerce.number().int().min(0).default(30),
+  PUBLIC_BASE_URL: z.url().optional(),
+  MAIL_FROM: z.string().min(3).default('工会案件系统 Union cases <cases@localhost>'),
+  SES_CONFIGURATION_SET: z.string().optional(),
+  RECONCILE_GRACE_SECONDS: z.coerce.number().int().min(0).default(60),
 });
 
 export type ApiConfig = z.infer<typeof apiSchema>;
@@ -59,6 +74,22 @@ function parse<T extends z.ZodType>(schema: T, env: Record<string, string | unde
   return result.data;
 }
 
+/** The category queues named by the environment; fails fast, naming what is missing. */
+export function queuesFromConfig(config: ApiConfig): Record<Category, { url: string; dlqUrl: string }> {
+  const missing: string[] = [];
+  const entry = (category: Category) => {
+    const suffix = category.toUpperCase() as 'ADVICE' | 'COMPLAINT' | 'INVESTIGATION';
+    const url = config[`QUEUE_URL_${suffix}`];
+    const dlqUrl = config[`DLQ_URL_${suffix}`];
+    if (!url) missing.push(`QUEUE_URL_${suffix}`);
+    if (!dlqUrl) missing.push(`DLQ_URL_${suffix}`);
+    return { url: url ?? '', dlqUrl: dlqUrl ?? '' };
+  };
+  const queues = { advice: entry('advice'), complaint: entry('complaint'), investigation: entry('investigation') };
+  if (missing.length) throw new ConfigError(`Invalid configuration:\n${missing.map((m) => `  ${m}: required`).join('\n')}`);
+  return queues;
+}
+
 export function loadApiConfig(env: Record<string, string | undefined> = process.env): ApiConfig {
   const config = parse(apiSchema, env);
   if (config.NODE_ENV === 'production' && !config.JWT_SECRET) {
@@ -71,6 +102,10 @@ const localSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   HOST: z.string().default('127.0.0.1'),
   DATA_DIR: z.string().default('.data'),
+  SMTP_URL: z.url().optional(),
+  SEED_FILE: z.string().optional(),
+  RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(60),
+  QUEUE_VISIBILITY_SECONDS: z.coerce.number().int().min(1).max(43_200).default(30),
 });
 
 export type LocalConfig = z.infer<typeof localSchema>;

@@ -6,7 +6,9 @@ import { createDynamoClient } from '../../shared/adapters/dynamo/client';
 import { dynamoStores } from '../../shared/adapters/dynamo';
 import { randomIds } from '../../shared/adapters/ids';
 import { shippedCalendarYears } from '../../shared/calendar/shipped';
-import { ConfigError, loadApiConfig } from '../../shared/config';
+import { SqsCaseQueue } from '../../shared/adapters/sqs/case-queue';
+import { createSqsClient } from '../../shared/adapters/sqs/client';
+import { ConfigError, loadApiConfig, queuesFromConfig } from '../../shared/config';
 import { createApp } from '../../shared/http/app';
 import { createLogger } from '../../shared/observability/logger';
 import { systemClock } from '../../shared/ports';
@@ -18,6 +20,7 @@ export function buildHandler(env: Record<string, string | undefined> = process.e
   const db = createDynamoClient({ tableName: config.TABLE_NAME, region: config.AWS_REGION, endpoint: config.DYNAMODB_ENDPOINT });
   const app = createApp({
     ...dynamoStores(db, config.TABLE_NAME),
+    queue: new SqsCaseQueue(createSqsClient({ region: config.AWS_REGION, endpoint: config.SQS_ENDPOINT }), queuesFromConfig(config)),
     shippedCalendar: shippedCalendarYears(),
     tokens: new Hs256TokenVerifier({ secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
     clock: systemClock,

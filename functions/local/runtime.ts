@@ -16,7 +16,11 @@ import { startDynalite, type LocalDynamo } from '../../shared/adapters/local/dyn
 import { shippedCalendarYears } from '../../shared/calendar/shipped';
 import { loadApiConfig, loadLocalConfig } from '../../shared/config';
 import type { Role } from '../../shared/domain/principal';
+import { createMailer } from '../../shared/adapters/mail/nodemailer-mailer';
 import { createApp } from '../../shared/http/app';
+import { RoutingConfigCache } from '../../shared/usecases/routing-config';
+import { DEFAULT_SEED_FILE, seedIfEmpty } from './seed';
+import { startQueues, startRoutingWorkers, type RoutingWorkers } from './workers';
 import { createLogger, type Logger } from '../../shared/observability/logger';
 import { systemClock, type Clock } from '../../shared/ports';
 
@@ -31,6 +35,10 @@ export interface LocalRuntimeOptions {
 export interface LocalRuntime {
   url: string;
   dataDir: string;
+  /** Where e-mails land as .eml files when no SMTP_URL is set. */
+  outboxDir: string;
+  mailTransport: 'ses' | 'smtp' | 'outbox';
+  reconcileNow: RoutingWorkers['reconcileNow'];
   tokens: Record<string, string>;
   close(): Promise<void>;
 }
@@ -46,8 +54,9 @@ const DEV_IDENTITIES: { name: string; sub: string; roles: Role[]; office?: strin
 const DEV_TOKEN_TTL_SECONDS = 30 * 86_400;
 
 /**
- * The whole system on one machine with only Node: dynalite persisted under DATA_DIR, the same
- * adapters and Hono app as on AWS, served by @hono/node-server.
+ * The whole system on one machine with only Node: dynalite persisted under DATA_DIR, an embedded
+ * SQS engine with pollers feeding the router as Lambda would, mail to SMTP or .eml files, and the
+ * same adapters and Hono app as on AWS, served by @hono/node-server.
  */
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   const env = options.env ?? process.env;
@@ -63,11 +72,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const db = createDynamoClient({ tableName: config.TABLE_NAME, endpoint, region: config.AWS_REGION });
   await ensureTable(db, config.TABLE_NAME);
 
+  const stores = dynamoStores(db, config.TABLE_NAME);
+  const clock = options.clock ?? systemClock;
+  const queues = await startQueues(config, local.QUEUE_VISIBILITY_SECONDS);
+  const admin = { cases: stores.cases, offices: stores.offices, routing: stores.routing, queue: queues.queue, clock, logger };
+  await seedIfEmpty(admin, local.SEED_FILE ?? DEFAULT_SEED_FILE, logger);
+
   const app = createApp({
-    ...dynamoStores(db, config.TABLE_NAME),
+    ...stores,
+    queue: queues.queue,
     shippedCalendar: shippedCalendarYears(),
     tokens: new Hs256TokenVerifier({ secret, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
-    clock: options.clock ?? systemClock,
+    clock,
     ids: randomIds,
     logger,
     config,
@@ -97,18 +113,44 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       { secret, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlSeconds: DEV_TOKEN_TTL_SECONDS },
     );
   }
+  const outboxDir = join(dataDir, 'outbox');
+  const mail = createMailer({ smtpUrl: local.SMTP_URL, outboxDir, from: config.MAIL_FROM });
+  const workers = await startRoutingWorkers({
+    queues,
+    cases: stores.cases,
+    clock,
+    logger,
+    reconcileIntervalMs: local.RECONCILE_INTERVAL_SECONDS * 1000,
+    reconcileGraceMs: config.RECONCILE_GRACE_SECONDS * 1000,
+    router: {
+      cases: stores.cases,
+      notices: stores.notices,
+      routing: new RoutingConfigCache({ routing: stores.routing, offices: stores.offices, clock }, config.ROUTING_CACHE_SECONDS * 1000),
+      mailer: mail.mailer,
+      clock,
+      logger,
+      publicBaseUrl: config.PUBLIC_BASE_URL ?? url,
+    },
+  });
+
   await writeFile(join(dataDir, 'dev-tokens.json'), `${JSON.stringify({ url, expiresInDays: DEV_TOKEN_TTL_SECONDS / 86_400, tokens }, null, 2)}\n`, { mode: 0o600 });
   logger.info('runtime.ready', { url });
 
   return {
     url,
     dataDir,
+    outboxDir,
+    mailTransport: mail.kind,
     tokens,
+    reconcileNow: workers.reconcileNow,
     close: async () => {
+      await workers.stop();
       await new Promise<void>((r) => {
         server.closeAllConnections?.();
         server.close(() => r());
       });
+      mail.mailer.close();
+      await queues.close();
       db.destroy();
       await engine?.close();
     },

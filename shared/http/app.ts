@@ -11,6 +11,7 @@ import type { AppDeps } from './deps';
 import { router } from './env';
 import { errorPage } from './pages';
 import { problemResponse, toProblem } from './problem';
+import { adminRoutes } from './routes/admin';
 import { calendarRoutes } from './routes/calendar';
 import { caseRoutes } from './routes/cases';
 import { mailboxRoutes } from './routes/mailbox';
@@ -45,7 +46,7 @@ export function createApp(deps: AppDeps) {
     logger: deps.logger,
     cacheMs: deps.config.CALENDAR_CACHE_SECONDS * 1000,
   });
-  const intake: IntakeDeps = { cases: deps.cases, idempotency: deps.idempotency, calendar, clock: deps.clock, ids: deps.ids, logger: deps.logger };
+  const intake: IntakeDeps = { cases: deps.cases, queue: deps.queue, idempotency: deps.idempotency, calendar, clock: deps.clock, ids: deps.ids, logger: deps.logger };
   const publicCors = cors({
     origin: (origin) => (deps.config.ALLOWED_ORIGINS.includes(origin) ? origin : null),
     allowMethods: ['GET', 'POST'],
@@ -91,7 +92,8 @@ export function createApp(deps: AppDeps) {
     .route('/', caseRoutes(deps, intake))
     .route('/', mailboxRoutes(deps, intake, calendar))
     .route('/', trackingRoutes(deps))
-    .route('/', calendarRoutes(deps, calendar));
+    .route('/', calendarRoutes(deps, calendar))
+    .route('/', adminRoutes(deps));
 
   // Built on first request, once every route is registered.
   let doc: ReturnType<typeof openApiDocument> | undefined;

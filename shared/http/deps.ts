@@ -2,11 +2,14 @@ import type { Context } from 'hono';
 import type { CalendarYearData } from '../domain/calendar';
 import type { ApiConfig } from '../config';
 import type { Logger } from '../observability/logger';
-import type { CalendarStore, CaseStore, Clock, IdGenerator, IdempotencyStore, RateLimiter, TokenVerifier } from '../ports';
+import type { CalendarStore, CaseQueue, CaseStore, Clock, IdGenerator, IdempotencyStore, OfficeStore, RateLimiter, RoutingStore, TokenVerifier } from '../ports';
 
 /** Everything the HTTP app needs, passed in: AWS adapters on Lambda, local ones under `npm start`, test ones in tests. */
 export interface AppDeps {
   cases: CaseStore;
+  queue: CaseQueue;
+  offices: OfficeStore;
+  routing: RoutingStore;
   idempotency: IdempotencyStore;
   calendarStore: CalendarStore;
   shippedCalendar: readonly CalendarYearData[];

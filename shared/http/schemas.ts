@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { CATEGORIES, CHANNELS, SLA_STATES, STATUSES, TOPICS } from '../domain/case';
+import { LOCALES } from '../domain/routing';
 import { TICKET_NO_PATTERN, TRACKING_CODE_LENGTH, TRACKING_CODE_PATTERN } from '../domain/ticket';
 
 /**
@@ -129,6 +130,18 @@ export const Case = z
     hotline: z.object({ callId: z.string(), operatorId: z.string().optional(), callerNumber: z.string().optional() }).optional(),
     walkIn: z.object({ visitors: z.number().int(), batchId: z.string().optional() }).optional(),
     sla: Sla,
+    office: z.string().optional().openapi({ description: 'The office the case is assigned to (分派)' }),
+    assignedAt: instantOut.optional(),
+    routing: z
+      .object({
+        office: z.string(),
+        ruleIndex: z.number().int().nullable().openapi({ description: 'The first matching rule, or null for the default office' }),
+        when: z.record(z.string(), z.unknown()).nullable(),
+        rulesVersion: z.number().int(),
+        messageVersion: z.number().int(),
+      })
+      .optional()
+      .openapi({ description: 'Why the case went to its office' }),
     createdAt: instantOut,
     updatedAt: instantOut,
     version: z.number().int(),
@@ -245,3 +258,75 @@ export const Problem = z
     errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
   })
   .openapi('Problem');
+
+// ── Administration: offices, routing, queues ─────────────────────────────────────────────
+
+const officeId = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]{1,39}$/, 'must be a short lowercase code such as rights or legal-aid')
+  .openapi({ example: 'rights' });
+const emailList = z.array(emailSchema).max(20).default([]);
+
+export const OfficeParams = z.strictObject({ officeId: officeId.openapi({ param: { name: 'officeId', in: 'path' } }) });
+
+export const OfficeInput = z
+  .strictObject({
+    name: line(100).openapi({ example: '权益保障部' }),
+    email: emailSchema.openapi({ description: 'Where new-case notices go' }),
+    locale: z.enum(LOCALES).default('zh-CN').openapi({ description: 'Language of the e-mails the office gets' }),
+    escalation: z
+      .strictObject({ head: emailList, supervisor: emailList, chairman: emailList })
+      .default({ head: [], supervisor: [], chairman: [] })
+      .openapi({ description: '督办 ladder: warned before a deadline (head), escalated after it (supervisor, then chairman)' }),
+  })
+  .openapi('OfficeInput');
+
+export const Office = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    email: z.string(),
+    locale: z.enum(LOCALES),
+    escalation: z.object({ head: z.array(z.string()), supervisor: z.array(z.string()), chairman: z.array(z.string()) }),
+  })
+  .openapi('Office');
+
+export const OfficeList = z.object({ items: z.array(Office) }).openapi('OfficeList');
+
+const RuleCondition = z
+  .strictObject({ category: Category.optional(), topic: topic.optional(), channel: Channel.optional(), region: line(100).optional(), urgent: z.boolean().optional() })
+  .openapi('RuleCondition', { description: 'All given fields must match; an empty condition matches every case' });
+
+export const RoutingInput = z
+  .strictObject({
+    rules: z.array(z.strictObject({ when: RuleCondition, office: officeId })).max(200).openapi({ description: 'Ordered: the first rule that matches decides' }),
+    defaultOffice: officeId.openapi({ description: 'Takes every case no rule matches' }),
+  })
+  .openapi('RoutingInput');
+
+export const Routing = z
+  .object({
+    rules: z.array(z.object({ when: RuleCondition, office: z.string() })),
+    defaultOffice: z.string(),
+    version: z.number().int(),
+    updatedBy: z.string(),
+    updatedAt: instantOut,
+  })
+  .openapi('Routing');
+
+export const CategoryParams = z.strictObject({ category: Category.openapi({ param: { name: 'category', in: 'path' } }) });
+
+export const QueueDepths = z
+  .object({
+    queues: z.array(
+      z.object({
+        category: Category,
+        visible: z.number().int().openapi({ description: 'Waiting to be routed (approximate)' }),
+        inFlight: z.number().int().openapi({ description: 'Being routed now (approximate)' }),
+        deadLetters: z.number().int().openapi({ description: 'Failed 5 times; redrive after fixing the cause' }),
+      }),
+    ),
+  })
+  .openapi('QueueDepths');
+
+export const RedriveResult = z.object({ category: Category, moved: z.number().int() }).openapi('RedriveResult');

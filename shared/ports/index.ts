@@ -5,6 +5,7 @@
 import type { CalendarYearData } from '../domain/calendar';
 import type { CaseRecord, Category, Channel, Status } from '../domain/case';
 import type { Principal } from '../domain/principal';
+import type { Office, RoutingConfig, VersionedRoutingConfig } from '../domain/routing';
 
 export interface Clock {
   /** Epoch milliseconds. */
@@ -47,6 +48,10 @@ export interface CaseStore {
   openCasesDueFrom(from: number): AsyncIterable<CaseRecord>;
   /** Conditional put on `version`: fails with VersionConflictError when the stored version differs. */
   replace(record: CaseRecord, expectedVersion: number): Promise<void>;
+  /** Cases still `received` that were created before `createdBefore` (epoch ms): the reconciler's work. */
+  receivedBefore(createdBefore: number): AsyncIterable<CaseRecord>;
+  /** Whether any open case is assigned to the office. */
+  hasOpenCases(office: string): Promise<boolean>;
 }
 
 export interface IdempotencyRecord {
@@ -126,4 +131,30 @@ export interface MailMessage {
 export interface Mailer {
   /** Resolves once the transport accepted the message; returns its Message-ID. */
   send(message: MailMessage): Promise<string>;
+}
+
+export interface OfficeStore {
+  put(office: Office, updatedBy: string, now: number): Promise<void>;
+  get(id: string): Promise<Office | undefined>;
+  list(): Promise<Office[]>;
+  delete(id: string): Promise<void>;
+}
+
+export interface RoutingStore {
+  current(): Promise<VersionedRoutingConfig | undefined>;
+  /** Stores the next version; fails with VersionConflictError when `expectedVersion` is no longer current. */
+  put(config: RoutingConfig, expectedVersion: number, updatedBy: string, now: number): Promise<VersionedRoutingConfig>;
+}
+
+export type NoticeClaim = 'claimed' | 'already_sent' | 'busy';
+
+/**
+ * One e-mail per (case, notice key), across retries and concurrent deliveries: claim before
+ * sending (a lease), mark sent after. A claim whose lease ran out may be taken again.
+ */
+export interface NoticeLedger {
+  claim(caseId: string, key: string, leaseUntil: number, now: number): Promise<NoticeClaim>;
+  markSent(caseId: string, key: string, messageId: string, now: number): Promise<void>;
+  /** Gives a claim up after a failed send, so the next attempt need not wait out the lease. */
+  release(caseId: string, key: string): Promise<void>;
 }

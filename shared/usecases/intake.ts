@@ -4,11 +4,12 @@ import { deadlineOf, newCase, receivedAtProblem } from '../domain/intake';
 import { formatTicketNo } from '../domain/ticket';
 import { shanghaiDayOf, yearOf } from '../domain/time';
 import type { Logger } from '../observability/logger';
-import type { CaseStore, Clock, IdGenerator, IdempotencyStore } from '../ports';
+import type { CaseQueue, CaseStore, Clock, IdGenerator, IdempotencyStore } from '../ports';
 import type { CalendarService } from './calendar';
 
 export interface IntakeDeps {
   cases: CaseStore;
+  queue: CaseQueue;
   idempotency: IdempotencyStore;
   calendar: CalendarService;
   clock: Clock;
@@ -99,5 +100,12 @@ async function insert(deps: IntakeDeps, input: CaseInput, createdBy: string, id:
   });
   await deps.cases.create(record);
   deps.logger.info('case.received', { caseId: record.id, ticketNo: record.ticketNo, channel: record.channel, category: record.category });
+  // The case is safe in the table: a queue failure must not fail the intake. The reconciler
+  // re-enqueues cases still `received` after its grace period.
+  try {
+    await deps.queue.send({ caseId: record.id, category: record.category, version: record.version });
+  } catch (err) {
+    deps.logger.warn('case.enqueue_failed', { caseId: record.id, error: err });
+  }
   return record;
 }

@@ -4,12 +4,14 @@ import { signHs256 } from '../../shared/adapters/auth/hs256';
 import { createDynamoClient } from '../../shared/adapters/dynamo/client';
 import { ensureTable } from '../../shared/adapters/dynamo/ensure-table';
 import { startDynalite, type LocalDynamo } from '../../shared/adapters/local/dynalite';
+import { startLocalSqs, type LocalSqs } from '../../shared/adapters/local/fauxqs';
 import { buildHandler } from '../../functions/api';
 import { hotlineCase } from '../support/harness';
 
 /** The Lambda entry, fed API Gateway HTTP API (v2) events, on the embedded engine. */
 const secret = 'lambda-secret-of-at-least-thirty-two-chars';
 let engine: LocalDynamo;
+let sqs: LocalSqs;
 let handler: ReturnType<typeof buildHandler>;
 
 function event(method: string, path: string, opts: { body?: string; headers?: Record<string, string>; query?: string; ip?: string } = {}) {
@@ -39,16 +41,36 @@ const context = {} as LambdaContext;
 
 beforeAll(async () => {
   engine = await startDynalite();
+  sqs = await startLocalSqs({ region: 'ap-east-1' });
   const db = createDynamoClient({ tableName: 'lambda-test', endpoint: engine.endpoint });
   await ensureTable(db, 'lambda-test');
   db.destroy();
-  handler = buildHandler({ TABLE_NAME: 'lambda-test', DYNAMODB_ENDPOINT: engine.endpoint, JWT_SECRET: secret, LOG_LEVEL: 'error', FORM_RATE_LIMIT: '2' });
+  const queues = Object.fromEntries(
+    Object.entries(sqs.queues).flatMap(([category, q]) => [
+      [`QUEUE_URL_${category.toUpperCase()}`, q.url],
+      [`DLQ_URL_${category.toUpperCase()}`, q.dlqUrl],
+    ]),
+  );
+  handler = buildHandler({
+    TABLE_NAME: 'lambda-test',
+    DYNAMODB_ENDPOINT: engine.endpoint,
+    SQS_ENDPOINT: sqs.endpoint,
+    AWS_REGION: 'ap-east-1',
+    ...queues,
+    JWT_SECRET: secret,
+    LOG_LEVEL: 'error',
+    FORM_RATE_LIMIT: '2',
+  });
 });
-afterAll(() => engine.close());
+afterAll(async () => {
+  await sqs.close();
+  await engine.close();
+});
 
 describe('Lambda entry (functions/api)', () => {
-  it('refuses to start without JWT_SECRET', () => {
+  it('refuses to start without JWT_SECRET or without its queues', () => {
     expect(() => buildHandler({ TABLE_NAME: 'cases' })).toThrowError(/JWT_SECRET/);
+    expect(() => buildHandler({ TABLE_NAME: 'cases', JWT_SECRET: secret })).toThrowError(/QUEUE_URL_ADVICE[\s\S]*DLQ_URL_INVESTIGATION/);
   });
 
   it('serves health, creates a case and reads it back', async () => {

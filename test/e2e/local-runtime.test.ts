@@ -116,7 +116,11 @@ describe('local runtime over HTTP (in-memory engine)', () => {
     const read = await client.v1.cases[':id'].$get({ param: { id: c.id } });
     expect(read.status).toBe(200);
     if (read.status !== 200) throw new Error(`unexpected ${read.status}`);
-    expect(await read.json()).toEqual(c);
+    // Everything stored survives; routing may have moved it on since (the reconciler re-enqueues
+    // cases still `received` at start-up, because the embedded queue starts empty).
+    const after = await read.json();
+    const { status: _status, version: _version, updatedAt: _updated, office: _office, assignedAt: _assigned, routing: _routing, ...stored } = c;
+    expect(after).toMatchObject(stored);
 
     const list = await client.v1.cases.$get({ query: { channel: 'hotline', limit: '200' } });
     if (list.status !== 200) throw new Error(`unexpected ${list.status}`);
@@ -165,7 +169,11 @@ describe('local runtime persistence under DATA_DIR', () => {
     const client = hc<AppType>(runtime.url, { headers: { Authorization: `Bearer ${firstTokens.operator}` } });
     const created = await client.v1.cases.$post({ json: hotline, header: {} });
     if (created.status !== 201) throw new Error(`unexpected ${created.status}`);
-    const c = await created.json();
+    const { id } = await created.json();
+    // The router may assign it meanwhile: what must survive is the case as last stored.
+    const before = await client.v1.cases[':id'].$get({ param: { id } });
+    if (before.status !== 200) throw new Error(`unexpected ${before.status}`);
+    const c = await before.json();
     await runtime.close();
     runtime = undefined;
 
@@ -175,7 +183,11 @@ describe('local runtime persistence under DATA_DIR', () => {
     const read = await again.v1.cases[':id'].$get({ param: { id: c.id } });
     expect(read.status).toBe(200);
     if (read.status !== 200) throw new Error(`unexpected ${read.status}`);
-    expect(await read.json()).toEqual(c);
+    // Everything stored survives; routing may have moved it on since (the reconciler re-enqueues
+    // cases still `received` at start-up, because the embedded queue starts empty).
+    const after = await read.json();
+    const { status: _status, version: _version, updatedAt: _updated, office: _office, assignedAt: _assigned, routing: _routing, ...stored } = c;
+    expect(after).toMatchObject(stored);
 
     // The ticket sequence carries on rather than starting again.
     const next = await hc<AppType>(runtime.url, { headers: { Authorization: `Bearer ${runtime.tokens.operator}` } }).v1.cases.$post({ json: hotline, header: {} });

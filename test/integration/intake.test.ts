@@ -13,23 +13,30 @@ import { CalendarService } from '../../shared/usecases/calendar';
 import { createCase, type IntakeDeps } from '../../shared/usecases/intake';
 import { failingCreates } from '../support/faults';
 import { TestClock } from '../support/harness';
+import { loadApiConfig } from '../../shared/config';
+import { startQueues, type LocalQueues } from '../../functions/local/workers';
 
 /** Intake's idempotency under failure, on the real stores: a dead first attempt, a live one. */
 let engine: LocalDynamo;
 let stores: ReturnType<typeof dynamoStores>;
+let sqs: LocalQueues;
 
 beforeAll(async () => {
+  sqs = await startQueues(loadApiConfig({}), 1);
   engine = await startDynalite();
   const db = createDynamoClient({ tableName: 'intake', endpoint: engine.endpoint });
   await ensureTable(db, 'intake');
   stores = dynamoStores(db, 'intake');
 });
-afterAll(() => engine.close());
+afterAll(async () => {
+  await sqs.close();
+  await engine.close();
+});
 
 function deps(clock: Clock, cases: CaseStore = stores.cases): IntakeDeps {
   const logger = createLogger({ write: () => undefined });
   const calendar = new CalendarService({ shipped: shippedCalendarYears(), store: stores.calendarStore, cases, clock, logger, cacheMs: 60_000 });
-  return { cases, idempotency: stores.idempotency, calendar, clock, ids: randomIds, logger };
+  return { cases, queue: sqs.queue, idempotency: stores.idempotency, calendar, clock, ids: randomIds, logger };
 }
 
 const input = (receivedAt: number): CaseInput => ({

@@ -7,7 +7,8 @@ import { dynamoStores } from '../../shared/adapters/dynamo';
 import { randomIds } from '../../shared/adapters/ids';
 import { startDynalite, type LocalDynamo } from '../../shared/adapters/local/dynalite';
 import { shippedCalendarYears } from '../../shared/calendar/shipped';
-import type { ApiConfig } from '../../shared/config';
+import { loadApiConfig, type ApiConfig } from '../../shared/config';
+import { startQueues, type LocalQueues } from '../../functions/local/workers';
 import type { Role } from '../../shared/domain/principal';
 import { createApp } from '../../shared/http/app';
 import type { AppDeps } from '../../shared/http/deps';
@@ -43,6 +44,8 @@ async function sharedEngine(): Promise<LocalDynamo> {
 
 export interface Harness {
   app: ReturnType<typeof createApp>;
+  /** The embedded SQS engine behind deps.queue, for reading what intake enqueued. */
+  sqs: LocalQueues;
   deps: AppDeps;
   clock: TestClock;
   db: DynamoDBClient;
@@ -86,8 +89,10 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     CALENDAR_CACHE_SECONDS: 60,
     ...options.config,
   };
+  const sqs = await startQueues(loadApiConfig({ AWS_REGION: 'ap-east-1' }), 1);
   const deps: AppDeps = {
     ...dynamoStores(db, tableName),
+    queue: sqs.queue,
     shippedCalendar: shippedCalendarYears(),
     tokens: new Hs256TokenVerifier({ secret: TEST_SECRET }),
     clock,
@@ -121,6 +126,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
 
   return {
     app,
+    sqs,
     deps,
     clock,
     db,
@@ -130,6 +136,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     token,
     request,
     close: async () => {
+      await sqs.close();
       db.destroy();
       if (--engineUsers === 0 && engine) {
         const e = engine;

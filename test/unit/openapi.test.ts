@@ -16,7 +16,20 @@ describe('openapi.yaml', () => {
     };
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual(
-      ['/v1/admin/calendar/{year}', '/v1/calendar/deadline', '/v1/calendar/{year}', '/v1/cases', '/v1/cases/{id}', '/v1/intake/mailbox', '/v1/track/{ticketNo}'].sort(),
+      [
+        '/v1/admin/calendar/{year}',
+        '/v1/admin/offices',
+        '/v1/admin/offices/{officeId}',
+        '/v1/admin/queues',
+        '/v1/admin/queues/{category}/redrive',
+        '/v1/admin/routing',
+        '/v1/calendar/deadline',
+        '/v1/calendar/{year}',
+        '/v1/cases',
+        '/v1/cases/{id}',
+        '/v1/intake/mailbox',
+        '/v1/track/{ticketNo}',
+      ].sort(),
     );
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(doc.paths['/v1/cases']?.post?.security).toEqual([{ bearerAuth: [] }]);

@@ -173,6 +173,49 @@ export class DynamoCaseStore implements CaseStore {
     }
   }
 
+  async *receivedBefore(createdBefore: number): AsyncIterable<CaseRecord> {
+    // Cases are `received` only for the seconds before routing, so this partition stays small.
+    let startKey: Record<string, AttributeValue> | undefined;
+    do {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: INDEX.byStatusDue.name,
+          KeyConditionExpression: '#pk = :pk',
+          FilterExpression: '#created < :before',
+          ExpressionAttributeNames: { '#pk': INDEX.byStatusDue.pk, '#created': 'createdAt' },
+          ExpressionAttributeValues: { ':pk': { S: statusKey('received') }, ':before': { N: String(createdBefore) } },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of out.Items ?? []) yield fromItem(item);
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+  }
+
+  async hasOpenCases(office: string): Promise<boolean> {
+    let startKey: Record<string, AttributeValue> | undefined;
+    do {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: INDEX.byOfficeDue.name,
+          KeyConditionExpression: '#pk = :pk',
+          FilterExpression: `#status IN (${OPEN_STATUSES.map((_, i) => `:s${i}`).join(', ')})`,
+          ExpressionAttributeNames: { '#pk': INDEX.byOfficeDue.pk, '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':pk': { S: officeKey(office) },
+            ...Object.fromEntries(OPEN_STATUSES.map((s, i) => [`:s${i}`, { S: s }])),
+          },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      if (out.Items?.length) return true;
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return false;
+  }
+
   async replace(record: CaseRecord, expectedVersion: number): Promise<void> {
     try {
       await this.db.send(
@@ -201,6 +244,7 @@ interface SequenceQueue {
   running: boolean;
 }
 const statusKey = (status: string) => `STATUS#${status}`;
+const officeKey = (office: string) => `OFFICE#${office}`;
 
 /** The stored item: the record plus the key attributes its indexes need. */
 function toItem(record: CaseRecord): Record<string, AttributeValue> {
@@ -212,6 +256,8 @@ function toItem(record: CaseRecord): Record<string, AttributeValue> {
       [INDEX.byStatusDue.pk]: statusKey(record.status),
       [INDEX.byDue.pk]: ALL_KEY,
       [INDEX.byStatusDue.sk]: dueKey,
+      // Sparse: only assigned cases appear in an office's list.
+      ...(record.office !== undefined && { [INDEX.byOfficeDue.pk]: officeKey(record.office) }),
       [INDEX.byReceiptMonth.pk]: `MONTH#${formatDay(shanghaiDayOf(record.receivedAt)).slice(0, 7)}`,
       [INDEX.byReceiptMonth.sk]: `${sortableInstant(record.receivedAt)}#${record.id}`,
     },

@@ -2,7 +2,10 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoCalendarStore } from './calendar-store';
 import { DynamoCaseStore } from './case-store';
 import { DynamoIdempotencyStore } from './idempotency-store';
+import { DynamoNoticeLedger } from './notice-ledger';
+import { DynamoOfficeStore } from './office-store';
 import { DynamoRateLimiter } from './rate-limiter';
+import { DynamoRoutingStore } from './routing-store';
 
 /** Every table-backed port over one client and table: the same on AWS and on the local engine. */
 export function dynamoStores(db: DynamoDBClient, tableName: string) {
@@ -11,5 +14,8 @@ export function dynamoStores(db: DynamoDBClient, tableName: string) {
     idempotency: new DynamoIdempotencyStore(db, tableName),
     calendarStore: new DynamoCalendarStore(db, tableName),
     rateLimiter: new DynamoRateLimiter(db, tableName),
+    offices: new DynamoOfficeStore(db, tableName),
+    routing: new DynamoRoutingStore(db, tableName),
+    notices: new DynamoNoticeLedger(db, tableName),
   };
 }

@@ -42,4 +42,10 @@ export const ITEM = {
   // All calendar years share one partition so one Query lists them.
   calendar: (year: number) => ({ pk: 'CALENDAR', sk: String(year) }),
   rateWindow: (bucket: string, client: string, window: number) => ({ pk: `RATE#${bucket}#${client}#${window}`, sk: 'RATE' }),
+  // One partition lists every office.
+  office: (id: string) => ({ pk: 'OFFICE', sk: id }),
+  // Every routing configuration ever stored, newest last; the highest version is in force.
+  routing: (version: number) => ({ pk: 'ROUTING', sk: `v#${String(version).padStart(8, '0')}` }),
+  // Beside its case: one item per notice, so claiming an e-mail never races a case update.
+  notice: (caseId: string, key: string) => ({ pk: `CASE#${caseId}`, sk: `NOTICE#${key}` }),
 } as const;

@@ -1,0 +1,25 @@
+import { createDynamoClient } from '../../shared/adapters/dynamo/client';
+import { dynamoStores } from '../../shared/adapters/dynamo';
+import { SqsCaseQueue } from '../../shared/adapters/sqs/case-queue';
+import { createSqsClient } from '../../shared/adapters/sqs/client';
+import { loadApiConfig, queuesFromConfig } from '../../shared/config';
+import { createLogger } from '../../shared/observability/logger';
+import { systemClock } from '../../shared/ports';
+import { reconcile, type ReconcileDeps } from '../../shared/usecases/reconcile';
+
+/** Builds the reconciler from the environment; on AWS a Scheduler rate(5 minutes) invokes it. */
+export function buildReconciler(env: Record<string, string | undefined> = process.env): ReconcileDeps {
+  const config = loadApiConfig(env);
+  const db = createDynamoClient({ tableName: config.TABLE_NAME, region: config.AWS_REGION, endpoint: config.DYNAMODB_ENDPOINT });
+  return {
+    cases: dynamoStores(db, config.TABLE_NAME).cases,
+    queue: new SqsCaseQueue(createSqsClient({ region: config.AWS_REGION, endpoint: config.SQS_ENDPOINT }), queuesFromConfig(config)),
+    clock: systemClock,
+    logger: createLogger({ level: config.LOG_LEVEL, base: { service: 'reconciler' } }),
+    graceMs: config.RECONCILE_GRACE_SECONDS * 1000,
+  };
+}
+
+let cached: ReconcileDeps | undefined;
+
+export const handler = () => reconcile((cached ??= buildReconciler()));

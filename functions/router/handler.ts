@@ -1,0 +1,33 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { z } from 'zod';
+import { CATEGORIES } from '../../shared/domain/case';
+import { routeCase, type RouterDeps } from '../../shared/usecases/route-case';
+
+const RoutingMessage = z.object({ caseId: z.string().min(1), category: z.enum(CATEGORIES), version: z.number().int().positive() });
+
+/**
+ * The router as an SQS batch handler with partial batch responses: a record that throws is
+ * reported back and retried alone (and after 5 receives lands in the dead-letter queue); the
+ * others are deleted. Lambda's event source mapping and the local poller call it the same way.
+ */
+export function createRouterHandler(deps: RouterDeps) {
+  const recordHandler = async (record: SQSRecord) => {
+    let body: unknown;
+    try {
+      body = JSON.parse(record.body);
+    } catch {
+      throw new Error(`message ${record.messageId} is not JSON`);
+    }
+    const message = RoutingMessage.parse(body);
+    const outcome = await routeCase(deps, message);
+    deps.logger.debug('router.message_done', { messageId: record.messageId, caseId: message.caseId, outcome });
+  };
+  return async (event: SQSEvent): Promise<SQSBatchResponse> => {
+    // One processor per batch: the local poller may run batches of several queues at once.
+    const processor = new BatchProcessor(EventType.SQS);
+    const response = await processPartialResponse(event, recordHandler, processor);
+    for (const failure of response.batchItemFailures) deps.logger.warn('router.message_failed', { messageId: failure.itemIdentifier });
+    return response;
+  };
+}

@@ -1,0 +1,32 @@
+import type { SQSEvent } from 'aws-lambda';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { createDynamoClient } from '../../shared/adapters/dynamo/client';
+import { dynamoStores } from '../../shared/adapters/dynamo';
+import { sesMailer } from '../../shared/adapters/mail/nodemailer-mailer';
+import { ConfigError, loadApiConfig } from '../../shared/config';
+import { createLogger } from '../../shared/observability/logger';
+import { systemClock } from '../../shared/ports';
+import { RoutingConfigCache } from '../../shared/usecases/routing-config';
+import { createRouterHandler } from './handler';
+
+/** Builds the router from the environment, once per Lambda instance, on first use. */
+export function buildRouter(env: Record<string, string | undefined> = process.env) {
+  const config = loadApiConfig(env);
+  if (!config.PUBLIC_BASE_URL) throw new ConfigError('Invalid configuration:\n  PUBLIC_BASE_URL: required for the links in e-mails');
+  const db = createDynamoClient({ tableName: config.TABLE_NAME, region: config.AWS_REGION, endpoint: config.DYNAMODB_ENDPOINT });
+  const stores = dynamoStores(db, config.TABLE_NAME);
+  const clock = systemClock;
+  return createRouterHandler({
+    cases: stores.cases,
+    notices: stores.notices,
+    routing: new RoutingConfigCache({ routing: stores.routing, offices: stores.offices, clock }, config.ROUTING_CACHE_SECONDS * 1000),
+    mailer: sesMailer({ client: new SESv2Client({ region: config.AWS_REGION }), from: config.MAIL_FROM, configurationSet: config.SES_CONFIGURATION_SET }),
+    clock,
+    logger: createLogger({ level: config.LOG_LEVEL, base: { service: 'router' } }),
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+  });
+}
+
+let cached: ReturnType<typeof buildRouter> | undefined;
+
+export const handler = (event: SQSEvent) => (cached ??= buildRouter())(event);

@@ -1,0 +1,166 @@
+/**
+ * The Mailer port on nodemailer, with three transports:
+ * - SES (AWS): nodemailer's SES transport on an @aws-sdk/client-sesv2 SESv2Client; the message goes
+ *   out as raw MIME in SendEmail's Content.Raw.Data.
+ * - SMTP: any relay, from a URL such as smtp://user:pass@host:587.
+ * - Outbox (local development, tests): every message becomes one RFC 5322 `.eml` file in a directory.
+ *
+ * Nodemailer does the MIME work (encoded-word subjects, base64/quoted-printable UTF-8 bodies), so
+ * Chinese text survives every hop.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
+import nodemailer from 'nodemailer';
+import type { SentMessageInfo, Transporter } from 'nodemailer';
+import type { MailMessage, Mailer } from '../../ports';
+
+/** Message content is always literal text: never let a transport read a file or fetch a URL for it. */
+const NO_CONTENT_FETCH = { disableFileAccess: true, disableUrlAccess: true } as const;
+
+const HEADER_NAME = /^[A-Za-z0-9][A-Za-z0-9-]*$/;
+
+export interface NodemailerMailerOptions<T extends SentMessageInfo> {
+  /** Runs with the transport's result before send() resolves (the outbox writes its file here); a failure fails send(). */
+  afterSend?: (info: T) => Promise<void>;
+}
+
+export class NodemailerMailer<T extends SentMessageInfo = SentMessageInfo> implements Mailer {
+  constructor(
+    readonly transporter: Transporter<T>,
+    readonly from: string,
+    private readonly options: NodemailerMailerOptions<T> = {},
+  ) {}
+
+  /** Resolves with the Message-ID (angle brackets included) once the transport took the message. */
+  async send(message: MailMessage): Promise<string> {
+    if (message.to.length === 0) throw new Error('mail: a message needs at least one recipient');
+    for (const [name, value] of Object.entries(message.headers ?? {})) {
+      if (!HEADER_NAME.test(name) || /[\r\n]/.test(value)) throw new Error(`mail: invalid header ${JSON.stringify(name)}`);
+    }
+    const info = await this.transporter.sendMail({
+      from: this.from,
+      to: message.to,
+      cc: message.cc?.length ? message.cc : undefined,
+      subject: message.subject,
+      text: message.text,
+      html: message.html,
+      // Nodemailer lets its standard headers (From, To, Subject, Message-ID…) win over these.
+      headers: message.headers,
+    });
+    await this.options.afterSend?.(info);
+    return info.messageId;
+  }
+
+  /** Releases pooled connections, if the transport keeps any. */
+  close(): void {
+    this.transporter.close();
+  }
+}
+
+export interface SesMailerOptions {
+  client: SESv2Client;
+  from: string;
+  /** SES configuration set (event publishing, dedicated IPs…), sent as SendEmail's ConfigurationSetName. */
+  configurationSet?: string;
+}
+
+/**
+ * SES v2 via nodemailer's SES transport: `createTransport({ SES: { sesClient, SendEmailCommand } })`.
+ * The configuration set is not a transport option; it is the per-message `ses` field (merged into the
+ * SendEmailCommand input), given here once as a message default.
+ * The Message-ID returned is SES's MessageId, as `<id@region.amazonses.com>`.
+ */
+export function sesMailer({ client, from, configurationSet }: SesMailerOptions) {
+  const transporter = nodemailer.createTransport(
+    { SES: { sesClient: client, SendEmailCommand }, ...NO_CONTENT_FETCH },
+    configurationSet ? { ses: { ConfigurationSetName: configurationSet } } : undefined,
+  );
+  return new NodemailerMailer(transporter, from);
+}
+
+export interface SmtpMailerOptions {
+  /** smtp://user:pass@host:587 (STARTTLS when offered) or smtps://user:pass@host:465 (TLS). */
+  url: string;
+  from: string;
+}
+
+export function smtpMailer({ url, from }: SmtpMailerOptions) {
+  let protocol: string;
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    // Never echo the URL: it carries the password.
+    throw new Error('mail: SMTP_URL is not a valid URL (expected smtp://user:pass@host:587)');
+  }
+  if (protocol !== 'smtp:' && protocol !== 'smtps:') throw new Error('mail: SMTP_URL must start with smtp:// or smtps://');
+  const transporter = nodemailer.createTransport({ url, ...NO_CONTENT_FETCH });
+  return new NodemailerMailer(transporter, from);
+}
+
+export interface OutboxMailerOptions {
+  /** Created on first use. */
+  dir: string;
+  from: string;
+  /** Epoch ms for the file names; tests may pin it. */
+  now?: () => number;
+}
+
+/**
+ * Writes `bytes` to `dir` as `<ISO time>-<random>.eml`, atomically: a hidden temporary file is written,
+ * flushed and then renamed, so a reader listing `*.eml` never sees half a message. Names sort by time
+ * (fixed-width UTC ISO stamp, `:` replaced for portable file names) and the random part keeps two
+ * messages of the same millisecond apart. Returns the file name.
+ */
+export async function writeEmlFile(dir: string, bytes: Uint8Array, at: number): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const name = `${new Date(at).toISOString().replace(/:/g, '-')}-${randomBytes(6).toString('hex')}.eml`;
+  const temporary = join(dir, `.${name}.tmp`);
+  try {
+    const file = await open(temporary, 'wx');
+    try {
+      await file.writeFile(bytes);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    await rename(temporary, join(dir, name));
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+  return name;
+}
+
+/** Local development and tests: nodemailer's stream transport renders the message, the outbox keeps it. */
+export function outboxMailer({ dir, from, now = Date.now }: OutboxMailerOptions) {
+  const transporter = nodemailer.createTransport({ streamTransport: true, buffer: true, ...NO_CONTENT_FETCH });
+  return new NodemailerMailer(transporter, from, {
+    afterSend: async (info) => {
+      if (!Buffer.isBuffer(info.message)) throw new Error('mail: stream transport did not return a buffer');
+      await writeEmlFile(dir, info.message, now());
+    },
+  });
+}
+
+export interface CreateMailerOptions {
+  /** Given on AWS: send through SES. */
+  sesClient?: SESv2Client;
+  configurationSet?: string;
+  /** Otherwise, when set: send through this SMTP relay. */
+  smtpUrl?: string;
+  /** Otherwise: write `.eml` files here. */
+  outboxDir: string;
+  from: string;
+}
+
+export type MailTransportKind = 'ses' | 'smtp' | 'outbox';
+
+/** SES when a client is given (AWS), else SMTP when a URL is set, else the outbox. */
+export function createMailer(options: CreateMailerOptions): { kind: MailTransportKind; mailer: Mailer & { close(): void } } {
+  const { sesClient, configurationSet, smtpUrl, outboxDir, from } = options;
+  if (sesClient) return { kind: 'ses', mailer: sesMailer({ client: sesClient, from, configurationSet }) };
+  if (smtpUrl) return { kind: 'smtp', mailer: smtpMailer({ url: smtpUrl, from }) };
+  return { kind: 'outbox', mailer: outboxMailer({ dir: outboxDir, from }) };
+}

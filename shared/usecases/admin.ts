@@ -1,0 +1,74 @@
+import type { Category } from '../domain/case';
+import { ConflictError, NotFoundError, ValidationError, VersionConflictError } from '../domain/errors';
+import { unknownOffices, type Office, type RoutingConfig, type VersionedRoutingConfig } from '../domain/routing';
+import type { Logger } from '../observability/logger';
+import type { CaseQueue, CaseStore, Clock, OfficeStore, QueueDepth, RoutingStore } from '../ports';
+
+export interface AdminDeps {
+  cases: CaseStore;
+  offices: OfficeStore;
+  routing: RoutingStore;
+  queue: CaseQueue;
+  clock: Clock;
+  logger: Logger;
+}
+
+export async function putOffice(deps: AdminDeps, office: Office, actor: string): Promise<Office> {
+  await deps.offices.put(office, actor, deps.clock.now());
+  deps.logger.info('admin.office_stored', { office: office.id });
+  return office;
+}
+
+export function listOffices(deps: AdminDeps): Promise<Office[]> {
+  return deps.offices.list().then((list) => list.sort((a, b) => a.id.localeCompare(b.id)));
+}
+
+/** Refused while the office still has open cases or the routing rules in force name it. */
+export async function deleteOffice(deps: AdminDeps, id: string): Promise<void> {
+  if (!(await deps.offices.get(id))) throw new NotFoundError(`No office ${id}`);
+  const routing = await deps.routing.current();
+  if (routing && (routing.defaultOffice === id || routing.rules.some((r) => r.office === id))) {
+    throw new ConflictError(`Office ${id} is named by routing version ${routing.version}; change the routing first`);
+  }
+  if (await deps.cases.hasOpenCases(id)) throw new ConflictError(`Office ${id} still has open cases; reassign them first`);
+  await deps.offices.delete(id);
+  deps.logger.info('admin.office_deleted', { office: id });
+}
+
+export async function getRouting(deps: AdminDeps): Promise<VersionedRoutingConfig> {
+  const current = await deps.routing.current();
+  if (!current) throw new NotFoundError('No routing configuration has been stored yet');
+  return current;
+}
+
+/** Stores the next version; every office it names must exist. */
+export async function putRouting(deps: AdminDeps, config: RoutingConfig, actor: string): Promise<VersionedRoutingConfig> {
+  const existing = new Set((await deps.offices.list()).map((o) => o.id));
+  const missing = new Set(unknownOffices(config, existing));
+  if (missing.size) {
+    const errors = [
+      ...(missing.has(config.defaultOffice) ? [{ path: 'defaultOffice', message: `no office ${config.defaultOffice}` }] : []),
+      ...config.rules.flatMap((r, i) => (missing.has(r.office) ? [{ path: `rules.${i}.office`, message: `no office ${r.office}` }] : [])),
+    ];
+    throw new ValidationError('The routing names offices that do not exist', errors);
+  }
+  const current = await deps.routing.current();
+  try {
+    const stored = await deps.routing.put(config, current?.version ?? 0, actor, deps.clock.now());
+    deps.logger.info('admin.routing_stored', { version: stored.version, rules: stored.rules.length });
+    return stored;
+  } catch (err) {
+    if (err instanceof VersionConflictError) throw new ConflictError('The routing was changed at the same time; read it again and retry');
+    throw err;
+  }
+}
+
+export function queueDepths(deps: AdminDeps): Promise<QueueDepth[]> {
+  return deps.queue.depths();
+}
+
+export async function redrive(deps: AdminDeps, category: Category): Promise<{ category: Category; moved: number }> {
+  const moved = await deps.queue.redrive(category);
+  deps.logger.info('admin.redrive', { category, moved });
+  return { category, moved };
+}
