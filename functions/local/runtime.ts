@@ -20,7 +20,7 @@ import { createMailer } from '../../shared/adapters/mail/nodemailer-mailer';
 import { createApp } from '../../shared/http/app';
 import { RoutingConfigCache } from '../../shared/usecases/routing-config';
 import { DEFAULT_SEED_FILE, seedIfEmpty } from './seed';
-import { startQueues, startRoutingWorkers, type RoutingWorkers } from './workers';
+import { startQueues, startRoutingWorkers, type LocalQueues, type RoutingWorkers } from './workers';
 import { createLogger, type Logger } from '../../shared/observability/logger';
 import { systemClock, type Clock } from '../../shared/ports';
 
@@ -38,6 +38,8 @@ export interface LocalRuntime {
   /** Where e-mails land as .eml files when no SMTP_URL is set. */
   outboxDir: string;
   mailTransport: 'ses' | 'smtp' | 'outbox';
+  /** The queues and the SQS client the API and the pollers use (for operators' tools and fault tests). */
+  queues: LocalQueues;
   reconcileNow: RoutingWorkers['reconcileNow'];
   tokens: Record<string, string>;
   close(): Promise<void>;
@@ -141,6 +143,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     dataDir,
     outboxDir,
     mailTransport: mail.kind,
+    queues,
     tokens,
     reconcileNow: workers.reconcileNow,
     close: async () => {
