@@ -1,5 +1,5 @@
 import type { Category } from '../domain/case';
-import { ConflictError, NotFoundError, ValidationError, VersionConflictError } from '../domain/errors';
+import { ConflictError, NotFoundError, UnavailableError, ValidationError, VersionConflictError } from '../domain/errors';
 import { unknownOffices, type Office, type RoutingConfig, type VersionedRoutingConfig } from '../domain/routing';
 import type { Logger } from '../observability/logger';
 import type { CaseQueue, CaseStore, Clock, OfficeStore, QueueDepth, RoutingStore } from '../ports';
@@ -19,8 +19,9 @@ export async function putOffice(deps: AdminDeps, office: Office, actor: string):
   return office;
 }
 
+/** By id in code-point order (as DynamoDB keeps them), not localeCompare, whose order depends on the host's ICU data. */
 export function listOffices(deps: AdminDeps): Promise<Office[]> {
-  return deps.offices.list().then((list) => list.sort((a, b) => a.id.localeCompare(b.id)));
+  return deps.offices.list().then((list) => list.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
 }
 
 /** Refused while the office still has open cases or the routing rules in force name it. */
@@ -64,11 +65,21 @@ export async function putRouting(deps: AdminDeps, config: RoutingConfig, actor: 
 }
 
 export function queueDepths(deps: AdminDeps): Promise<QueueDepth[]> {
-  return deps.queue.depths();
+  return fromQueue(deps, 'admin.queue_depths_failed', () => deps.queue.depths());
 }
 
 export async function redrive(deps: AdminDeps, category: Category): Promise<{ category: Category; moved: number }> {
-  const moved = await deps.queue.redrive(category);
+  const moved = await fromQueue(deps, 'admin.redrive_failed', () => deps.queue.redrive(category), { category });
   deps.logger.info('admin.redrive', { category, moved });
   return { category, moved };
+}
+
+/** The queue service failing is an outage to retry (503), not a fault of ours (500). */
+async function fromQueue<T>(deps: AdminDeps, event: string, call: () => Promise<T>, fields: Record<string, unknown> = {}): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    deps.logger.warn(event, { ...fields, error: err });
+    throw new UnavailableError('The queue service did not answer; retry shortly');
+  }
 }
