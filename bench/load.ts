@@ -52,16 +52,24 @@ interface Outcome {
 
 /** Runs the load in a worker thread (this same module, loaded through tsx) and resolves with its raw figures. */
 export function runLoad(options: LoadOptions): Promise<LoadSample> {
+  return runInWorker<LoadSample>(import.meta.url, { load: options });
+}
+
+/**
+ * Loads `moduleUrl` through tsx in a new worker thread with `data` as its workerData and resolves with the first
+ * message it posts; the module decides from `workerData` what to run.
+ */
+export function runInWorker<T>(moduleUrl: string, data: Record<string, unknown>): Promise<T> {
   const tsx = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(tsx)}).then((api) => api.tsImport(${JSON.stringify(import.meta.url)}, ${JSON.stringify(import.meta.url)}))`;
+  const boot = `import(${JSON.stringify(tsx)}).then((api) => api.tsImport(${JSON.stringify(moduleUrl)}, ${JSON.stringify(moduleUrl)}))`;
   return new Promise((resolve, reject) => {
-    const worker = new Worker(boot, { eval: true, workerData: { load: options } });
-    worker.once('message', (result: LoadSample) => {
+    const worker = new Worker(boot, { eval: true, workerData: data });
+    worker.once('message', (result: T) => {
       resolve(result);
       void worker.terminate();
     });
     worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`load worker exited with code ${code} before reporting`)));
+    worker.once('exit', (code) => reject(new Error(`worker ${moduleUrl} exited with code ${code} before reporting`)));
   });
 }
 

@@ -12,6 +12,7 @@ import { hotlineCase } from '../test/support/harness';
 import { itemBytes, startBaseline, type Baseline } from './baseline';
 import { benchDeadline } from './deadline';
 import { runLoad, summarize, type LoadOptions, type LoadResult, type LoadSample } from './load';
+import { benchRouting, ROUTING, type RoutingResult } from './routing';
 
 const TARGETS = { deadlinePerSecond: 1_000_000, ratio: 0.35 } as const;
 /**
@@ -29,15 +30,25 @@ interface Row {
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 const ms = (n: number) => n.toFixed(1);
+const sec = (n: number | null) => (n === null ? 'timed out' : `${(n / 1000).toFixed(2)} s`);
+const rate = (n: number | null) => (n === null ? '—' : int(n));
+const tally = (r: Record<string, number>) => Object.entries(r).map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
 
 async function main(): Promise<void> {
   // As in functions/local/main.ts: the SDK's Node 22 notice is noise here.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   console.log(`bench: node ${process.version}, ${availableParallelism()} CPUs, ${LOAD.connections} connections, ${LOAD.warmupMs / 1000} s warm-up + ${LOAD.durationMs / 1000} s measured per endpoint\n`);
 
-  console.log('1/3 deadline computations…');
+  console.log('1/4 deadline computations…');
   const deadline = benchDeadline();
+  const { intake, base, caseItemBytes } = await benchIntake();
+  console.log(`4/4 routing: burst of ${int(ROUTING.cases)} cases over ${ROUTING.connections} connections on a fresh runtime, then drain…`);
+  const routing = await benchRouting();
+  await report(deadline, intake, base, caseItemBytes, routing);
+}
 
+/** Intake vs the bare-PutItem baseline, on one runtime over an on-disk dynalite; everything is closed after. */
+async function benchIntake(): Promise<{ intake: LoadResult; base: LoadResult; caseItemBytes: number }> {
   const dir = await mkdtemp(join(tmpdir(), 'union-bench-'));
   let engine: LocalDynamo | undefined;
   let runtime: LocalRuntime | undefined;
@@ -58,22 +69,37 @@ async function main(): Promise<void> {
       { ...shape, url: `${runtime.url}/v1/cases`, headers },
       { ...shape, url: baseline.url, headers: { 'content-type': 'application/json' } },
     ];
-    console.log('2/3 warm-up: intake POST /v1/cases, then baseline bare PutItem…');
+    console.log('2/4 warm-up: intake POST /v1/cases, then baseline bare PutItem…');
     for (const t of targets) await runLoad({ ...t, warmupMs: LOAD.warmupMs, durationMs: 0 });
-    console.log(`3/3 measuring: ${LOAD.slices} × (intake ${LOAD.durationMs / LOAD.slices / 1000} s, baseline ${LOAD.durationMs / LOAD.slices / 1000} s)…`);
+    console.log(`3/4 measuring: ${LOAD.slices} × (intake ${LOAD.durationMs / LOAD.slices / 1000} s, baseline ${LOAD.durationMs / LOAD.slices / 1000} s)…`);
     const samples: LoadSample[][] = [[], []];
     for (let i = 0; i < LOAD.slices; i++) {
       for (const [k, t] of targets.entries()) samples[k]?.push(await runLoad({ ...t, warmupMs: LOAD.sliceWarmupMs, durationMs: LOAD.durationMs / LOAD.slices }));
     }
     const [intake, base] = samples.map(summarize) as [LoadResult, LoadResult];
-
-    await report(deadline, intake, base, caseItemBytes);
+    return { intake, base, caseItemBytes };
   } finally {
     await baseline?.close();
     await runtime?.close();
     await engine?.close();
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** Informational figures, except that every case must be created, assigned and mailed in time. */
+function routingRows(r: RoutingResult): Row[] {
+  const all = int(r.cases);
+  return [
+    { figure: `Routing burst: ${all} POSTs, ${ROUTING.connections} conns`, value: `${sec(r.intakeMs)} (${int((r.created * 1000) / r.intakeMs)} req/s)`, target: '' },
+    { figure: 'Routing burst errors (non-201)', value: `${r.intakeErrors} of ${all}`, target: '= 0', pass: r.intakeErrors === 0 },
+    { figure: 'Routing backlog at last 201 (unassigned)', value: int(r.backlogAtLast201), target: '' },
+    { figure: 'Routing drain: last 201 → all assigned', value: sec(r.drainMs), target: '' },
+    { figure: 'Assignments / s, first POST → all assigned', value: rate(r.perSecondTotal), target: '' },
+    { figure: 'Assignments / s over the drain', value: rate(r.perSecondDrain), target: '' },
+    { figure: 'Burst cases assigned (status=assigned)', value: `${int(r.assigned)} of ${all}`, target: `all in ${ROUTING.timeoutMs / 1000} s`, pass: r.allAssigned && r.assigned === r.cases },
+    { figure: 'E-mails written (.eml in outbox)', value: `${int(r.emails)} of ${all}`, target: `= ${all}`, pass: r.emails === r.cases },
+    { figure: 'Last e-mail written, after last 201', value: sec(r.emailsMs), target: '' },
+  ];
 }
 
 /** One request before the load: the body must be accepted; returns the size of the stored case item. */
@@ -91,7 +117,7 @@ async function probeIntake(url: string, headers: Record<string, string>, body: s
   }
 }
 
-async function report(deadline: ReturnType<typeof benchDeadline>, intake: LoadResult, base: LoadResult, caseItemBytes: number): Promise<void> {
+async function report(deadline: ReturnType<typeof benchDeadline>, intake: LoadResult, base: LoadResult, caseItemBytes: number, routing: RoutingResult): Promise<void> {
   const ratio = intake.rps / base.rps;
   const rows: Row[] = [
     { figure: 'Deadline computations / s', value: int(deadline.perSecond), target: `>= ${int(TARGETS.deadlinePerSecond)}`, pass: deadline.perSecond >= TARGETS.deadlinePerSecond },
@@ -102,17 +128,20 @@ async function report(deadline: ReturnType<typeof benchDeadline>, intake: LoadRe
     { figure: 'Baseline latency p50 / p99 (ms)', value: `${ms(base.p50)} / ${ms(base.p99)}`, target: '' },
     { figure: 'Baseline errors (non-201)', value: `${base.errors} of ${int(base.requests)}`, target: '= 0', pass: base.errors === 0 },
     { figure: 'Intake / baseline throughput', value: ratio.toFixed(3), target: `>= ${TARGETS.ratio}`, pass: ratio >= TARGETS.ratio },
+    ...routingRows(routing),
   ];
-  const w = [32, 20, 14];
+  const w = [42, 20, 18];
   const line = (cells: string[]) => console.log(cells.map((c, i) => c.padEnd(w[i] ?? 0)).join('  '));
   console.log('');
   line(['Figure', 'Value', 'Target', 'Result']);
-  line(['-'.repeat(32), '-'.repeat(20), '-'.repeat(14), '------']);
+  line([...w.map((n) => '-'.repeat(n)), '------']);
   for (const r of rows) line([r.figure, r.value, r.target, r.pass === undefined ? '' : r.pass ? 'PASS' : 'FAIL']);
   console.log(`\n(case item ~${caseItemBytes} B, baseline item padded to match; deadline inputs ${(deadline.estimatedShare * 100).toFixed(1)} % estimated-calendar)`);
-  for (const [name, r] of [['intake', intake], ['baseline', base]] as const) {
+  for (const [name, r] of [['intake', intake], ['baseline', base], ['routing burst', { ...routing, errors: routing.intakeErrors }]] as const) {
     if (r.errors) console.log(`${name} errors by kind: ${JSON.stringify(r.errorKinds)}; first: ${r.firstError}`);
   }
+  console.log(`(routing burst on a fresh runtime: by category ${tally(routing.byCategory)}; by office ${tally(routing.byOffice)})`);
+  console.log(`(drain from the cases' assignedAt; the polls saw none received ${routing.observedDrainMs === null ? 'before the timeout' : `after ${sec(routing.observedDrainMs)}`}; runtime warnings: ${tally(routing.warnings)})`);
 
   const misses = rows.filter((r) => r.pass === false);
   if (misses.length) {
@@ -132,6 +161,7 @@ async function report(deadline: ReturnType<typeof benchDeadline>, intake: LoadRe
     baseline: base,
     caseItemBytes,
     ratio,
+    routingBurst: { settings: ROUTING, ...routing },
     pass: misses.length === 0,
     misses: misses.map((r) => r.figure),
   };
