@@ -1,7 +1,8 @@
-import { PutItemCommand, QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { CalendarYearData } from '../../domain/calendar';
 import type { CalendarStore } from '../../ports';
+import { queryItems } from './client';
 import { ITEM, KEY } from './table';
 
 export class DynamoCalendarStore implements CalendarStore {
@@ -12,24 +13,17 @@ export class DynamoCalendarStore implements CalendarStore {
 
   async overrides(): Promise<CalendarYearData[]> {
     const years: CalendarYearData[] = [];
-    let startKey: Record<string, AttributeValue> | undefined;
-    do {
-      const out = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': KEY.pk },
-          ExpressionAttributeValues: { ':pk': { S: ITEM.calendar(0).pk } },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of out.Items ?? []) {
-        const y = unmarshall(item);
-        years.push({ year: y.year, holidays: y.holidays ?? [], workdays: y.workdays ?? [] });
-      }
-      startKey = out.LastEvaluatedKey;
-    } while (startKey);
+    const items = queryItems(this.db, {
+      TableName: this.table,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': KEY.pk },
+      ExpressionAttributeValues: { ':pk': { S: ITEM.calendar(0).pk } },
+      ConsistentRead: true,
+    });
+    for await (const item of items) {
+      const y = unmarshall(item);
+      years.push({ year: y.year, holidays: y.holidays ?? [], workdays: y.workdays ?? [] });
+    }
     return years;
   }
 

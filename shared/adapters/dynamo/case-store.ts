@@ -4,7 +4,7 @@ import { OPEN_STATUSES, type CaseRecord } from '../../domain/case';
 import { DuplicateError, VersionConflictError } from '../../domain/errors';
 import { formatDay, shanghaiDayOf } from '../../domain/time';
 import type { CaseListQuery, CasePage, CaseStore } from '../../ports';
-import { isConditionFailed, sortableInstant } from './client';
+import { isConditionFailed, queryItems, sortableInstant } from './client';
 import { decodeCursor, encodeCursor } from './cursor';
 import { INDEX, ITEM, KEY } from './table';
 
@@ -155,64 +155,43 @@ export class DynamoCaseStore implements CaseStore {
 
   async *openCasesDueFrom(from: number): AsyncIterable<CaseRecord> {
     for (const status of OPEN_STATUSES) {
-      let startKey: Record<string, AttributeValue> | undefined;
-      do {
-        const out = await this.db.send(
-          new QueryCommand({
-            TableName: this.table,
-            IndexName: INDEX.byStatusDue.name,
-            KeyConditionExpression: '#pk = :pk AND #due >= :from',
-            ExpressionAttributeNames: { '#pk': INDEX.byStatusDue.pk, '#due': INDEX.byStatusDue.sk },
-            ExpressionAttributeValues: { ':pk': { S: statusKey(status) }, ':from': { S: sortableInstant(from) } },
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const item of out.Items ?? []) yield fromItem(item);
-        startKey = out.LastEvaluatedKey;
-      } while (startKey);
+      const items = queryItems(this.db, {
+        TableName: this.table,
+        IndexName: INDEX.byStatusDue.name,
+        KeyConditionExpression: '#pk = :pk AND #due >= :from',
+        ExpressionAttributeNames: { '#pk': INDEX.byStatusDue.pk, '#due': INDEX.byStatusDue.sk },
+        ExpressionAttributeValues: { ':pk': { S: statusKey(status) }, ':from': { S: sortableInstant(from) } },
+      });
+      for await (const item of items) yield fromItem(item);
     }
   }
 
   async *receivedBefore(createdBefore: number): AsyncIterable<CaseRecord> {
     // Cases are `received` only for the seconds before routing, so this partition stays small.
-    let startKey: Record<string, AttributeValue> | undefined;
-    do {
-      const out = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: INDEX.byStatusDue.name,
-          KeyConditionExpression: '#pk = :pk',
-          FilterExpression: '#created < :before',
-          ExpressionAttributeNames: { '#pk': INDEX.byStatusDue.pk, '#created': 'createdAt' },
-          ExpressionAttributeValues: { ':pk': { S: statusKey('received') }, ':before': { N: String(createdBefore) } },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of out.Items ?? []) yield fromItem(item);
-      startKey = out.LastEvaluatedKey;
-    } while (startKey);
+    const items = queryItems(this.db, {
+      TableName: this.table,
+      IndexName: INDEX.byStatusDue.name,
+      KeyConditionExpression: '#pk = :pk',
+      FilterExpression: '#created < :before',
+      ExpressionAttributeNames: { '#pk': INDEX.byStatusDue.pk, '#created': 'createdAt' },
+      ExpressionAttributeValues: { ':pk': { S: statusKey('received') }, ':before': { N: String(createdBefore) } },
+    });
+    for await (const item of items) yield fromItem(item);
   }
 
   async hasOpenCases(office: string): Promise<boolean> {
-    let startKey: Record<string, AttributeValue> | undefined;
-    do {
-      const out = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: INDEX.byOfficeDue.name,
-          KeyConditionExpression: '#pk = :pk',
-          FilterExpression: `#status IN (${OPEN_STATUSES.map((_, i) => `:s${i}`).join(', ')})`,
-          ExpressionAttributeNames: { '#pk': INDEX.byOfficeDue.pk, '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':pk': { S: officeKey(office) },
-            ...Object.fromEntries(OPEN_STATUSES.map((s, i) => [`:s${i}`, { S: s }])),
-          },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      if (out.Items?.length) return true;
-      startKey = out.LastEvaluatedKey;
-    } while (startKey);
+    const items = queryItems(this.db, {
+      TableName: this.table,
+      IndexName: INDEX.byOfficeDue.name,
+      KeyConditionExpression: '#pk = :pk',
+      FilterExpression: `#status IN (${OPEN_STATUSES.map((_, i) => `:s${i}`).join(', ')})`,
+      ExpressionAttributeNames: { '#pk': INDEX.byOfficeDue.pk, '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':pk': { S: officeKey(office) },
+        ...Object.fromEntries(OPEN_STATUSES.map((s, i) => [`:s${i}`, { S: s }])),
+      },
+    });
+    for await (const _ of items) return true;
     return false;
   }
 

@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException, DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, DynamoDBClient, QueryCommand, type AttributeValue, type DynamoDBClientConfig, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
 
 export interface DynamoOptions {
   tableName: string;
@@ -27,4 +27,14 @@ export function isConditionFailed(err: unknown): boolean {
 /** Sortable text for an instant, used in sort keys: UTC ISO 8601 with milliseconds. */
 export function sortableInstant(epochMs: number): string {
   return new Date(epochMs).toISOString();
+}
+
+/** Every item a Query returns, page after page: the one pagination loop the stores share. */
+export async function* queryItems(db: DynamoDBClient, input: QueryCommandInput): AsyncIterable<Record<string, AttributeValue>> {
+  let startKey: Record<string, AttributeValue> | undefined;
+  do {
+    const out = await db.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
+    yield* out.Items ?? [];
+    startKey = out.LastEvaluatedKey;
+  } while (startKey);
 }

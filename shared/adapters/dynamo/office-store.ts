@@ -1,7 +1,8 @@
-import { DeleteItemCommand, GetItemCommand, PutItemCommand, QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Office } from '../../domain/routing';
 import type { OfficeStore } from '../../ports';
+import { queryItems } from './client';
 import { ITEM, KEY } from './table';
 
 export class DynamoOfficeStore implements OfficeStore {
@@ -21,21 +22,14 @@ export class DynamoOfficeStore implements OfficeStore {
 
   async list(): Promise<Office[]> {
     const offices: Office[] = [];
-    let startKey: Record<string, AttributeValue> | undefined;
-    do {
-      const out = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': KEY.pk },
-          ExpressionAttributeValues: { ':pk': { S: ITEM.office('').pk } },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of out.Items ?? []) offices.push(unmarshall(item).office as Office);
-      startKey = out.LastEvaluatedKey;
-    } while (startKey);
+    const items = queryItems(this.db, {
+      TableName: this.table,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': KEY.pk },
+      ExpressionAttributeValues: { ':pk': { S: ITEM.office('').pk } },
+      ConsistentRead: true,
+    });
+    for await (const item of items) offices.push(unmarshall(item).office as Office);
     return offices;
   }
 
