@@ -158,3 +158,28 @@ export interface NoticeLedger {
   /** Gives a claim up after a failed send, so the next attempt need not wait out the lease. */
   release(caseId: string, key: string): Promise<void>;
 }
+
+/** What a timer carries to the escalator: which step of which case, for which deadline and version. */
+export interface TimerPayload {
+  caseId: string;
+  /** An SLA step id: 'warning', 'breach' or 'overdue-<n>'. */
+  step: string;
+  /** Epoch ms of the deadline the step was planned for: a moved deadline makes the timer stale. */
+  dueAt: number;
+  version: number;
+}
+
+export interface TimerRequest extends TimerPayload {
+  /** Epoch ms; a time already past fires as soon as possible. */
+  fireAt: number;
+}
+
+/**
+ * One-time timers named by (caseId, step): scheduling the same name again moves it (idempotent),
+ * cancelling a missing one is fine. EventBridge Scheduler on AWS; timers in the table and an
+ * in-process runner locally.
+ */
+export interface TimerService {
+  schedule(timer: TimerRequest): Promise<void>;
+  cancel(caseId: string, step: string): Promise<void>;
+}
