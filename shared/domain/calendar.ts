@@ -82,6 +82,21 @@ export class WorkingCalendar {
     return idx.start + (idx.workdays[target - 1] ?? 0);
   }
 
+  /** The n-th working day strictly before `day` (n ≥ 1). */
+  subtractWorkingDays(day: DayNumber, n: number): DayNumber {
+    if (!Number.isInteger(n) || n < 1) throw new RangeError(`n must be a positive integer, got ${n}`);
+    let year = yearOf(day);
+    let idx = this.yearIndex(year);
+    const i = day - idx.start;
+    // Working days strictly before `day` in its year, then step back n of them (1-based index).
+    let target = (i === 0 ? 0 : (idx.rank[i - 1] ?? 0)) - n + 1;
+    while (target < 1) {
+      idx = this.yearIndex(--year);
+      target += idx.workdays.length;
+    }
+    return idx.start + (idx.workdays[target - 1] ?? 0);
+  }
+
   /** `day` if it is a working day, else the first working day after it. */
   firstWorkingDayFrom(day: DayNumber): DayNumber {
     return this.isWorkingDay(day) ? day : this.addWorkingDays(day, 1);

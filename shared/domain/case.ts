@@ -13,6 +13,10 @@ export type Status = (typeof STATUSES)[number];
 /** Statuses in which the legal deadline still binds. */
 export const OPEN_STATUSES: readonly Status[] = ['received', 'assigned', 'in_progress'];
 
+export function isOpenStatus(status: Status): boolean {
+  return OPEN_STATUSES.includes(status);
+}
+
 export const SLA_STATES = ['on_track', 'due_soon', 'overdue', 'met', 'missed'] as const;
 export type SlaState = (typeof SLA_STATES)[number];
 
@@ -62,6 +66,19 @@ export interface Sla {
   workingDays: number;
   state: SlaState;
   calendarEstimated: boolean;
+  /** The most severe escalation step handled so far ('warning', 'breach', 'overdue-<n>'). */
+  lastStep?: string;
+  /** The timer the case should have now; the reconciler re-creates it when it goes missing. */
+  timer?: { step: string; fireAt: number; version: number };
+}
+
+/** 督办 record: one entry per escalation step handled, kept on the case for the audit trail. */
+export interface EscalationEvent {
+  step: string;
+  level: 1 | 2 | 3;
+  at: number;
+  /** Steps passed over because a more severe one was already due (catch-up without floods). */
+  skipped?: string[];
 }
 
 export interface CaseRecord extends CaseInput {
@@ -74,6 +91,7 @@ export interface CaseRecord extends CaseInput {
   office?: string;
   assignedAt?: number;
   routing?: RoutingDecision;
+  escalations?: EscalationEvent[];
   /** Who logged it: the token's subject, or "public" for the web form. */
   createdBy: string;
   createdAt: number;

@@ -1,0 +1,102 @@
+import type { WorkingCalendar } from './calendar';
+import { isOpenStatus, type CaseRecord, type Category, type SlaState } from './case';
+import { endOfShanghaiDay, shanghaiDayOf, startOfShanghaiDay } from './time';
+
+/**
+ * 督办: when an open case's office is warned (yellow card, 即将超期), when the case is escalated
+ * (red card, 已超期) and reminded every working day after, and to whom. Pure: the clock and the
+ * calendar are passed in.
+ */
+export interface EscalationPolicy {
+  /** Warning this many working days before the deadline, per category. */
+  warnBeforeWorkingDays: Readonly<Record<Category, number>>;
+  /** Urgent cases are due the same working day: warn this long before instead. */
+  urgentWarnBeforeMs: number;
+  /** Overdue reminders go out on each working day after the breach at this time (+08:00). */
+  reminderHour: number;
+  reminderMinute: number;
+  /** From this many working days overdue the chairman's addresses are added (level 3). */
+  chairmanFromOverdueDay: number;
+}
+
+export const DEFAULT_ESCALATION_POLICY: EscalationPolicy = {
+  warnBeforeWorkingDays: { advice: 1, complaint: 3, investigation: 5 },
+  urgentWarnBeforeMs: 4 * 3_600_000,
+  reminderHour: 9,
+  reminderMinute: 0,
+  chairmanFromOverdueDay: 3,
+};
+
+/** 1 office + head · 2 + supervisor · 3 + chairman. */
+export type EscalationLevel = 1 | 2 | 3;
+
+export interface SlaStep {
+  /** 'warning', 'breach', or 'overdue-<n>' for the reminder on the n-th working day overdue. */
+  id: string;
+  /** Severity order: warning 0, breach 1, overdue-n 1 + n. */
+  rank: number;
+  level: EscalationLevel;
+  /** Epoch ms when the step falls due. */
+  at: number;
+  /** Working days past the deadline at this step (0 for warning and breach). */
+  overdueDays: number;
+}
+
+export function stepRank(id: string): number | undefined {
+  if (id === 'warning') return 0;
+  if (id === 'breach') return 1;
+  const m = /^overdue-([1-9]\d{0,3})$/.exec(id);
+  return m ? 1 + Number(m[1]) : undefined;
+}
+
+type Timed = Pick<CaseRecord, 'category' | 'urgent' | 'sla'>;
+
+/** The step of a given rank for this case under this policy and calendar. */
+export function stepOfRank(policy: EscalationPolicy, calendar: WorkingCalendar, c: Timed, rank: number): SlaStep {
+  const dueDay = shanghaiDayOf(c.sla.dueAt);
+  if (rank === 0) {
+    const at = c.urgent
+      ? c.sla.dueAt - policy.urgentWarnBeforeMs
+      : endOfShanghaiDay(calendar.subtractWorkingDays(dueDay, policy.warnBeforeWorkingDays[c.category]));
+    return { id: 'warning', rank, level: 1, at, overdueDays: 0 };
+  }
+  // The first instant past the deadline (23:59:59 of the due day).
+  if (rank === 1) return { id: 'breach', rank, level: 2, at: c.sla.dueAt + 1000, overdueDays: 0 };
+  const n = rank - 1;
+  const day = calendar.addWorkingDays(dueDay, n);
+  const at = startOfShanghaiDay(day) + (policy.reminderHour * 60 + policy.reminderMinute) * 60_000;
+  return { id: `overdue-${n}`, rank, level: n >= policy.chairmanFromOverdueDay ? 3 : 2, at, overdueDays: n };
+}
+
+/** The most severe step whose time has come, or undefined before the warning. */
+export function dueStep(policy: EscalationPolicy, calendar: WorkingCalendar, c: Timed, now: number): SlaStep | undefined {
+  const warning = stepOfRank(policy, calendar, c, 0);
+  if (now < warning.at) return undefined;
+  if (now < c.sla.dueAt + 1000) return warning;
+  // Reminders passed: working days in (due day, today], less today's if its hour has not come.
+  const dueDay = shanghaiDayOf(c.sla.dueAt);
+  const today = shanghaiDayOf(now);
+  let n = calendar.countWorkingDays(dueDay, today);
+  if (n > 0 && calendar.isWorkingDay(today) && now < stepOfRank(policy, calendar, c, 1 + n).at) n--;
+  return stepOfRank(policy, calendar, c, 1 + n);
+}
+
+/**
+ * The timer an open, assigned case should have: the step after the last one handled. Its time may
+ * be past (a backdated case, downtime); the escalator then sends only the most severe due step.
+ */
+export function plannedStep(policy: EscalationPolicy, calendar: WorkingCalendar, c: Timed & Pick<CaseRecord, 'status' | 'office'>): SlaStep | undefined {
+  if (!isOpenStatus(c.status) || c.office === undefined) return undefined;
+  const last = c.sla.lastStep === undefined ? -1 : (stepRank(c.sla.lastStep) ?? -1);
+  return stepOfRank(policy, calendar, c, last + 1);
+}
+
+/** The SLA state once a step has been handled. */
+export function stateAfter(step: SlaStep): SlaState {
+  return step.rank === 0 ? 'due_soon' : 'overdue';
+}
+
+/** Working days from today (not counted) to the due day (counted): what a warning says is left. */
+export function workingDaysLeft(calendar: WorkingCalendar, c: Timed, now: number): number {
+  return calendar.countWorkingDays(shanghaiDayOf(now), shanghaiDayOf(c.sla.dueAt));
+}
