@@ -103,9 +103,11 @@ export class DynamoCaseStore implements CaseStore {
   }
 
   async list(query: CaseListQuery): Promise<CasePage> {
-    const index = query.status ? INDEX.byStatusDue : INDEX.byDue;
+    // The most selective index for the filters given; the others become filter expressions.
+    const index = query.status ? INDEX.byStatusDue : query.slaState ? INDEX.bySlaDue : INDEX.byDue;
+    const partition = query.status ? statusKey(query.status) : query.slaState ? slaKey(query.slaState) : ALL_KEY;
     const names: Record<string, string> = { '#pk': index.pk };
-    const values: Record<string, AttributeValue> = { ':pk': { S: query.status ? statusKey(query.status) : ALL_KEY } };
+    const values: Record<string, AttributeValue> = { ':pk': { S: partition } };
     let keyCondition = '#pk = :pk';
     if (query.dueBefore !== undefined) {
       keyCondition += ' AND #due < :before';
@@ -120,9 +122,14 @@ export class DynamoCaseStore implements CaseStore {
       values[`:${field}`] = { S: value };
       filters.push(`#${field} = :${field}`);
     }
+    if (query.status && query.slaState) {
+      names['#sla'] = 'sla';
+      names['#state'] = 'state';
+      values[':slaState'] = { S: query.slaState };
+      filters.push('#sla.#state = :slaState');
+    }
     // The cursor is bound to the query that produced it: reusing it with other filters is an error.
-    const fingerprint = JSON.stringify([index.name, query.status, query.category, query.channel, query.dueBefore]);
-    const partition = values[':pk']?.S ?? '';
+    const fingerprint = JSON.stringify([index.name, query.status, query.slaState, query.category, query.channel, query.dueBefore]);
     let startKey = query.cursor
       ? decodeCursor(query.cursor, fingerprint, [KEY.pk, KEY.sk, index.pk, index.sk], {
           [index.pk]: (v) => v === partition,
@@ -224,6 +231,7 @@ interface SequenceQueue {
 }
 const statusKey = (status: string) => `STATUS#${status}`;
 const officeKey = (office: string) => `OFFICE#${office}`;
+const slaKey = (state: string) => `SLA#${state}`;
 
 /** The stored item: the record plus the key attributes its indexes need. */
 function toItem(record: CaseRecord): Record<string, AttributeValue> {
@@ -235,6 +243,7 @@ function toItem(record: CaseRecord): Record<string, AttributeValue> {
       [INDEX.byStatusDue.pk]: statusKey(record.status),
       [INDEX.byDue.pk]: ALL_KEY,
       [INDEX.byStatusDue.sk]: dueKey,
+      [INDEX.bySlaDue.pk]: slaKey(record.sla.state),
       // Sparse: only assigned cases appear in an office's list.
       ...(record.office !== undefined && { [INDEX.byOfficeDue.pk]: officeKey(record.office) }),
       [INDEX.byReceiptMonth.pk]: `MONTH#${formatDay(shanghaiDayOf(record.receivedAt)).slice(0, 7)}`,
@@ -248,6 +257,7 @@ const INTERNAL_ATTRIBUTES = new Set<string>([
   KEY.pk,
   KEY.sk,
   INDEX.byStatusDue.pk,
+  INDEX.bySlaDue.pk,
   INDEX.byDue.pk,
   INDEX.byStatusDue.sk,
   INDEX.byOfficeDue.pk,

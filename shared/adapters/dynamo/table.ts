@@ -24,6 +24,13 @@ export const INDEX = {
   byOfficeDue: { name: 'byOfficeDue', pk: 'officeKey', sk: 'dueKey' },
   /** Reports: cases received in a month (Asia/Shanghai), in order of receipt. */
   byReceiptMonth: { name: 'byReceiptMonth', pk: 'monthKey', sk: 'receivedKey' },
+  /**
+   * Local timers by fire time: `timerKey` = `TIMERS` (pending) or `TIMERS#DEAD` (dead letters),
+   * `fireKey` = `<UTC ISO fireAt>#<caseId>#<step>`. Only timer items carry these attributes.
+   */
+  byFireAt: { name: 'byFireAt', pk: 'timerKey', sk: 'fireKey' },
+  /** Cases in one SLA state (on_track, due_soon, overdue, met, missed), most pressing first. */
+  bySlaDue: { name: 'bySlaDue', pk: 'slaKey', sk: 'dueKey' },
 } as const satisfies Record<string, IndexDefinition>;
 
 export const INDEXES: readonly IndexDefinition[] = Object.values(INDEX);
@@ -48,4 +55,6 @@ export const ITEM = {
   routing: (version: number) => ({ pk: 'ROUTING', sk: `v#${String(version).padStart(8, '0')}` }),
   // Beside its case: one item per notice, so claiming an e-mail never races a case update.
   notice: (caseId: string, key: string) => ({ pk: `CASE#${caseId}`, sk: `NOTICE#${key}` }),
+  // A local SLA timer, named by (case, step): scheduling the same name again replaces (moves) it.
+  timer: (caseId: string, step: string) => ({ pk: `TIMER#${caseId}#${step}`, sk: 'TIMER' }),
 } as const;
