@@ -8,12 +8,14 @@
  * public, so as a safety net any complainant detail or anything shaped like an e-mail address or
  * phone number in it (or in topic/region) is masked.
  */
-import type { CaseRecord, Category, Channel } from '../domain/case';
+import type { CaseRecord, Channel } from '../domain/case';
 import { WORKING_DAYS_BY_CATEGORY } from '../domain/deadline';
 import type { Locale, Office, RuleCondition } from '../domain/routing';
-import { civilFromDays, shanghaiDayOf, SHANGHAI_OFFSET_MS } from '../domain/time';
-import { scrub } from '../observability/logger';
 import type { MailMessage } from '../ports';
+import { caseLink, COMMON_TEXTS, displayedLimit, noticeLocale, renderNotice, safeText } from './common';
+import type { CommonTexts, Row } from './common';
+
+export { caseLink, escapeHtml, noticeLocale } from './common';
 
 export interface AssignmentNoticeInput {
   record: CaseRecord;
@@ -22,21 +24,11 @@ export interface AssignmentNoticeInput {
   publicBaseUrl: string;
 }
 
-interface Row {
-  label: string;
-  value: string;
-  href?: string;
-}
-
-interface Texts {
+interface Texts extends CommonTexts {
   channel: Record<Channel, string>;
-  category: Record<Category, string>;
   conditionKey: Record<keyof RuleCondition, string>;
-  colon: string;
-  listSeparator: string;
   topicLabel(code: string, safeCode: string): string;
   subject(r: CaseRecord, due: string): string;
-  greeting(office: Office): string;
   intro: string;
   labels: {
     ticket: string;
@@ -52,26 +44,9 @@ interface Texts {
     routing: string;
     link: string;
   };
-  categoryWithLimit(category: string, days: number): string;
-  urgentValue(urgent: boolean): string;
-  estimated: string;
   routedByRule(index: number, conditions: string, version: number): string;
   routedByDefault(version: number): string;
-  yesNo(b: boolean): string;
-  footer: string;
-  date(epochMs: number): string;
-  dateTime(epochMs: number): string;
 }
-
-const pad2 = (n: number) => String(n).padStart(2, '0');
-
-function shanghaiParts(epochMs: number) {
-  const { year, month, day } = civilFromDays(shanghaiDayOf(epochMs));
-  const minutesOfDay = Math.floor((((epochMs + SHANGHAI_OFFSET_MS) % 86_400_000) + 86_400_000) % 86_400_000 / 60_000);
-  return { year, month, day, hhmm: `${pad2(Math.floor(minutesOfDay / 60))}:${pad2(minutesOfDay % 60)}` };
-}
-
-const EN_MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** Names of the suggested topic codes (TOPICS); other codes are shown as they are. */
 const ZH_TOPICS: Record<string, string> = {
@@ -86,15 +61,12 @@ const ZH_TOPICS: Record<string, string> = {
 };
 
 const ZH: Texts = {
+  ...COMMON_TEXTS['zh-CN'],
   channel: { hotline: '主席热线', mailbox: '主席信箱', walk_in: '接待来访' },
-  category: { advice: '建议咨询', complaint: '求助申诉', investigation: '需要调查处理' },
   conditionKey: { category: '类别', topic: '主题', channel: '渠道', region: '地区', urgent: '紧急' },
-  colon: '：',
-  listSeparator: '，',
   topicLabel: (code, safeCode) => (Object.hasOwn(ZH_TOPICS, code) ? `${ZH_TOPICS[code]}（${safeCode}）` : safeCode),
   subject: (r, due) =>
     `【新案件${r.urgent ? '·紧急' : ''}】${r.ticketNo} ${ZH.category[r.category]} · 请于${due}前${r.category === 'advice' ? '答复' : '办结'}`,
-  greeting: (office) => `${office.name}：`,
   intro: '有一件新案件已分派（交办）至贵部门，请在办理时限内办理并答复。',
   labels: {
     ticket: '工单号',
@@ -110,29 +82,16 @@ const ZH: Texts = {
     routing: '分派依据',
     link: '案件链接',
   },
-  categoryWithLimit: (category, days) => `${category}（时限${days}个工作日）`,
-  urgentValue: (urgent) => (urgent ? '是 — 紧急案件，须于受理当日（非工作日顺延至下一工作日）办结' : '否'),
-  estimated: '预计日期：所跨年度的法定节假日安排尚未公布，期限可能调整。',
   routedByRule: (index, conditions, version) => `第${index + 1}条分派规则（rules[${index}]，规则版本${version}）${conditions ? `：${conditions}` : ''}`,
   routedByDefault: (version) => `未匹配任何分派规则，由默认部门办理（规则版本${version}）`,
-  yesNo: (b) => (b ? '是' : '否'),
-  footer: '本邮件由系统自动发送，请勿直接回复。为保护来信来访人隐私，邮件不含其个人信息及反映内容，请通过案件链接登录查看。',
-  date: (ms) => {
-    const p = shanghaiParts(ms);
-    return `${p.year}年${p.month}月${p.day}日`;
-  },
-  dateTime: (ms) => `${ZH.date(ms)} ${shanghaiParts(ms).hhmm}`,
 };
 
 const EN: Texts = {
+  ...COMMON_TEXTS.en,
   channel: { hotline: "chairman's hotline", mailbox: "chairman's mailbox", walk_in: 'reception visit' },
-  category: { advice: 'advice', complaint: 'complaint', investigation: 'investigation' },
   conditionKey: { category: 'category', topic: 'topic', channel: 'channel', region: 'region', urgent: 'urgent' },
-  colon: ': ',
-  listSeparator: ', ',
   topicLabel: (_code, safeCode) => safeCode.replace(/_/g, ' '),
   subject: (r, due) => `[New case${r.urgent ? ' · URGENT' : ''}] ${r.ticketNo} ${r.category} · due ${due}`,
-  greeting: (office) => `${office.name}:`,
   intro: 'A new case has been assigned to your office. Please handle it and reply within the time limit.',
   labels: {
     ticket: 'Ticket number',
@@ -148,47 +107,11 @@ const EN: Texts = {
     routing: 'Routed here by',
     link: 'Case',
   },
-  categoryWithLimit: (category, days) => `${category} (${days} working days)`,
-  urgentValue: (urgent) => (urgent ? 'yes: urgent case, due on the day of receipt (next working day if received on a day off)' : 'no'),
-  estimated: "Estimated: next year's official calendar is not yet published; the deadline may change.",
   routedByRule: (index, conditions, version) => `routing rule ${index + 1} (rules[${index}], routing version ${version})${conditions ? `: ${conditions}` : ''}`,
   routedByDefault: (version) => `no routing rule matched: default office (routing version ${version})`,
-  yesNo: (b) => (b ? 'yes' : 'no'),
-  footer:
-    "This message was sent automatically; please do not reply. To protect the person's privacy it carries neither their details nor what they reported: open the case link to read it.",
-  date: (ms) => {
-    const p = shanghaiParts(ms);
-    return `${p.day} ${EN_MONTHS[p.month - 1]} ${p.year}`;
-  },
-  dateTime: (ms) => `${EN.date(ms)}, ${shanghaiParts(ms).hhmm} (UTC+8)`,
 };
 
 const TEXTS: Record<Locale, Texts> = { 'zh-CN': ZH, en: EN };
-
-export function noticeLocale(office: Pick<Office, 'locale'>): Locale {
-  return office.locale === 'en' ? 'en' : 'zh-CN';
-}
-
-const MASK = '＊＊＊';
-
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** Free text from the public, made fit for an office mailbox: one line, bounded, personal details masked. */
-function safeText(text: string, record: CaseRecord, max = 200): string {
-  const known = [record.complainant?.name, record.complainant?.phone, record.complainant?.email, record.complainant?.employer, record.hotline?.callerNumber]
-    .map((v) => v?.trim())
-    .filter((v): v is string => !!v && v.length >= 2)
-    .sort((a, b) => b.length - a.length);
-  let out = text.replace(/\s+/g, ' ').trim();
-  for (const v of known) out = out.replace(new RegExp(escapeRegExp(v), 'gi'), MASK);
-  // The logger's net: e-mail addresses and mainland phone numbers become [email] / [number].
-  out = scrub(out) as string;
-  return out.length > max ? `${out.slice(0, max - 1)}…` : out;
-}
-
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
-}
 
 function describeConditions(when: RuleCondition | null, t: Texts, record: CaseRecord): string {
   if (!when) return '';
@@ -201,16 +124,12 @@ function describeConditions(when: RuleCondition | null, t: Texts, record: CaseRe
   return parts.join(t.listSeparator);
 }
 
-export function caseLink(publicBaseUrl: string, caseId: string): string {
-  return `${publicBaseUrl.replace(/\/+$/, '')}/v1/cases/${encodeURIComponent(caseId)}`;
-}
-
 export function assignmentNotice({ record, office, publicBaseUrl }: AssignmentNoticeInput): MailMessage {
   const locale = noticeLocale(office);
   const t = TEXTS[locale];
   const L = t.labels;
   const due = t.date(record.sla.dueAt);
-  const limit = record.urgent ? WORKING_DAYS_BY_CATEGORY[record.category] : record.sla.workingDays;
+  const limit = displayedLimit(record, WORKING_DAYS_BY_CATEGORY);
   const link = caseLink(publicBaseUrl, record.id);
 
   const rows: Row[] = [
@@ -236,38 +155,12 @@ export function assignmentNotice({ record, office, publicBaseUrl }: AssignmentNo
 
   const warning = record.sla.calendarEstimated ? t.estimated : undefined;
 
-  const text = [
-    t.greeting(office),
-    '',
-    t.intro,
-    '',
-    ...rows.map((r) => `${r.label}${t.colon}${r.value}`),
-    ...(warning ? ['', `⚠ ${warning}`] : []),
-    '',
-    '--',
-    t.footer,
-    '',
-  ].join('\n');
-
-  const cell = (r: Row) => (r.href ? `<a href="${escapeHtml(r.href)}">${escapeHtml(r.value)}</a>` : escapeHtml(r.value));
-  const html = [
-    '<!doctype html>',
-    `<html lang="${locale}"><head><meta charset="utf-8"><title>${escapeHtml(t.subject(record, due))}</title></head>`,
-    '<body style="font-family: system-ui, \'PingFang SC\', \'Microsoft YaHei\', sans-serif; line-height: 1.6; color: #222;">',
-    `<p>${escapeHtml(t.greeting(office))}</p>`,
-    `<p>${escapeHtml(t.intro)}</p>`,
-    '<table cellpadding="4" cellspacing="0" style="border-collapse: collapse;">',
-    ...rows.map((r) => `<tr><th align="left" valign="top" style="white-space: nowrap;">${escapeHtml(r.label)}</th><td>${cell(r)}</td></tr>`),
-    '</table>',
-    ...(warning ? [`<p style="color: #a15c00;"><strong>⚠ ${escapeHtml(warning)}</strong></p>`] : []),
-    `<p style="color: #666; font-size: smaller;">${escapeHtml(t.footer)}</p>`,
-    '</body></html>',
-    '',
-  ].join('\n');
+  const subject = t.subject(record, due);
+  const { text, html } = renderNotice({ locale, texts: t, title: subject, greeting: t.greeting(office), intro: t.intro, rows, warning });
 
   return {
     to: [office.email],
-    subject: t.subject(record, due),
+    subject,
     text,
     html,
     headers: {
