@@ -13,6 +13,7 @@ import { itemBytes, startBaseline, type Baseline } from './baseline';
 import { benchDeadline } from './deadline';
 import { runLoad, summarize, type LoadOptions, type LoadResult, type LoadSample } from './load';
 import { benchRouting, ROUTING, type RoutingResult } from './routing';
+import { benchTimers, TIMERS, type TimersResult } from './timers';
 
 const TARGETS = { deadlinePerSecond: 1_000_000, ratio: 0.35 } as const;
 /**
@@ -39,12 +40,14 @@ async function main(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   console.log(`bench: node ${process.version}, ${availableParallelism()} CPUs, ${LOAD.connections} connections, ${LOAD.warmupMs / 1000} s warm-up + ${LOAD.durationMs / 1000} s measured per endpoint\n`);
 
-  console.log('1/4 deadline computations…');
+  console.log('1/5 deadline computations…');
   const deadline = benchDeadline();
   const { intake, base, caseItemBytes } = await benchIntake();
-  console.log(`4/4 routing: burst of ${int(ROUTING.cases)} cases over ${ROUTING.connections} connections on a fresh runtime, then drain…`);
+  console.log(`4/5 routing: burst of ${int(ROUTING.cases)} cases over ${ROUTING.connections} connections on a fresh runtime, then drain…`);
   const routing = await benchRouting();
-  await report(deadline, intake, base, caseItemBytes, routing);
+  console.log(`5/5 timers: ${int(TIMERS.total)} in the table, ${int(TIMERS.due)} falling due over ${TIMERS.dueWindowMs / 1000} s, then a restart with ${int(TIMERS.catchUp)} overdue…`);
+  const timers = await benchTimers();
+  await report(deadline, intake, base, caseItemBytes, routing, timers);
 }
 
 /** Intake vs the bare-PutItem baseline, on one runtime over an on-disk dynalite; everything is closed after. */
@@ -69,9 +72,9 @@ async function benchIntake(): Promise<{ intake: LoadResult; base: LoadResult; ca
       { ...shape, url: `${runtime.url}/v1/cases`, headers },
       { ...shape, url: baseline.url, headers: { 'content-type': 'application/json' } },
     ];
-    console.log('2/4 warm-up: intake POST /v1/cases, then baseline bare PutItem…');
+    console.log('2/5 warm-up: intake POST /v1/cases, then baseline bare PutItem…');
     for (const t of targets) await runLoad({ ...t, warmupMs: LOAD.warmupMs, durationMs: 0 });
-    console.log(`3/4 measuring: ${LOAD.slices} × (intake ${LOAD.durationMs / LOAD.slices / 1000} s, baseline ${LOAD.durationMs / LOAD.slices / 1000} s)…`);
+    console.log(`3/5 measuring: ${LOAD.slices} × (intake ${LOAD.durationMs / LOAD.slices / 1000} s, baseline ${LOAD.durationMs / LOAD.slices / 1000} s)…`);
     const samples: LoadSample[][] = [[], []];
     for (let i = 0; i < LOAD.slices; i++) {
       for (const [k, t] of targets.entries()) samples[k]?.push(await runLoad({ ...t, warmupMs: LOAD.sliceWarmupMs, durationMs: LOAD.durationMs / LOAD.slices }));
@@ -102,6 +105,20 @@ function routingRows(r: RoutingResult): Row[] {
   ];
 }
 
+/** Lateness = handler start − fireAt, over the due timers; only its maximum has a target. */
+function timerRows(t: TimersResult): Row[] {
+  const late = t.lateness;
+  return [
+    { figure: `Timers: write ${int(t.total)} (${int(t.pending)} pending)`, value: `${sec(t.writeMs)} (${int((t.total * 1000) / t.writeMs)}/s)`, target: '' },
+    { figure: `Timers fired, of ${int(t.due)} due over ${TIMERS.dueWindowMs / 1000} s`, value: `${int(t.fired)} of ${int(t.due)}`, target: `= ${int(t.due)}`, pass: t.fired === t.due },
+    { figure: 'Timers fired twice / pending fired', value: `${t.duplicates} / ${t.early}`, target: '= 0', pass: t.duplicates === 0 && t.early === 0 },
+    { figure: 'Timer lateness p50 / p99 (ms)', value: late ? `${int(late.p50)} / ${int(late.p99)}` : '—', target: '' },
+    { figure: 'Timer lateness max (ms)', value: late ? int(late.max) : '—', target: `<= ${int(TIMERS.maxLatenessMs)}`, pass: late !== null && late.max <= TIMERS.maxLatenessMs },
+    { figure: 'Pending timers left in the table', value: `${int(t.pendingLeft)} of ${int(t.pending)}`, target: `= ${int(t.pending)}`, pass: t.pendingLeft === t.pending },
+    { figure: `Restart: ${int(t.catchUp.timers)} overdue timers fired in`, value: t.catchUp.ms === null ? `timed out (${int(t.catchUp.fired)})` : `${sec(t.catchUp.ms)} (${int((t.catchUp.timers * 1000) / t.catchUp.ms)}/s)`, target: '' },
+  ];
+}
+
 /** One request before the load: the body must be accepted; returns the size of the stored case item. */
 async function probeIntake(url: string, headers: Record<string, string>, body: string, endpoint: string, tableName: string, region?: string): Promise<number> {
   const res = await fetch(url, { method: 'POST', headers, body });
@@ -117,7 +134,7 @@ async function probeIntake(url: string, headers: Record<string, string>, body: s
   }
 }
 
-async function report(deadline: ReturnType<typeof benchDeadline>, intake: LoadResult, base: LoadResult, caseItemBytes: number, routing: RoutingResult): Promise<void> {
+async function report(deadline: ReturnType<typeof benchDeadline>, intake: LoadResult, base: LoadResult, caseItemBytes: number, routing: RoutingResult, timers: TimersResult): Promise<void> {
   const ratio = intake.rps / base.rps;
   const rows: Row[] = [
     { figure: 'Deadline computations / s', value: int(deadline.perSecond), target: `>= ${int(TARGETS.deadlinePerSecond)}`, pass: deadline.perSecond >= TARGETS.deadlinePerSecond },
@@ -129,6 +146,7 @@ async function report(deadline: ReturnType<typeof benchDeadline>, intake: LoadRe
     { figure: 'Baseline errors (non-201)', value: `${base.errors} of ${int(base.requests)}`, target: '= 0', pass: base.errors === 0 },
     { figure: 'Intake / baseline throughput', value: ratio.toFixed(3), target: `>= ${TARGETS.ratio}`, pass: ratio >= TARGETS.ratio },
     ...routingRows(routing),
+    ...timerRows(timers),
   ];
   const w = [42, 20, 18];
   const line = (cells: string[]) => console.log(cells.map((c, i) => c.padEnd(w[i] ?? 0)).join('  '));
@@ -142,6 +160,7 @@ async function report(deadline: ReturnType<typeof benchDeadline>, intake: LoadRe
   }
   console.log(`(routing burst on a fresh runtime: by category ${tally(routing.byCategory)}; by office ${tally(routing.byOffice)})`);
   console.log(`(drain from the cases' assignedAt; the polls saw none received ${routing.observedDrainMs === null ? 'before the timeout' : `after ${sec(routing.observedDrainMs)}`}; runtime warnings: ${tally(routing.warnings)})`);
+  console.log(`(timers: default runner settings, handler records lateness only; runner warnings: ${tally(timers.warnings)})`);
 
   const misses = rows.filter((r) => r.pass === false);
   if (misses.length) {
@@ -162,6 +181,7 @@ async function report(deadline: ReturnType<typeof benchDeadline>, intake: LoadRe
     caseItemBytes,
     ratio,
     routingBurst: { settings: ROUTING, ...routing },
+    timers: { settings: TIMERS, ...timers },
     pass: misses.length === 0,
     misses: misses.map((r) => r.figure),
   };

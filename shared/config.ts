@@ -54,6 +54,11 @@ const apiSchema = z.object({
   MAIL_FROM: z.string().min(3).default('工会案件系统 Union cases <cases@localhost>'),
   SES_CONFIGURATION_SET: z.string().optional(),
   RECONCILE_GRACE_SECONDS: z.coerce.number().int().min(0).default(60),
+  // SLA timers on AWS (EventBridge Scheduler); the local runtime keeps timers in the table.
+  SCHEDULE_GROUP: z.string().optional(),
+  ESCALATOR_ARN: z.string().optional(),
+  SCHEDULER_ROLE_ARN: z.string().optional(),
+  TIMER_DLQ_ARN: z.string().optional(),
 });
 
 export type ApiConfig = z.infer<typeof apiSchema>;
@@ -90,6 +95,18 @@ export function queuesFromConfig(config: ApiConfig): Record<Category, { url: str
   return queues;
 }
 
+/** EventBridge Scheduler settings named by the environment; fails fast, naming what is missing. */
+export function schedulerFromConfig(config: ApiConfig): { groupName: string; targetArn: string; roleArn: string; deadLetterArn?: string } {
+  const missing = (['SCHEDULE_GROUP', 'ESCALATOR_ARN', 'SCHEDULER_ROLE_ARN'] as const).filter((k) => !config[k]);
+  if (missing.length) throw new ConfigError(`Invalid configuration:\n${missing.map((m) => `  ${m}: required`).join('\n')}`);
+  return {
+    groupName: config.SCHEDULE_GROUP ?? '',
+    targetArn: config.ESCALATOR_ARN ?? '',
+    roleArn: config.SCHEDULER_ROLE_ARN ?? '',
+    ...(config.TIMER_DLQ_ARN && { deadLetterArn: config.TIMER_DLQ_ARN }),
+  };
+}
+
 export function loadApiConfig(env: Record<string, string | undefined> = process.env): ApiConfig {
   const config = parse(apiSchema, env);
   if (config.NODE_ENV === 'production' && !config.JWT_SECRET) {
@@ -106,6 +123,7 @@ const localSchema = z.object({
   SEED_FILE: z.string().optional(),
   RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(60),
   QUEUE_VISIBILITY_SECONDS: z.coerce.number().int().min(1).max(43_200).default(30),
+  TIMER_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(200),
 });
 
 export type LocalConfig = z.infer<typeof localSchema>;

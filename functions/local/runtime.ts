@@ -9,12 +9,16 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context } from 'hono';
 import { Hs256TokenVerifier, signHs256 } from '../../shared/adapters/auth/hs256';
 import { createDynamoClient } from '../../shared/adapters/dynamo/client';
-import { ensureTable } from '../../shared/adapters/dynamo/ensure-table';
+import { ensureTable, OutdatedTableError } from '../../shared/adapters/dynamo/ensure-table';
 import { dynamoStores } from '../../shared/adapters/dynamo';
 import { randomIds } from '../../shared/adapters/ids';
 import { startDynalite, type LocalDynamo } from '../../shared/adapters/local/dynalite';
-import { shippedCalendarYears } from '../../shared/calendar/shipped';
-import { loadApiConfig, loadLocalConfig } from '../../shared/config';
+import { DynamoTimerStore } from '../../shared/adapters/dynamo/timer-store';
+import { startTimerRunner } from '../../shared/adapters/local/timer-runner';
+import { calendarService } from '../../shared/compose';
+import { DEFAULT_ESCALATION_POLICY } from '../../shared/domain/sla';
+import { escalate, type EscalatorDeps } from '../../shared/usecases/escalate';
+import { ConfigError, loadApiConfig, loadLocalConfig } from '../../shared/config';
 import type { Role } from '../../shared/domain/principal';
 import { createMailer } from '../../shared/adapters/mail/nodemailer-mailer';
 import { createApp } from '../../shared/http/app';
@@ -41,6 +45,8 @@ export interface LocalRuntime {
   /** The queues and the SQS client the API and the pollers use (for operators' tools and fault tests). */
   queues: LocalQueues;
   reconcileNow: RoutingWorkers['reconcileNow'];
+  /** One pass of the timer runner now (it also runs on its own every TIMER_POLL_MS). */
+  fireDueTimers(): Promise<number>;
   tokens: Record<string, string>;
   close(): Promise<void>;
 }
@@ -72,18 +78,27 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   let engine: LocalDynamo | undefined;
   const endpoint = config.DYNAMODB_ENDPOINT ?? (engine = await startDynalite(options.inMemory ? {} : { path: join(dataDir, 'dynamo') })).endpoint;
   const db = createDynamoClient({ tableName: config.TABLE_NAME, endpoint, region: config.AWS_REGION });
-  await ensureTable(db, config.TABLE_NAME);
+  try {
+    await ensureTable(db, config.TABLE_NAME);
+  } catch (err) {
+    if (!(err instanceof OutdatedTableError)) throw err;
+    await engine?.close();
+    throw new ConfigError(`${err.message}.\nMove ${join(dataDir, 'dynamo')} aside (or delete ${dataDir}) to start with a fresh local table.`);
+  }
 
   const stores = dynamoStores(db, config.TABLE_NAME);
   const clock = options.clock ?? systemClock;
+  // Timers live in the table; the runner below fires them as EventBridge Scheduler would.
+  const timers = new DynamoTimerStore(db, config.TABLE_NAME);
+  const calendar = calendarService({ ...stores, timers, clock, logger, config });
   const queues = await startQueues(config, local.QUEUE_VISIBILITY_SECONDS);
   const admin = { cases: stores.cases, offices: stores.offices, routing: stores.routing, queue: queues.queue, clock, logger };
   await seedIfEmpty(admin, local.SEED_FILE ?? DEFAULT_SEED_FILE, logger);
 
   const app = createApp({
     ...stores,
+    calendar,
     queue: queues.queue,
-    shippedCalendar: shippedCalendarYears(),
     tokens: new Hs256TokenVerifier({ secret, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
     clock,
     ids: randomIds,
@@ -129,10 +144,30 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       notices: stores.notices,
       routing: new RoutingConfigCache({ routing: stores.routing, offices: stores.offices, clock }, config.ROUTING_CACHE_SECONDS * 1000),
       mailer: mail.mailer,
+      timers,
+      calendar,
+      policy: DEFAULT_ESCALATION_POLICY,
       clock,
       logger,
       publicBaseUrl: config.PUBLIC_BASE_URL ?? url,
     },
+  });
+  const escalator: EscalatorDeps = {
+    ...stores,
+    timers,
+    calendar,
+    mailer: mail.mailer,
+    policy: DEFAULT_ESCALATION_POLICY,
+    clock,
+    logger,
+    publicBaseUrl: config.PUBLIC_BASE_URL ?? url,
+  };
+  const timerRunner = startTimerRunner({
+    store: timers,
+    handler: async (payload) => void (await escalate(escalator, payload)),
+    clock,
+    logger,
+    pollMs: local.TIMER_POLL_MS,
   });
 
   await writeFile(join(dataDir, 'dev-tokens.json'), `${JSON.stringify({ url, expiresInDays: DEV_TOKEN_TTL_SECONDS / 86_400, tokens }, null, 2)}\n`, { mode: 0o600 });
@@ -146,7 +181,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     queues,
     tokens,
     reconcileNow: workers.reconcileNow,
+    fireDueTimers: () => timerRunner.fireDueNow(),
     close: async () => {
+      await timerRunner.stop();
       await workers.stop();
       await new Promise<void>((r) => {
         server.closeAllConnections?.();

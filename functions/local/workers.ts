@@ -40,7 +40,7 @@ export async function startQueues(config: ApiConfig, visibilityTimeoutSeconds: n
 
 export interface RoutingWorkers {
   /** One reconciler pass now (the interval runs it too); grace 0 re-enqueues every waiting case. */
-  reconcileNow(graceMs?: number): Promise<{ requeued: number; failed: number }>;
+  reconcileNow(graceMs?: number): Promise<{ requeued: number; failed: number; timersRepaired: number }>;
   stop(): Promise<void>;
 }
 
@@ -63,7 +63,16 @@ export async function startRoutingWorkers(options: {
     startSqsPoller({ client: options.queues.client, queueUrl: options.queues.queues[category].url, handler, logger: options.logger }),
   );
   const reconcileNow = (graceMs = options.reconcileGraceMs) =>
-    reconcile({ cases: options.cases, queue: options.queues.queue, clock: options.clock, logger: options.logger, graceMs });
+    reconcile({
+      cases: options.cases,
+      queue: options.queues.queue,
+      timers: options.router.timers,
+      calendar: options.router.calendar,
+      policy: options.router.policy,
+      clock: options.clock,
+      logger: options.logger,
+      graceMs,
+    });
   await reconcileNow(0);
   const timer = setInterval(() => {
     reconcileNow().catch((err: unknown) => options.logger.error('reconciler.failed', { error: err }));

@@ -2,7 +2,9 @@ import { createDynamoClient } from '../../shared/adapters/dynamo/client';
 import { dynamoStores } from '../../shared/adapters/dynamo';
 import { SqsCaseQueue } from '../../shared/adapters/sqs/case-queue';
 import { createSqsClient } from '../../shared/adapters/sqs/client';
+import { calendarService, eventBridgeTimers } from '../../shared/compose';
 import { loadApiConfig, queuesFromConfig } from '../../shared/config';
+import { DEFAULT_ESCALATION_POLICY } from '../../shared/domain/sla';
 import { createLogger } from '../../shared/observability/logger';
 import { systemClock } from '../../shared/ports';
 import { reconcile, type ReconcileDeps } from '../../shared/usecases/reconcile';
@@ -11,11 +13,17 @@ import { reconcile, type ReconcileDeps } from '../../shared/usecases/reconcile';
 export function buildReconciler(env: Record<string, string | undefined> = process.env): ReconcileDeps {
   const config = loadApiConfig(env);
   const db = createDynamoClient({ tableName: config.TABLE_NAME, region: config.AWS_REGION, endpoint: config.DYNAMODB_ENDPOINT });
+  const stores = dynamoStores(db, config.TABLE_NAME);
+  const logger = createLogger({ level: config.LOG_LEVEL, base: { service: 'reconciler' } });
+  const timers = eventBridgeTimers(config);
   return {
-    cases: dynamoStores(db, config.TABLE_NAME).cases,
+    cases: stores.cases,
+    timers,
+    calendar: calendarService({ ...stores, timers, clock: systemClock, logger, config }),
+    policy: DEFAULT_ESCALATION_POLICY,
     queue: new SqsCaseQueue(createSqsClient({ region: config.AWS_REGION, endpoint: config.SQS_ENDPOINT }), queuesFromConfig(config)),
     clock: systemClock,
-    logger: createLogger({ level: config.LOG_LEVEL, base: { service: 'reconciler' } }),
+    logger,
     graceMs: config.RECONCILE_GRACE_SECONDS * 1000,
   };
 }

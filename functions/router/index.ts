@@ -3,7 +3,9 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { createDynamoClient } from '../../shared/adapters/dynamo/client';
 import { dynamoStores } from '../../shared/adapters/dynamo';
 import { sesMailer } from '../../shared/adapters/mail/nodemailer-mailer';
+import { calendarService, eventBridgeTimers } from '../../shared/compose';
 import { ConfigError, loadApiConfig } from '../../shared/config';
+import { DEFAULT_ESCALATION_POLICY } from '../../shared/domain/sla';
 import { createLogger } from '../../shared/observability/logger';
 import { systemClock } from '../../shared/ports';
 import { RoutingConfigCache } from '../../shared/usecases/routing-config';
@@ -16,13 +18,18 @@ export function buildRouter(env: Record<string, string | undefined> = process.en
   const db = createDynamoClient({ tableName: config.TABLE_NAME, region: config.AWS_REGION, endpoint: config.DYNAMODB_ENDPOINT });
   const stores = dynamoStores(db, config.TABLE_NAME);
   const clock = systemClock;
+  const logger = createLogger({ level: config.LOG_LEVEL, base: { service: 'router' } });
+  const timers = eventBridgeTimers(config);
   return createRouterHandler({
+    timers,
+    calendar: calendarService({ ...stores, timers, clock, logger, config }),
+    policy: DEFAULT_ESCALATION_POLICY,
     cases: stores.cases,
     notices: stores.notices,
     routing: new RoutingConfigCache({ routing: stores.routing, offices: stores.offices, clock }, config.ROUTING_CACHE_SECONDS * 1000),
     mailer: sesMailer({ client: new SESv2Client({ region: config.AWS_REGION }), from: config.MAIL_FROM, configurationSet: config.SES_CONFIGURATION_SET }),
     clock,
-    logger: createLogger({ level: config.LOG_LEVEL, base: { service: 'router' } }),
+    logger,
     publicBaseUrl: config.PUBLIC_BASE_URL,
   });
 }

@@ -55,9 +55,11 @@ type Timed = Pick<CaseRecord, 'category' | 'urgent' | 'sla'>;
 export function stepOfRank(policy: EscalationPolicy, calendar: WorkingCalendar, c: Timed, rank: number): SlaStep {
   const dueDay = shanghaiDayOf(c.sla.dueAt);
   if (rank === 0) {
+    // N working days before the deadline: from the first second of the day after the N-th working
+    // day before the due day, exactly N working days (today through the due day) remain.
     const at = c.urgent
       ? c.sla.dueAt - policy.urgentWarnBeforeMs
-      : endOfShanghaiDay(calendar.subtractWorkingDays(dueDay, policy.warnBeforeWorkingDays[c.category]));
+      : endOfShanghaiDay(calendar.subtractWorkingDays(dueDay, policy.warnBeforeWorkingDays[c.category])) + 1000;
     return { id: 'warning', rank, level: 1, at, overdueDays: 0 };
   }
   // The first instant past the deadline (23:59:59 of the due day).
@@ -96,7 +98,7 @@ export function stateAfter(step: SlaStep): SlaState {
   return step.rank === 0 ? 'due_soon' : 'overdue';
 }
 
-/** Working days from today (not counted) to the due day (counted): what a warning says is left. */
+/** Working days from today through the due day, both counted: what a warning says is left. */
 export function workingDaysLeft(calendar: WorkingCalendar, c: Timed, now: number): number {
-  return calendar.countWorkingDays(shanghaiDayOf(now), shanghaiDayOf(c.sla.dueAt));
+  return calendar.countWorkingDays(shanghaiDayOf(now) - 1, shanghaiDayOf(c.sla.dueAt));
 }

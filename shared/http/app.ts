@@ -5,7 +5,6 @@ import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { stringify } from 'yaml';
-import { CalendarService } from '../usecases/calendar';
 import type { IntakeDeps } from '../usecases/intake';
 import type { AppDeps } from './deps';
 import { router } from './env';
@@ -38,14 +37,7 @@ export const OPENAPI_INFO = {
 
 /** The one Hono app: the Lambda handler and the local server both wrap it. */
 export function createApp(deps: AppDeps) {
-  const calendar = new CalendarService({
-    shipped: deps.shippedCalendar,
-    store: deps.calendarStore,
-    cases: deps.cases,
-    clock: deps.clock,
-    logger: deps.logger,
-    cacheMs: deps.config.CALENDAR_CACHE_SECONDS * 1000,
-  });
+  const { calendar } = deps;
   const intake: IntakeDeps = { cases: deps.cases, queue: deps.queue, idempotency: deps.idempotency, calendar, clock: deps.clock, ids: deps.ids, logger: deps.logger };
   const publicCors = cors({
     origin: (origin) => (deps.config.ALLOWED_ORIGINS.includes(origin) ? origin : null),

@@ -1,8 +1,8 @@
 import type { Context } from 'hono';
-import type { CalendarYearData } from '../domain/calendar';
 import type { ApiConfig } from '../config';
 import type { Logger } from '../observability/logger';
-import type { CalendarStore, CaseQueue, CaseStore, Clock, IdGenerator, IdempotencyStore, OfficeStore, RateLimiter, RoutingStore, TokenVerifier } from '../ports';
+import type { CalendarService } from '../usecases/calendar';
+import type { CaseQueue, CaseStore, Clock, IdGenerator, IdempotencyStore, OfficeStore, RateLimiter, RoutingStore, TokenVerifier } from '../ports';
 
 /** Everything the HTTP app needs, passed in: AWS adapters on Lambda, local ones under `npm start`, test ones in tests. */
 export interface AppDeps {
@@ -11,14 +11,14 @@ export interface AppDeps {
   offices: OfficeStore;
   routing: RoutingStore;
   idempotency: IdempotencyStore;
-  calendarStore: CalendarStore;
-  shippedCalendar: readonly CalendarYearData[];
+  /** The working calendar in force (shipped + stored years, cached); shared with the workers. */
+  calendar: CalendarService;
   rateLimiter: RateLimiter;
   tokens: TokenVerifier;
   clock: Clock;
   ids: IdGenerator;
   logger: Logger;
-  config: Pick<ApiConfig, 'FORM_RATE_LIMIT' | 'TRACK_RATE_LIMIT' | 'ALLOWED_ORIGINS' | 'ALLOWED_REDIRECT_ORIGINS' | 'CALENDAR_CACHE_SECONDS'>;
+  config: Pick<ApiConfig, 'FORM_RATE_LIMIT' | 'TRACK_RATE_LIMIT' | 'ALLOWED_ORIGINS' | 'ALLOWED_REDIRECT_ORIGINS'>;
   /** The caller's address as the runtime knows it (socket, or API Gateway's sourceIp). */
   clientIp(c: Context): string | undefined;
   /** Where /docs loads Swagger UI from: the local runtime serves it itself, so docs work offline. Default: a CDN. */

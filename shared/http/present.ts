@@ -22,7 +22,17 @@ export function caseJson(r: CaseRecord): z.infer<typeof Case> {
     ...(r.complainant && { complainant: r.complainant }),
     ...(r.hotline && { hotline: r.hotline }),
     ...(r.walkIn && { walkIn: r.walkIn }),
-    sla: { dueAt: formatShanghai(r.sla.dueAt), workingDays: r.sla.workingDays, state: r.sla.state, calendarEstimated: r.sla.calendarEstimated },
+    sla: {
+      dueAt: formatShanghai(r.sla.dueAt),
+      workingDays: r.sla.workingDays,
+      state: r.sla.state,
+      calendarEstimated: r.sla.calendarEstimated,
+      ...(r.sla.lastStep !== undefined && { lastStep: r.sla.lastStep }),
+      ...(r.sla.timer && { nextStep: { step: r.sla.timer.step, at: formatShanghai(r.sla.timer.fireAt) } }),
+    },
+    ...(r.escalations?.length && {
+      escalations: r.escalations.map((e) => ({ step: e.step, level: e.level, at: formatShanghai(e.at), ...(e.skipped && { skipped: e.skipped }) })),
+    }),
     ...(r.office !== undefined && { office: r.office }),
     ...(r.assignedAt !== undefined && { assignedAt: formatShanghai(r.assignedAt) }),
     ...(r.routing && { routing: { ...r.routing, when: r.routing.when ? { ...r.routing.when } : null } }),

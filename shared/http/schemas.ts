@@ -108,8 +108,19 @@ export const Sla = z
     workingDays: z.number().int().openapi({ description: 'Working days allowed; 0 for urgent (same working day)' }),
     state: z.enum(SLA_STATES),
     calendarEstimated: z.boolean().openapi({ description: 'The deadline crosses a year without an official calendar: weekends-only estimate' }),
+    lastStep: z.string().optional().openapi({ description: "The most severe escalation step handled: 'warning', 'breach' or 'overdue-<n>'" }),
+    nextStep: z.object({ step: z.string(), at: instantOut }).optional().openapi({ description: 'The next escalation step and when it falls due' }),
   })
   .openapi('Sla');
+
+export const Escalation = z
+  .object({
+    step: z.string(),
+    level: z.number().int().openapi({ description: '1 office and head · 2 + supervisor · 3 + chairman' }),
+    at: instantOut,
+    skipped: z.array(z.string()).optional().openapi({ description: 'Steps passed over because a more severe one was already due' }),
+  })
+  .openapi('Escalation');
 
 export const Case = z
   .object({
@@ -142,6 +153,7 @@ export const Case = z
       })
       .optional()
       .openapi({ description: 'Why the case went to its office' }),
+    escalations: z.array(Escalation).optional().openapi({ description: '督办: warnings and escalations sent, in order' }),
     createdAt: instantOut,
     updatedAt: instantOut,
     version: z.number().int(),
@@ -153,6 +165,7 @@ export const CaseId = z.strictObject({ id: z.string().min(1).max(64).openapi({ p
 export const CaseListQuery = z
   .strictObject({
     status: Status.optional(),
+    slaState: z.enum(SLA_STATES).optional().openapi({ description: 'on_track · due_soon 即将超期 · overdue 已超期 · met · missed' }),
     category: Category.optional(),
     channel: Channel.optional(),
     dueBefore: isoInstant.optional().openapi({ type: 'string', format: 'date-time', description: 'Only cases due strictly before this instant' }),

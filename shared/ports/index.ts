@@ -3,7 +3,7 @@
  * the domain core never sees them.
  */
 import type { CalendarYearData } from '../domain/calendar';
-import type { CaseRecord, Category, Channel, Status } from '../domain/case';
+import type { CaseRecord, Category, Channel, SlaState, Status } from '../domain/case';
 import type { Principal } from '../domain/principal';
 import type { Office, RoutingConfig, VersionedRoutingConfig } from '../domain/routing';
 
@@ -22,6 +22,7 @@ export interface IdGenerator {
 
 export interface CaseListQuery {
   status?: Status;
+  slaState?: SlaState;
   category?: Category;
   channel?: Channel;
   /** Epoch ms: only cases due strictly before it. */

@@ -3,12 +3,17 @@ import { ValidationError, VersionConflictError } from '../domain/errors';
 import { deadlineOf } from '../domain/intake';
 import { daysFromCivil, shanghaiDayOf, startOfShanghaiDay } from '../domain/time';
 import type { Logger } from '../observability/logger';
-import type { CalendarStore, CaseStore, Clock } from '../ports';
+import type { EscalationPolicy } from '../domain/sla';
+import type { CalendarStore, CaseStore, Clock, TimerService } from '../ports';
+import { syncTimer, withPlannedTimer } from './sla-timers';
 
 export interface CalendarServiceDeps {
   shipped: readonly CalendarYearData[];
   store: CalendarStore;
   cases: CaseStore;
+  /** Deadlines that move take their SLA timers with them. */
+  timers: TimerService;
+  policy: EscalationPolicy;
   clock: Clock;
   logger: Logger;
   /** How long overrides read from the table are trusted before being read again. */
@@ -68,10 +73,9 @@ export class CalendarService {
         if (due.dueAt === record.sla.dueAt && due.calendarEstimated === record.sla.calendarEstimated) break;
         const now = this.deps.clock.now();
         try {
-          await this.deps.cases.replace(
-            { ...record, sla: { ...record.sla, ...due }, updatedAt: now, version: record.version + 1 },
-            record.version,
-          );
+          const next = withPlannedTimer(this.deps.policy, calendar, { ...record, sla: { ...record.sla, ...due }, updatedAt: now, version: record.version + 1 });
+          await this.deps.cases.replace(next, record.version);
+          await syncTimer(this.deps.timers, record, next);
           changed++;
           break;
         } catch (err) {

@@ -1,21 +1,19 @@
-import type { Logger } from '../observability/logger';
-import type { CaseQueue, CaseStore, Clock } from '../ports';
+import type { CaseQueue } from '../ports';
+import { repairTimers, type TimerRepairDeps } from './repair-timers';
 
-export interface ReconcileDeps {
-  cases: CaseStore;
+export interface ReconcileDeps extends TimerRepairDeps {
   queue: CaseQueue;
-  clock: Clock;
-  logger: Logger;
-  /** A case younger than this is left alone: its message is probably on its way. */
+  /** A case younger than this is left alone: its message is probably on its way (and a timer this late is lost). */
   graceMs: number;
 }
 
 /**
  * The table is the truth; queues can be rebuilt from it. Every case still `received` after the
  * grace period is put on its category's queue again (the router ignores duplicates), so a failed
- * send at intake, a lost local queue or a dead-lettered message never strands a case.
+ * send at intake, a lost local queue or a dead-lettered message never strands a case. Then every
+ * open case gets the SLA timer its record names (see repairTimers).
  */
-export async function reconcile(deps: ReconcileDeps): Promise<{ requeued: number; failed: number }> {
+export async function reconcile(deps: ReconcileDeps): Promise<{ requeued: number; failed: number; timersRepaired: number }> {
   let requeued = 0;
   let failed = 0;
   for await (const c of deps.cases.receivedBefore(deps.clock.now() - deps.graceMs)) {
@@ -28,5 +26,6 @@ export async function reconcile(deps: ReconcileDeps): Promise<{ requeued: number
     }
   }
   if (requeued || failed) deps.logger.info('reconciler.run', { requeued, failed });
-  return { requeued, failed };
+  const { repaired } = await repairTimers(deps);
+  return { requeued, failed, timersRepaired: repaired };
 }

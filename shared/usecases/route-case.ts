@@ -3,14 +3,21 @@ import { VersionConflictError } from '../domain/errors';
 import { decideRoute } from '../domain/routing';
 import { assignmentNotice } from '../notifications/assignment';
 import type { Logger } from '../observability/logger';
-import type { CaseStore, Clock, Mailer, NoticeLedger, RoutingMessage } from '../ports';
+import type { EscalationPolicy } from '../domain/sla';
+import type { CaseStore, Clock, Mailer, NoticeLedger, RoutingMessage, TimerService } from '../ports';
+import type { CalendarService } from './calendar';
 import type { RoutingConfigCache } from './routing-config';
+import { syncTimer, withPlannedTimer } from './sla-timers';
 
 export interface RouterDeps {
   cases: CaseStore;
   routing: RoutingConfigCache;
   notices: NoticeLedger;
   mailer: Mailer;
+  /** SLA timers start at assignment. */
+  timers: TimerService;
+  calendar: CalendarService;
+  policy: EscalationPolicy;
   clock: Clock;
   logger: Logger;
   publicBaseUrl: string;
@@ -48,10 +55,12 @@ export async function routeCase(deps: RouterDeps, message: RoutingMessage): Prom
     log.info('router.assigned', { office: record.office, ruleIndex: record.routing?.ruleIndex ?? null, rulesVersion: record.routing?.rulesVersion });
   }
 
-  // The assignment this message made (now or on an earlier delivery) owes the office one e-mail.
+  // The assignment this message made (now or on an earlier delivery) owes the office one e-mail,
+  // and the case its SLA timer (scheduling again is harmless: timers are named).
   if (record.routing?.messageVersion === message.version && record.office && record.assignedAt !== undefined) {
     const sent = await notifyOffice(deps, record);
     if (sent && outcome === 'no_op') outcome = 'notified';
+    await syncTimer(deps.timers, undefined, record);
   }
   return outcome;
 }
@@ -63,7 +72,7 @@ async function assign(deps: RouterDeps, record: CaseRecord): Promise<CaseRecord 
   const decision = decideRoute(snapshot.config, record);
   if (!snapshot.offices.has(decision.office)) throw new RetryLaterError(`routing names unknown office ${decision.office}`);
   const now = deps.clock.now();
-  const assigned: CaseRecord = {
+  const assigned = withPlannedTimer(deps.policy, await deps.calendar.current(), {
     ...record,
     status: 'assigned',
     office: decision.office,
@@ -71,7 +80,7 @@ async function assign(deps: RouterDeps, record: CaseRecord): Promise<CaseRecord 
     routing: decision,
     updatedAt: now,
     version: record.version + 1,
-  };
+  });
   try {
     await deps.cases.replace(assigned, record.version);
     return assigned;

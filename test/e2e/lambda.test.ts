@@ -57,6 +57,10 @@ beforeAll(async () => {
     SQS_ENDPOINT: sqs.endpoint,
     AWS_REGION: 'ap-east-1',
     ...queues,
+    // Calendar uploads move timers through EventBridge Scheduler; nothing here calls it.
+    SCHEDULE_GROUP: 'union-cases',
+    ESCALATOR_ARN: 'arn:aws:lambda:ap-east-1:123456789012:function:escalator',
+    SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/scheduler-invokes-escalator',
     JWT_SECRET: secret,
     LOG_LEVEL: 'error',
     FORM_RATE_LIMIT: '2',
@@ -70,7 +74,9 @@ afterAll(async () => {
 describe('Lambda entry (functions/api)', () => {
   it('refuses to start without JWT_SECRET or without its queues', () => {
     expect(() => buildHandler({ TABLE_NAME: 'cases' })).toThrowError(/JWT_SECRET/);
-    expect(() => buildHandler({ TABLE_NAME: 'cases', JWT_SECRET: secret })).toThrowError(/QUEUE_URL_ADVICE[\s\S]*DLQ_URL_INVESTIGATION/);
+    expect(() => buildHandler({ TABLE_NAME: 'cases', JWT_SECRET: secret })).toThrowError(/SCHEDULE_GROUP[\s\S]*SCHEDULER_ROLE_ARN/);
+    const scheduler = { SCHEDULE_GROUP: 'g', ESCALATOR_ARN: 'arn:e', SCHEDULER_ROLE_ARN: 'arn:r' };
+    expect(() => buildHandler({ TABLE_NAME: 'cases', JWT_SECRET: secret, ...scheduler })).toThrowError(/QUEUE_URL_ADVICE[\s\S]*DLQ_URL_INVESTIGATION/);
   });
 
   it('serves health, creates a case and reads it back', async () => {

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoClient } from '../../shared/adapters/dynamo/client';
 import { ensureTable } from '../../shared/adapters/dynamo/ensure-table';
 import { dynamoStores } from '../../shared/adapters/dynamo';
+import { DynamoTimerStore } from '../../shared/adapters/dynamo/timer-store';
+import { DEFAULT_ESCALATION_POLICY } from '../../shared/domain/sla';
 import { randomIds } from '../../shared/adapters/ids';
 import { startDynalite, type LocalDynamo } from '../../shared/adapters/local/dynalite';
 import { shippedCalendarYears } from '../../shared/calendar/shipped';
@@ -20,6 +22,7 @@ import { startQueues, type LocalQueues } from '../../functions/local/workers';
 let engine: LocalDynamo;
 let stores: ReturnType<typeof dynamoStores>;
 let sqs: LocalQueues;
+let timers: DynamoTimerStore;
 
 beforeAll(async () => {
   sqs = await startQueues(loadApiConfig({}), 1);
@@ -27,6 +30,7 @@ beforeAll(async () => {
   const db = createDynamoClient({ tableName: 'intake', endpoint: engine.endpoint });
   await ensureTable(db, 'intake');
   stores = dynamoStores(db, 'intake');
+  timers = new DynamoTimerStore(db, 'intake');
 });
 afterAll(async () => {
   await sqs.close();
@@ -35,7 +39,16 @@ afterAll(async () => {
 
 function deps(clock: Clock, cases: CaseStore = stores.cases): IntakeDeps {
   const logger = createLogger({ write: () => undefined });
-  const calendar = new CalendarService({ shipped: shippedCalendarYears(), store: stores.calendarStore, cases, clock, logger, cacheMs: 60_000 });
+  const calendar = new CalendarService({
+    shipped: shippedCalendarYears(),
+    store: stores.calendarStore,
+    cases,
+    timers,
+    policy: DEFAULT_ESCALATION_POLICY,
+    clock,
+    logger,
+    cacheMs: 60_000,
+  });
   return { cases, queue: sqs.queue, idempotency: stores.idempotency, calendar, clock, ids: randomIds, logger };
 }
 

@@ -5,6 +5,8 @@ import type { SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRouterHandler } from '../../functions/router/handler';
 import { dynamoStores } from '../../shared/adapters/dynamo';
+import { DynamoTimerStore } from '../../shared/adapters/dynamo/timer-store';
+import { DEFAULT_ESCALATION_POLICY } from '../../shared/domain/sla';
 import { outboxMailer } from '../../shared/adapters/mail/nodemailer-mailer';
 import type { RoutingMessage } from '../../shared/ports';
 import { putOffice, putRouting } from '../../shared/usecases/admin';
@@ -31,6 +33,9 @@ beforeAll(async () => {
     notices: dynamoStores(h.db, h.tableName).notices,
     routing: new RoutingConfigCache({ routing: h.deps.routing, offices: h.deps.offices, clock: h.clock }, 0),
     mailer: outboxMailer({ dir: outbox, from: 'cases@union.example.org' }),
+    timers: new DynamoTimerStore(h.db, h.tableName),
+    calendar: h.deps.calendar,
+    policy: DEFAULT_ESCALATION_POLICY,
     clock: h.clock,
     logger: h.deps.logger,
     publicBaseUrl: 'https://cases.example.org',

@@ -6,7 +6,8 @@ import { ensureTable } from '../../shared/adapters/dynamo/ensure-table';
 import { dynamoStores } from '../../shared/adapters/dynamo';
 import { randomIds } from '../../shared/adapters/ids';
 import { startDynalite, type LocalDynamo } from '../../shared/adapters/local/dynalite';
-import { shippedCalendarYears } from '../../shared/calendar/shipped';
+import { DynamoTimerStore } from '../../shared/adapters/dynamo/timer-store';
+import { calendarService } from '../../shared/compose';
 import { loadApiConfig, type ApiConfig } from '../../shared/config';
 import { startQueues, type LocalQueues } from '../../functions/local/workers';
 import type { Role } from '../../shared/domain/principal';
@@ -86,14 +87,16 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     TRACK_RATE_LIMIT: 30,
     ALLOWED_ORIGINS: ['https://union.example.org'],
     ALLOWED_REDIRECT_ORIGINS: ['https://union.example.org'],
-    CALENDAR_CACHE_SECONDS: 60,
     ...options.config,
   };
   const sqs = await startQueues(loadApiConfig({ AWS_REGION: 'ap-east-1' }), 1);
+  const stores = dynamoStores(db, tableName);
+  // The real table-backed timers: tests can read what the API scheduled.
+  const timers = new DynamoTimerStore(db, tableName);
   const deps: AppDeps = {
-    ...dynamoStores(db, tableName),
+    ...stores,
+    calendar: calendarService({ ...stores, timers, clock, logger, config: loadApiConfig({}) }),
     queue: sqs.queue,
-    shippedCalendar: shippedCalendarYears(),
     tokens: new Hs256TokenVerifier({ secret: TEST_SECRET }),
     clock,
     ids: randomIds,

@@ -23,8 +23,8 @@ describe('escalation steps of a complaint received Monday 2 March 2026 (due Mond
     expect(formatShanghai(c.sla.dueAt)).toBe('2026-03-30T23:59:59+08:00');
   });
 
-  it('warns 3 working days before (end of Wednesday 25 March), breaches at midnight, reminds at 09:00 each working day', () => {
-    expect(when(c, 0)).toBe('2026-03-25T23:59:59+08:00');
+  it('warns with 3 working days left (from Thursday 26 March), breaches at midnight, reminds at 09:00 each working day', () => {
+    expect(when(c, 0)).toBe('2026-03-26T00:00:00+08:00');
     expect(when(c, 1)).toBe('2026-03-31T00:00:00+08:00');
     expect(when(c, 2)).toBe('2026-03-31T09:00:00+08:00');
     expect(when(c, 3)).toBe('2026-04-01T09:00:00+08:00');
@@ -40,8 +40,8 @@ describe('escalation steps of a complaint received Monday 2 March 2026 (due Mond
   });
 
   it.each([
-    ['2026-03-25T23:59:58+08:00', undefined],
-    ['2026-03-25T23:59:59+08:00', 'warning'],
+    ['2026-03-25T23:59:59+08:00', undefined],
+    ['2026-03-26T00:00:00+08:00', 'warning'],
     ['2026-03-30T23:59:59+08:00', 'warning'],
     ['2026-03-31T00:00:00+08:00', 'breach'],
     ['2026-03-31T08:59:59+08:00', 'breach'],
@@ -63,7 +63,10 @@ describe('escalation steps of a complaint received Monday 2 March 2026 (due Mond
   });
 
   it('tells how many working days are left and which state follows', () => {
-    expect(workingDaysLeft(calendar, c, at('2026-03-25T23:59:59+08:00'))).toBe(3);
+    // 26, 27 and 30 March, at the warning and still the next morning; the weekend counts nothing.
+    expect(workingDaysLeft(calendar, c, at('2026-03-26T00:00:00+08:00'))).toBe(3);
+    expect(workingDaysLeft(calendar, c, at('2026-03-26T08:00:00+08:00'))).toBe(3);
+    expect(workingDaysLeft(calendar, c, at('2026-03-28T12:00:00+08:00'))).toBe(1);
     expect(stateAfter(stepOfRank(policy, calendar, c, 0))).toBe('due_soon');
     expect(stateAfter(stepOfRank(policy, calendar, c, 3))).toBe('overdue');
   });
@@ -85,10 +88,15 @@ describe('catch-up and special cases', () => {
     expect(when(c, 1)).toBe('2026-03-04T00:00:00+08:00');
   });
 
-  it('advice is warned 1 working day before, across a weekend', () => {
-    // Received Wed 2026-03-04: due Wed 03-11; warned at the end of Tue 03-10.
+  it('advice is warned when 1 working day is left', () => {
+    // Received Wed 2026-03-04: due Wed 03-11; warned as Wednesday 03-11 begins.
     const c = openCase('2026-03-04T10:00:00+08:00', 'advice');
-    expect(when(c, 0)).toBe('2026-03-10T23:59:59+08:00');
+    expect(when(c, 0)).toBe('2026-03-11T00:00:00+08:00');
+    // Due on a Monday: the warning comes as Saturday begins, with Monday the 1 working day left.
+    const monday = openCase('2026-03-23T10:00:00+08:00', 'advice');
+    expect(formatShanghai(monday.sla.dueAt)).toBe('2026-03-30T23:59:59+08:00');
+    expect(when(monday, 0)).toBe('2026-03-28T00:00:00+08:00');
+    expect(workingDaysLeft(calendar, monday, stepOfRank(policy, calendar, monday, 0).at)).toBe(1);
   });
 
   it('parses step ids and refuses others', () => {

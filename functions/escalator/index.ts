@@ -1,0 +1,38 @@
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { createDynamoClient } from '../../shared/adapters/dynamo/client';
+import { dynamoStores } from '../../shared/adapters/dynamo';
+import { sesMailer } from '../../shared/adapters/mail/nodemailer-mailer';
+import { calendarService, eventBridgeTimers } from '../../shared/compose';
+import { ConfigError, loadApiConfig } from '../../shared/config';
+import { DEFAULT_ESCALATION_POLICY } from '../../shared/domain/sla';
+import { createLogger } from '../../shared/observability/logger';
+import { systemClock, type TimerPayload } from '../../shared/ports';
+import { escalate, type EscalatorDeps } from '../../shared/usecases/escalate';
+
+/** Builds the escalator from the environment, once per Lambda instance, on first use. */
+export function buildEscalator(env: Record<string, string | undefined> = process.env): EscalatorDeps {
+  const config = loadApiConfig(env);
+  if (!config.PUBLIC_BASE_URL) throw new ConfigError('Invalid configuration:\n  PUBLIC_BASE_URL: required for the links in e-mails');
+  const db = createDynamoClient({ tableName: config.TABLE_NAME, region: config.AWS_REGION, endpoint: config.DYNAMODB_ENDPOINT });
+  const stores = dynamoStores(db, config.TABLE_NAME);
+  const logger = createLogger({ level: config.LOG_LEVEL, base: { service: 'escalator' } });
+  const timers = eventBridgeTimers(config);
+  return {
+    ...stores,
+    timers,
+    calendar: calendarService({ ...stores, timers, clock: systemClock, logger, config }),
+    mailer: sesMailer({ client: new SESv2Client({ region: config.AWS_REGION }), from: config.MAIL_FROM, configurationSet: config.SES_CONFIGURATION_SET }),
+    policy: DEFAULT_ESCALATION_POLICY,
+    clock: systemClock,
+    logger,
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+  };
+}
+
+let cached: EscalatorDeps | undefined;
+
+/**
+ * EventBridge Scheduler invokes this with the timer's payload. A RetryLaterError (the step is being
+ * sent elsewhere, the case is changing) is thrown so Scheduler's retry policy tries again.
+ */
+export const handler = (event: TimerPayload) => escalate((cached ??= buildEscalator()), event);

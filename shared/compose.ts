@@ -1,0 +1,28 @@
+/** Composition helpers the entry points share: each builds one piece from the environment's config. */
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { EventBridgeTimers } from './adapters/scheduler/eventbridge-timers';
+import { shippedCalendarYears } from './calendar/shipped';
+import { schedulerFromConfig, type ApiConfig } from './config';
+import { DEFAULT_ESCALATION_POLICY } from './domain/sla';
+import type { Logger } from './observability/logger';
+import type { CalendarStore, CaseStore, Clock, TimerService } from './ports';
+import { CalendarService } from './usecases/calendar';
+
+/** EventBridge Scheduler timers from the environment (the Lambdas that move or create timers). */
+export function eventBridgeTimers(config: ApiConfig): EventBridgeTimers {
+  return new EventBridgeTimers(new SchedulerClient({ region: config.AWS_REGION }), schedulerFromConfig(config));
+}
+
+/** The calendar in force, shared by whatever in one process computes deadlines or moves timers. */
+export function calendarService(deps: { calendarStore: CalendarStore; cases: CaseStore; timers: TimerService; clock: Clock; logger: Logger; config: ApiConfig }): CalendarService {
+  return new CalendarService({
+    shipped: shippedCalendarYears(),
+    store: deps.calendarStore,
+    cases: deps.cases,
+    timers: deps.timers,
+    policy: DEFAULT_ESCALATION_POLICY,
+    clock: deps.clock,
+    logger: deps.logger,
+    cacheMs: deps.config.CALENDAR_CACHE_SECONDS * 1000,
+  });
+}

@@ -1,0 +1,129 @@
+import { isOpenStatus, type CaseRecord } from '../domain/case';
+import { VersionConflictError } from '../domain/errors';
+import { dueStep, stateAfter, stepOfRank, stepRank, workingDaysLeft, type EscalationPolicy, type SlaStep } from '../domain/sla';
+import { escalationNotice } from '../notifications/escalation';
+import type { Logger } from '../observability/logger';
+import type { CaseStore, Clock, Mailer, NoticeLedger, OfficeStore, TimerPayload, TimerService } from '../ports';
+import type { CalendarService } from './calendar';
+import { RetryLaterError } from './route-case';
+import { syncTimer, withPlannedTimer } from './sla-timers';
+
+export interface EscalatorDeps {
+  cases: CaseStore;
+  offices: OfficeStore;
+  notices: NoticeLedger;
+  mailer: Mailer;
+  timers: TimerService;
+  calendar: CalendarService;
+  policy: EscalationPolicy;
+  clock: Clock;
+  logger: Logger;
+  publicBaseUrl: string;
+}
+
+export type EscalateOutcome = 'escalated' | 'stale' | 'not_due' | 'closed';
+
+const NOTICE_LEASE_MS = 60_000;
+
+/**
+ * Handles a fired SLA timer. A timer for a closed case, a moved deadline or an older version does
+ * nothing. Otherwise the most severe step now due is handled — one e-mail, not one per missed day —
+ * exactly once per (case, step): the step is claimed in the notice ledger before sending, marked
+ * sent after, then recorded on the case with the next timer. A failed send releases the claim and
+ * is retried; a retry after a crash finds the e-mail sent and only records.
+ */
+export async function escalate(deps: EscalatorDeps, fired: TimerPayload): Promise<EscalateOutcome> {
+  const log = deps.logger.child({ caseId: fired.caseId, step: fired.step });
+  let record = await deps.cases.get(fired.caseId);
+  if (!record || !isOpenStatus(record.status) || record.office === undefined) {
+    log.info('escalator.closed', { status: record?.status });
+    return 'closed';
+  }
+  if (fired.dueAt !== record.sla.dueAt || fired.version !== record.version) {
+    log.info('escalator.stale_timer', { caseVersion: record.version, timerVersion: fired.version });
+    return 'stale';
+  }
+  const calendar = await deps.calendar.current();
+  const now = effectiveNow(deps, calendar, record, fired);
+  const step = dueStep(deps.policy, calendar, record, now);
+  const last = record.sla.lastStep === undefined ? -1 : (stepRank(record.sla.lastStep) ?? -1);
+  if (!step) {
+    // Fired before its time (beyond the scheduler's precision): ask to be invoked again later.
+    // Re-creating the timer that is firing right now would be undone when this firing completes.
+    throw new RetryLaterError(`timer ${fired.step} fired before its time`);
+  }
+  if (step.rank <= last) {
+    // Already handled (a duplicate firing): make sure the next timer the record names exists.
+    if (record.sla.timer && record.sla.timer.step !== fired.step) await syncTimer(deps.timers, undefined, record);
+    log.info('escalator.already_handled', { due: step.id, last: record.sla.lastStep });
+    return 'not_due';
+  }
+
+  await sendOnce(deps, record, step, workingDaysLeft(calendar, record, now));
+
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const skipped = Array.from({ length: step.rank - last - 1 }, (_, i) => stepOfRank(deps.policy, calendar, record as CaseRecord, last + 1 + i).id);
+    const next = withPlannedTimer(deps.policy, calendar, {
+      ...record,
+      sla: { ...record.sla, state: stateAfter(step), lastStep: step.id },
+      escalations: [...(record.escalations ?? []), { step: step.id, level: step.level, at: now, ...(skipped.length && { skipped }) }],
+      updatedAt: now,
+      version: record.version + 1,
+    });
+    try {
+      await deps.cases.replace(next, record.version);
+      await syncTimer(deps.timers, record, next);
+      log.info('escalator.escalated', { level: step.level, skipped: skipped.length, next: next.sla.timer?.step });
+      return 'escalated';
+    } catch (err) {
+      if (!(err instanceof VersionConflictError)) throw err;
+      const fresh = await deps.cases.get(fired.caseId);
+      if (!fresh || !isOpenStatus(fresh.status) || (stepRank(fresh.sla.lastStep ?? '') ?? -1) >= step.rank) return 'stale';
+      record = fresh;
+    }
+  }
+  throw new RetryLaterError('the case kept changing while the escalation was recorded');
+}
+
+/** EventBridge Scheduler fires up to a minute before the time asked for. */
+const SCHEDULER_EARLY_MS = 90_000;
+
+/** Now, or the fired step's own time when the timer came (by the scheduler's precision) just before it. */
+function effectiveNow(deps: EscalatorDeps, calendar: Awaited<ReturnType<CalendarService['current']>>, record: CaseRecord, fired: TimerPayload): number {
+  const now = deps.clock.now();
+  const rank = stepRank(fired.step);
+  if (rank === undefined) return now;
+  const stepAt = stepOfRank(deps.policy, calendar, record, rank).at;
+  return stepAt > now && stepAt - now <= SCHEDULER_EARLY_MS ? stepAt : now;
+}
+
+async function sendOnce(deps: EscalatorDeps, record: CaseRecord, step: SlaStep, daysLeft: number): Promise<void> {
+  const key = `sla:${step.id}`;
+  const now = deps.clock.now();
+  const claim = await deps.notices.claim(record.id, key, now + NOTICE_LEASE_MS, now);
+  if (claim === 'already_sent') return;
+  if (claim === 'busy') throw new RetryLaterError(`step ${step.id} is being sent by another invocation`);
+  let messageId: string;
+  try {
+    const office = await deps.offices.get(record.office ?? '');
+    if (!office) throw new RetryLaterError(`office ${record.office} not found`);
+    messageId = await deps.mailer.send(
+      escalationNotice({
+        record,
+        office,
+        step: step.id,
+        level: step.level,
+        ...(step.rank === 0 ? { workingDaysLeft: daysLeft } : { workingDaysOver: step.overdueDays }),
+        // Urgent cases are due the same day: their warning counts hours, not working days.
+        ...(step.rank === 0 && record.urgent && { hoursLeft: Math.max(0, (record.sla.dueAt - now) / 3_600_000) }),
+        publicBaseUrl: deps.publicBaseUrl,
+      }),
+    );
+  } catch (err) {
+    // Nothing went out: give the claim up so the retry need not wait out the lease.
+    await deps.notices.release(record.id, key);
+    throw err;
+  }
+  // Sent: from here on a failure must never release the claim, or a retry would send again.
+  await deps.notices.markSent(record.id, key, messageId, deps.clock.now());
+}

@@ -1,0 +1,51 @@
+import { isOpenStatus } from '../domain/case';
+import { VersionConflictError } from '../domain/errors';
+import type { EscalationPolicy } from '../domain/sla';
+import type { Logger } from '../observability/logger';
+import type { CaseStore, Clock, TimerService } from '../ports';
+import type { CalendarService } from './calendar';
+import { syncTimer, withPlannedTimer } from './sla-timers';
+
+export interface TimerRepairDeps {
+  cases: CaseStore;
+  timers: TimerService;
+  calendar: CalendarService;
+  policy: EscalationPolicy;
+  clock: Clock;
+  logger: Logger;
+  /** A timer this far past its time without the case moving on is taken to be lost. */
+  graceMs: number;
+}
+
+/**
+ * The reconciler's second duty: every open, assigned case has the timer its record names. A case
+ * whose record names no timer (or another one than the policy plans) is rewritten with the right
+ * one; a timer long past its time with the case not moved on was lost (a crash between the case
+ * write and the schedule, a dead-lettered firing) and is scheduled again — it fires at once.
+ */
+export async function repairTimers(deps: TimerRepairDeps): Promise<{ repaired: number }> {
+  const calendar = await deps.calendar.current();
+  const now = deps.clock.now();
+  let repaired = 0;
+  for await (const record of deps.cases.openCasesDueFrom(0)) {
+    if (!isOpenStatus(record.status) || record.office === undefined) continue;
+    const planned = withPlannedTimer(deps.policy, calendar, record).sla.timer;
+    const current = record.sla.timer;
+    try {
+      if (!current || current.step !== planned?.step || current.fireAt !== planned.fireAt || current.version !== record.version) {
+        const next = withPlannedTimer(deps.policy, calendar, { ...record, updatedAt: now, version: record.version + 1 });
+        await deps.cases.replace(next, record.version);
+        await syncTimer(deps.timers, record, next);
+        repaired++;
+      } else if (current.fireAt < now - deps.graceMs) {
+        await syncTimer(deps.timers, undefined, record);
+        repaired++;
+      }
+    } catch (err) {
+      // Changed meanwhile: whoever changed it planned its timer; the next run looks again.
+      if (!(err instanceof VersionConflictError)) deps.logger.warn('reconciler.timer_repair_failed', { caseId: record.id, error: err });
+    }
+  }
+  if (repaired) deps.logger.info('reconciler.timers_repaired', { repaired });
+  return { repaired };
+}
