@@ -58,7 +58,7 @@ export async function startRoutingWorkers(options: {
   reconcileIntervalMs: number;
   reconcileGraceMs: number;
 }): Promise<RoutingWorkers> {
-  const handler = createRouterHandler(options.router);
+  const handler = createRouterHandler(options.router, { processInParallel: false });
   const pollers: SqsPoller[] = CATEGORIES.map((category) =>
     startSqsPoller({ client: options.queues.client, queueUrl: options.queues.queues[category].url, handler, logger: options.logger }),
   );

@@ -11,7 +11,16 @@ const RoutingMessage = z.object({ caseId: z.string().min(1), category: z.enum(CA
  * reported back and retried alone (and after 5 receives lands in the dead-letter queue); the
  * others are deleted. Lambda's event source mapping and the local poller call it the same way.
  */
-export function createRouterHandler(deps: RouterDeps) {
+export interface RouterHandlerOptions {
+  /**
+   * Records of a batch at once (Lambda's default) or one after another. The local runtime shares one
+   * CPU between the API and the router, and routes one record at a time per queue so intake keeps
+   * most of it; on Lambda each invocation has its own.
+   */
+  processInParallel?: boolean;
+}
+
+export function createRouterHandler(deps: RouterDeps, options: RouterHandlerOptions = {}) {
   const recordHandler = async (record: SQSRecord) => {
     let body: unknown;
     try {
@@ -26,7 +35,7 @@ export function createRouterHandler(deps: RouterDeps) {
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
     // One processor per batch: the local poller may run batches of several queues at once.
     const processor = new BatchProcessor(EventType.SQS);
-    const response = await processPartialResponse(event, recordHandler, processor);
+    const response = await processPartialResponse(event, recordHandler, processor, { processInParallel: options.processInParallel ?? true });
     for (const failure of response.batchItemFailures) deps.logger.warn('router.message_failed', { messageId: failure.itemIdentifier });
     return response;
   };
