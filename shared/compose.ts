@@ -3,7 +3,7 @@ import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { EventBridgeTimers } from './adapters/scheduler/eventbridge-timers';
 import { shippedCalendarYears } from './calendar/shipped';
 import { schedulerFromConfig, type ApiConfig } from './config';
-import { DEFAULT_ESCALATION_POLICY } from './domain/sla';
+import { DEFAULT_ESCALATION_POLICY, type EscalationPolicy } from './domain/sla';
 import type { Logger } from './observability/logger';
 import type { CalendarStore, CaseStore, Clock, TimerService } from './ports';
 import { CalendarService } from './usecases/calendar';
@@ -13,6 +13,19 @@ export function eventBridgeTimers(config: ApiConfig): EventBridgeTimers {
   return new EventBridgeTimers(new SchedulerClient({ region: config.AWS_REGION }), schedulerFromConfig(config));
 }
 
+/** The escalation policy: the defaults, with what ESCALATION_POLICY sets. */
+export function escalationPolicy(config: ApiConfig): EscalationPolicy {
+  const o = config.ESCALATION_POLICY;
+  const d = DEFAULT_ESCALATION_POLICY;
+  return {
+    warnBeforeWorkingDays: { ...d.warnBeforeWorkingDays, ...o.warnBeforeWorkingDays },
+    urgentWarnBeforeMs: o.urgentWarnBeforeHours !== undefined ? o.urgentWarnBeforeHours * 3_600_000 : d.urgentWarnBeforeMs,
+    reminderHour: o.reminderHour ?? d.reminderHour,
+    reminderMinute: o.reminderMinute ?? d.reminderMinute,
+    chairmanFromOverdueDay: o.chairmanFromOverdueDay ?? d.chairmanFromOverdueDay,
+  };
+}
+
 /** The calendar in force, shared by whatever in one process computes deadlines or moves timers. */
 export function calendarService(deps: { calendarStore: CalendarStore; cases: CaseStore; timers: TimerService; clock: Clock; logger: Logger; config: ApiConfig }): CalendarService {
   return new CalendarService({
@@ -20,7 +33,7 @@ export function calendarService(deps: { calendarStore: CalendarStore; cases: Cas
     store: deps.calendarStore,
     cases: deps.cases,
     timers: deps.timers,
-    policy: DEFAULT_ESCALATION_POLICY,
+    policy: escalationPolicy(deps.config),
     clock: deps.clock,
     logger: deps.logger,
     cacheMs: deps.config.CALENDAR_CACHE_SECONDS * 1000,

@@ -2,9 +2,8 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { createDynamoClient } from '../../shared/adapters/dynamo/client';
 import { dynamoStores } from '../../shared/adapters/dynamo';
 import { sesMailer } from '../../shared/adapters/mail/nodemailer-mailer';
-import { calendarService, eventBridgeTimers } from '../../shared/compose';
+import { calendarService, escalationPolicy, eventBridgeTimers } from '../../shared/compose';
 import { ConfigError, loadApiConfig } from '../../shared/config';
-import { DEFAULT_ESCALATION_POLICY } from '../../shared/domain/sla';
 import { createLogger } from '../../shared/observability/logger';
 import { systemClock, type TimerPayload } from '../../shared/ports';
 import { escalate, type EscalatorDeps } from '../../shared/usecases/escalate';
@@ -22,7 +21,7 @@ export function buildEscalator(env: Record<string, string | undefined> = process
     timers,
     calendar: calendarService({ ...stores, timers, clock: systemClock, logger, config }),
     mailer: sesMailer({ client: new SESv2Client({ region: config.AWS_REGION }), from: config.MAIL_FROM, configurationSet: config.SES_CONFIGURATION_SET }),
-    policy: DEFAULT_ESCALATION_POLICY,
+    policy: escalationPolicy(config),
     clock: systemClock,
     logger,
     publicBaseUrl: config.PUBLIC_BASE_URL,

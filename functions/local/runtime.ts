@@ -15,8 +15,7 @@ import { randomIds } from '../../shared/adapters/ids';
 import { startDynalite, type LocalDynamo } from '../../shared/adapters/local/dynalite';
 import { DynamoTimerStore } from '../../shared/adapters/dynamo/timer-store';
 import { startTimerRunner } from '../../shared/adapters/local/timer-runner';
-import { calendarService } from '../../shared/compose';
-import { DEFAULT_ESCALATION_POLICY } from '../../shared/domain/sla';
+import { calendarService, escalationPolicy } from '../../shared/compose';
 import { escalate, type EscalatorDeps } from '../../shared/usecases/escalate';
 import { ConfigError, loadApiConfig, loadLocalConfig } from '../../shared/config';
 import type { Role } from '../../shared/domain/principal';
@@ -91,6 +90,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   // Timers live in the table; the runner below fires them as EventBridge Scheduler would.
   const timers = new DynamoTimerStore(db, config.TABLE_NAME);
   const calendar = calendarService({ ...stores, timers, clock, logger, config });
+  const policy = escalationPolicy(config);
   const queues = await startQueues(config, local.QUEUE_VISIBILITY_SECONDS);
   const admin = { cases: stores.cases, offices: stores.offices, routing: stores.routing, queue: queues.queue, clock, logger };
   await seedIfEmpty(admin, local.SEED_FILE ?? DEFAULT_SEED_FILE, logger);
@@ -146,7 +146,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       mailer: mail.mailer,
       timers,
       calendar,
-      policy: DEFAULT_ESCALATION_POLICY,
+      policy,
       clock,
       logger,
       publicBaseUrl: config.PUBLIC_BASE_URL ?? url,
@@ -157,7 +157,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     timers,
     calendar,
     mailer: mail.mailer,
-    policy: DEFAULT_ESCALATION_POLICY,
+    policy,
     clock,
     logger,
     publicBaseUrl: config.PUBLIC_BASE_URL ?? url,

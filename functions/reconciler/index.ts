@@ -2,9 +2,8 @@ import { createDynamoClient } from '../../shared/adapters/dynamo/client';
 import { dynamoStores } from '../../shared/adapters/dynamo';
 import { SqsCaseQueue } from '../../shared/adapters/sqs/case-queue';
 import { createSqsClient } from '../../shared/adapters/sqs/client';
-import { calendarService, eventBridgeTimers } from '../../shared/compose';
+import { calendarService, escalationPolicy, eventBridgeTimers } from '../../shared/compose';
 import { loadApiConfig, queuesFromConfig } from '../../shared/config';
-import { DEFAULT_ESCALATION_POLICY } from '../../shared/domain/sla';
 import { createLogger } from '../../shared/observability/logger';
 import { systemClock } from '../../shared/ports';
 import { reconcile, type ReconcileDeps } from '../../shared/usecases/reconcile';
@@ -20,7 +19,7 @@ export function buildReconciler(env: Record<string, string | undefined> = proces
     cases: stores.cases,
     timers,
     calendar: calendarService({ ...stores, timers, clock: systemClock, logger, config }),
-    policy: DEFAULT_ESCALATION_POLICY,
+    policy: escalationPolicy(config),
     queue: new SqsCaseQueue(createSqsClient({ region: config.AWS_REGION, endpoint: config.SQS_ENDPOINT }), queuesFromConfig(config)),
     clock: systemClock,
     logger,

@@ -3,9 +3,8 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { createDynamoClient } from '../../shared/adapters/dynamo/client';
 import { dynamoStores } from '../../shared/adapters/dynamo';
 import { sesMailer } from '../../shared/adapters/mail/nodemailer-mailer';
-import { calendarService, eventBridgeTimers } from '../../shared/compose';
+import { calendarService, escalationPolicy, eventBridgeTimers } from '../../shared/compose';
 import { ConfigError, loadApiConfig } from '../../shared/config';
-import { DEFAULT_ESCALATION_POLICY } from '../../shared/domain/sla';
 import { createLogger } from '../../shared/observability/logger';
 import { systemClock } from '../../shared/ports';
 import { RoutingConfigCache } from '../../shared/usecases/routing-config';
@@ -23,7 +22,7 @@ export function buildRouter(env: Record<string, string | undefined> = process.en
   return createRouterHandler({
     timers,
     calendar: calendarService({ ...stores, timers, clock, logger, config }),
-    policy: DEFAULT_ESCALATION_POLICY,
+    policy: escalationPolicy(config),
     cases: stores.cases,
     notices: stores.notices,
     routing: new RoutingConfigCache({ routing: stores.routing, offices: stores.offices, clock }, config.ROUTING_CACHE_SECONDS * 1000),

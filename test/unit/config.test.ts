@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { escalationPolicy } from '../../shared/compose';
 import { ConfigError, loadApiConfig, loadLocalConfig } from '../../shared/config';
+import { DEFAULT_ESCALATION_POLICY } from '../../shared/domain/sla';
 
 describe('configuration', () => {
   it('has working defaults for a bare machine', () => {
@@ -25,5 +27,20 @@ describe('configuration', () => {
   it('requires JWT_SECRET in production', () => {
     expect(() => loadApiConfig({ NODE_ENV: 'production' })).toThrowError(/JWT_SECRET/);
     expect(loadApiConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).JWT_SECRET).toHaveLength(32);
+  });
+
+  it('reads the escalation ladder and times from ESCALATION_POLICY over the defaults', () => {
+    expect(escalationPolicy(loadApiConfig({}))).toEqual(DEFAULT_ESCALATION_POLICY);
+    const p = escalationPolicy(loadApiConfig({ ESCALATION_POLICY: '{"warnBeforeWorkingDays":{"complaint":5},"urgentWarnBeforeHours":2,"reminderHour":10,"chairmanFromOverdueDay":5}' }));
+    expect(p).toEqual({
+      warnBeforeWorkingDays: { advice: 1, complaint: 5, investigation: 5 },
+      urgentWarnBeforeMs: 2 * 3_600_000,
+      reminderHour: 10,
+      reminderMinute: 0,
+      chairmanFromOverdueDay: 5,
+    });
+    expect(() => loadApiConfig({ ESCALATION_POLICY: 'not json' })).toThrowError(/ESCALATION_POLICY/);
+    expect(() => loadApiConfig({ ESCALATION_POLICY: '{"reminderHour":25}' })).toThrowError(/ESCALATION_POLICY/);
+    expect(() => loadApiConfig({ ESCALATION_POLICY: '{"ladder":[]}' })).toThrowError(/ESCALATION_POLICY/);
   });
 });
