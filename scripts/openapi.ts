@@ -4,6 +4,7 @@ import { stringify } from 'yaml';
 import { loadApiConfig } from '../shared/config';
 import { createApp } from '../shared/http/app';
 import type { AppDeps } from '../shared/http/deps';
+import { DEFAULT_ESCALATION_POLICY } from '../shared/domain/sla';
 import { createLogger } from '../shared/observability/logger';
 
 export const OPENAPI_PATH = fileURLToPath(new URL('../openapi.yaml', import.meta.url));
@@ -21,6 +22,11 @@ export async function renderOpenApi(): Promise<string> {
     routing: unusable as AppDeps['routing'],
     idempotency: unusable as AppDeps['idempotency'],
     calendar: unusable as AppDeps['calendar'],
+    timers: unusable as AppDeps['timers'],
+    notices: unusable as AppDeps['notices'],
+    mailer: unusable as AppDeps['mailer'],
+    policy: DEFAULT_ESCALATION_POLICY,
+    publicBaseUrl: 'https://cases.example.org',
     rateLimiter: unusable as AppDeps['rateLimiter'],
     tokens: unusable as AppDeps['tokens'],
     ids: unusable as AppDeps['ids'],

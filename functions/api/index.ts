@@ -5,7 +5,9 @@ import { Hs256TokenVerifier } from '../../shared/adapters/auth/hs256';
 import { createDynamoClient } from '../../shared/adapters/dynamo/client';
 import { dynamoStores } from '../../shared/adapters/dynamo';
 import { randomIds } from '../../shared/adapters/ids';
-import { calendarService, eventBridgeTimers } from '../../shared/compose';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { sesMailer } from '../../shared/adapters/mail/nodemailer-mailer';
+import { calendarService, escalationPolicy, eventBridgeTimers } from '../../shared/compose';
 import { SqsCaseQueue } from '../../shared/adapters/sqs/case-queue';
 import { createSqsClient } from '../../shared/adapters/sqs/client';
 import { ConfigError, loadApiConfig, queuesFromConfig } from '../../shared/config';
@@ -18,11 +20,17 @@ export function buildHandler(env: Record<string, string | undefined> = process.e
   const config = loadApiConfig(env);
   if (!config.JWT_SECRET) throw new ConfigError('Invalid configuration:\n  JWT_SECRET: required on Lambda');
   const db = createDynamoClient({ tableName: config.TABLE_NAME, region: config.AWS_REGION, endpoint: config.DYNAMODB_ENDPOINT });
+  if (!config.PUBLIC_BASE_URL) throw new ConfigError('Invalid configuration:\n  PUBLIC_BASE_URL: required for the links in e-mails');
   const stores = dynamoStores(db, config.TABLE_NAME);
   const logger = createLogger({ level: config.LOG_LEVEL, base: { service: 'api' } });
+  const timers = eventBridgeTimers(config);
   const app = createApp({
     ...stores,
-    calendar: calendarService({ ...stores, timers: eventBridgeTimers(config), clock: systemClock, logger, config }),
+    calendar: calendarService({ ...stores, timers, clock: systemClock, logger, config }),
+    timers,
+    mailer: sesMailer({ client: new SESv2Client({ region: config.AWS_REGION }), from: config.MAIL_FROM, configurationSet: config.SES_CONFIGURATION_SET }),
+    policy: escalationPolicy(config),
+    publicBaseUrl: config.PUBLIC_BASE_URL,
     queue: new SqsCaseQueue(createSqsClient({ region: config.AWS_REGION, endpoint: config.SQS_ENDPOINT }), queuesFromConfig(config)),
     tokens: new Hs256TokenVerifier({ secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
     clock: systemClock,

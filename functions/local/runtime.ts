@@ -95,9 +95,32 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const admin = { cases: stores.cases, offices: stores.offices, routing: stores.routing, queue: queues.queue, clock, logger };
   await seedIfEmpty(admin, local.SEED_FILE ?? DEFAULT_SEED_FILE, logger);
 
+  const outboxDir = join(dataDir, 'outbox');
+  const mail = createMailer({ smtpUrl: local.SMTP_URL, outboxDir, from: config.MAIL_FROM });
+
+  // Listen first: with PORT=0 the address, and so the default base of e-mail links, is known only
+  // then. Requests wait for the app, which is built right after.
+  type App = ReturnType<typeof createApp>;
+  const built: { app?: App; ready?: (app: App) => void } = {};
+  const appReady = new Promise<App>((resolve) => (built.ready = resolve));
+  // The docs assets sit beside the app, not inside it: the app stays exactly what Lambda runs.
+  const assets = new Hono().route(DOCS_ASSETS, swaggerUiAssets());
+  const fetch = async (req: Request, env: unknown) =>
+    new URL(req.url).pathname.startsWith(`${DOCS_ASSETS}/`) ? assets.fetch(req, env) : (built.app ?? (await appReady)).fetch(req, env);
+  const server = await new Promise<Server>((resolveServer) => {
+    const s = serve({ fetch, port: local.PORT, hostname: local.HOST }, () => resolveServer(s as Server));
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${local.HOST.includes(':') ? `[${local.HOST}]` : local.HOST}:${port}`;
+  const publicBaseUrl = config.PUBLIC_BASE_URL ?? url;
+
   const app = createApp({
     ...stores,
     calendar,
+    timers,
+    mailer: mail.mailer,
+    policy,
+    publicBaseUrl,
     queue: queues.queue,
     tokens: new Hs256TokenVerifier({ secret, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
     clock,
@@ -113,15 +136,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       return getConnInfo(c).remote.address;
     },
   });
-
-  // The docs assets sit beside the app, not inside it: the app stays exactly what Lambda runs.
-  const assets = new Hono().route(DOCS_ASSETS, swaggerUiAssets());
-  const fetch = (req: Request, env: unknown) => (new URL(req.url).pathname.startsWith(`${DOCS_ASSETS}/`) ? assets.fetch(req, env) : app.fetch(req, env));
-  const server = await new Promise<Server>((resolveServer) => {
-    const s = serve({ fetch, port: local.PORT, hostname: local.HOST }, () => resolveServer(s as Server));
-  });
-  const { port } = server.address() as AddressInfo;
-  const url = `http://${local.HOST.includes(':') ? `[${local.HOST}]` : local.HOST}:${port}`;
+  built.app = app;
+  built.ready?.(app);
 
   const tokens: Record<string, string> = {};
   for (const id of DEV_IDENTITIES) {
@@ -130,8 +146,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       { secret, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlSeconds: DEV_TOKEN_TTL_SECONDS },
     );
   }
-  const outboxDir = join(dataDir, 'outbox');
-  const mail = createMailer({ smtpUrl: local.SMTP_URL, outboxDir, from: config.MAIL_FROM });
   const workers = await startRoutingWorkers({
     queues,
     cases: stores.cases,
@@ -149,7 +163,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       policy,
       clock,
       logger,
-      publicBaseUrl: config.PUBLIC_BASE_URL ?? url,
+      publicBaseUrl,
     },
   });
   const escalator: EscalatorDeps = {
@@ -160,7 +174,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     policy,
     clock,
     logger,
-    publicBaseUrl: config.PUBLIC_BASE_URL ?? url,
+    publicBaseUrl,
   };
   const timerRunner = startTimerRunner({
     store: timers,

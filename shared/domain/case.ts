@@ -8,13 +8,30 @@ export const CATEGORIES = ['advice', 'complaint', 'investigation'] as const;
 export type Category = (typeof CATEGORIES)[number];
 
 /** Lifecycle statuses; later steps (assignment, reply…) arrive with their issues. */
-export const STATUSES = ['received', 'assigned', 'in_progress', 'replied', 'closed'] as const;
+export const STATUSES = ['received', 'assigned', 'in_progress', 'paused', 'replied', 'closed'] as const;
 export type Status = (typeof STATUSES)[number];
 /** Statuses in which the legal deadline still binds. */
-export const OPEN_STATUSES: readonly Status[] = ['received', 'assigned', 'in_progress'];
+export const OPEN_STATUSES: readonly Status[] = ['received', 'assigned', 'in_progress', 'paused'];
+/** Open statuses whose deadline clock runs: paused cases wait for the complainant's materials. */
+export const TIMED_STATUSES: readonly Status[] = ['assigned', 'in_progress'];
 
 export function isOpenStatus(status: Status): boolean {
   return OPEN_STATUSES.includes(status);
+}
+
+export function isTimedStatus(status: Status): boolean {
+  return TIMED_STATUSES.includes(status);
+}
+
+/** One entry of the append-only history of what people did to the case. */
+export interface CaseEvent {
+  at: number;
+  /** Who: the token's subject and roles (never a name). */
+  by: { sub: string; roles: readonly string[]; office?: string };
+  action: string;
+  from: Status;
+  to: Status;
+  detail?: Record<string, unknown>;
 }
 
 export const SLA_STATES = ['on_track', 'due_soon', 'overdue', 'met', 'missed'] as const;
@@ -92,6 +109,22 @@ export interface CaseRecord extends CaseInput {
   assignedAt?: number;
   routing?: RoutingDecision;
   escalations?: EscalationEvent[];
+  /** 签收: when the office signed for it, and whether after its sign-for time. */
+  acceptedAt?: number;
+  acceptedLate?: boolean;
+  /** 退单: times an office sent it back as misrouted. */
+  returns?: number;
+  /** 延期: a complaint extended into an investigation (once). */
+  extended?: boolean;
+  /** Waiting for the complainant's materials: working days paused are not counted. */
+  pauses?: { from: number; to?: number; reason: string; workingDays?: number }[];
+  notes?: { at: number; text: string }[];
+  reply?: { at: number; text: string };
+  /** 回访 */
+  followUp?: { at: number; resolved: boolean; satisfaction: 'satisfied' | 'basically_satisfied' | 'dissatisfied'; comment?: string };
+  closedAt?: number;
+  reopened?: number;
+  events?: CaseEvent[];
   /** Who logged it: the token's subject, or "public" for the web form. */
   createdBy: string;
   createdAt: number;

@@ -8,7 +8,19 @@ export interface FieldError {
 }
 
 export abstract class AppError extends Error {
-  abstract readonly kind: 'validation' | 'not_found' | 'conflict' | 'unprocessable' | 'unauthorized' | 'forbidden' | 'rate_limited' | 'unavailable';
+  abstract readonly kind:
+    | 'validation'
+    | 'not_found'
+    | 'conflict'
+    | 'unprocessable'
+    | 'unauthorized'
+    | 'forbidden'
+    | 'rate_limited'
+    | 'unavailable'
+    | 'precondition_failed'
+    | 'precondition_required';
+  /** Extra members for the problem body (RFC 9457 extensions), e.g. the allowed actions. */
+  readonly extensions?: Record<string, unknown>;
   override name = this.constructor.name;
 }
 
@@ -28,6 +40,28 @@ export class NotFoundError extends AppError {
 
 export class ConflictError extends AppError {
   readonly kind = 'conflict';
+  constructor(
+    message: string,
+    override readonly extensions?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+/** If-Match names a version that is no longer current: someone else changed the case first. */
+export class PreconditionFailedError extends AppError {
+  readonly kind = 'precondition_failed';
+  constructor(
+    message: string,
+    override readonly extensions?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+/** A change without If-Match: refused, so nobody overwrites a version they did not see. */
+export class PreconditionRequiredError extends AppError {
+  readonly kind = 'precondition_required';
 }
 
 /** The request is well-formed but cannot be honoured, e.g. an Idempotency-Key reused with another body. */

@@ -47,6 +47,8 @@ export interface RoutingDecision {
   rulesVersion: number;
   /** The version of the case the routing message carried, so a redelivery of it is recognised. */
   messageVersion: number;
+  /** When the router decided (set by the router; the rules are timeless). */
+  at?: number;
 }
 
 export function ruleMatches(when: RuleCondition, c: Pick<CaseRecord, 'category' | 'topic' | 'channel' | 'region' | 'urgent'>): boolean {

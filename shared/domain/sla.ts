@@ -1,5 +1,5 @@
 import type { WorkingCalendar } from './calendar';
-import { isOpenStatus, type CaseRecord, type Category, type SlaState } from './case';
+import { isTimedStatus, type CaseRecord, type Category, type SlaState } from './case';
 import { endOfShanghaiDay, shanghaiDayOf, startOfShanghaiDay } from './time';
 
 /**
@@ -88,7 +88,7 @@ export function dueStep(policy: EscalationPolicy, calendar: WorkingCalendar, c: 
  * be past (a backdated case, downtime); the escalator then sends only the most severe due step.
  */
 export function plannedStep(policy: EscalationPolicy, calendar: WorkingCalendar, c: Timed & Pick<CaseRecord, 'status' | 'office'>): SlaStep | undefined {
-  if (!isOpenStatus(c.status) || c.office === undefined) return undefined;
+  if (!isTimedStatus(c.status) || c.office === undefined) return undefined;
   const last = c.sla.lastStep === undefined ? -1 : (stepRank(c.sla.lastStep) ?? -1);
   return stepOfRank(policy, calendar, c, last + 1);
 }

@@ -10,7 +10,11 @@ import type { AppDeps } from './deps';
 import { router } from './env';
 import { errorPage } from './pages';
 import { problemResponse, toProblem } from './problem';
+import { DEFAULT_LIFECYCLE_POLICY } from '../domain/lifecycle';
+import type { ActDeps } from '../usecases/act';
+import { RoutingConfigCache } from '../usecases/routing-config';
 import { adminRoutes } from './routes/admin';
+import { lifecycleRoutes } from './routes/lifecycle';
 import { calendarRoutes } from './routes/calendar';
 import { caseRoutes } from './routes/cases';
 import { mailboxRoutes } from './routes/mailbox';
@@ -30,6 +34,7 @@ export const OPENAPI_INFO = {
   tags: [
     { name: 'cases', description: 'Intake and reading of cases (operators, reception, supervisors)' },
     { name: 'public', description: 'The web form and tracking for workers; no token' },
+    { name: 'lifecycle', description: 'Working a case: sign for, send back, transfer, extend, pause, reply, follow up (each needs If-Match)' },
     { name: 'calendar', description: 'Working days and deadlines' },
     { name: 'admin', description: 'Administration' },
   ],
@@ -38,6 +43,11 @@ export const OPENAPI_INFO = {
 /** The one Hono app: the Lambda handler and the local server both wrap it. */
 export function createApp(deps: AppDeps) {
   const { calendar } = deps;
+  const actDeps: ActDeps = {
+    ...deps,
+    lifecycle: DEFAULT_LIFECYCLE_POLICY,
+    routing: new RoutingConfigCache({ routing: deps.routing, offices: deps.offices, clock: deps.clock }, 30_000),
+  };
   const intake: IntakeDeps = { cases: deps.cases, queue: deps.queue, idempotency: deps.idempotency, calendar, clock: deps.clock, ids: deps.ids, logger: deps.logger };
   const publicCors = cors({
     origin: (origin) => (deps.config.ALLOWED_ORIGINS.includes(origin) ? origin : null),
@@ -85,7 +95,8 @@ export function createApp(deps: AppDeps) {
     .route('/', mailboxRoutes(deps, intake, calendar))
     .route('/', trackingRoutes(deps))
     .route('/', calendarRoutes(deps, calendar))
-    .route('/', adminRoutes(deps));
+    .route('/', adminRoutes(deps))
+    .route('/', lifecycleRoutes(deps, actDeps));
 
   // Built on first request, once every route is registered.
   let doc: ReturnType<typeof openApiDocument> | undefined;

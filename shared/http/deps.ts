@@ -2,7 +2,8 @@ import type { Context } from 'hono';
 import type { ApiConfig } from '../config';
 import type { Logger } from '../observability/logger';
 import type { CalendarService } from '../usecases/calendar';
-import type { CaseQueue, CaseStore, Clock, IdGenerator, IdempotencyStore, OfficeStore, RateLimiter, RoutingStore, TokenVerifier } from '../ports';
+import type { EscalationPolicy } from '../domain/sla';
+import type { CaseQueue, CaseStore, Clock, IdGenerator, IdempotencyStore, Mailer, NoticeLedger, OfficeStore, RateLimiter, RoutingStore, TimerService, TokenVerifier } from '../ports';
 
 /** Everything the HTTP app needs, passed in: AWS adapters on Lambda, local ones under `npm start`, test ones in tests. */
 export interface AppDeps {
@@ -13,6 +14,13 @@ export interface AppDeps {
   idempotency: IdempotencyStore;
   /** The working calendar in force (shipped + stored years, cached); shared with the workers. */
   calendar: CalendarService;
+  /** Lifecycle actions move SLA timers and tell an office a case was transferred to it. */
+  timers: TimerService;
+  notices: NoticeLedger;
+  mailer: Mailer;
+  policy: EscalationPolicy;
+  /** Base of the case links in e-mails. */
+  publicBaseUrl: string;
   rateLimiter: RateLimiter;
   tokens: TokenVerifier;
   clock: Clock;

@@ -1,5 +1,5 @@
 import type { z } from '@hono/zod-openapi';
-import type { CaseRecord } from '../domain/case';
+import type { CaseRecord, Status } from '../domain/case';
 import { formatShanghai } from '../domain/time';
 import type { Case } from './schemas';
 
@@ -43,3 +43,24 @@ export function caseJson(r: CaseRecord): z.infer<typeof Case> {
 }
 
 export const etagOf = (r: CaseRecord) => `"${r.version}"`;
+
+const SYSTEM = { sub: 'system', roles: [] as string[] };
+
+/**
+ * The case's history, oldest first. Each part was written by the conditional write that made it
+ * (intake, the router's assignment, each escalation, each action appends its event), so the
+ * history never disagrees with the case; this only merges them in time order.
+ */
+export function caseEvents(r: CaseRecord) {
+  const items: { at: number; by: { sub: string; roles: readonly string[]; office?: string }; action: string; from?: Status; to?: Status; detail?: Record<string, unknown> }[] = [
+    { at: r.createdAt, by: { sub: r.createdBy, roles: [] }, action: 'received', to: 'received', detail: { channel: r.channel, receivedAt: formatShanghai(r.receivedAt) } },
+  ];
+  if (r.routing?.at !== undefined) {
+    items.push({ at: r.routing.at, by: SYSTEM, action: 'routed', from: 'received', to: 'assigned', detail: { office: r.routing.office, ruleIndex: r.routing.ruleIndex, rulesVersion: r.routing.rulesVersion } });
+  }
+  for (const e of r.escalations ?? []) items.push({ at: e.at, by: SYSTEM, action: `escalation:${e.step}`, detail: { level: e.level, ...(e.skipped && { skipped: e.skipped }) } });
+  for (const e of r.events ?? []) items.push(e);
+  return items
+    .sort((a, b) => a.at - b.at)
+    .map((e) => ({ ...e, at: formatShanghai(e.at), by: { ...e.by, roles: [...e.by.roles] } }));
+}

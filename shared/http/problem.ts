@@ -5,7 +5,7 @@ import type { ZodError } from 'zod';
 import { AppError, ValidationError, type FieldError } from '../domain/errors';
 
 /** RFC 9457 problem details. `type` is a relative URI naming the kind of problem. */
-export interface ProblemBody {
+export interface ProblemBody extends Record<string, unknown> {
   type: string;
   title: string;
   status: number;
@@ -24,6 +24,8 @@ const BY_KIND: Record<AppError['kind'], { status: ContentfulStatusCode; type: st
   unprocessable: { status: 422, type: '/problems/unprocessable', title: 'Request cannot be processed' },
   rate_limited: { status: 429, type: '/problems/rate-limited', title: 'Too many requests' },
   unavailable: { status: 503, type: '/problems/unavailable', title: 'Temporarily unavailable' },
+  precondition_failed: { status: 412, type: '/problems/stale-version', title: 'The case changed since you read it' },
+  precondition_required: { status: 428, type: '/problems/if-match-required', title: 'If-Match required' },
 };
 
 const BY_STATUS: Partial<Record<number, { type: string; title: string }>> = {
@@ -39,7 +41,7 @@ export function toProblem(err: unknown, instance: string): { body: ProblemBody; 
   const headers: Record<string, string> = {};
   if (err instanceof AppError) {
     const k = BY_KIND[err.kind];
-    const body: ProblemBody = { type: k.type, title: k.title, status: k.status, detail: err.message, instance };
+    const body: ProblemBody = { ...err.extensions, type: k.type, title: k.title, status: k.status, detail: err.message, instance };
     if (err instanceof ValidationError && err.errors.length) body.errors = err.errors;
     if (err.kind === 'unauthorized') headers['WWW-Authenticate'] = 'Bearer';
     if ('retryAfter' in err && typeof err.retryAfter === 'number') headers['Retry-After'] = String(err.retryAfter);

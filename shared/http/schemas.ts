@@ -343,3 +343,47 @@ export const QueueDepths = z
   .openapi('QueueDepths');
 
 export const RedriveResult = z.object({ category: Category, moved: z.number().int() }).openapi('RedriveResult');
+
+// ── Lifecycle actions ────────────────────────────────────────────────────────────────────
+
+const reason = text(1, 2000).openapi({ description: 'Why: kept in the case history' });
+export const ACTION_BODIES = {
+  accept: z.strictObject({}).openapi('AcceptBody'),
+  return: z.strictObject({ reason }).openapi('ReturnBody'),
+  assign: z.strictObject({ office: z.string().regex(/^[a-z][a-z0-9_-]{1,39}$/, 'must be an office id'), reason }).openapi('AssignBody'),
+  recategorize: z.strictObject({ category: Category, reason }).openapi('RecategorizeBody'),
+  extend: z.strictObject({ reason }).openapi('ExtendBody'),
+  pause: z.strictObject({ reason }).openapi('PauseBody'),
+  resume: z.strictObject({}).openapi('ResumeBody'),
+  note: z.strictObject({ text: text(1, 10_000) }).openapi('NoteBody'),
+  reply: z.strictObject({ text: text(1, 10_000).openapi({ description: 'The answer to the complainant (shown on the tracking page)' }) }).openapi('ReplyBody'),
+  'follow-up': z
+    .strictObject({
+      resolved: z.boolean(),
+      satisfaction: z.enum(['satisfied', 'basically_satisfied', 'dissatisfied']),
+      comment: text(1, 2000).optional(),
+    })
+    .openapi('FollowUpBody'),
+  reopen: z.strictObject({ reason }).openapi('ReopenBody'),
+  close: z.strictObject({ reason }).openapi('CloseBody'),
+} as const;
+
+export const IfMatch = z.object({
+  'if-match': z
+    .string()
+    .optional()
+    .openapi({ param: { name: 'if-match', in: 'header' }, description: 'The ETag from GET /v1/cases/{id}, e.g. "3"', example: '"3"' }),
+});
+
+export const CaseEventSchema = z
+  .object({
+    at: instantOut,
+    by: z.object({ sub: z.string(), roles: z.array(z.string()), office: z.string().optional() }),
+    action: z.string().openapi({ description: 'received, assigned (routing), an action, or an escalation step' }),
+    from: Status.optional(),
+    to: Status.optional(),
+    detail: z.record(z.string(), z.unknown()).optional(),
+  })
+  .openapi('CaseEvent');
+
+export const CaseEvents = z.object({ items: z.array(CaseEventSchema) }).openapi('CaseEvents');

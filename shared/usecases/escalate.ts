@@ -1,4 +1,4 @@
-import { isOpenStatus, type CaseRecord } from '../domain/case';
+import { isOpenStatus, isTimedStatus, type CaseRecord } from '../domain/case';
 import { VersionConflictError } from '../domain/errors';
 import { dueStep, stateAfter, stepOfRank, stepRank, workingDaysLeft, type EscalationPolicy, type SlaStep } from '../domain/sla';
 import { escalationNotice } from '../notifications/escalation';
@@ -35,7 +35,8 @@ const NOTICE_LEASE_MS = 60_000;
 export async function escalate(deps: EscalatorDeps, fired: TimerPayload): Promise<EscalateOutcome> {
   const log = deps.logger.child({ caseId: fired.caseId, step: fired.step });
   let record = await deps.cases.get(fired.caseId);
-  if (!record || !isOpenStatus(record.status) || record.office === undefined) {
+  // Closed, replied, paused (the clock stops) or back to be dispatched: nothing to escalate.
+  if (!record || !isTimedStatus(record.status) || record.office === undefined) {
     log.info('escalator.closed', { status: record?.status });
     return 'closed';
   }

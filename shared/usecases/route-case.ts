@@ -77,7 +77,7 @@ async function assign(deps: RouterDeps, record: CaseRecord): Promise<CaseRecord 
     status: 'assigned',
     office: decision.office,
     assignedAt: now,
-    routing: decision,
+    routing: { ...decision, at: now },
     updatedAt: now,
     version: record.version + 1,
   });
@@ -91,7 +91,7 @@ async function assign(deps: RouterDeps, record: CaseRecord): Promise<CaseRecord 
 }
 
 /** Sends the new-case e-mail unless it already went; true when this call sent it. */
-async function notifyOffice(deps: RouterDeps, record: CaseRecord): Promise<boolean> {
+export async function notifyOffice(deps: Pick<RouterDeps, 'notices' | 'routing' | 'mailer' | 'clock' | 'logger' | 'publicBaseUrl'>, record: CaseRecord): Promise<boolean> {
   const key = `assigned:${record.office}:${record.assignedAt}`;
   const now = deps.clock.now();
   const claim = await deps.notices.claim(record.id, key, now + NOTICE_LEASE_MS, now);

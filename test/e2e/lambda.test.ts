@@ -58,6 +58,7 @@ beforeAll(async () => {
     AWS_REGION: 'ap-east-1',
     ...queues,
     // Calendar uploads move timers through EventBridge Scheduler; nothing here calls it.
+    PUBLIC_BASE_URL: 'https://cases.union.example.org',
     SCHEDULE_GROUP: 'union-cases',
     ESCALATOR_ARN: 'arn:aws:lambda:ap-east-1:123456789012:function:escalator',
     SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/scheduler-invokes-escalator',
@@ -74,9 +75,11 @@ afterAll(async () => {
 describe('Lambda entry (functions/api)', () => {
   it('refuses to start without JWT_SECRET or without its queues', () => {
     expect(() => buildHandler({ TABLE_NAME: 'cases' })).toThrowError(/JWT_SECRET/);
-    expect(() => buildHandler({ TABLE_NAME: 'cases', JWT_SECRET: secret })).toThrowError(/SCHEDULE_GROUP[\s\S]*SCHEDULER_ROLE_ARN/);
+    expect(() => buildHandler({ TABLE_NAME: 'cases', JWT_SECRET: secret })).toThrowError(/PUBLIC_BASE_URL/);
+    const base = { TABLE_NAME: 'cases', JWT_SECRET: secret, PUBLIC_BASE_URL: 'https://cases.example.org' };
+    expect(() => buildHandler(base)).toThrowError(/SCHEDULE_GROUP[\s\S]*SCHEDULER_ROLE_ARN/);
     const scheduler = { SCHEDULE_GROUP: 'g', ESCALATOR_ARN: 'arn:e', SCHEDULER_ROLE_ARN: 'arn:r' };
-    expect(() => buildHandler({ TABLE_NAME: 'cases', JWT_SECRET: secret, ...scheduler })).toThrowError(/QUEUE_URL_ADVICE[\s\S]*DLQ_URL_INVESTIGATION/);
+    expect(() => buildHandler({ ...base, ...scheduler })).toThrowError(/QUEUE_URL_ADVICE[\s\S]*DLQ_URL_INVESTIGATION/);
   });
 
   it('serves health, creates a case and reads it back', async () => {

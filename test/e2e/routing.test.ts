@@ -59,7 +59,18 @@ async function assigned(id: string, ms = 8000): Promise<CaseBody> {
   return c;
 }
 
-async function mailsFor(ticketNo: string) {
+/** The e-mails so far for a ticket; with `atLeast`, waits (up to 5 s) until that many have come. */
+async function mailsFor(ticketNo: string, atLeast = 0) {
+  const until = Date.now() + 5000;
+  let mails = await readMails(ticketNo);
+  while (mails.length < atLeast && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 100));
+    mails = await readMails(ticketNo);
+  }
+  return mails;
+}
+
+async function readMails(ticketNo: string) {
   const files = await readdir(runtime.outboxDir).catch(() => [] as string[]);
   const parsed = await Promise.all(files.filter((f) => f.endsWith('.eml')).map(async (f) => simpleParser(await readFile(join(runtime.outboxDir, f)))));
   return parsed.filter((m) => m.headers.get('x-ticket-no') === ticketNo);
@@ -127,7 +138,7 @@ describe('routing on the local runtime', () => {
       expect((await read(c.id)).status).toBe('received');
       expect((await runtime.reconcileNow(0)).requeued).toBeGreaterThanOrEqual(1);
       expect(await assigned(c.id)).toMatchObject({ status: 'assigned', office: 'rights' });
-      expect(await mailsFor(c.ticketNo)).toHaveLength(1);
+      expect(await mailsFor(c.ticketNo, 1)).toHaveLength(1);
     } finally {
       runtime.queues.client.middlewareStack.remove(name);
     }

@@ -6,7 +6,12 @@ import { ensureTable } from '../../shared/adapters/dynamo/ensure-table';
 import { dynamoStores } from '../../shared/adapters/dynamo';
 import { randomIds } from '../../shared/adapters/ids';
 import { startDynalite, type LocalDynamo } from '../../shared/adapters/local/dynalite';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DynamoTimerStore } from '../../shared/adapters/dynamo/timer-store';
+import { outboxMailer } from '../../shared/adapters/mail/nodemailer-mailer';
+import { DEFAULT_ESCALATION_POLICY } from '../../shared/domain/sla';
 import { calendarService } from '../../shared/compose';
 import { loadApiConfig, type ApiConfig } from '../../shared/config';
 import { startQueues, type LocalQueues } from '../../functions/local/workers';
@@ -51,6 +56,8 @@ export interface Harness {
   clock: TestClock;
   db: DynamoDBClient;
   tableName: string;
+  /** Where the harness's e-mails land (.eml files). */
+  outboxDir: string;
   /** Every log line written, parsed. */
   logs: Record<string, unknown>[];
   /** Raw log lines, for scanning for personal data. */
@@ -93,8 +100,13 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   const stores = dynamoStores(db, tableName);
   // The real table-backed timers: tests can read what the API scheduled.
   const timers = new DynamoTimerStore(db, tableName);
+  const outboxDir = await mkdtemp(join(tmpdir(), 'harness-outbox-'));
   const deps: AppDeps = {
     ...stores,
+    timers,
+    mailer: outboxMailer({ dir: outboxDir, from: 'cases@union.example.org' }),
+    policy: DEFAULT_ESCALATION_POLICY,
+    publicBaseUrl: 'https://cases.union.example.org',
     calendar: calendarService({ ...stores, timers, clock, logger, config: loadApiConfig({}) }),
     queue: sqs.queue,
     tokens: new Hs256TokenVerifier({ secret: TEST_SECRET }),
@@ -138,8 +150,10 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     rawLogs,
     token,
     request,
+    outboxDir,
     close: async () => {
       await sqs.close();
+      await rm(outboxDir, { recursive: true, force: true });
       db.destroy();
       if (--engineUsers === 0 && engine) {
         const e = engine;

@@ -27,6 +27,8 @@ describe('openapi.yaml', () => {
         '/v1/calendar/{year}',
         '/v1/cases',
         '/v1/cases/{id}',
+        '/v1/cases/{id}/events',
+        ...['accept', 'return', 'assign', 'recategorize', 'extend', 'pause', 'resume', 'note', 'reply', 'follow-up', 'reopen', 'close'].map((a) => `/v1/cases/{id}/${a}`),
         '/v1/intake/mailbox',
         '/v1/track/{ticketNo}',
       ].sort(),

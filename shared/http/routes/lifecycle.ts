@@ -1,0 +1,75 @@
+import { createRoute, type z } from '@hono/zod-openapi';
+import { PreconditionRequiredError, ValidationError } from '../../domain/errors';
+import { ACTIONS, type ActionInput } from '../../domain/lifecycle';
+import { act, mayRead, type ActDeps } from '../../usecases/act';
+import { getCase } from '../../usecases/cases';
+import { bearerAuth } from '../auth';
+import type { AppDeps } from '../deps';
+import { bearer, json, problems, router } from '../env';
+import { caseEvents, caseJson, etagOf } from '../present';
+import { ACTION_BODIES, Case, CaseEvents, CaseId, IfMatch } from '../schemas';
+import { NotFoundError } from '../../domain/errors';
+
+const SUMMARY: Record<(typeof ACTIONS)[number], string> = {
+  accept: '签收: the assigned office signs for the case',
+  return: '退单: the office sends a misrouted case back for re-dispatch',
+  assign: 'Dispatch or transfer to an office (supervisor)',
+  recategorize: 'Change the category; the deadline is recomputed from receipt (supervisor)',
+  extend: '延期: a complaint needing an investigation gets 30 working days (once)',
+  pause: 'Wait for the complainant’s materials: paused working days are not counted (at most twice)',
+  resume: 'End the pause; the deadline moves by the working days paused',
+  note: 'Internal note (never shown to the complainant)',
+  reply: '答复: the answer to the complainant; the SLA is met or missed',
+  'follow-up': '回访: was it resolved, was the complainant satisfied',
+  reopen: 'Reopen within 30 days of the reply, with a new deadline (supervisor)',
+  close: '办结 without follow-up (supervisor)',
+};
+
+/** `"3"`, `W/"3"` or `3` → 3. */
+function parseIfMatch(header: string | undefined): number {
+  if (header === undefined) throw new PreconditionRequiredError('Send If-Match with the ETag you read (GET /v1/cases/{id})');
+  const m = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
+  if (!m) throw new ValidationError('Invalid If-Match', [{ path: 'header.if-match', message: 'must be the ETag of the case, e.g. "3"' }]);
+  return Number(m[1]);
+}
+
+export function lifecycleRoutes(deps: AppDeps, actDeps: ActDeps) {
+  const auth = bearerAuth({ verifier: deps.tokens });
+  const app = router();
+  for (const action of ACTIONS) {
+    const route = createRoute({
+      method: 'post',
+      path: `/v1/cases/{id}/${action}`,
+      tags: ['lifecycle'],
+      summary: SUMMARY[action],
+      security: bearer,
+      request: { params: CaseId, headers: IfMatch, body: { ...json(ACTION_BODIES[action] as z.ZodType, 'The action'), required: true } },
+      responses: {
+        200: { ...json(Case, 'The updated case'), headers: { ETag: { schema: { type: 'string' } } } },
+        ...problems(400, 401, 403, 404, 409, 412, 415, 428),
+      },
+    });
+    app.openapi({ ...route, middleware: [auth] }, async (c) => {
+      const ifMatch = parseIfMatch(c.req.header('if-match'));
+      const body = c.req.valid('json') as Record<string, unknown>;
+      const record = await act(actDeps, c.req.valid('param').id, { action, ...body } as ActionInput, c.get('principal'), ifMatch);
+      c.header('ETag', etagOf(record));
+      return c.json(caseJson(record), 200);
+    });
+  }
+  const events = createRoute({
+    method: 'get',
+    path: '/v1/cases/{id}/events',
+    tags: ['lifecycle'],
+    summary: "The case's history: received, routed, escalations, and every action with who and why",
+    security: bearer,
+    request: { params: CaseId },
+    responses: { 200: json(CaseEvents, 'Oldest first'), ...problems(401, 404) },
+  });
+  app.openapi({ ...events, middleware: [auth] }, async (c) => {
+    const record = await getCase(deps.cases, c.req.valid('param').id);
+    if (!mayRead(c.get('principal'), record)) throw new NotFoundError(`No case with id ${record.id}`);
+    return c.json({ items: caseEvents(record) }, 200);
+  });
+  return app;
+}

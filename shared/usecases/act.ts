@@ -1,0 +1,91 @@
+import type { CaseEvent, CaseRecord } from '../domain/case';
+import { ConflictError, ForbiddenError, NotFoundError, PreconditionFailedError, ValidationError, VersionConflictError } from '../domain/errors';
+import { allowedActions, applyAction, IllegalTransitionError, LifecycleRuleError, mayAct, type ActionInput, type LifecyclePolicy } from '../domain/lifecycle';
+import type { Principal } from '../domain/principal';
+import type { EscalationPolicy } from '../domain/sla';
+import type { Logger } from '../observability/logger';
+import type { CaseStore, Clock, Mailer, NoticeLedger, OfficeStore, TimerService } from '../ports';
+import type { CalendarService } from './calendar';
+import { notifyOffice } from './route-case';
+import type { RoutingConfigCache } from './routing-config';
+import { syncTimer, withPlannedTimer } from './sla-timers';
+
+export interface ActDeps {
+  cases: CaseStore;
+  offices: OfficeStore;
+  timers: TimerService;
+  calendar: CalendarService;
+  policy: EscalationPolicy;
+  lifecycle: LifecyclePolicy;
+  /** For the e-mail to the office a case is transferred to. */
+  notices: NoticeLedger;
+  routing: RoutingConfigCache;
+  mailer: Mailer;
+  clock: Clock;
+  logger: Logger;
+  publicBaseUrl: string;
+}
+
+/** Office staff see only their office's cases: anything else is "not found", never "forbidden". */
+export function mayRead(p: Principal, c: Pick<CaseRecord, 'office'>): boolean {
+  if (p.roles.some((r) => r !== 'office')) return true;
+  return p.office !== undefined && p.office === c.office;
+}
+
+/**
+ * One lifecycle action, as one conditional write on the version the caller saw (If-Match): the
+ * new state, its event in the history, and the SLA timer it needs, together. Two offices acting
+ * at once cannot both win: the second gets 412. Timers and the transfer e-mail follow the write.
+ */
+export async function act(deps: ActDeps, id: string, input: ActionInput, principal: Principal, ifMatch: number): Promise<CaseRecord> {
+  const record = await deps.cases.get(id);
+  if (!record || !mayRead(principal, record)) throw new NotFoundError(`No case with id ${id}`);
+  if (!mayAct(principal, record, input.action)) throw new ForbiddenError(`Your roles may not ${input.action} this case`);
+  if (ifMatch !== record.version) {
+    throw new PreconditionFailedError(`The case is at version ${record.version}, not ${ifMatch}; read it again`, { currentVersion: record.version });
+  }
+  if (input.action === 'assign' && !(await deps.offices.get(input.office))) {
+    throw new ValidationError('No such office', [{ path: 'office', message: `no office ${input.office}` }]);
+  }
+  const now = deps.clock.now();
+  const calendar = await deps.calendar.current();
+  let transition;
+  try {
+    transition = applyAction(record, input, { now, calendar, policy: deps.lifecycle });
+  } catch (err) {
+    if (err instanceof IllegalTransitionError) {
+      throw new ConflictError(err.message, { currentStatus: err.status, allowedActions: err.allowed });
+    }
+    if (err instanceof LifecycleRuleError) {
+      throw new ConflictError(err.message, { currentStatus: record.status, allowedActions: allowedActions(record.status) });
+    }
+    throw err;
+  }
+  const event: CaseEvent = {
+    at: now,
+    by: { sub: principal.sub, roles: principal.roles, ...(principal.office && { office: principal.office }) },
+    action: input.action,
+    from: record.status,
+    to: transition.record.status,
+    ...(Object.keys(transition.detail).length && { detail: transition.detail }),
+  };
+  const next = withPlannedTimer(deps.policy, calendar, {
+    ...transition.record,
+    events: [...(record.events ?? []), event],
+    updatedAt: now,
+    version: record.version + 1,
+  });
+  try {
+    await deps.cases.replace(next, record.version);
+  } catch (err) {
+    if (err instanceof VersionConflictError) throw new PreconditionFailedError('The case changed while your action was applied; read it again');
+    throw err;
+  }
+  deps.logger.info('case.action', { caseId: id, action: input.action, from: record.status, to: next.status, version: next.version });
+  await syncTimer(deps.timers, record, next);
+  if (input.action === 'assign') {
+    // The new office is told as a routed case's office is; a failure here is logged, the transfer stands.
+    await notifyOffice(deps, next).catch((err: unknown) => deps.logger.warn('case.assign_notice_failed', { caseId: id, error: err }));
+  }
+  return next;
+}
