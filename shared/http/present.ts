@@ -30,6 +30,17 @@ export function caseJson(r: CaseRecord): z.infer<typeof Case> {
       ...(r.sla.lastStep !== undefined && { lastStep: r.sla.lastStep }),
       ...(r.sla.timer && { nextStep: { step: r.sla.timer.step, at: formatShanghai(r.sla.timer.fireAt) } }),
     },
+    ...(r.acceptedAt !== undefined && { acceptedAt: formatShanghai(r.acceptedAt), acceptedLate: r.acceptedLate ?? false }),
+    ...(r.returns && { returns: r.returns }),
+    ...(r.extended && { extended: true }),
+    ...(r.pauses?.length && {
+      pauses: r.pauses.map((p) => ({ from: formatShanghai(p.from), ...(p.to !== undefined && { to: formatShanghai(p.to) }), reason: p.reason, ...(p.workingDays !== undefined && { workingDays: p.workingDays }) })),
+    }),
+    ...(r.notes?.length && { notes: r.notes.map((n) => ({ at: formatShanghai(n.at), text: n.text })) }),
+    ...(r.reply && { reply: { at: formatShanghai(r.reply.at), text: r.reply.text } }),
+    ...(r.followUp && { followUp: { ...r.followUp, at: formatShanghai(r.followUp.at) } }),
+    ...(r.closedAt !== undefined && { closedAt: formatShanghai(r.closedAt) }),
+    ...(r.reopened && { reopened: r.reopened }),
     ...(r.escalations?.length && {
       escalations: r.escalations.map((e) => ({ step: e.step, level: e.level, at: formatShanghai(e.at), ...(e.skipped && { skipped: e.skipped }) })),
     }),

@@ -154,6 +154,22 @@ export const Case = z
       .optional()
       .openapi({ description: 'Why the case went to its office' }),
     escalations: z.array(Escalation).optional().openapi({ description: '督办: warnings and escalations sent, in order' }),
+    acceptedAt: instantOut.optional().openapi({ description: '签收: when the office signed for it' }),
+    acceptedLate: z.boolean().optional().openapi({ description: 'Signed for after the office’s sign-for time' }),
+    returns: z.number().int().optional().openapi({ description: '退单: times sent back as misrouted' }),
+    extended: z.boolean().optional().openapi({ description: '延期: extended from complaint to investigation' }),
+    pauses: z
+      .array(z.object({ from: instantOut, to: instantOut.optional(), reason: z.string(), workingDays: z.number().int().optional() }))
+      .optional()
+      .openapi({ description: 'Waiting for materials; workingDays moved the deadline' }),
+    notes: z.array(z.object({ at: instantOut, text: z.string() })).optional().openapi({ description: 'Internal notes (text shown only to the assigned office, supervisors, admins)' }),
+    reply: z.object({ at: instantOut, text: z.string() }).optional().openapi({ description: '答复: the answer to the complainant' }),
+    followUp: z
+      .object({ at: instantOut, resolved: z.boolean(), satisfaction: z.enum(['satisfied', 'basically_satisfied', 'dissatisfied']), comment: z.string().optional() })
+      .optional()
+      .openapi({ description: '回访' }),
+    closedAt: instantOut.optional(),
+    reopened: z.number().int().optional(),
     createdAt: instantOut,
     updatedAt: instantOut,
     version: z.number().int(),
@@ -169,6 +185,7 @@ export const CaseListQuery = z
     category: Category.optional(),
     channel: Channel.optional(),
     dueBefore: isoInstant.optional().openapi({ type: 'string', format: 'date-time', description: 'Only cases due strictly before this instant' }),
+    ticketNo: z.string().regex(TICKET_NO_PATTERN, 'must be a ticket number like H2026-000042').optional().openapi({ description: 'Look a case up by ticket number' }),
     limit: z.coerce.number().int().min(1).max(200).default(50),
     cursor: z.string().max(2048).optional().openapi({ description: 'nextCursor of the previous page' }),
   })

@@ -23,6 +23,12 @@ export interface IdGenerator {
 export interface CaseListQuery {
   status?: Status;
   slaState?: SlaState;
+  /** Scope: only this office's cases (office staff). */
+  office?: string;
+  /** Scope: only cases this subject logged (operators, reception). */
+  createdBy?: string;
+  /** Look-up by ticket number. */
+  ticketNo?: string;
   category?: Category;
   channel?: Channel;
   /** Epoch ms: only cases due strictly before it. */

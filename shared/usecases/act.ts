@@ -1,3 +1,4 @@
+import { mayReadCase } from '../domain/access';
 import type { CaseEvent, CaseRecord } from '../domain/case';
 import { ConflictError, ForbiddenError, NotFoundError, PreconditionFailedError, ValidationError, VersionConflictError } from '../domain/errors';
 import { allowedActions, applyAction, IllegalTransitionError, LifecycleRuleError, mayAct, type ActionInput, type LifecyclePolicy } from '../domain/lifecycle';
@@ -26,12 +27,6 @@ export interface ActDeps {
   publicBaseUrl: string;
 }
 
-/** Office staff see only their office's cases: anything else is "not found", never "forbidden". */
-export function mayRead(p: Principal, c: Pick<CaseRecord, 'office'>): boolean {
-  if (p.roles.some((r) => r !== 'office')) return true;
-  return p.office !== undefined && p.office === c.office;
-}
-
 /**
  * One lifecycle action, as one conditional write on the version the caller saw (If-Match): the
  * new state, its event in the history, and the SLA timer it needs, together. Two offices acting
@@ -39,7 +34,7 @@ export function mayRead(p: Principal, c: Pick<CaseRecord, 'office'>): boolean {
  */
 export async function act(deps: ActDeps, id: string, input: ActionInput, principal: Principal, ifMatch: number): Promise<CaseRecord> {
   const record = await deps.cases.get(id);
-  if (!record || !mayRead(principal, record)) throw new NotFoundError(`No case with id ${id}`);
+  if (!record || !mayReadCase(principal, record)) throw new NotFoundError(`No case with id ${id}`);
   if (!mayAct(principal, record, input.action)) throw new ForbiddenError(`Your roles may not ${input.action} this case`);
   if (ifMatch !== record.version) {
     throw new PreconditionFailedError(`The case is at version ${record.version}, not ${ifMatch}; read it again`, { currentVersion: record.version });

@@ -156,21 +156,48 @@ describe('authentication and roles', () => {
   });
 
   describe('reading cases', () => {
-    it.each(['operator', 'reception', 'supervisor', 'admin'] as Role[])('%s may list and read', async (role) => {
+    it.each(['operator', 'supervisor', 'admin'] as Role[])('%s may list and read (the operator logged the case)', async (role) => {
       const list = await h.request('/v1/cases', { roles: [role] });
       expect(list.status).toBe(200);
+      expect(((await list.json()) as { items: CaseBody[] }).items.map((c) => c.id)).toContain(existing.id);
       const one = await h.request(`/v1/cases/${existing.id}`, { roles: [role] });
       expect(one.status).toBe(200);
       expect(((await one.json()) as CaseBody).id).toBe(existing.id);
     });
 
-    it('office staff may not list or read (403 problem)', async () => {
+    it('reception may list and read what it logged, and gets 404 for a case it did not log', async () => {
+      const own = await createOk(h, walkIn(), ['reception']);
+      const list = await h.request('/v1/cases', { roles: ['reception'] });
+      expect(list.status).toBe(200);
+      const ids = ((await list.json()) as { items: CaseBody[] }).items.map((c) => c.id);
+      expect(ids).toContain(own.id);
+      expect(ids).not.toContain(existing.id);
+      const one = await h.request(`/v1/cases/${own.id}`, { roles: ['reception'] });
+      expect(one.status).toBe(200);
+      expect(((await one.json()) as CaseBody).id).toBe(own.id);
+      const other = await h.request(`/v1/cases/${existing.id}`, { roles: ['reception'] });
+      const problem = await expectProblem(other, 404);
+      expect(JSON.stringify(problem)).not.toContain(existing.subject);
+    });
+
+    it('office staff without an office may not list (403) and get 404 for a case (nothing leaks)', async () => {
       const list = await h.request('/v1/cases', { roles: ['office'] });
       expect((await expectProblem(list, 403)).type).toBe('/problems/forbidden');
       const one = await h.request(`/v1/cases/${existing.id}`, { roles: ['office'] });
-      const problem = await expectProblem(one, 403);
+      const problem = await expectProblem(one, 404);
       // Nothing of the case leaks into the refusal.
       expect(JSON.stringify(problem)).not.toContain(existing.subject);
+    });
+
+    it("office staff of an office list only that office's cases and get 404 for an unassigned case", async () => {
+      const auth = { Authorization: `Bearer ${await h.token(['office'], { office: 'rights' })}` };
+      const list = await h.app.request('/v1/cases', { headers: auth });
+      expect(list.status).toBe(200);
+      const items = ((await list.json()) as { items: CaseBody[] }).items;
+      expect(items.map((c) => c.id)).not.toContain(existing.id);
+      for (const c of items) expect(c.office).toBe('rights');
+      const one = await h.app.request(`/v1/cases/${existing.id}`, { headers: auth });
+      expect(JSON.stringify(await expectProblem(one, 404))).not.toContain(existing.subject);
     });
   });
 

@@ -146,10 +146,11 @@ describe('PUT /v1/admin/calendar/{year}', () => {
 
   beforeAll(async () => {
     h = await createHarness({ now: '2026-12-21T09:00:00+08:00' });
-    crossing = await createOk(h, hotlineCase({ category: 'complaint', receivedAt: '2026-12-20T10:00:00+08:00' }));
-    longCrossing = await createOk(h, hotlineCase({ category: 'investigation', receivedAt: '2026-12-20T10:00:00+08:00' }));
-    within = await createOk(h, hotlineCase({ category: 'advice', receivedAt: '2026-12-15T10:00:00+08:00' }));
-    urgentWithin = await createOk(h, hotlineCase({ category: 'advice', urgent: true }));
+    // Logged by an admin, so the answers hold the whole case (personal data too), as a supervisor reads it back.
+    crossing = await createOk(h, hotlineCase({ category: 'complaint', receivedAt: '2026-12-20T10:00:00+08:00' }), ['admin']);
+    longCrossing = await createOk(h, hotlineCase({ category: 'investigation', receivedAt: '2026-12-20T10:00:00+08:00' }), ['admin']);
+    within = await createOk(h, hotlineCase({ category: 'advice', receivedAt: '2026-12-15T10:00:00+08:00' }), ['admin']);
+    urgentWithin = await createOk(h, hotlineCase({ category: 'advice', urgent: true }), ['admin']);
   });
   afterAll(() => h.close());
 

@@ -264,16 +264,21 @@ describe('If-Match and ETags', () => {
 });
 
 describe('who may act', () => {
-  it('another office gets 404 (actions and events); operator and reception 403; office staff cannot assign/close/reopen', async () => {
+  it('another office gets 404 (actions and events); the operator who logged it 403, other operators and reception 404; office staff cannot assign/close/reopen', async () => {
     const a = await assigned('2026-09-28T10:00:00+08:00', 'who');
     await expectProblem(await post(a.id, 'accept', {}, clerk('legal'), a.etag), 404);
     await expectProblem(await post(a.id, 'note', { text: 'x' }, clerk('legal'), a.etag), 404);
     await expectProblem(await h.request(`/v1/cases/${a.id}/events`, { headers: await authHeaders(clerk('legal')) }), 404);
     // Office staff without an office claim see nothing either.
     await expectProblem(await post(a.id, 'accept', {}, { roles: ['office'] }, a.etag), 404);
-    for (const roles of [['operator'], ['reception']] as Role[][]) {
-      await expectProblem(await post(a.id, 'accept', {}, roles, a.etag), 403);
-      await expectProblem(await post(a.id, 'close', { reason: 'x' }, roles, a.etag), 403);
+    // The operator who logged the case may read it but not act on it.
+    await expectProblem(await post(a.id, 'accept', {}, ['operator'], a.etag), 403);
+    await expectProblem(await post(a.id, 'close', { reason: 'x' }, ['operator'], a.etag), 403);
+    // Reception and other operators did not log it: for them it does not exist.
+    for (const who of [['reception'], { roles: ['operator'], sub: 'another-operator' }] as Who[]) {
+      await expectProblem(await post(a.id, 'accept', {}, who, a.etag), 404);
+      await expectProblem(await post(a.id, 'close', { reason: 'x' }, who, a.etag), 404);
+      await expectProblem(await h.request(`/v1/cases/${a.id}/events`, { headers: await authHeaders(who) }), 404);
     }
     await expectProblem(await post(a.id, 'assign', { office: 'legal', reason: 'x' }, clerk(), a.etag), 403);
     await expectProblem(await post(a.id, 'recategorize', { category: 'advice', reason: 'x' }, clerk(), a.etag), 403);

@@ -79,8 +79,8 @@ describe('local runtime over HTTP (in-memory engine)', () => {
       (await fetch(`${runtime.url}${path}`, { ...init, headers: { Authorization: `Bearer ${file.tokens[role]}`, ...init.headers } })).status;
     // Every role may read the calendar.
     for (const role of ROLES) expect(await status('/v1/calendar/2026', role), role).toBe(200);
-    // Reading cases: everyone but office.
-    for (const role of ROLES) expect(await status('/v1/cases', role), role).toBe(role === 'office' ? 403 : 200);
+    // Reading cases: every role lists, each within its scope (office staff: their office's cases only).
+    for (const role of ROLES) expect(await status('/v1/cases', role), role).toBe(200);
     // Logging a hotline call: operator and admin.
     for (const role of ROLES) {
       const s = await status('/v1/cases', role, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(hotlineCase()) });
@@ -132,7 +132,8 @@ describe('local runtime over HTTP (in-memory engine)', () => {
     const tracked = await publicClient.v1.track[':ticketNo'].$get({ param: { ticketNo: c.ticketNo }, query: { code: c.trackingCode } });
     expect(tracked.status).toBe(200);
     if (tracked.status !== 200) throw new Error(`unexpected ${tracked.status}`);
-    expect(await tracked.json()).toEqual({ ticketNo: c.ticketNo, status: 'received', category: 'complaint', receivedAt: c.receivedAt, dueAt: c.dueAt });
+    // The router may have assigned it by now (see above): either status is right, nothing else is.
+    expect(await tracked.json()).toEqual({ ticketNo: c.ticketNo, status: expect.stringMatching(/^(received|assigned)$/), category: 'complaint', receivedAt: c.receivedAt, dueAt: c.dueAt });
   });
 
   it('uses the real client address for the form rate limit (5 a minute by default)', async () => {

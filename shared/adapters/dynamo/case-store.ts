@@ -103,9 +103,15 @@ export class DynamoCaseStore implements CaseStore {
   }
 
   async list(query: CaseListQuery): Promise<CasePage> {
+    if (query.ticketNo !== undefined) return this.listByTicket(query);
     // The most selective index for the filters given; the others become filter expressions.
-    const index = query.status ? INDEX.byStatusDue : query.slaState ? INDEX.bySlaDue : INDEX.byDue;
-    const partition = query.status ? statusKey(query.status) : query.slaState ? slaKey(query.slaState) : ALL_KEY;
+    const [index, partition] = query.office
+      ? [INDEX.byOfficeDue, officeKey(query.office)]
+      : query.status
+        ? [INDEX.byStatusDue, statusKey(query.status)]
+        : query.slaState
+          ? [INDEX.bySlaDue, slaKey(query.slaState)]
+          : [INDEX.byDue, ALL_KEY];
     const names: Record<string, string> = { '#pk': index.pk };
     const values: Record<string, AttributeValue> = { ':pk': { S: partition } };
     let keyCondition = '#pk = :pk';
@@ -122,14 +128,24 @@ export class DynamoCaseStore implements CaseStore {
       values[`:${field}`] = { S: value };
       filters.push(`#${field} = :${field}`);
     }
-    if (query.status && query.slaState) {
+    if (query.status && index !== INDEX.byStatusDue) {
+      names['#status'] = 'status';
+      values[':status'] = { S: query.status };
+      filters.push('#status = :status');
+    }
+    if (query.slaState && index !== INDEX.bySlaDue) {
       names['#sla'] = 'sla';
       names['#state'] = 'state';
       values[':slaState'] = { S: query.slaState };
       filters.push('#sla.#state = :slaState');
     }
+    if (query.createdBy !== undefined) {
+      names['#createdBy'] = 'createdBy';
+      values[':createdBy'] = { S: query.createdBy };
+      filters.push('#createdBy = :createdBy');
+    }
     // The cursor is bound to the query that produced it: reusing it with other filters is an error.
-    const fingerprint = JSON.stringify([index.name, query.status, query.slaState, query.category, query.channel, query.dueBefore]);
+    const fingerprint = JSON.stringify([index.name, query.office, query.createdBy, query.status, query.slaState, query.category, query.channel, query.dueBefore]);
     let startKey = query.cursor
       ? decodeCursor(query.cursor, fingerprint, [KEY.pk, KEY.sk, index.pk, index.sk], {
           [index.pk]: (v) => v === partition,
@@ -158,6 +174,21 @@ export class DynamoCaseStore implements CaseStore {
       if (!startKey) break;
     }
     return { items, nextCursor: startKey ? encodeCursor(startKey, fingerprint) : null };
+  }
+
+  /** A ticket number names at most one case: the scope and filters still apply to it. */
+  private async listByTicket(query: CaseListQuery): Promise<CasePage> {
+    const found = await this.getByTicket(query.ticketNo ?? '');
+    const matches =
+      found &&
+      (query.office === undefined || found.office === query.office) &&
+      (query.createdBy === undefined || found.createdBy === query.createdBy) &&
+      (query.status === undefined || found.status === query.status) &&
+      (query.slaState === undefined || found.sla.state === query.slaState) &&
+      (query.category === undefined || found.category === query.category) &&
+      (query.channel === undefined || found.channel === query.channel) &&
+      (query.dueBefore === undefined || found.sla.dueAt < query.dueBefore);
+    return { items: matches ? [found] : [], nextCursor: null };
   }
 
   async *openCasesDueFrom(from: number): AsyncIterable<CaseRecord> {

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
-import { ForbiddenError, ValidationError } from '../../domain/errors';
+import { listScope, mayReadCase, redactFor } from '../../domain/access';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors';
 import type { Channel } from '../../domain/case';
 import { hasAnyRole, type Principal, type Role } from '../../domain/principal';
 import { getCase, listCases } from '../../usecases/cases';
 import { createCase, type IdempotencyRequest, type IntakeDeps } from '../../usecases/intake';
-import { bearerAuth, requireRole } from '../auth';
+import { bearerAuth } from '../auth';
 import type { AppDeps } from '../deps';
 import { bearer, json, problems, router } from '../env';
 import { caseJson, etagOf } from '../present';
@@ -18,7 +19,6 @@ const CREATORS: Record<Channel, Role[]> = {
   // Letters to the mailbox that arrive on paper are typed in at reception.
   mailbox: ['reception', 'admin'],
 };
-const READERS: Role[] = ['operator', 'reception', 'supervisor', 'admin'];
 
 const IdempotencyKey = z
   .string()
@@ -77,17 +77,21 @@ export function caseRoutes(deps: AppDeps, intake: IntakeDeps) {
       c.header('Location', `/v1/cases/${record.id}`);
       c.header('ETag', etagOf(record));
       if (replayed) c.header('Idempotent-Replayed', 'true');
-      return c.json(caseJson(record), 201);
+      return c.json(caseJson(redactFor(principal, record)), 201);
     })
-    .openapi({ ...getOne, middleware: [auth, requireRole(...READERS)] as const }, async (c) => {
+    .openapi({ ...getOne, middleware: [auth] as const }, async (c) => {
+      const principal = c.get('principal');
       const record = await getCase(deps.cases, c.req.valid('param').id);
+      if (!mayReadCase(principal, record)) throw new NotFoundError(`No case with id ${record.id}`);
       c.header('ETag', etagOf(record));
-      return c.json(caseJson(record), 200);
+      return c.json(caseJson(redactFor(principal, record)), 200);
     })
-    .openapi({ ...list, middleware: [auth, requireRole(...READERS)] as const }, async (c) => {
-      const q = c.req.valid('query');
-      const page = await listCases(deps.cases, q);
-      return c.json({ items: page.items.map(caseJson), nextCursor: page.nextCursor }, 200);
+    .openapi({ ...list, middleware: [auth] as const }, async (c) => {
+      const principal = c.get('principal');
+      const scope = listScope(principal);
+      if (scope === 'none') throw new ForbiddenError('Your roles do not include reading cases');
+      const page = await listCases(deps.cases, { ...c.req.valid('query'), ...scope });
+      return c.json({ items: page.items.map((r) => caseJson(redactFor(principal, r))), nextCursor: page.nextCursor }, 200);
     });
 }
 

@@ -1,7 +1,8 @@
 import { createRoute, type z } from '@hono/zod-openapi';
 import { PreconditionRequiredError, ValidationError } from '../../domain/errors';
 import { ACTIONS, type ActionInput } from '../../domain/lifecycle';
-import { act, mayRead, type ActDeps } from '../../usecases/act';
+import { mayReadCase, redactFor } from '../../domain/access';
+import { act, type ActDeps } from '../../usecases/act';
 import { getCase } from '../../usecases/cases';
 import { bearerAuth } from '../auth';
 import type { AppDeps } from '../deps';
@@ -54,7 +55,7 @@ export function lifecycleRoutes(deps: AppDeps, actDeps: ActDeps) {
       const body = c.req.valid('json') as Record<string, unknown>;
       const record = await act(actDeps, c.req.valid('param').id, { action, ...body } as ActionInput, c.get('principal'), ifMatch);
       c.header('ETag', etagOf(record));
-      return c.json(caseJson(record), 200);
+      return c.json(caseJson(redactFor(c.get('principal'), record)), 200);
     });
   }
   const events = createRoute({
@@ -68,7 +69,7 @@ export function lifecycleRoutes(deps: AppDeps, actDeps: ActDeps) {
   });
   app.openapi({ ...events, middleware: [auth] }, async (c) => {
     const record = await getCase(deps.cases, c.req.valid('param').id);
-    if (!mayRead(c.get('principal'), record)) throw new NotFoundError(`No case with id ${record.id}`);
+    if (!mayReadCase(c.get('principal'), record)) throw new NotFoundError(`No case with id ${record.id}`);
     return c.json({ items: caseEvents(record) }, 200);
   });
   return app;
