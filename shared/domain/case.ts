@@ -124,6 +124,8 @@ export interface CaseRecord extends CaseInput {
   followUp?: { at: number; resolved: boolean; satisfaction: 'satisfied' | 'basically_satisfied' | 'dissatisfied'; comment?: string };
   closedAt?: number;
   reopened?: number;
+  /** The last reopen: the current handling period's deadline counts from here. */
+  reopenedAt?: number;
   events?: CaseEvent[];
   /** Who logged it: the token's subject, or "public" for the web form. */
   createdBy: string;

@@ -98,9 +98,12 @@ export interface Transition {
 export function applyAction(c: CaseRecord, input: ActionInput, ctx: LifecycleContext): Transition {
   if (!FROM[input.action].includes(c.status)) throw new IllegalTransitionError(c.status, input.action, allowedActions(c.status));
   const { now, calendar } = ctx;
-  const pausedDays = (c.pauses ?? []).reduce((n, p) => n + (p.workingDays ?? 0), 0);
-  /** The deadline for a category, counted from receipt (or `from`), moved by the working days paused. */
-  const deadline = (category: Category, from = c.receivedAt, paused = pausedDays) => {
+  // A reopen starts a new handling period: its deadline counts from the reopen, and only its pauses count.
+  const periodStart = c.reopenedAt ?? c.receivedAt;
+  const periodPauses = (c.pauses ?? []).filter((p) => p.from >= (c.reopenedAt ?? -Infinity));
+  const pausedDays = periodPauses.reduce((n, p) => n + (p.workingDays ?? 0), 0);
+  /** The deadline for a category, counted from the period's start (or `from`), moved by the working days paused. */
+  const deadline = (category: Category, from = periodStart, paused = pausedDays) => {
     const d = computeDeadline(calendar, from, category, c.urgent);
     return { ...d, dueAt: paused ? endOfShanghaiDay(calendar.addWorkingDays(shanghaiDayOf(d.dueAt), paused)) : d.dueAt };
   };
@@ -138,7 +141,7 @@ export function applyAction(c: CaseRecord, input: ActionInput, ctx: LifecycleCon
       };
     }
     case 'pause': {
-      if ((c.pauses ?? []).length >= ctx.policy.maxPauses) throw new LifecycleRuleError(`A case can be paused at most ${ctx.policy.maxPauses} times`);
+      if (periodPauses.length >= ctx.policy.maxPauses) throw new LifecycleRuleError(`A case can be paused at most ${ctx.policy.maxPauses} times`);
       return { record: { ...c, status: 'paused', pauses: [...(c.pauses ?? []), { from: now, reason: input.reason }] }, detail: { reason: input.reason } };
     }
     case 'resume': {
@@ -174,7 +177,7 @@ export function applyAction(c: CaseRecord, input: ActionInput, ctx: LifecycleCon
       const d = deadline(c.category, now, 0);
       const { closedAt: _closed, ...rest } = c;
       return {
-        record: { ...rest, status: 'in_progress', reopened: (c.reopened ?? 0) + 1, sla: { ...c.sla, dueAt: d.dueAt, workingDays: d.workingDays, calendarEstimated: d.calendarEstimated, state: 'on_track', lastStep: undefined } },
+        record: { ...rest, status: 'in_progress', reopened: (c.reopened ?? 0) + 1, reopenedAt: now, sla: { ...c.sla, dueAt: d.dueAt, workingDays: d.workingDays, calendarEstimated: d.calendarEstimated, state: 'on_track', lastStep: undefined } },
         detail: { reason: input.reason, dueAt: d.dueAt },
       };
     }

@@ -267,3 +267,31 @@ describe('applyAction', () => {
     }
   });
 });
+
+describe('a reopened case starts a new handling period', () => {
+  it('recategorising after a reopen counts from the reopen, and earlier pauses no longer use up the limit', () => {
+    const calendar2 = new WorkingCalendar(shippedCalendarYears().map((y) => ({ ...y, source: 'shipped' as const })));
+    const ctx = (iso: string) => ({ now: Date.parse(iso), calendar: calendar2, policy });
+    const received = Date.parse('2026-03-02T09:30:00+08:00');
+    const d = computeDeadline(calendar2, received, 'advice', false);
+    let c = {
+      id: 'r1', ticketNo: 'H2026-000001', trackingCode: 'ABCDEFGH', status: 'in_progress', channel: 'hotline', category: 'advice', urgent: false,
+      subject: 's', description: 'd', receivedAt: received, office: 'rights', assignedAt: received, createdBy: 'op', createdAt: received, updatedAt: received, version: 3,
+      sla: { ...d, state: 'on_track' },
+      pauses: [
+        { from: received, to: received, reason: 'a', workingDays: 0 },
+        { from: received, to: received, reason: 'b', workingDays: 0 },
+      ],
+    } as CaseRecord;
+    c = applyAction(c, { action: 'reply', text: 'x' }, ctx('2026-03-05T10:00:00+08:00')).record;
+    c = applyAction(c, { action: 'reopen', reason: 'not resolved' }, ctx('2026-04-01T10:00:00+08:00')).record;
+    // Reopened Wed 1 April: 5 working days are 2, 3, then (Qingming 4–6 April off) 7, 8, 9 April.
+    expect(formatShanghai(c.sla.dueAt)).toBe('2026-04-09T23:59:59+08:00');
+    const recat = applyAction(c, { action: 'recategorize', category: 'complaint', reason: 'r' }, ctx('2026-04-02T10:00:00+08:00')).record;
+    // 20 working days from 1 April, not from 2 March (which would already be past).
+    expect(formatShanghai(recat.sla.dueAt)).toBe(formatShanghai(computeDeadline(calendar2, Date.parse('2026-04-01T10:00:00+08:00'), 'complaint', false).dueAt));
+    expect(recat.sla.dueAt).toBeGreaterThan(Date.parse('2026-04-02T10:00:00+08:00'));
+    // Two pauses before the reopen do not count against this period's limit.
+    expect(applyAction(c, { action: 'pause', reason: 'materials' }, ctx('2026-04-02T10:00:00+08:00')).record.status).toBe('paused');
+  });
+});
