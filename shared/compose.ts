@@ -23,6 +23,7 @@ export function escalationPolicy(config: ApiConfig): EscalationPolicy {
     reminderHour: o.reminderHour ?? d.reminderHour,
     reminderMinute: o.reminderMinute ?? d.reminderMinute,
     chairmanFromOverdueDay: o.chairmanFromOverdueDay ?? d.chairmanFromOverdueDay,
+    autoCloseAfterWorkingDays: o.autoCloseAfterWorkingDays ?? d.autoCloseAfterWorkingDays,
   };
 }
 

@@ -74,6 +74,7 @@ const apiSchema = z.object({
         reminderHour: z.number().int().min(0).max(23).optional(),
         reminderMinute: z.number().int().min(0).max(59).optional(),
         chairmanFromOverdueDay: z.number().int().min(1).max(60).optional(),
+        autoCloseAfterWorkingDays: z.number().int().min(1).max(60).optional(),
       }),
     ),
   // SLA timers on AWS (EventBridge Scheduler); the local runtime keeps timers in the table.

@@ -17,6 +17,8 @@ export interface EscalationPolicy {
   reminderMinute: number;
   /** From this many working days overdue the chairman's addresses are added (level 3). */
   chairmanFromOverdueDay: number;
+  /** A replied case nobody followed up closes itself after this many working days (办结). */
+  autoCloseAfterWorkingDays: number;
 }
 
 export const DEFAULT_ESCALATION_POLICY: EscalationPolicy = {
@@ -25,7 +27,11 @@ export const DEFAULT_ESCALATION_POLICY: EscalationPolicy = {
   reminderHour: 9,
   reminderMinute: 0,
   chairmanFromOverdueDay: 3,
+  autoCloseAfterWorkingDays: 10,
 };
+
+/** The timer step that closes a replied case nobody followed up. */
+export const AUTO_CLOSE_STEP = 'autoclose';
 
 /** 1 office + head · 2 + supervisor · 3 + chairman. */
 export type EscalationLevel = 1 | 2 | 3;
@@ -83,11 +89,26 @@ export function dueStep(policy: EscalationPolicy, calendar: WorkingCalendar, c: 
   return stepOfRank(policy, calendar, c, 1 + n);
 }
 
+/** When a replied case closes itself: the first second after the N-th working day after the reply. */
+export function autoCloseAt(policy: EscalationPolicy, calendar: WorkingCalendar, repliedAt: number): number {
+  return endOfShanghaiDay(calendar.addWorkingDays(shanghaiDayOf(repliedAt), policy.autoCloseAfterWorkingDays)) + 1000;
+}
+
 /**
- * The timer an open, assigned case should have: the step after the last one handled. Its time may
- * be past (a backdated case, downtime); the escalator then sends only the most severe due step.
+ * The timer a case should have: for an open, assigned case the SLA step after the last one
+ * handled (its time may be past — the escalator then sends only the most severe due step); for a
+ * replied case the automatic close; otherwise none.
  */
-export function plannedStep(policy: EscalationPolicy, calendar: WorkingCalendar, c: Timed & Pick<CaseRecord, 'status' | 'office'>): SlaStep | undefined {
+export function plannedStep(
+  policy: EscalationPolicy,
+  calendar: WorkingCalendar,
+  c: Timed & Pick<CaseRecord, 'status' | 'office' | 'reply' | 'followUp'>,
+): Pick<SlaStep, 'id' | 'at'> | undefined {
+  // Replied and not followed up since the latest reply: it will close itself. A dissatisfied
+  // follow-up leaves it replied, waiting for a supervisor to reopen or close it.
+  if (c.status === 'replied' && c.reply && !(c.followUp && c.followUp.at >= c.reply.at)) {
+    return { id: AUTO_CLOSE_STEP, at: autoCloseAt(policy, calendar, c.reply.at) };
+  }
   if (!isTimedStatus(c.status) || c.office === undefined) return undefined;
   const last = c.sla.lastStep === undefined ? -1 : (stepRank(c.sla.lastStep) ?? -1);
   return stepOfRank(policy, calendar, c, last + 1);

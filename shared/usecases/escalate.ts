@@ -1,6 +1,6 @@
-import { isOpenStatus, isTimedStatus, type CaseRecord } from '../domain/case';
+import { isOpenStatus, isTimedStatus, type CaseEvent, type CaseRecord } from '../domain/case';
 import { VersionConflictError } from '../domain/errors';
-import { dueStep, stateAfter, stepOfRank, stepRank, workingDaysLeft, type EscalationPolicy, type SlaStep } from '../domain/sla';
+import { AUTO_CLOSE_STEP, autoCloseAt, dueStep, stateAfter, stepOfRank, stepRank, workingDaysLeft, type EscalationPolicy, type SlaStep } from '../domain/sla';
 import { escalationNotice } from '../notifications/escalation';
 import type { Logger } from '../observability/logger';
 import type { CaseStore, Clock, Mailer, NoticeLedger, OfficeStore, TimerPayload, TimerService } from '../ports';
@@ -21,7 +21,7 @@ export interface EscalatorDeps {
   publicBaseUrl: string;
 }
 
-export type EscalateOutcome = 'escalated' | 'stale' | 'not_due' | 'closed';
+export type EscalateOutcome = 'escalated' | 'stale' | 'not_due' | 'closed' | 'auto_closed';
 
 const NOTICE_LEASE_MS = 60_000;
 
@@ -34,6 +34,7 @@ const NOTICE_LEASE_MS = 60_000;
  */
 export async function escalate(deps: EscalatorDeps, fired: TimerPayload): Promise<EscalateOutcome> {
   const log = deps.logger.child({ caseId: fired.caseId, step: fired.step });
+  if (fired.step === AUTO_CLOSE_STEP) return autoClose(deps, fired, log);
   let record = await deps.cases.get(fired.caseId);
   // Closed, replied, paused (the clock stops) or back to be dispatched: nothing to escalate.
   if (!record || !isTimedStatus(record.status) || record.office === undefined) {
@@ -84,6 +85,47 @@ export async function escalate(deps: EscalatorDeps, fired: TimerPayload): Promis
     }
   }
   throw new RetryLaterError('the case kept changing while the escalation was recorded');
+}
+
+/**
+ * 办结 without follow-up: a replied case nobody followed up within the policy's working days closes
+ * itself. The timer is stale if anything happened since (a follow-up, a reopen): version check.
+ */
+async function autoClose(deps: EscalatorDeps, fired: TimerPayload, log: Logger): Promise<EscalateOutcome> {
+  const record = await deps.cases.get(fired.caseId);
+  if (!record || record.status !== 'replied' || !record.reply || fired.version !== record.version) {
+    log.info('escalator.autoclose_stale', { status: record?.status });
+    return 'stale';
+  }
+  const calendar = await deps.calendar.current();
+  const now = deps.clock.now();
+  const at = autoCloseAt(deps.policy, calendar, record.reply.at);
+  if (now + SCHEDULER_EARLY_MS < at) throw new RetryLaterError('auto-close fired before its time');
+  const event: CaseEvent = {
+    at: now,
+    by: { sub: 'system', roles: [] },
+    action: 'close',
+    from: 'replied',
+    to: 'closed',
+    detail: { reason: 'no follow-up', afterWorkingDays: deps.policy.autoCloseAfterWorkingDays },
+  };
+  const next = withPlannedTimer(deps.policy, calendar, {
+    ...record,
+    status: 'closed',
+    closedAt: now,
+    events: [...(record.events ?? []), event],
+    updatedAt: now,
+    version: record.version + 1,
+  });
+  try {
+    await deps.cases.replace(next, record.version);
+  } catch (err) {
+    if (err instanceof VersionConflictError) return 'stale';
+    throw err;
+  }
+  await syncTimer(deps.timers, record, next);
+  log.info('escalator.auto_closed', {});
+  return 'auto_closed';
 }
 
 /** EventBridge Scheduler fires up to a minute before the time asked for. */

@@ -174,8 +174,10 @@ describe('a full lifecycle: assign → accept → pause → resume → extend �
     r = await actOk(created.id, 'reply', { text: '已督促企业支付工资' }, clerk(), etag);
     expect(r.body.status).toBe('replied');
     expect(r.body.sla.state).toBe('met');
-    expect(r.body.sla.nextStep).toBeUndefined();
-    expect((await stored(created.id)).sla.timer).toBeUndefined();
+    // No SLA timer any more, only the automatic close after 10 working days without follow-up:
+    // 21–23, 26–30 Oct, 2–3 Nov → as Wednesday 4 November begins.
+    expect(r.body.sla.nextStep).toEqual({ step: 'autoclose', at: '2026-11-04T00:00:00+08:00' });
+    expect((await stored(created.id)).sla.timer).toMatchObject({ step: 'autoclose' });
     etag = r.etag;
 
     h.clock.set('2026-10-22T10:00:00+08:00');
@@ -197,12 +199,14 @@ describe('a full lifecycle: assign → accept → pause → resume → extend �
     h.clock.set('2026-11-02T10:00:00+08:00');
     r = await actOk(created.id, 'reply', { text: '工资已到账' }, clerk(), etag);
     expect(r.body.sla.state).toBe('met');
-    expect((await stored(created.id)).sla.timer).toBeUndefined();
+    // 3–6, 9–13, 16 Nov → closes itself as 17 November begins unless followed up.
+    expect((await stored(created.id)).sla.timer).toMatchObject({ step: 'autoclose', fireAt: Date.parse('2026-11-17T00:00:00+08:00') });
     etag = r.etag;
 
     h.clock.set('2026-11-03T10:00:00+08:00');
     r = await actOk(created.id, 'close', { reason: '已解决' }, SUPERVISOR, etag);
     expect(r.body.status).toBe('closed');
+    expect((await stored(created.id)).sla.timer).toBeUndefined();
     // Eleven actions, one version each.
     expect(r.body.version).toBe(created.version + 11);
 
@@ -405,6 +409,43 @@ describe('single actions', () => {
     h.clock.set('2026-12-11T00:00:00+08:00');
     const p = await expectProblem(await post(id, 'reopen', { reason: '太晚' }, SUPERVISOR, etag), 409);
     expect(p).toMatchObject({ currentStatus: 'closed', allowedActions: ['note', 'reopen'] });
+  });
+
+  it('a replied case nobody follows up closes itself after 10 working days, once; a follow-up first makes that timer stale', async () => {
+    const timerOf = async (id: string) => {
+      const t = (await stored(id)).sla.timer;
+      if (!t) throw new Error('no timer');
+      return { caseId: id, step: t.step, dueAt: (await stored(id)).sla.dueAt, version: t.version };
+    };
+    // Replied Wed 11 Nov: 12, 13, 16–20, 23–25 Nov are the 10 working days → closes as 26 Nov begins.
+    const a = await inProgress('2026-11-02T09:00:00+08:00', 'autoclose-a');
+    h.clock.set('2026-11-11T10:00:00+08:00');
+    await actOk(a.id, 'reply', { text: '答复' }, clerk(), a.etag);
+    const fired = await timerOf(a.id);
+    expect(fired.step).toBe('autoclose');
+    expect((await stored(a.id)).sla.timer?.fireAt).toBe(Date.parse('2026-11-26T00:00:00+08:00'));
+    h.clock.set('2026-11-20T10:00:00+08:00');
+    await expect(escalate(h.deps, fired)).rejects.toThrow(/before its time/);
+    h.clock.set('2026-11-26T00:00:05+08:00');
+    expect(await escalate(h.deps, fired)).toBe('auto_closed');
+    expect(await escalate(h.deps, fired)).toBe('stale');
+    const closed = await stored(a.id);
+    expect(closed).toMatchObject({ status: 'closed', closedAt: Date.parse('2026-11-26T00:00:05+08:00') });
+    expect(closed.sla.timer).toBeUndefined();
+    expect((await events(a.id)).at(-1)).toMatchObject({ action: 'close', from: 'replied', to: 'closed', by: { sub: 'system' }, detail: { reason: 'no follow-up' } });
+
+    // Followed up (dissatisfied, so still replied) before the time: the old timer no longer applies.
+    const b = await inProgress('2026-11-02T09:00:00+08:00', 'autoclose-b');
+    h.clock.set('2026-11-11T10:00:00+08:00');
+    const replied = await actOk(b.id, 'reply', { text: '答复' }, clerk(), b.etag);
+    const old = await timerOf(b.id);
+    h.clock.set('2026-11-13T10:00:00+08:00');
+    await actOk(b.id, 'follow-up', { resolved: false, satisfaction: 'dissatisfied' }, clerk(), replied.etag);
+    // Followed up: no automatic close any more; a supervisor decides.
+    expect((await stored(b.id)).sla.timer).toBeUndefined();
+    h.clock.set('2026-11-26T00:00:05+08:00');
+    expect(await escalate(h.deps, old)).toBe('stale');
+    expect((await stored(b.id)).status).toBe('replied');
   });
 
   it('a case the router assigned has a routed event; an escalation appears in the history', async () => {

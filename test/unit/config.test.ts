@@ -38,6 +38,7 @@ describe('configuration', () => {
       reminderHour: 10,
       reminderMinute: 0,
       chairmanFromOverdueDay: 5,
+      autoCloseAfterWorkingDays: 10,
     });
     expect(() => loadApiConfig({ ESCALATION_POLICY: 'not json' })).toThrowError(/ESCALATION_POLICY/);
     expect(() => loadApiConfig({ ESCALATION_POLICY: '{"reminderHour":25}' })).toThrowError(/ESCALATION_POLICY/);

@@ -1,0 +1,231 @@
+import { readFile } from 'node:fs/promises';
+import { parse } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '../../shared/domain/principal';
+import { putOffice, putRouting } from '../../shared/usecases/admin';
+import { createHarness, hotlineCase, type Harness } from '../support/harness';
+import type { CaseBody } from '../support/http';
+
+/**
+ * Who may call what: every operation in openapi.yaml against every kind of caller, written once as
+ * a table and checked with real requests. README's "Who may call what" is the same table for people.
+ *
+ * A cell is
+ *   'ok'  the caller is let through: the request (valid, on a case in a status where the action is
+ *         legal, with the right If-Match) succeeds with 2xx;
+ *   401   no token;
+ *   403   the caller's roles do not allow it;
+ *   404   a case the caller may not see: its existence is not disclosed, even to refuse an action.
+ *
+ * Case-scoped rows use a case logged by operator `op-a` and assigned to office `rights`. So
+ * `operator` is the operator who logged it (own case), `operatorOther` another operator (404),
+ * `reception` a desk that did not log it (404), `office` staff of `rights`, `officeOther` staff of
+ * `legal` (404).
+ */
+
+type Outcome = 'ok' | 401 | 403 | 404;
+const CALLERS = ['none', 'operator', 'operatorOther', 'reception', 'office', 'officeOther', 'supervisor', 'admin'] as const;
+type Caller = (typeof CALLERS)[number];
+type Cells = Record<Caller, Outcome>;
+
+const WHO: Record<Exclude<Caller, 'none'>, { roles: Role[]; sub: string; office?: string }> = {
+  operator: { roles: ['operator'], sub: 'op-a' },
+  operatorOther: { roles: ['operator'], sub: 'op-b' },
+  reception: { roles: ['reception'], sub: 'rec-a' },
+  office: { roles: ['office'], sub: 'clerk-rights', office: 'rights' },
+  officeOther: { roles: ['office'], sub: 'clerk-legal', office: 'legal' },
+  supervisor: { roles: ['supervisor'], sub: 'sup-1' },
+  admin: { roles: ['admin'], sub: 'admin-1' },
+};
+
+const row = (none: Outcome, operator: Outcome, operatorOther: Outcome, reception: Outcome, office: Outcome, officeOther: Outcome, supervisor: Outcome, admin: Outcome): Cells => ({
+  none,
+  operator,
+  operatorOther,
+  reception,
+  office,
+  officeOther,
+  supervisor,
+  admin,
+});
+
+//                                   none operator opOther reception office officeOther supervisor admin
+const EVERY_ROLE = /*              */ row(401, 'ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok');
+const SUPERVISORS = /*             */ row(401, 403, 403, 403, 403, 403, 'ok', 'ok');
+const ADMIN_ONLY = /*              */ row(401, 403, 403, 403, 403, 403, 403, 'ok');
+const LOG_HOTLINE = /*             */ row(401, 'ok', 'ok', 403, 403, 403, 403, 'ok');
+const LOG_AT_RECEPTION = /*        */ row(401, 403, 403, 'ok', 403, 403, 403, 'ok');
+const READ_CASE = /*               */ row(401, 'ok', 404, 404, 'ok', 404, 'ok', 'ok');
+const OFFICE_ACTION = /*           */ row(401, 403, 404, 404, 'ok', 404, 'ok', 'ok');
+const SUPERVISOR_ACTION = /*       */ row(401, 403, 404, 404, 403, 404, 'ok', 'ok');
+
+interface Req {
+  path: string;
+  json?: unknown;
+  headers?: Record<string, string>;
+}
+
+type Status = 'assigned' | 'in_progress' | 'paused' | 'replied';
+
+interface Row {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** As in openapi.yaml. */
+  path: string;
+  variant?: string;
+  cells: Cells | 'public';
+  /** The request for one cell; `ok` says the cell is expected through (so it may change state: give it its own resources). */
+  build: (caller: Caller, ok: boolean) => Promise<Req>;
+}
+
+let h: Harness;
+/** Logged by op-a, assigned to rights: the case the read rows look at. */
+let shared: CaseBody;
+const tokens = new Map<Caller, string>();
+let serial = 0;
+
+const authOf = (caller: Caller): Record<string, string> => (caller === 'none' ? {} : { Authorization: `Bearer ${tokens.get(caller) ?? ''}` });
+
+async function call(caller: Caller, method: string, path: string, json?: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return h.request(path, { method, ...(json !== undefined && { json }), headers: { ...authOf(caller), ...headers } });
+}
+
+async function ok<T>(res: Response, what: string): Promise<T> {
+  const text = await res.text();
+  expect(res.status, `${what}: ${text}`).toBeLessThan(300);
+  return JSON.parse(text) as T;
+}
+
+const walkIn = () => ({ channel: 'walk_in', category: 'advice', subject: '来访咨询', description: '来访咨询劳动合同续签事宜。', walkIn: { visitors: 1 } });
+const paperLetter = () => ({ channel: 'mailbox', category: 'investigation', subject: '纸质来信：社保未缴', description: '来信反映单位两年未缴纳社会保险。' });
+
+/** A fresh case logged by op-a, assigned to rights, then taken to the status. */
+async function caseIn(status: Status): Promise<CaseBody> {
+  let c = await ok<CaseBody>(await call('operator', 'POST', '/v1/cases', hotlineCase({ hotline: { callId: `matrix-${++serial}` } })), 'create');
+  const step = async (action: string, json: unknown, caller: Caller) => {
+    c = await ok<CaseBody>(await call(caller, 'POST', `/v1/cases/${c.id}/${action}`, json, { 'If-Match': `"${c.version}"` }), action);
+  };
+  await step('assign', { office: 'rights', reason: 'dispatch' }, 'supervisor');
+  if (status === 'assigned') return c;
+  await step('accept', {}, 'office');
+  if (status === 'paused') await step('pause', { reason: '等待材料' }, 'office');
+  if (status === 'replied') await step('reply', { text: '已答复' }, 'office');
+  return c;
+}
+
+/** Cases for the cells that must not get through (and so do not change them): one per action. */
+const refusedCases = new Map<string, Promise<CaseBody>>();
+
+function action(name: string, status: Status, json: unknown, cells: Cells): Row {
+  return {
+    method: 'POST',
+    path: `/v1/cases/{id}/${name}`,
+    cells,
+    build: async (_caller, through) => {
+      let c: Promise<CaseBody> | undefined = refusedCases.get(name);
+      if (through || !c) {
+        c = caseIn(status);
+        if (!through) refusedCases.set(name, c);
+      }
+      const { id, version } = await c;
+      return { path: `/v1/cases/${id}/${name}`, json, headers: { 'If-Match': `"${version}"` } };
+    },
+  };
+}
+
+const office = (id: string) => ({ name: `办公室 ${id}`, email: `${id}@union.example.org`, locale: 'zh-CN' as const, escalation: { head: [], supervisor: [], chairman: [] } });
+
+const MATRIX: Row[] = [
+  { method: 'POST', path: '/v1/cases', variant: 'hotline', cells: LOG_HOTLINE, build: async () => ({ path: '/v1/cases', json: hotlineCase({ hotline: { callId: `matrix-${++serial}` } }) }) },
+  { method: 'POST', path: '/v1/cases', variant: 'walk_in', cells: LOG_AT_RECEPTION, build: async () => ({ path: '/v1/cases', json: walkIn() }) },
+  { method: 'POST', path: '/v1/cases', variant: 'mailbox (paper letter)', cells: LOG_AT_RECEPTION, build: async () => ({ path: '/v1/cases', json: paperLetter() }) },
+  // Everyone with a case-reading role may list; the list is narrowed to what they may see.
+  { method: 'GET', path: '/v1/cases', cells: EVERY_ROLE, build: async () => ({ path: '/v1/cases?limit=5' }) },
+  { method: 'GET', path: '/v1/cases/{id}', cells: READ_CASE, build: async () => ({ path: `/v1/cases/${shared.id}` }) },
+  { method: 'GET', path: '/v1/cases/{id}/events', cells: READ_CASE, build: async () => ({ path: `/v1/cases/${shared.id}/events` }) },
+  action('accept', 'assigned', {}, OFFICE_ACTION),
+  action('return', 'assigned', { reason: '不属本部门' }, OFFICE_ACTION),
+  action('assign', 'assigned', { office: 'legal', reason: '转办' }, SUPERVISOR_ACTION),
+  action('recategorize', 'assigned', { category: 'advice', reason: '实为咨询' }, SUPERVISOR_ACTION),
+  action('extend', 'assigned', { reason: '需要调查' }, OFFICE_ACTION),
+  action('pause', 'in_progress', { reason: '等待材料' }, OFFICE_ACTION),
+  action('resume', 'paused', {}, OFFICE_ACTION),
+  action('note', 'assigned', { text: '已电话联系' }, OFFICE_ACTION),
+  action('reply', 'in_progress', { text: '已答复' }, OFFICE_ACTION),
+  action('follow-up', 'replied', { resolved: true, satisfaction: 'satisfied' }, OFFICE_ACTION),
+  action('reopen', 'replied', { reason: '职工不满意' }, SUPERVISOR_ACTION),
+  action('close', 'assigned', { reason: '办结' }, SUPERVISOR_ACTION),
+  { method: 'GET', path: '/v1/calendar/deadline', cells: EVERY_ROLE, build: async () => ({ path: '/v1/calendar/deadline?category=advice' }) },
+  { method: 'GET', path: '/v1/calendar/{year}', cells: EVERY_ROLE, build: async () => ({ path: '/v1/calendar/2026' }) },
+  { method: 'PUT', path: '/v1/admin/calendar/{year}', cells: ADMIN_ONLY, build: async () => ({ path: '/v1/admin/calendar/2030', json: { holidays: ['2030-01-01'], workdays: [] } }) },
+  { method: 'GET', path: '/v1/admin/offices', cells: SUPERVISORS, build: async () => ({ path: '/v1/admin/offices' }) },
+  { method: 'PUT', path: '/v1/admin/offices/{officeId}', cells: ADMIN_ONLY, build: async (caller) => ({ path: `/v1/admin/offices/matrix-${caller.toLowerCase()}`, json: office(`matrix-${caller.toLowerCase()}`) }) },
+  {
+    method: 'DELETE',
+    path: '/v1/admin/offices/{officeId}',
+    cells: ADMIN_ONLY,
+    build: async (caller, through) => {
+      const id = through ? `gone-${++serial}` : 'spare';
+      if (through) await putOffice(h.deps, { id, ...office(id) }, 'test');
+      return { path: `/v1/admin/offices/${id}` };
+    },
+  },
+  { method: 'GET', path: '/v1/admin/routing', cells: SUPERVISORS, build: async () => ({ path: '/v1/admin/routing' }) },
+  { method: 'PUT', path: '/v1/admin/routing', cells: ADMIN_ONLY, build: async () => ({ path: '/v1/admin/routing', json: { rules: [], defaultOffice: 'rights' } }) },
+  { method: 'GET', path: '/v1/admin/queues', cells: SUPERVISORS, build: async () => ({ path: '/v1/admin/queues' }) },
+  { method: 'POST', path: '/v1/admin/queues/{category}/redrive', cells: SUPERVISORS, build: async () => ({ path: '/v1/admin/queues/advice/redrive' }) },
+  { method: 'POST', path: '/v1/intake/mailbox', cells: 'public', build: async () => ({ path: '/v1/intake/mailbox', json: { message: '食堂饭菜质量差' } }) },
+  {
+    method: 'GET',
+    path: '/v1/track/{ticketNo}',
+    cells: 'public',
+    build: async () => {
+      const receipt = await ok<{ ticketNo: string; trackingCode: string }>(await call('none', 'POST', '/v1/intake/mailbox', { message: '宿舍没有热水' }), 'mailbox');
+      return { path: `/v1/track/${receipt.ticketNo}?code=${receipt.trackingCode}` };
+    },
+  },
+];
+
+beforeAll(async () => {
+  h = await createHarness({ now: '2026-03-02T09:30:00+08:00' });
+  for (const id of ['rights', 'legal', 'spare']) await putOffice(h.deps, { id, ...office(id) }, 'test');
+  await putRouting(h.deps, { rules: [], defaultOffice: 'rights' }, 'test');
+  for (const [caller, who] of Object.entries(WHO)) tokens.set(caller as Caller, await h.token(who.roles, { sub: who.sub, ...(who.office && { office: who.office }) }));
+  shared = await caseIn('assigned');
+});
+afterAll(() => h.close());
+
+it('covers every operation in openapi.yaml, each once (POST /v1/cases once per channel)', async () => {
+  const spec = parse(await readFile(new URL('../../openapi.yaml', import.meta.url), 'utf8')) as { paths: Record<string, Record<string, unknown>> };
+  const operations = Object.entries(spec.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+  const covered = [...new Set(MATRIX.map((r) => `${r.method} ${r.path}`))];
+  expect(covered.sort()).toEqual(operations.sort());
+  expect(MATRIX.filter((r) => r.method === 'POST' && r.path === '/v1/cases').map((r) => r.variant)).toHaveLength(3);
+});
+
+for (const r of MATRIX) {
+  describe(`${r.method} ${r.path}${r.variant ? ` (${r.variant})` : ''}`, () => {
+    const cells = r.cells;
+    if (cells === 'public') {
+      it('public: answers without a token', async () => {
+        const req = await r.build('none', true);
+        await ok(await call('none', r.method, req.path, req.json, req.headers), 'public');
+      });
+      return;
+    }
+    for (const caller of CALLERS) {
+      const expected = cells[caller];
+      it(`${caller} → ${expected}`, async () => {
+        const req = await r.build(caller, expected === 'ok');
+        const res = await call(caller, r.method, req.path, req.json, req.headers);
+        const text = await res.text();
+        if (expected === 'ok') {
+          expect(res.status, text).toBeGreaterThanOrEqual(200);
+          expect(res.status, text).toBeLessThan(300);
+        } else {
+          expect(res.status, text).toBe(expected);
+          expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+        }
+      });
+    }
+  });
+}
