@@ -51,8 +51,8 @@ export interface CaseStore {
   getByTicket(ticketNo: string): Promise<CaseRecord | undefined>;
   /** Index query sorted by dueAt ascending; never a scan. */
   list(query: CaseListQuery): Promise<CasePage>;
-  /** Open cases whose deadline is at or after `from` (epoch ms), for calendar recomputation. */
-  openCasesDueFrom(from: number): AsyncIterable<CaseRecord>;
+  /** Cases in the given statuses (default: the open ones) whose deadline is at or after `from` (epoch ms). */
+  openCasesDueFrom(from: number, statuses?: readonly Status[]): AsyncIterable<CaseRecord>;
   /** Conditional put on `version`: fails with VersionConflictError when the stored version differs. */
   replace(record: CaseRecord, expectedVersion: number): Promise<void>;
   /** Cases still `received` that were created before `createdBefore` (epoch ms): the reconciler's work. */

@@ -1,4 +1,4 @@
-import { isOpenStatus } from '../domain/case';
+import { OPEN_STATUSES } from '../domain/case';
 import { VersionConflictError } from '../domain/errors';
 import type { EscalationPolicy } from '../domain/sla';
 import type { Logger } from '../observability/logger';
@@ -18,7 +18,8 @@ export interface TimerRepairDeps {
 }
 
 /**
- * The reconciler's second duty: every open, assigned case has the timer its record names. A case
+ * The reconciler's second duty: every case has the timer its record names (open, assigned cases
+ * their SLA step; replied ones their automatic close). A case
  * whose record names no timer (or another one than the policy plans) is rewritten with the right
  * one; a timer long past its time with the case not moved on was lost (a crash between the case
  * write and the schedule, a dead-lettered firing) and is scheduled again — it fires at once.
@@ -27,11 +28,12 @@ export async function repairTimers(deps: TimerRepairDeps): Promise<{ repaired: n
   const calendar = await deps.calendar.current();
   const now = deps.clock.now();
   let repaired = 0;
-  for await (const record of deps.cases.openCasesDueFrom(0)) {
-    if (!isOpenStatus(record.status) || record.office === undefined) continue;
+  // Open cases carry SLA timers; replied ones their automatic close. The planner decides which.
+  for await (const record of deps.cases.openCasesDueFrom(0, [...OPEN_STATUSES, 'replied'])) {
     const planned = withPlannedTimer(deps.policy, calendar, record).sla.timer;
     const current = record.sla.timer;
     try {
+      if (!current && !planned) continue;
       if (!current || current.step !== planned?.step || current.fireAt !== planned.fireAt || current.version !== record.version) {
         const next = withPlannedTimer(deps.policy, calendar, { ...record, updatedAt: now, version: record.version + 1 });
         await deps.cases.replace(next, record.version);

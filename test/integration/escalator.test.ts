@@ -180,4 +180,19 @@ describe('escalator', () => {
     // Fired now, it escalates as it should have.
     expect(await escalate(deps, payloadOf((await h.deps.cases.get(lost.id)) as CaseRecord))).toBe('escalated');
   });
+
+  it('the reconciler also gives a replied case its lost automatic-close timer', async () => {
+    h.clock.set('2026-03-02T09:30:00+08:00');
+    const r = await assignedCase('autoclose-repair');
+    const { timer: _t, ...sla } = r.sla;
+    // Replied Tue 3 March, and the timer write was lost.
+    await h.deps.cases.replace({ ...r, status: 'replied', reply: { at: Date.parse('2026-03-03T10:00:00+08:00'), text: 'x' }, sla, version: r.version + 1 }, r.version);
+    h.clock.set('2026-03-04T09:00:00+08:00');
+    await repairTimers({ ...deps, graceMs: 60_000 });
+    const fixed = await h.deps.cases.get(r.id);
+    // 4–6, 9–13, 16–17 March are the 10 working days: it closes as 18 March begins.
+    expect(fixed?.sla.timer).toEqual({ step: 'autoclose', fireAt: Date.parse('2026-03-18T00:00:00+08:00'), version: fixed?.version });
+    const due = await timers.due(Date.parse('2026-03-18T00:00:00+08:00'), 1000);
+    expect(due.some((t) => t.caseId === r.id && t.step === 'autoclose')).toBe(true);
+  });
 });

@@ -1,6 +1,6 @@
 import { GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand, type AttributeValue, type DynamoDBClient, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { OPEN_STATUSES, type CaseRecord } from '../../domain/case';
+import { OPEN_STATUSES, type CaseRecord, type Status } from '../../domain/case';
 import { DuplicateError, VersionConflictError } from '../../domain/errors';
 import { formatDay, shanghaiDayOf } from '../../domain/time';
 import type { CaseListQuery, CasePage, CaseStore } from '../../ports';
@@ -191,8 +191,8 @@ export class DynamoCaseStore implements CaseStore {
     return { items: matches ? [found] : [], nextCursor: null };
   }
 
-  async *openCasesDueFrom(from: number): AsyncIterable<CaseRecord> {
-    for (const status of OPEN_STATUSES) {
+  async *openCasesDueFrom(from: number, statuses: readonly Status[] = OPEN_STATUSES): AsyncIterable<CaseRecord> {
+    for (const status of statuses) {
       const items = queryItems(this.db, {
         TableName: this.table,
         IndexName: INDEX.byStatusDue.name,

@@ -49,7 +49,7 @@ const getOne = createRoute({
   summary: 'A case',
   security: bearer,
   request: { params: CaseId },
-  responses: { 200: { ...json(Case, 'The case'), headers: { ETag: { schema: { type: 'string' } } } }, ...problems(401, 403, 404) },
+  responses: { 200: { ...json(Case, 'The case'), headers: { ETag: { schema: { type: 'string' } } } }, ...problems(401, 404) },
 });
 
 const list = createRoute({
