@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
 import type { Logger } from '../../observability/logger';
+import { abortableSleep } from './sleep';
 
 export type SqsBatchHandler = (event: SQSEvent) => Promise<SQSBatchResponse | void>;
 
@@ -66,7 +67,7 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
       } catch (err) {
         if (stopping()) return;
         logger.warn('sqs receive failed; backing off', { err });
-        await sleep(RECEIVE_BACKOFF_MS, abort.signal);
+        await abortableSleep(RECEIVE_BACKOFF_MS, abort.signal);
         continue;
       }
       if (messages.length > 0) await handleBatch(messages, source);
@@ -190,16 +191,4 @@ function toLambdaAttributes(attributes: Record<string, MessageAttributeValue>): 
 
 function queueName(queueUrl: string): string {
   return queueUrl.slice(queueUrl.lastIndexOf('/') + 1);
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 }

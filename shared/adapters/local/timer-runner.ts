@@ -1,6 +1,7 @@
 import type { Logger } from '../../observability/logger';
 import type { Clock, TimerPayload } from '../../ports';
 import type { DynamoTimerStore, StoredTimer } from '../dynamo/timer-store';
+import { abortableSleep } from './sleep';
 
 export type TimerHandler = (payload: TimerPayload) => Promise<void>;
 
@@ -153,7 +154,7 @@ export function startTimerRunner(options: TimerRunnerOptions): TimerRunner {
         logger.warn('timer query failed; backing off', { errorName: err instanceof Error ? err.name : typeof err });
         pause = Math.max(pollMs, ERROR_PAUSE_MS);
       }
-      if (pause > 0) await sleep(pause, abort.signal);
+      if (pause > 0) await abortableSleep(pause, abort.signal);
       else await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
@@ -175,17 +176,3 @@ export function startTimerRunner(options: TimerRunnerOptions): TimerRunner {
 }
 
 const nameOf = (timer: StoredTimer) => `${timer.caseId}#${timer.step}`;
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    // Stopped while a pass was under way: the abort event has been and gone.
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-  });
-}
