@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startLocalRuntime, type LocalRuntime } from '../functions/local/runtime';
 import { CATEGORIES, TOPICS } from '../shared/domain/case';
-import { createLogger } from '../shared/observability/logger';
 import { hotlineCase } from '../test/support/harness';
 import { runBurst } from './burst';
+import { countingLogger } from './warnings';
 
 /** 1,000 cases over 50 connections; all must leave `received` within 120 s of the last 201. */
 export const ROUTING = { cases: 1_000, connections: 50, timeoutMs: 120_000, pollMs: 50, pollLimit: 20 } as const;
@@ -57,14 +57,7 @@ interface Listed {
  */
 export async function benchRouting(): Promise<RoutingResult> {
   const dir = await mkdtemp(join(tmpdir(), 'union-bench-routing-'));
-  const warnings: Record<string, number> = {};
-  const logger = createLogger({
-    level: 'warn',
-    write: (line) => {
-      const message = (JSON.parse(line) as { message?: string }).message ?? '?';
-      warnings[message] = (warnings[message] ?? 0) + 1;
-    },
-  });
+  const { logger, warnings } = countingLogger();
   let runtime: LocalRuntime | undefined;
   try {
     runtime = await startLocalRuntime({ env: { DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'error' }, logger });

@@ -9,8 +9,9 @@ import { INDEX } from '../shared/adapters/dynamo/table';
 import { DynamoTimerStore, TIMERS_KEY, timerItem } from '../shared/adapters/dynamo/timer-store';
 import { startDynalite, type LocalDynamo } from '../shared/adapters/local/dynalite';
 import { startTimerRunner, type TimerRunner } from '../shared/adapters/local/timer-runner';
-import { createLogger, type Logger } from '../shared/observability/logger';
+import type { Logger } from '../shared/observability/logger';
 import { systemClock, type TimerPayload, type TimerRequest } from '../shared/ports';
+import { countingLogger } from './warnings';
 
 /**
  * 50,000 timers in the table: 48,000 pending (days to weeks ahead) and 2,000 falling due evenly over
@@ -50,14 +51,7 @@ export interface TimersResult {
 
 export async function benchTimers(): Promise<TimersResult> {
   const dir = await mkdtemp(join(tmpdir(), 'union-bench-timers-'));
-  const warnings: Record<string, number> = {};
-  const logger = createLogger({
-    level: 'warn',
-    write: (line) => {
-      const message = (JSON.parse(line) as { message?: string }).message ?? '?';
-      warnings[message] = (warnings[message] ?? 0) + 1;
-    },
-  });
+  const { logger, warnings } = countingLogger();
   let engine: LocalDynamo | undefined;
   let db: DynamoDBClient | undefined;
   let runner: TimerRunner | undefined;
