@@ -4,6 +4,7 @@ import { stringify } from 'yaml';
 import { loadApiConfig } from '../shared/config';
 import { createApp } from '../shared/http/app';
 import type { AppDeps } from '../shared/http/deps';
+import { DEFAULT_LIFECYCLE_POLICY } from '../shared/domain/lifecycle';
 import { DEFAULT_ESCALATION_POLICY } from '../shared/domain/sla';
 import { createLogger } from '../shared/observability/logger';
 
@@ -26,6 +27,7 @@ export async function renderOpenApi(): Promise<string> {
     notices: unusable as AppDeps['notices'],
     mailer: unusable as AppDeps['mailer'],
     policy: DEFAULT_ESCALATION_POLICY,
+    lifecycle: DEFAULT_LIFECYCLE_POLICY,
     publicBaseUrl: 'https://cases.example.org',
     rateLimiter: unusable as AppDeps['rateLimiter'],
     tokens: unusable as AppDeps['tokens'],

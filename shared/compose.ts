@@ -3,6 +3,7 @@ import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { EventBridgeTimers } from './adapters/scheduler/eventbridge-timers';
 import { shippedCalendarYears } from './calendar/shipped';
 import { schedulerFromConfig, type ApiConfig } from './config';
+import { DEFAULT_LIFECYCLE_POLICY, type LifecyclePolicy } from './domain/lifecycle';
 import { DEFAULT_ESCALATION_POLICY, type EscalationPolicy } from './domain/sla';
 import type { Logger } from './observability/logger';
 import type { CalendarStore, CaseStore, Clock, TimerService } from './ports';
@@ -25,6 +26,11 @@ export function escalationPolicy(config: ApiConfig): EscalationPolicy {
     chairmanFromOverdueDay: o.chairmanFromOverdueDay ?? d.chairmanFromOverdueDay,
     autoCloseAfterWorkingDays: o.autoCloseAfterWorkingDays ?? d.autoCloseAfterWorkingDays,
   };
+}
+
+/** The lifecycle policy (sign-for time, pauses, reopen window): the defaults, with what LIFECYCLE_POLICY sets. */
+export function lifecyclePolicy(config: ApiConfig): LifecyclePolicy {
+  return { ...DEFAULT_LIFECYCLE_POLICY, ...config.LIFECYCLE_POLICY };
 }
 
 /** The calendar in force, shared by whatever in one process computes deadlines or moves timers. */

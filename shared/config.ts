@@ -25,6 +25,23 @@ const origins = csv.pipe(
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
+/** A JSON object in one variable (unset → {}), checked against `shape`. */
+function jsonObject<T extends z.ZodType>(shape: T) {
+  return z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (!text) return {};
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(shape);
+}
+
 const apiSchema = z.object({
   NODE_ENV: z.string().default('development'),
   TABLE_NAME: z.string().min(3).default('union-cases'),
@@ -55,28 +72,24 @@ const apiSchema = z.object({
   SES_CONFIGURATION_SET: z.string().optional(),
   RECONCILE_GRACE_SECONDS: z.coerce.number().int().min(0).default(60),
   // 督办 ladder and times, as JSON over the defaults, e.g. {"warnBeforeWorkingDays":{"complaint":5},"reminderHour":10}.
-  ESCALATION_POLICY: z
-    .string()
-    .optional()
-    .transform((text, ctx) => {
-      if (!text) return {};
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'must be JSON' });
-        return z.NEVER;
-      }
-    })
-    .pipe(
-      z.strictObject({
-        warnBeforeWorkingDays: z.strictObject({ advice: z.number().int().min(1).max(29), complaint: z.number().int().min(1).max(29), investigation: z.number().int().min(1).max(29) }).partial().optional(),
-        urgentWarnBeforeHours: z.number().min(0.25).max(23).optional(),
-        reminderHour: z.number().int().min(0).max(23).optional(),
-        reminderMinute: z.number().int().min(0).max(59).optional(),
-        chairmanFromOverdueDay: z.number().int().min(1).max(60).optional(),
-        autoCloseAfterWorkingDays: z.number().int().min(1).max(60).optional(),
-      }),
-    ),
+  ESCALATION_POLICY: jsonObject(
+    z.strictObject({
+      warnBeforeWorkingDays: z.strictObject({ advice: z.number().int().min(1).max(29), complaint: z.number().int().min(1).max(29), investigation: z.number().int().min(1).max(29) }).partial().optional(),
+      urgentWarnBeforeHours: z.number().min(0.25).max(23).optional(),
+      reminderHour: z.number().int().min(0).max(23).optional(),
+      reminderMinute: z.number().int().min(0).max(59).optional(),
+      chairmanFromOverdueDay: z.number().int().min(1).max(60).optional(),
+      autoCloseAfterWorkingDays: z.number().int().min(1).max(60).optional(),
+    }),
+  ),
+  // Sign-for time, pauses and the reopen window, as JSON over the defaults, e.g. {"signWithinWorkingDays":2}.
+  LIFECYCLE_POLICY: jsonObject(
+    z.strictObject({
+      signWithinWorkingDays: z.number().int().min(1).max(10).optional(),
+      maxPauses: z.number().int().min(0).max(10).optional(),
+      reopenWithinDays: z.number().int().min(1).max(365).optional(),
+    }),
+  ),
   // SLA timers on AWS (EventBridge Scheduler); the local runtime keeps timers in the table.
   SCHEDULE_GROUP: z.string().optional(),
   ESCALATOR_ARN: z.string().optional(),

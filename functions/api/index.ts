@@ -7,7 +7,7 @@ import { dynamoStores } from '../../shared/adapters/dynamo';
 import { randomIds } from '../../shared/adapters/ids';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { sesMailer } from '../../shared/adapters/mail/nodemailer-mailer';
-import { calendarService, escalationPolicy, eventBridgeTimers } from '../../shared/compose';
+import { calendarService, escalationPolicy, eventBridgeTimers, lifecyclePolicy } from '../../shared/compose';
 import { SqsCaseQueue } from '../../shared/adapters/sqs/case-queue';
 import { createSqsClient } from '../../shared/adapters/sqs/client';
 import { ConfigError, loadApiConfig, queuesFromConfig } from '../../shared/config';
@@ -30,6 +30,7 @@ export function buildHandler(env: Record<string, string | undefined> = process.e
     timers,
     mailer: sesMailer({ client: new SESv2Client({ region: config.AWS_REGION }), from: config.MAIL_FROM, configurationSet: config.SES_CONFIGURATION_SET }),
     policy: escalationPolicy(config),
+    lifecycle: lifecyclePolicy(config),
     publicBaseUrl: config.PUBLIC_BASE_URL,
     queue: new SqsCaseQueue(createSqsClient({ region: config.AWS_REGION, endpoint: config.SQS_ENDPOINT }), queuesFromConfig(config)),
     tokens: new Hs256TokenVerifier({ secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),

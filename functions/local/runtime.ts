@@ -15,7 +15,7 @@ import { randomIds } from '../../shared/adapters/ids';
 import { startDynalite, type LocalDynamo } from '../../shared/adapters/local/dynalite';
 import { DynamoTimerStore } from '../../shared/adapters/dynamo/timer-store';
 import { startTimerRunner } from '../../shared/adapters/local/timer-runner';
-import { calendarService, escalationPolicy } from '../../shared/compose';
+import { calendarService, escalationPolicy, lifecyclePolicy } from '../../shared/compose';
 import { escalate, type EscalatorDeps } from '../../shared/usecases/escalate';
 import { ConfigError, loadApiConfig, loadLocalConfig } from '../../shared/config';
 import type { Role } from '../../shared/domain/principal';
@@ -120,6 +120,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     timers,
     mailer: mail.mailer,
     policy,
+    lifecycle: lifecyclePolicy(config),
     publicBaseUrl,
     queue: queues.queue,
     tokens: new Hs256TokenVerifier({ secret, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),

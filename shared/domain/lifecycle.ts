@@ -164,6 +164,8 @@ export function applyAction(c: CaseRecord, input: ActionInput, ctx: LifecycleCon
       };
     }
     case 'follow-up': {
+      // One rating per reply: a dissatisfied complainant is offered a reopen, not a second vote.
+      if (c.followUp && c.reply && c.followUp.at >= c.reply.at) throw new LifecycleRuleError('This reply was already followed up; a supervisor may reopen or close the case');
       const satisfied = input.resolved && input.satisfaction !== 'dissatisfied';
       const followUp = { at: now, resolved: input.resolved, satisfaction: input.satisfaction, ...(input.comment !== undefined && { comment: input.comment }) };
       return { record: { ...c, status: satisfied ? 'closed' : 'replied', followUp, ...(satisfied && { closedAt: now }) }, detail: { ...followUp, reopenOffered: !satisfied } };

@@ -10,7 +10,6 @@ import type { AppDeps } from './deps';
 import { router } from './env';
 import { errorPage } from './pages';
 import { problemResponse, toProblem } from './problem';
-import { DEFAULT_LIFECYCLE_POLICY } from '../domain/lifecycle';
 import type { ActDeps } from '../usecases/act';
 import { RoutingConfigCache } from '../usecases/routing-config';
 import { adminRoutes } from './routes/admin';
@@ -45,7 +44,6 @@ export function createApp(deps: AppDeps) {
   const { calendar } = deps;
   const actDeps: ActDeps = {
     ...deps,
-    lifecycle: DEFAULT_LIFECYCLE_POLICY,
     routing: new RoutingConfigCache({ routing: deps.routing, offices: deps.offices, clock: deps.clock }, 30_000),
   };
   const intake: IntakeDeps = { cases: deps.cases, queue: deps.queue, idempotency: deps.idempotency, calendar, clock: deps.clock, ids: deps.ids, logger: deps.logger };

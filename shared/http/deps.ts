@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import type { ApiConfig } from '../config';
 import type { Logger } from '../observability/logger';
 import type { CalendarService } from '../usecases/calendar';
+import type { LifecyclePolicy } from '../domain/lifecycle';
 import type { EscalationPolicy } from '../domain/sla';
 import type { CaseQueue, CaseStore, Clock, IdGenerator, IdempotencyStore, Mailer, NoticeLedger, OfficeStore, RateLimiter, RoutingStore, TimerService, TokenVerifier } from '../ports';
 
@@ -19,6 +20,8 @@ export interface AppDeps {
   notices: NoticeLedger;
   mailer: Mailer;
   policy: EscalationPolicy;
+  /** Sign-for time, pauses and the reopen window. */
+  lifecycle: LifecyclePolicy;
   /** Base of the case links in e-mails. */
   publicBaseUrl: string;
   rateLimiter: RateLimiter;

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoTimerStore } from '../../shared/adapters/dynamo/timer-store';
 import { outboxMailer } from '../../shared/adapters/mail/nodemailer-mailer';
+import { DEFAULT_LIFECYCLE_POLICY } from '../../shared/domain/lifecycle';
 import { DEFAULT_ESCALATION_POLICY } from '../../shared/domain/sla';
 import { calendarService } from '../../shared/compose';
 import { loadApiConfig, type ApiConfig } from '../../shared/config';
@@ -106,6 +107,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     timers,
     mailer: outboxMailer({ dir: outboxDir, from: 'cases@union.example.org' }),
     policy: DEFAULT_ESCALATION_POLICY,
+    lifecycle: DEFAULT_LIFECYCLE_POLICY,
     publicBaseUrl: 'https://cases.union.example.org',
     calendar: calendarService({ ...stores, timers, clock, logger, config: loadApiConfig({}) }),
     queue: sqs.queue,

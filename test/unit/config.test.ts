@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { escalationPolicy } from '../../shared/compose';
+import { escalationPolicy, lifecyclePolicy } from '../../shared/compose';
 import { ConfigError, loadApiConfig, loadLocalConfig } from '../../shared/config';
+import { DEFAULT_LIFECYCLE_POLICY } from '../../shared/domain/lifecycle';
 import { DEFAULT_ESCALATION_POLICY } from '../../shared/domain/sla';
 
 describe('configuration', () => {
@@ -43,5 +44,14 @@ describe('configuration', () => {
     expect(() => loadApiConfig({ ESCALATION_POLICY: 'not json' })).toThrowError(/ESCALATION_POLICY/);
     expect(() => loadApiConfig({ ESCALATION_POLICY: '{"reminderHour":25}' })).toThrowError(/ESCALATION_POLICY/);
     expect(() => loadApiConfig({ ESCALATION_POLICY: '{"ladder":[]}' })).toThrowError(/ESCALATION_POLICY/);
+  });
+
+  it('reads the sign-for time, pause limit and reopen window from LIFECYCLE_POLICY over the defaults', () => {
+    expect(lifecyclePolicy(loadApiConfig({}))).toEqual(DEFAULT_LIFECYCLE_POLICY);
+    expect(DEFAULT_LIFECYCLE_POLICY).toEqual({ signWithinWorkingDays: 1, maxPauses: 2, reopenWithinDays: 30 });
+    expect(lifecyclePolicy(loadApiConfig({ LIFECYCLE_POLICY: '{"signWithinWorkingDays":2,"reopenWithinDays":15}' }))).toEqual({ signWithinWorkingDays: 2, maxPauses: 2, reopenWithinDays: 15 });
+    expect(() => loadApiConfig({ LIFECYCLE_POLICY: '{"signWithinWorkingDays":0}' })).toThrowError(/LIFECYCLE_POLICY/);
+    expect(() => loadApiConfig({ LIFECYCLE_POLICY: '{"signWithin":2}' })).toThrowError(/LIFECYCLE_POLICY/);
+    expect(() => loadApiConfig({ LIFECYCLE_POLICY: '[' })).toThrowError(/LIFECYCLE_POLICY/);
   });
 });

@@ -160,6 +160,9 @@ describe('applyAction', () => {
     // Assigned on Wed 30 Sep: the next working day is Thu 8 Oct, so signing on 8 Oct is on time.
     const holiday = applyAction(caseIn('assigned', { assignedAt: at('2026-09-30T16:00:00+08:00') }), INPUT.accept, ctx('2026-10-08T17:00:00+08:00'));
     expect(holiday.record.acceptedLate).toBe(false);
+    // With 2 working days to sign (LIFECYCLE_POLICY), Wed 30 Sep is on time, Thu 1 Oct onward would be late.
+    const twoDays = { ...ctx('2026-09-30T08:00:00+08:00'), policy: { ...policy, signWithinWorkingDays: 2 } };
+    expect(applyAction(caseIn('assigned'), INPUT.accept, twoDays).record.acceptedLate).toBe(false);
   });
 
   it('return: back to received, office cleared, deadline unchanged, counted', () => {
@@ -243,6 +246,10 @@ describe('applyAction', () => {
     expect(unhappy.record.closedAt).toBeUndefined();
     expect(unhappy.detail).toMatchObject({ reopenOffered: true, satisfaction: 'dissatisfied', comment: 'c' });
     expect(fu(false, 'satisfied').record.status).toBe('replied');
+    // Once per reply: the unhappy rating stands until a supervisor reopens; after a new reply it may be rated again.
+    expect(() => applyAction(unhappy.record, INPUT['follow-up'], ctx('2026-10-23T10:00:00+08:00'))).toThrowError(/already followed up/);
+    const replyAgain = { ...unhappy.record, reply: { at: at('2026-10-30T10:00:00+08:00'), text: 'second answer' } };
+    expect(applyAction(replyAgain, INPUT['follow-up'], ctx('2026-11-02T10:00:00+08:00')).record.status).toBe('closed');
   });
 
   it('reopen: within 30 days of the reply, with a new deadline from the reopen date', () => {
