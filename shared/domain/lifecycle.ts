@@ -160,7 +160,8 @@ export function applyAction(c: CaseRecord, input: ActionInput, ctx: LifecycleCon
       const met = now <= c.sla.dueAt;
       return {
         record: { ...c, status: 'replied', reply: { at: now, text: input.text }, sla: { ...c.sla, state: met ? 'met' : 'missed' } },
-        detail: { onTime: met },
+        // The text is kept in the history too: a reopen and a second reply replace `reply`.
+        detail: { onTime: met, text: input.text },
       };
     }
     case 'follow-up': {

@@ -91,7 +91,7 @@ export function createApp(deps: AppDeps) {
     .get('/health', (c) => c.json({ status: 'ok' as const }, 200))
     .route('/', caseRoutes(deps, intake))
     .route('/', mailboxRoutes(deps, intake, calendar))
-    .route('/', trackingRoutes(deps))
+    .route('/', trackingRoutes(deps, actDeps))
     .route('/', calendarRoutes(deps, calendar))
     .route('/', adminRoutes(deps))
     .route('/', lifecycleRoutes(deps, actDeps));

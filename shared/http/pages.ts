@@ -38,7 +38,8 @@ export function thankYouPage(r: { ticketNo: string; trackingCode: string; dueAt:
         <p>查询码 Tracking code：<span class="code">${r.trackingCode}</span></p>
         <p>预计答复日期 Expected reply by：<strong>${chineseDate(r.dueAt)}</strong></p>
       </div>
-      <p><small>请妥善保存工单号和查询码，凭此查询办理进度。Keep the ticket number and tracking code to follow your case.</small></p>`,
+      <p><small>请妥善保存工单号和查询码，凭此查询办理进度。Keep the ticket number and tracking code to follow your case.</small></p>
+      <p><a href="/track#ticket=${encodeURIComponent(r.ticketNo)}&amp;code=${encodeURIComponent(r.trackingCode)}">查询办理进度 Track this case</a></p>`,
   );
 }
 

@@ -42,6 +42,16 @@ export async function act(deps: ActDeps, id: string, input: ActionInput, princip
   if (input.action === 'assign' && !(await deps.offices.get(input.office))) {
     throw new ValidationError('No such office', [{ path: 'office', message: `no office ${input.office}` }]);
   }
+  return commitAction(deps, record, input, { sub: principal.sub, roles: principal.roles, ...(principal.office && { office: principal.office }) });
+}
+
+/**
+ * Apply an action the caller was found allowed to take to `record` as read, and write it
+ * conditionally on that version (412 when the case moved meanwhile). The complainant's own
+ * follow-up on the tracking page comes in here too, with `by` naming the complainant.
+ */
+export async function commitAction(deps: ActDeps, record: CaseRecord, input: ActionInput, by: CaseEvent['by']): Promise<CaseRecord> {
+  const id = record.id;
   const now = deps.clock.now();
   const calendar = await deps.calendar.current();
   let transition;
@@ -58,7 +68,7 @@ export async function act(deps: ActDeps, id: string, input: ActionInput, princip
   }
   const event: CaseEvent = {
     at: now,
-    by: { sub: principal.sub, roles: principal.roles, ...(principal.office && { office: principal.office }) },
+    by,
     action: input.action,
     from: record.status,
     to: transition.record.status,

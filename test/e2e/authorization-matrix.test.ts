@@ -183,6 +183,15 @@ const MATRIX: Row[] = [
       return { path: `/v1/track/${receipt.ticketNo}?code=${receipt.trackingCode}` };
     },
   },
+  {
+    method: 'POST',
+    path: '/v1/track/{ticketNo}/follow-up',
+    cells: 'public',
+    build: async () => {
+      const c = await caseIn('replied');
+      return { path: `/v1/track/${c.ticketNo}/follow-up`, json: { code: c.trackingCode, resolved: true, satisfaction: 'satisfied' } };
+    },
+  },
 ];
 
 beforeAll(async () => {

@@ -35,7 +35,18 @@ describe('GET /v1/track/{ticketNo}', () => {
     expect(res.headers.get('cache-control')).toBe('no-store');
     const text = await res.text();
     const view = JSON.parse(text) as Record<string, unknown>;
-    expect(view).toEqual({ ticketNo: c.ticketNo, status: 'received', category: 'investigation', receivedAt: c.receivedAt, dueAt: c.sla.dueAt });
+    expect(view).toEqual({
+      ticketNo: c.ticketNo,
+      status: 'received',
+      category: 'investigation',
+      receivedAt: c.receivedAt,
+      dueAt: c.sla.dueAt,
+      extended: false,
+      timeline: [{ at: c.receivedAt, kind: 'received' }],
+      reply: null,
+      followUp: null,
+      mayRate: false,
+    });
     expect(view.receivedAt).toBe('2026-03-02T09:30:00+08:00');
     expect(view.dueAt).toBe('2026-04-14T23:59:59+08:00');
     for (const key of ['name', 'phone', 'email', 'employer', 'description', 'subject', 'complainant', 'hotline', 'id', 'trackingCode', 'createdBy']) {
@@ -86,7 +97,7 @@ describe('GET /v1/track/{ticketNo}', () => {
       await h.request('/v1/intake/mailbox', { method: 'POST', json: { message: '查询测试', category: 'complaint' }, ip: freshIp() }),
     );
     const view = await body(await track(receipt.ticketNo, `?code=${receipt.trackingCode}`));
-    expect(view).toEqual({ ticketNo: receipt.ticketNo, status: 'received', category: 'complaint', receivedAt: '2026-03-02T09:30:00+08:00', dueAt: receipt.dueAt });
+    expect(view).toMatchObject({ ticketNo: receipt.ticketNo, status: 'received', category: 'complaint', receivedAt: '2026-03-02T09:30:00+08:00', dueAt: receipt.dueAt, mayRate: false });
   });
 
   it('answers CORS for the allowed origin only', async () => {

@@ -230,7 +230,7 @@ describe('applyAction', () => {
     expect(noted.notes).toEqual([{ at: at('2026-10-22T10:00:00+08:00'), text: 'called back' }]);
     const met = applyAction(caseIn('in_progress'), INPUT.reply, ctx('2026-10-30T23:59:59+08:00'));
     expect(met.record).toMatchObject({ status: 'replied', sla: { state: 'met' } });
-    expect(met.detail).toEqual({ onTime: true });
+    expect(met.detail).toEqual({ onTime: true, text: 'answer' });
     const missed = applyAction(caseIn('in_progress'), INPUT.reply, ctx('2026-10-31T00:00:00+08:00'));
     expect(missed.record).toMatchObject({ status: 'replied', sla: { state: 'missed' } });
   });

@@ -31,6 +31,7 @@ describe('openapi.yaml', () => {
         ...['accept', 'return', 'assign', 'recategorize', 'extend', 'pause', 'resume', 'note', 'reply', 'follow-up', 'reopen', 'close'].map((a) => `/v1/cases/{id}/${a}`),
         '/v1/intake/mailbox',
         '/v1/track/{ticketNo}',
+        '/v1/track/{ticketNo}/follow-up',
       ].sort(),
     );
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
