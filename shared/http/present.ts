@@ -73,5 +73,11 @@ export function caseEvents(r: CaseRecord) {
   for (const e of r.events ?? []) items.push(e);
   return items
     .sort((a, b) => a.at - b.at)
-    .map((e) => ({ ...e, at: formatShanghai(e.at), by: { ...e.by, roles: [...e.by.roles] } }));
+    .map((e) => ({ ...e, at: formatShanghai(e.at), by: { ...e.by, roles: [...e.by.roles] }, ...(e.detail && { detail: instantsIn(e.detail) }) }));
+}
+
+/** Times in event details are stored as epoch ms; the API shows every time as Shanghai ISO. */
+const INSTANT_KEYS = new Set(['at', 'dueAt']);
+function instantsIn(detail: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(detail).map(([k, v]) => [k, INSTANT_KEYS.has(k) && typeof v === 'number' ? formatShanghai(v) : v]));
 }
