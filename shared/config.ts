@@ -90,6 +90,9 @@ const apiSchema = z.object({
       reopenWithinDays: z.number().int().min(1).max(365).optional(),
     }),
   ),
+  // The monthly report to leadership: addresses (comma-separated), and the hour of the month's first working day it goes out.
+  LEADERSHIP_EMAILS: csv.pipe(z.array(z.email('must be e-mail addresses, comma-separated'))),
+  MONTHLY_REPORT_HOUR: z.coerce.number().int().min(0).max(23).default(9),
   // SLA timers on AWS (EventBridge Scheduler); the local runtime keeps timers in the table.
   SCHEDULE_GROUP: z.string().optional(),
   ESCALATOR_ARN: z.string().optional(),

@@ -22,6 +22,7 @@ import type { Role } from '../../shared/domain/principal';
 import { createMailer } from '../../shared/adapters/mail/nodemailer-mailer';
 import { createApp } from '../../shared/http/app';
 import { RoutingConfigCache } from '../../shared/usecases/routing-config';
+import { sendMonthlyReport, type MonthlyReportDeps, type MonthlyReportOutcome } from '../../shared/usecases/monthly-report';
 import { DEFAULT_SEED_FILE, seedIfEmpty } from './seed';
 import { startQueues, startRoutingWorkers, type LocalQueues, type RoutingWorkers } from './workers';
 import { createLogger, type Logger } from '../../shared/observability/logger';
@@ -46,6 +47,8 @@ export interface LocalRuntime {
   reconcileNow: RoutingWorkers['reconcileNow'];
   /** One pass of the timer runner now (it also runs on its own every TIMER_POLL_MS). */
   fireDueTimers(): Promise<number>;
+  /** The monthly report check now (it also runs every minute). */
+  sendMonthlyReport(): Promise<MonthlyReportOutcome>;
   tokens: Record<string, string>;
   close(): Promise<void>;
 }
@@ -150,6 +153,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const workers = await startRoutingWorkers({
     queues,
     cases: stores.cases,
+    reports: stores.reports,
     clock,
     logger,
     reconcileIntervalMs: local.RECONCILE_INTERVAL_SECONDS * 1000,
@@ -185,6 +189,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     pollMs: local.TIMER_POLL_MS,
   });
 
+  // The monthly report to leadership: checked every minute (on AWS a daily schedule); one e-mail a month.
+  const monthly: MonthlyReportDeps = { ...stores, calendar, clock, logger, mailer: mail.mailer, recipients: config.LEADERSHIP_EMAILS, hour: config.MONTHLY_REPORT_HOUR };
+  const sendMonthly = () => sendMonthlyReport(monthly);
+  const monthlyTimer = setInterval(() => {
+    sendMonthly().catch((err: unknown) => logger.error('reports.monthly_failed', { error: err }));
+  }, MONTHLY_REPORT_CHECK_MS);
+  monthlyTimer.unref();
+
   await writeFile(join(dataDir, 'dev-tokens.json'), `${JSON.stringify({ url, expiresInDays: DEV_TOKEN_TTL_SECONDS / 86_400, tokens }, null, 2)}\n`, { mode: 0o600 });
   logger.info('runtime.ready', { url });
 
@@ -197,7 +209,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     tokens,
     reconcileNow: workers.reconcileNow,
     fireDueTimers: () => timerRunner.fireDueNow(),
+    sendMonthlyReport: sendMonthly,
     close: async () => {
+      clearInterval(monthlyTimer);
       await timerRunner.stop();
       await workers.stop();
       await new Promise<void>((r) => {
@@ -213,6 +227,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 }
 
 const DOCS_ASSETS = '/docs/assets';
+const MONTHLY_REPORT_CHECK_MS = 60_000;
 
 /**
  * Swagger UI's two files from the installed swagger-ui-dist, so /docs works on a machine without

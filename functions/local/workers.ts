@@ -6,7 +6,7 @@ import { createSqsClient } from '../../shared/adapters/sqs/client';
 import { queuesFromConfig, type ApiConfig } from '../../shared/config';
 import { CATEGORIES } from '../../shared/domain/case';
 import type { Logger } from '../../shared/observability/logger';
-import type { CaseStore, Clock } from '../../shared/ports';
+import type { CaseStore, Clock, ReportFactStore } from '../../shared/ports';
 import { reconcile } from '../../shared/usecases/reconcile';
 import type { RouterDeps } from '../../shared/usecases/route-case';
 import { createRouterHandler } from '../router/handler';
@@ -53,6 +53,7 @@ export async function startRoutingWorkers(options: {
   queues: LocalQueues;
   router: RouterDeps;
   cases: CaseStore;
+  reports: ReportFactStore;
   clock: Clock;
   logger: Logger;
   reconcileIntervalMs: number;
@@ -72,6 +73,7 @@ export async function startRoutingWorkers(options: {
       clock: options.clock,
       logger: options.logger,
       graceMs,
+      reports: options.reports,
     });
   await reconcileNow(0);
   const timer = setInterval(() => {

@@ -24,6 +24,7 @@ export function buildReconciler(env: Record<string, string | undefined> = proces
     clock: systemClock,
     logger,
     graceMs: config.RECONCILE_GRACE_SECONDS * 1000,
+    reports: stores.reports,
   };
 }
 

@@ -17,6 +17,7 @@ import { lifecycleRoutes } from './routes/lifecycle';
 import { calendarRoutes } from './routes/calendar';
 import { caseRoutes } from './routes/cases';
 import { mailboxRoutes } from './routes/mailbox';
+import { reportRoutes } from './routes/reports';
 import { trackingRoutes } from './routes/tracking';
 
 export const API_BODY_LIMIT = 128 * 1024;
@@ -34,6 +35,7 @@ export const OPENAPI_INFO = {
     { name: 'cases', description: 'Intake and reading of cases (operators, reception, supervisors)' },
     { name: 'public', description: 'The web form and tracking for workers; no token' },
     { name: 'lifecycle', description: 'Working a case: sign for, send back, transfer, extend, pause, reply, follow up (each needs If-Match)' },
+    { name: 'reports', description: 'Figures, the monthly chase list and the quarterly analysis (supervisors, admins; office staff their own office)' },
     { name: 'calendar', description: 'Working days and deadlines' },
     { name: 'admin', description: 'Administration' },
   ],
@@ -94,7 +96,8 @@ export function createApp(deps: AppDeps) {
     .route('/', trackingRoutes(deps, actDeps))
     .route('/', calendarRoutes(deps, calendar))
     .route('/', adminRoutes(deps))
-    .route('/', lifecycleRoutes(deps, actDeps));
+    .route('/', lifecycleRoutes(deps, actDeps))
+    .route('/', reportRoutes(deps));
 
   // Built on first request, once every route is registered.
   let doc: ReturnType<typeof openApiDocument> | undefined;

@@ -4,7 +4,7 @@ import type { Logger } from '../observability/logger';
 import type { CalendarService } from '../usecases/calendar';
 import type { LifecyclePolicy } from '../domain/lifecycle';
 import type { EscalationPolicy } from '../domain/sla';
-import type { CaseQueue, CaseStore, Clock, IdGenerator, IdempotencyStore, Mailer, NoticeLedger, OfficeStore, RateLimiter, RoutingStore, TimerService, TokenVerifier } from '../ports';
+import type { CaseQueue, CaseStore, Clock, IdGenerator, IdempotencyStore, Mailer, NoticeLedger, OfficeStore, RateLimiter, ReportFactStore, RoutingStore, TimerService, TokenVerifier } from '../ports';
 
 /** Everything the HTTP app needs, passed in: AWS adapters on Lambda, local ones under `npm start`, test ones in tests. */
 export interface AppDeps {
@@ -13,6 +13,8 @@ export interface AppDeps {
   offices: OfficeStore;
   routing: RoutingStore;
   idempotency: IdempotencyStore;
+  /** Report facts, kept beside the cases as they change. */
+  reports: ReportFactStore;
   /** The working calendar in force (shipped + stored years, cached); shared with the workers. */
   calendar: CalendarService;
   /** Lifecycle actions move SLA timers and tell an office a case was transferred to it. */

@@ -5,6 +5,7 @@
 import type { CalendarYearData } from '../domain/calendar';
 import type { CaseRecord, Category, Channel, SlaState, Status } from '../domain/case';
 import type { Principal } from '../domain/principal';
+import type { CaseFact } from '../domain/report';
 import type { Office, RoutingConfig, VersionedRoutingConfig } from '../domain/routing';
 
 export interface Clock {
@@ -59,6 +60,18 @@ export interface CaseStore {
   receivedBefore(createdBefore: number): AsyncIterable<CaseRecord>;
   /** Whether any open case is assigned to the office. */
   hasOpenCases(office: string): Promise<boolean>;
+  /** Open cases received before `before` (epoch ms), oldest first. */
+  openReceivedBefore(before: number): AsyncIterable<CaseRecord>;
+  /** Cases changed at or after `since` (epoch ms), up to about `until`: the reconciler's sweep of report facts. */
+  updatedSince(since: number, until: number): AsyncIterable<CaseRecord>;
+}
+
+/** Report facts: one snapshot per case, kept as the case changes (see shared/domain/report.ts). */
+export interface ReportFactStore {
+  /** Stores the case's facts unless a same or newer version is there; true when it wrote. */
+  sync(record: CaseRecord): Promise<boolean>;
+  /** The facts of the cases received in these months (YYYY-MM). */
+  factsForMonths(months: readonly string[]): Promise<CaseFact[]>;
 }
 
 export interface IdempotencyRecord {
@@ -133,6 +146,8 @@ export interface MailMessage {
   html?: string;
   /** Extra headers, e.g. X-Case-Id for threading and search. */
   headers?: Record<string, string>;
+  /** Files, e.g. the monthly report's CSVs. */
+  attachments?: { filename: string; content: string; contentType: string }[];
 }
 
 export interface Mailer {

@@ -1,19 +1,24 @@
-import type { CaseQueue } from '../ports';
+import type { CaseQueue, ReportFactStore } from '../ports';
 import { repairTimers, type TimerRepairDeps } from './repair-timers';
 
 export interface ReconcileDeps extends TimerRepairDeps {
   queue: CaseQueue;
   /** A case younger than this is left alone: its message is probably on its way (and a timer this late is lost). */
   graceMs: number;
+  reports: ReportFactStore;
 }
+
+/** How far back each run re-syncs report facts: several runs' worth, so one failed run loses nothing. */
+export const FACTS_SWEEP_MS = 30 * 60_000;
 
 /**
  * The table is the truth; queues can be rebuilt from it. Every case still `received` after the
  * grace period is put on its category's queue again (the router ignores duplicates), so a failed
  * send at intake, a lost local queue or a dead-lettered message never strands a case. Then every
- * open case gets the SLA timer its record names (see repairTimers).
+ * open case gets the SLA timer its record names (see repairTimers), and every case changed in the
+ * last half hour its report facts (a no-op write where they are already in step).
  */
-export async function reconcile(deps: ReconcileDeps): Promise<{ requeued: number; failed: number; timersRepaired: number }> {
+export async function reconcile(deps: ReconcileDeps): Promise<{ requeued: number; failed: number; timersRepaired: number; factsRepaired: number }> {
   let requeued = 0;
   let failed = 0;
   for await (const c of deps.cases.receivedBefore(deps.clock.now() - deps.graceMs)) {
@@ -27,5 +32,16 @@ export async function reconcile(deps: ReconcileDeps): Promise<{ requeued: number
   }
   if (requeued || failed) deps.logger.info('reconciler.run', { requeued, failed });
   const { repaired } = await repairTimers(deps);
-  return { requeued, failed, timersRepaired: repaired };
+  const factsRepaired = await repairFacts(deps);
+  return { requeued, failed, timersRepaired: repaired, factsRepaired };
+}
+
+async function repairFacts(deps: ReconcileDeps): Promise<number> {
+  const now = deps.clock.now();
+  let repaired = 0;
+  for await (const c of deps.cases.updatedSince(now - FACTS_SWEEP_MS, now)) {
+    if (await deps.reports.sync(c)) repaired++;
+  }
+  if (repaired) deps.logger.warn('reconciler.facts_repaired', { repaired });
+  return repaired;
 }

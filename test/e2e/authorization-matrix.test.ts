@@ -58,6 +58,7 @@ const LOG_AT_RECEPTION = /*        */ row(401, 403, 403, 'ok', 403, 403, 403, 'o
 const READ_CASE = /*               */ row(401, 'ok', 404, 404, 'ok', 404, 'ok', 'ok');
 const OFFICE_ACTION = /*           */ row(401, 403, 404, 404, 'ok', 404, 'ok', 'ok');
 const SUPERVISOR_ACTION = /*       */ row(401, 403, 404, 404, 403, 404, 'ok', 'ok');
+const REPORTS = /*                 */ row(401, 403, 403, 403, 'ok', 'ok', 'ok', 'ok');
 
 interface Req {
   path: string;
@@ -173,6 +174,9 @@ const MATRIX: Row[] = [
   { method: 'PUT', path: '/v1/admin/routing', cells: ADMIN_ONLY, build: async () => ({ path: '/v1/admin/routing', json: { rules: [], defaultOffice: 'rights' } }) },
   { method: 'GET', path: '/v1/admin/queues', cells: SUPERVISORS, build: async () => ({ path: '/v1/admin/queues' }) },
   { method: 'POST', path: '/v1/admin/queues/{category}/redrive', cells: SUPERVISORS, build: async () => ({ path: '/v1/admin/queues/advice/redrive' }) },
+  { method: 'GET', path: '/v1/reports/summary', cells: REPORTS, build: async () => ({ path: '/v1/reports/summary?from=2026-03-01&to=2026-03-31' }) },
+  { method: 'GET', path: '/v1/reports/supervision', cells: REPORTS, build: async () => ({ path: '/v1/reports/supervision?month=2026-03' }) },
+  { method: 'GET', path: '/v1/reports/quarterly', cells: REPORTS, build: async () => ({ path: '/v1/reports/quarterly?quarter=2026-Q1' }) },
   { method: 'POST', path: '/v1/intake/mailbox', cells: 'public', build: async () => ({ path: '/v1/intake/mailbox', json: { message: '食堂饭菜质量差' } }) },
   {
     method: 'GET',

@@ -1,9 +1,9 @@
 import { GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand, type AttributeValue, type DynamoDBClient, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { OPEN_STATUSES, type CaseRecord, type Status } from '../../domain/case';
+import { isOpenStatus, OPEN_STATUSES, type CaseRecord, type Status } from '../../domain/case';
 import { DuplicateError, VersionConflictError } from '../../domain/errors';
 import { formatDay, shanghaiDayOf } from '../../domain/time';
-import type { CaseListQuery, CasePage, CaseStore } from '../../ports';
+import type { CaseListQuery, CasePage, CaseStore, ReportFactStore } from '../../ports';
 import { isConditionFailed, queryItems, sortableInstant } from './client';
 import { decodeCursor, encodeCursor } from './cursor';
 import { INDEX, ITEM, KEY } from './table';
@@ -15,7 +15,13 @@ export class DynamoCaseStore implements CaseStore {
   constructor(
     private readonly db: DynamoDBClient,
     private readonly table: string,
+    /** Report facts follow every write; one missed here (a crash, a throttle) is re-synced by the reconciler. */
+    private readonly facts?: ReportFactStore,
   ) {}
+
+  private async syncFacts(record: CaseRecord): Promise<void> {
+    await this.facts?.sync(record).catch(() => undefined);
+  }
 
   /**
    * Requests that arrive while an increment for the same year is in flight are served by the next
@@ -78,6 +84,7 @@ export class DynamoCaseStore implements CaseStore {
       if (isConditionFailed(err)) throw new DuplicateError(`case ${record.id} exists`);
       throw err;
     }
+    await this.syncFacts(record);
   }
 
   async get(id: string, options: { consistent?: boolean } = {}): Promise<CaseRecord | undefined> {
@@ -204,6 +211,31 @@ export class DynamoCaseStore implements CaseStore {
     }
   }
 
+  async *openReceivedBefore(before: number): AsyncIterable<CaseRecord> {
+    const items = queryItems(this.db, {
+      TableName: this.table,
+      IndexName: INDEX.byOpenReceipt.name,
+      KeyConditionExpression: '#pk = :pk AND #sk < :before',
+      ExpressionAttributeNames: { '#pk': INDEX.byOpenReceipt.pk, '#sk': INDEX.byOpenReceipt.sk },
+      ExpressionAttributeValues: { ':pk': { S: OPEN_KEY }, ':before': { S: sortableInstant(before) } },
+    });
+    for await (const item of items) yield fromItem(item);
+  }
+
+  async *updatedSince(since: number, until: number): AsyncIterable<CaseRecord> {
+    // One partition per UTC day: the days from `since` to `until`, each from `since` on.
+    for (let day = Date.parse(sortableInstant(since).slice(0, 10)); day <= until; day += 86_400_000) {
+      const items = queryItems(this.db, {
+        TableName: this.table,
+        IndexName: INDEX.byUpdate.name,
+        KeyConditionExpression: '#pk = :pk AND #sk >= :since',
+        ExpressionAttributeNames: { '#pk': INDEX.byUpdate.pk, '#sk': INDEX.byUpdate.sk },
+        ExpressionAttributeValues: { ':pk': { S: updateKey(day) }, ':since': { S: sortableInstant(since) } },
+      });
+      for await (const item of items) yield fromItem(item);
+    }
+  }
+
   async *receivedBefore(createdBefore: number): AsyncIterable<CaseRecord> {
     // Cases are `received` only for the seconds before routing, so this partition stays small.
     const items = queryItems(this.db, {
@@ -248,10 +280,12 @@ export class DynamoCaseStore implements CaseStore {
       if (isConditionFailed(err)) throw new VersionConflictError(`case ${record.id} is no longer at version ${expectedVersion}`);
       throw err;
     }
+    await this.syncFacts(record);
   }
 }
 
 const ALL_KEY = 'CASES';
+const OPEN_KEY = 'OPEN';
 const DUE_KEY = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z#.+$/;
 /** Most numbers one counter write hands out. */
 const MAX_SEQUENCE_BLOCK = 100;
@@ -263,6 +297,7 @@ interface SequenceQueue {
 const statusKey = (status: string) => `STATUS#${status}`;
 const officeKey = (office: string) => `OFFICE#${office}`;
 const slaKey = (state: string) => `SLA#${state}`;
+const updateKey = (at: number) => `UPD#${sortableInstant(at).slice(0, 10)}`;
 
 /** The stored item: the record plus the key attributes its indexes need. */
 function toItem(record: CaseRecord): Record<string, AttributeValue> {
@@ -279,6 +314,9 @@ function toItem(record: CaseRecord): Record<string, AttributeValue> {
       ...(record.office !== undefined && { [INDEX.byOfficeDue.pk]: officeKey(record.office) }),
       [INDEX.byReceiptMonth.pk]: `MONTH#${formatDay(shanghaiDayOf(record.receivedAt)).slice(0, 7)}`,
       [INDEX.byReceiptMonth.sk]: `${sortableInstant(record.receivedAt)}#${record.id}`,
+      ...(isOpenStatus(record.status) && { [INDEX.byOpenReceipt.pk]: OPEN_KEY }),
+      [INDEX.byUpdate.pk]: updateKey(record.updatedAt),
+      [INDEX.byUpdate.sk]: `${sortableInstant(record.updatedAt)}#${record.id}`,
     },
     { removeUndefinedValues: true },
   );
@@ -294,6 +332,9 @@ const INTERNAL_ATTRIBUTES = new Set<string>([
   INDEX.byOfficeDue.pk,
   INDEX.byReceiptMonth.pk,
   INDEX.byReceiptMonth.sk,
+  INDEX.byUpdate.pk,
+  INDEX.byUpdate.sk,
+  INDEX.byOpenReceipt.pk,
 ]);
 
 function fromItem(item: Record<string, AttributeValue>): CaseRecord {

@@ -5,12 +5,15 @@ import { DynamoIdempotencyStore } from './idempotency-store';
 import { DynamoNoticeLedger } from './notice-ledger';
 import { DynamoOfficeStore } from './office-store';
 import { DynamoRateLimiter } from './rate-limiter';
+import { DynamoReportFactStore } from './report-store';
 import { DynamoRoutingStore } from './routing-store';
 
 /** Every table-backed port over one client and table: the same on AWS and on the local engine. */
 export function dynamoStores(db: DynamoDBClient, tableName: string) {
+  const reports = new DynamoReportFactStore(db, tableName);
   return {
-    cases: new DynamoCaseStore(db, tableName),
+    cases: new DynamoCaseStore(db, tableName, reports),
+    reports,
     idempotency: new DynamoIdempotencyStore(db, tableName),
     calendarStore: new DynamoCalendarStore(db, tableName),
     rateLimiter: new DynamoRateLimiter(db, tableName),

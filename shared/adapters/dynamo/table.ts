@@ -29,6 +29,10 @@ export const INDEX = {
    * `fireKey` = `<UTC ISO fireAt>#<caseId>#<step>`. Only timer items carry these attributes.
    */
   byFireAt: { name: 'byFireAt', pk: 'timerKey', sk: 'fireKey' },
+  /** Open cases by receipt (sparse: only open cases carry openKey): the chase list's long-open stragglers. */
+  byOpenReceipt: { name: 'byOpenReceipt', pk: 'openKey', sk: 'receivedKey' },
+  /** Cases by when they last changed (UTC day partitions): the reconciler re-syncs report facts of recent changes. */
+  byUpdate: { name: 'byUpdate', pk: 'updKey', sk: 'updatedKey' },
   /** Cases in one SLA state (on_track, due_soon, overdue, met, missed), most pressing first. */
   bySlaDue: { name: 'bySlaDue', pk: 'slaKey', sk: 'dueKey' },
 } as const satisfies Record<string, IndexDefinition>;
@@ -57,4 +61,6 @@ export const ITEM = {
   notice: (caseId: string, key: string) => ({ pk: `CASE#${caseId}`, sk: `NOTICE#${key}` }),
   // A local SLA timer, named by (case, step): scheduling the same name again replaces (moves) it.
   timer: (caseId: string, step: string) => ({ pk: `TIMER#${caseId}#${step}`, sk: 'TIMER' }),
+  // Report facts of the cases received in a month, in buckets by receipt day and shard.
+  reportFacts: (month: string, bucket: string) => ({ pk: `REPORT#${month}`, sk: bucket }),
 } as const;

@@ -48,6 +48,7 @@ export class NodemailerMailer<T extends SentMessageInfo = SentMessageInfo> imple
       html: message.html,
       // Nodemailer lets its standard headers (From, To, Subject, Message-ID…) win over these.
       headers: message.headers,
+      attachments: message.attachments?.map((a) => ({ filename: a.filename, content: a.content, contentType: a.contentType })),
     });
     await this.options.afterSend?.(info);
     return info.messageId;

@@ -1,0 +1,86 @@
+import { dayString, previousMonth, type Figures } from '../domain/report';
+import { civilFromDays, daysFromCivil, shanghaiDayOf, startOfShanghaiDay } from '../domain/time';
+import type { Logger } from '../observability/logger';
+import type { Mailer, NoticeLedger } from '../ports';
+import { summaryCsv, supervisionCsv } from '../reports/render';
+import { supervisionJson } from '../reports/json';
+import { summaryReport, supervisionReport, type ReportDeps } from './reports';
+
+export interface MonthlyReportDeps extends ReportDeps {
+  notices: NoticeLedger;
+  mailer: Mailer;
+  logger: Logger;
+  /** Leadership addresses (LEADERSHIP_EMAILS); none → nothing is sent. */
+  recipients: readonly string[];
+  /** Shanghai hour of the first working day from which the report goes out. */
+  hour: number;
+}
+
+export type MonthlyReportOutcome = 'sent' | 'not_due' | 'already_sent' | 'busy' | 'no_recipients';
+
+/** The ledger's "case" for notices that belong to no case. */
+const REPORTS_LEDGER = 'REPORTS';
+const LEASE_MS = 10 * 60_000;
+
+/**
+ * The previous month's summary (by office) and chase list, as CSV attachments, to the leadership
+ * addresses on the first working day of each month from `hour` on. Safe to call as often as you
+ * like (a daily schedule on AWS, a minute loop locally): the ledger lets one e-mail out per month,
+ * and a run missed on that day is made up by the next one that month.
+ */
+export async function sendMonthlyReport(deps: MonthlyReportDeps): Promise<MonthlyReportOutcome> {
+  if (deps.recipients.length === 0) return 'no_recipients';
+  const now = deps.clock.now();
+  const calendar = await deps.calendar.current();
+  const { year, month } = civilFromDays(shanghaiDayOf(now));
+  const firstWorkingDay = calendar.firstWorkingDayFrom(daysFromCivil(year, month, 1));
+  if (now < startOfShanghaiDay(firstWorkingDay) + deps.hour * 3_600_000) return 'not_due';
+
+  const reported = previousMonth(`${year}-${String(month).padStart(2, '0')}`);
+  const key = `monthly-report:${reported}`;
+  const claim = await deps.notices.claim(REPORTS_LEDGER, key, now + LEASE_MS, now);
+  if (claim !== 'claimed') return claim;
+
+  const [y, m] = reported.split('-').map(Number) as [number, number];
+  const lastDay = dayString(startOfShanghaiDay(daysFromCivil(year, month, 1)) - 1);
+  try {
+    const summary = await summaryReport(deps, { from: `${reported}-01`, to: lastDay, groupBy: 'office' });
+    const supervision = supervisionJson(await supervisionReport(deps, reported));
+    const overdue = supervision.items.filter((i) => i.workingDaysLeft < 0).length;
+    const messageId = await deps.mailer.send({
+      to: [...deps.recipients],
+      subject: `【月度统计】${y}年${m}月 受理${summary.total.received}件 · 按时答复率${percent(summary.total.onTimeRate)} · 督办${supervision.items.length}件`,
+      text: [
+        `${y}年${m}月职工诉求办理情况（按受理时间统计，截至${dayString(now)}）：`,
+        '',
+        ...figureLines(summary.total),
+        '',
+        `督办清单：月末未办结或当月曾超期 ${supervision.items.length} 件，其中超期 ${overdue} 件。`,
+        '',
+        '附件：统计表（按承办部门）与督办清单，CSV 格式，可用 Excel 打开。',
+      ].join('\n'),
+      attachments: [
+        { filename: `统计-${reported}.csv`, content: summaryCsv(summary), contentType: 'text/csv; charset=utf-8' },
+        { filename: `督办清单-${reported}.csv`, content: supervisionCsv(supervision), contentType: 'text/csv; charset=utf-8' },
+      ],
+      headers: { 'X-Report-Month': reported, 'Auto-Submitted': 'auto-generated' },
+    });
+    await deps.notices.markSent(REPORTS_LEDGER, key, messageId, deps.clock.now());
+  } catch (err) {
+    await deps.notices.release(REPORTS_LEDGER, key);
+    throw err;
+  }
+  deps.logger.info('reports.monthly_sent', { month: reported, recipients: deps.recipients.length });
+  return 'sent';
+}
+
+const percent = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(1)}%`);
+
+function figureLines(f: Figures): string[] {
+  return [
+    `受理 ${f.received} 件：热线来电 ${f.hotlineCalls}，主席信箱来信 ${f.mailboxLetters}，来访 ${f.walkInBatches} 批 ${f.walkInPersons} 人次`,
+    `已答复 ${f.replied} 件，按时答复 ${f.repliedOnTime} 件，按时答复率 ${percent(f.onTimeRate)}；当前超期 ${f.overdueNow} 件`,
+    `按时签收率 ${percent(f.signOnTimeRate)}；平均答复用时 ${f.avgWorkingDaysToReply ?? '—'} 个工作日；延期 ${f.extensions} 件，退单 ${f.returns} 次`,
+    `回访 ${f.followUps} 件，满意率 ${percent(f.satisfactionRate)}`,
+  ];
+}
