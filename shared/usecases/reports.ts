@@ -102,7 +102,8 @@ export async function supervisionReport(deps: ReportDeps, month: string, scope: 
     const officeName = r.office === undefined ? undefined : names.get(r.office);
     return officeName === undefined ? r : { ...r, officeName };
   });
-  return { month, asOf: Math.min(now, monthPeriod(month).to), items };
+  // As of month end (23:59:59), or now for the month in progress.
+  return { month, asOf: Math.min(now, monthPeriod(month).to - 999), items };
 }
 
 export interface QuarterlyReportData {
