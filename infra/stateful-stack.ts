@@ -36,7 +36,7 @@ export class StatefulStack extends Stack {
         indexName: index.name,
         partitionKey: stringKey(index.pk),
         ...(index.sk ? { sortKey: stringKey(index.sk) } : {}),
-        projectionType: ProjectionType.ALL,
+        ...(index.include ? { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...index.include] } : { projectionType: ProjectionType.ALL }),
       })),
     });
 

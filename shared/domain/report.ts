@@ -280,7 +280,9 @@ export function summarize(
   const groups = new Map<string, CaseFact[]>();
   for (const f of inPeriod) {
     const key = groupKey(f, q.groupBy);
-    groups.set(key, [...(groups.get(key) ?? []), f]);
+    const list = groups.get(key);
+    if (list) list.push(f);
+    else groups.set(key, [f]);
   }
   return {
     ...q,
@@ -380,7 +382,9 @@ export function clustersOf(facts: readonly CaseFact[]): Cluster[] {
   const byTopic = new Map<string, CaseFact[]>();
   for (const f of facts) {
     if (!f.topic || f.topic === 'other') continue;
-    byTopic.set(f.topic, [...(byTopic.get(f.topic) ?? []), f]);
+    const list = byTopic.get(f.topic);
+    if (list) list.push(f);
+    else byTopic.set(f.topic, [f]);
   }
   const clusters: Cluster[] = [];
   for (const [topic, list] of byTopic) {
@@ -409,6 +413,9 @@ export function clustersOf(facts: readonly CaseFact[]): Cluster[] {
 
 function distinct(names: (string | undefined)[]): string[] {
   const seen = new Map<string, string>();
-  for (const n of names) if (n && siteKey(n) && !seen.has(siteKey(n))) seen.set(siteKey(n), n.trim());
+  for (const n of names) {
+    const key = n ? siteKey(n) : '';
+    if (n && key && !seen.has(key)) seen.set(key, n.trim());
+  }
   return [...seen.values()];
 }

@@ -60,8 +60,6 @@ export interface CaseStore {
   receivedBefore(createdBefore: number): AsyncIterable<CaseRecord>;
   /** Whether any open case is assigned to the office. */
   hasOpenCases(office: string): Promise<boolean>;
-  /** Open cases received before `before` (epoch ms), oldest first. */
-  openReceivedBefore(before: number): AsyncIterable<CaseRecord>;
   /** Cases changed at or after `since` (epoch ms), up to about `until`: the reconciler's sweep of report facts. */
   updatedSince(since: number, until: number): AsyncIterable<CaseRecord>;
 }
@@ -72,6 +70,8 @@ export interface ReportFactStore {
   sync(record: CaseRecord): Promise<boolean>;
   /** The facts of the cases received in these months (YYYY-MM). */
   factsForMonths(months: readonly string[]): Promise<CaseFact[]>;
+  /** The facts of the cases still open that were received before `before` (epoch ms). */
+  openFactsReceivedBefore(before: number): Promise<CaseFact[]>;
 }
 
 export interface IdempotencyRecord {

@@ -2,7 +2,6 @@ import { CHANNELS } from '../domain/case';
 import {
   clustersOf,
   dayString,
-  factOf,
   figuresOf,
   monthPeriod,
   monthsOf,
@@ -92,10 +91,8 @@ export async function supervisionReport(deps: ReportDeps, month: string, scope: 
   const months = [month];
   for (let i = 0; i < SUPERVISION_LOOKBACK_MONTHS; i++) months.unshift(previousMonth(months[0] as string));
   const lookbackStart = monthPeriod(months[0] as string).from;
-  const [facts, calendar, offices] = await Promise.all([factsOf(deps, months, scope), deps.calendar.current(), deps.offices.list()]);
-  for await (const c of deps.cases.openReceivedBefore(lookbackStart)) {
-    if (scope.office === undefined || c.office === scope.office) facts.push(factOf(c));
-  }
+  const [facts, older, calendar, offices] = await Promise.all([factsOf(deps, months, scope), deps.reports.openFactsReceivedBefore(lookbackStart), deps.calendar.current(), deps.offices.list()]);
+  facts.push(...older.filter((f) => scope.office === undefined || f.office === scope.office));
   const now = deps.clock.now();
   const names = new Map(offices.map((o) => [o.id, o.name]));
   const items = supervisionRows(facts, month, { now, calendar }).map((r) => {

@@ -86,16 +86,20 @@ describe('StatefulStack table', () => {
     expect(gsis.map((g) => g.IndexName).sort()).toEqual(INDEXES.map((i) => i.name).sort());
   });
 
-  it.each(INDEXES.map((index) => [index.name, index] as const))('has GSI %s with its keys and ALL projection', (_, index) => {
+  it.each(INDEXES.map((index) => [index.name, index] as const))('has GSI %s with its keys and projection (all, or the attributes it names)', (_, index) => {
     template.hasResourceProperties(TABLE, {
       GlobalSecondaryIndexes: Match.arrayWith([
         Match.objectEquals({
           IndexName: index.name,
           KeySchema: keySchema(index.pk, index.sk),
-          Projection: { ProjectionType: 'ALL' },
+          Projection: index.include ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.include] } : { ProjectionType: 'ALL' },
         }),
       ]),
     });
+  });
+
+  it('projects only the report fact into byOpenReceipt', () => {
+    expect(INDEXES.find((i) => i.name === 'byOpenReceipt')?.include).toEqual(['fact']);
   });
 
   it('bills on demand', () => {

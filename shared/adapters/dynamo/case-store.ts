@@ -6,7 +6,8 @@ import { formatDay, shanghaiDayOf } from '../../domain/time';
 import type { CaseListQuery, CasePage, CaseStore, ReportFactStore } from '../../ports';
 import { isConditionFailed, queryItems, sortableInstant } from './client';
 import { decodeCursor, encodeCursor } from './cursor';
-import { INDEX, ITEM, KEY } from './table';
+import { encodeFact, OPEN_KEY } from './report-store';
+import { FACT_ATTRIBUTE, INDEX, ITEM, KEY } from './table';
 
 /** A list request reads at most this many index pages before answering with what it has. */
 const MAX_PAGES_PER_LIST = 10;
@@ -211,17 +212,6 @@ export class DynamoCaseStore implements CaseStore {
     }
   }
 
-  async *openReceivedBefore(before: number): AsyncIterable<CaseRecord> {
-    const items = queryItems(this.db, {
-      TableName: this.table,
-      IndexName: INDEX.byOpenReceipt.name,
-      KeyConditionExpression: '#pk = :pk AND #sk < :before',
-      ExpressionAttributeNames: { '#pk': INDEX.byOpenReceipt.pk, '#sk': INDEX.byOpenReceipt.sk },
-      ExpressionAttributeValues: { ':pk': { S: OPEN_KEY }, ':before': { S: sortableInstant(before) } },
-    });
-    for await (const item of items) yield fromItem(item);
-  }
-
   async *updatedSince(since: number, until: number): AsyncIterable<CaseRecord> {
     // One partition per UTC day: the days from `since` to `until`, each from `since` on.
     for (let day = Date.parse(sortableInstant(since).slice(0, 10)); day <= until; day += 86_400_000) {
@@ -285,7 +275,6 @@ export class DynamoCaseStore implements CaseStore {
 }
 
 const ALL_KEY = 'CASES';
-const OPEN_KEY = 'OPEN';
 const DUE_KEY = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z#.+$/;
 /** Most numbers one counter write hands out. */
 const MAX_SEQUENCE_BLOCK = 100;
@@ -299,8 +288,8 @@ const officeKey = (office: string) => `OFFICE#${office}`;
 const slaKey = (state: string) => `SLA#${state}`;
 const updateKey = (at: number) => `UPD#${sortableInstant(at).slice(0, 10)}`;
 
-/** The stored item: the record plus the key attributes its indexes need. */
-function toItem(record: CaseRecord): Record<string, AttributeValue> {
+/** The stored item: the record plus the key attributes its indexes need (exported for the benchmark's bulk seeding). */
+export function toItem(record: CaseRecord): Record<string, AttributeValue> {
   const dueKey = `${sortableInstant(record.sla.dueAt)}#${record.id}`;
   return marshall(
     {
@@ -315,6 +304,7 @@ function toItem(record: CaseRecord): Record<string, AttributeValue> {
       [INDEX.byReceiptMonth.pk]: `MONTH#${formatDay(shanghaiDayOf(record.receivedAt)).slice(0, 7)}`,
       [INDEX.byReceiptMonth.sk]: `${sortableInstant(record.receivedAt)}#${record.id}`,
       ...(isOpenStatus(record.status) && { [INDEX.byOpenReceipt.pk]: OPEN_KEY }),
+      [FACT_ATTRIBUTE]: encodeFact(record),
       [INDEX.byUpdate.pk]: updateKey(record.updatedAt),
       [INDEX.byUpdate.sk]: `${sortableInstant(record.updatedAt)}#${record.id}`,
     },
@@ -335,6 +325,7 @@ const INTERNAL_ATTRIBUTES = new Set<string>([
   INDEX.byUpdate.pk,
   INDEX.byUpdate.sk,
   INDEX.byOpenReceipt.pk,
+  FACT_ATTRIBUTE,
 ]);
 
 function fromItem(item: Record<string, AttributeValue>): CaseRecord {

@@ -6,7 +6,7 @@ import {
   ResourceNotFoundException,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { ATTRIBUTE_NAMES, INDEXES, KEY } from './table';
+import { ATTRIBUTE_NAMES, INDEXES, KEY, projectionOf } from './table';
 
 /**
  * Creates the table on a local engine (dynalite, DynamoDB Local) when it is missing and waits
@@ -29,7 +29,7 @@ export async function ensureTable(db: DynamoDBClient, tableName: string): Promis
             { AttributeName: index.pk, KeyType: 'HASH' as const },
             ...(index.sk ? [{ AttributeName: index.sk, KeyType: 'RANGE' as const }] : []),
           ],
-          Projection: { ProjectionType: 'ALL' },
+          Projection: projectionOf(index),
         })),
       }),
     );
@@ -67,7 +67,7 @@ async function addMissingIndexes(db: DynamoDBClient, tableName: string): Promise
         { AttributeName: index.pk, KeyType: 'HASH' as const },
         ...(index.sk ? [{ AttributeName: index.sk, KeyType: 'RANGE' as const }] : []),
       ],
-      Projection: { ProjectionType: 'ALL' as const },
+      Projection: projectionOf(index),
     };
     const update = (extra: object) =>
       db.send(

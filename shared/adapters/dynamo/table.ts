@@ -11,6 +11,16 @@ export interface IndexDefinition {
   name: string;
   pk: string;
   sk?: string;
+  /** Project only these attributes (besides the keys); default: all. */
+  include?: readonly string[];
+}
+
+/** The attribute on a case item holding its encoded report fact (see report-store.ts). */
+export const FACT_ATTRIBUTE = 'fact';
+
+/** An index's projection, as the SDK (and the local engine's table creation) want it. */
+export function projectionOf(index: IndexDefinition): { ProjectionType: 'ALL' } | { ProjectionType: 'INCLUDE'; NonKeyAttributes: string[] } {
+  return index.include ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.include] } : { ProjectionType: 'ALL' };
 }
 
 export const INDEX = {
@@ -29,8 +39,11 @@ export const INDEX = {
    * `fireKey` = `<UTC ISO fireAt>#<caseId>#<step>`. Only timer items carry these attributes.
    */
   byFireAt: { name: 'byFireAt', pk: 'timerKey', sk: 'fireKey' },
-  /** Open cases by receipt (sparse: only open cases carry openKey): the chase list's long-open stragglers. */
-  byOpenReceipt: { name: 'byOpenReceipt', pk: 'openKey', sk: 'receivedKey' },
+  /**
+   * Open cases by receipt, with only their report fact (sparse: only open cases carry openKey):
+   * the chase list's long-open stragglers, read small.
+   */
+  byOpenReceipt: { name: 'byOpenReceipt', pk: 'openKey', sk: 'receivedKey', include: [FACT_ATTRIBUTE] },
   /** Cases by when they last changed (UTC day partitions): the reconciler re-syncs report facts of recent changes. */
   byUpdate: { name: 'byUpdate', pk: 'updKey', sk: 'updatedKey' },
   /** Cases in one SLA state (on_track, due_soon, overdue, met, missed), most pressing first. */
