@@ -8,7 +8,7 @@ import { sendMonthlyReport, type MonthlyReportDeps } from '../../shared/usecases
 import { createHarness, type Harness } from '../support/harness';
 import { parseCsv } from '../support/csv';
 import { body } from '../support/http';
-import { end, record, t } from '../support/records';
+import { end, record, seed, t } from '../support/records';
 
 /**
  * The quarterly analysis (clusters: the same topic at several sites or regions), a summary across
@@ -43,7 +43,7 @@ const Q4 = {
 beforeAll(async () => {
   h = await createHarness({ now: '2027-01-15T10:00:00+08:00' });
   await putOffice(h.deps, { id: 'rights', name: '权益保障部', email: 'rights@union.example.org', locale: 'zh-CN', escalation: { head: [], supervisor: [], chairman: [] } }, 'test');
-  for (const r of [...Object.values(Q1), ...Object.values(Q4)]) await h.deps.cases.create(r);
+  for (const r of [...Object.values(Q1), ...Object.values(Q4)]) await seed(h, r);
 });
 afterAll(() => h.close());
 
@@ -116,8 +116,8 @@ describe('the monthly e-mail to leadership', () => {
   beforeAll(async () => {
     m = await createHarness({ now: '2026-10-01T10:00:00+08:00' });
     await putOffice(m.deps, { id: 'rights', name: '权益保障部', email: 'rights@union.example.org', locale: 'zh-CN', escalation: { head: [], supervisor: [], chairman: [] } }, 'test');
-    await m.deps.cases.create(at('2026-09-14', { status: 'replied', reply: { at: t('2026-09-15T10:00:00+08:00'), text: '答复' }, sla: { dueAt: end('2026-10-16'), workingDays: 20, state: 'met', calendarEstimated: false } }));
-    await m.deps.cases.create(at('2026-09-01', { dueAt: end('2026-09-29') }));
+    await seed(m, at('2026-09-14', { status: 'replied', reply: { at: t('2026-09-15T10:00:00+08:00'), text: '答复' }, sla: { dueAt: end('2026-10-16'), workingDays: 20, state: 'met', calendarEstimated: false } }));
+    await seed(m, at('2026-09-01', { dueAt: end('2026-09-29') }));
     deps = { ...m.deps, recipients: ['chair@union.example.org', 'office-head@union.example.org'], hour: 9 };
   });
   afterAll(() => m.close());

@@ -7,7 +7,7 @@ import { putOffice } from '../../shared/usecases/admin';
 import { reconcile } from '../../shared/usecases/reconcile';
 import { createHarness, type Harness } from '../support/harness';
 import { parseCsv } from '../support/csv';
-import { end, record, t } from '../support/records';
+import { end, record, seed, t } from '../support/records';
 import { body, expectProblem, expectValidation } from '../support/http';
 
 /**
@@ -59,7 +59,7 @@ beforeAll(async () => {
   const letters = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'I', 'J', 'before', 'after'];
   for (const [i, r] of fixture().entries()) {
     cases[letters[i] as string] = r;
-    await h.deps.cases.create(r);
+    await seed(h, r);
   }
 });
 afterAll(() => h.close());
@@ -162,7 +162,7 @@ describe('GET /v1/reports/supervision', () => {
   beforeAll(async () => {
     // Received in November, still open: found through the open-case index, not the months read.
     cases.K = record({ channel: 'hotline', category: 'complaint', office: 'legal', receivedAt: t('2025-11-10T09:00:00+08:00'), dueAt: end('2025-12-19'), status: 'in_progress', acceptedLate: false });
-    await h.deps.cases.create(cases.K);
+    await seed(h, cases.K);
   });
 
   it('lists every case open at month end or overdue in March, most overdue first, with its figures', async () => {
@@ -222,15 +222,19 @@ describe('report facts are idempotent', () => {
     await h.deps.cases.replace(cases.A, reopened.version);
   });
 
-  it('a case written without its facts (a crash between the writes) is picked up by the reconciler', async () => {
-    const bare = new DynamoCaseStore(h.db, h.tableName); // no report facts
+  it('a new case not yet routed, and a change whose facts were lost (a crash between the writes), are picked up by the reconciler', async () => {
+    const count = async () => (await body<{ total: typeof MARCH_TOTAL }>(await get('/v1/reports/summary?from=2026-03-01&to=2026-03-31'))).total;
+    // Intake writes the case only; the router's assignment (or the reconciler) writes its facts.
     const late = record({ channel: 'hotline', category: 'advice', receivedAt: t('2026-03-30T09:00:00+08:00'), dueAt: end('2026-04-06'), status: 'received', updatedAt: t(NOW) - 60_000 });
-    await bare.create(late);
-    const count = async () => (await body<{ total: typeof MARCH_TOTAL }>(await get('/v1/reports/summary?from=2026-03-01&to=2026-03-31'))).total.received;
-    expect(await count()).toBe(9);
+    await h.deps.cases.create(late);
+    // An extension written by a process that died before writing its facts (G is paused: no timer to repair either).
+    const G = cases.G as CaseRecord;
+    await new DynamoCaseStore(h.db, h.tableName).replace({ ...G, extended: true, version: G.version + 1, updatedAt: t(NOW) - 30_000 }, G.version);
+    expect(await count()).toMatchObject({ received: 9, extensions: 1 });
+
     const result = await reconcile({ ...h.deps, queue: h.deps.queue, graceMs: 3_600_000 });
-    expect(result.factsRepaired).toBe(1);
-    expect(await count()).toBe(10);
+    expect(result.factsRepaired).toBe(2);
+    expect(await count()).toMatchObject({ received: 10, extensions: 2 });
     expect((await reconcile({ ...h.deps, queue: h.deps.queue, graceMs: 3_600_000 })).factsRepaired).toBe(0);
   });
 });

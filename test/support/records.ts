@@ -1,4 +1,5 @@
 import type { CaseRecord } from '../../shared/domain/case';
+import type { Harness } from './harness';
 
 /**
  * Case records built by hand for report tests: stored through the real case store, so their
@@ -27,4 +28,10 @@ export function record(o: Partial<CaseRecord> & Pick<CaseRecord, 'channel' | 'ca
     version: 4,
     ...rest,
   };
+}
+
+/** Stores a case as intake does and writes its report facts as the router's assignment would. */
+export async function seed(h: Harness, r: CaseRecord): Promise<void> {
+  await h.deps.cases.create(r);
+  await h.deps.reports.sync(r);
 }

@@ -2,7 +2,6 @@ import { GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand, type A
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { isOpenStatus, OPEN_STATUSES, type CaseRecord, type Status } from '../../domain/case';
 import { DuplicateError, VersionConflictError } from '../../domain/errors';
-import { formatDay, shanghaiDayOf } from '../../domain/time';
 import type { CaseListQuery, CasePage, CaseStore, ReportFactStore } from '../../ports';
 import { isConditionFailed, queryItems, sortableInstant } from './client';
 import { decodeCursor, encodeCursor } from './cursor';
@@ -16,7 +15,11 @@ export class DynamoCaseStore implements CaseStore {
   constructor(
     private readonly db: DynamoDBClient,
     private readonly table: string,
-    /** Report facts follow every write; one missed here (a crash, a throttle) is re-synced by the reconciler. */
+    /**
+     * Report facts follow every change (replace); one missed here (a crash, a throttle) is re-synced
+     * by the reconciler. Not on create: intake stays one write, and a new case gets its facts when
+     * the router assigns it seconds later (or from the reconciler's sweep, if routing is held up).
+     */
     private readonly facts?: ReportFactStore,
   ) {}
 
@@ -85,7 +88,6 @@ export class DynamoCaseStore implements CaseStore {
       if (isConditionFailed(err)) throw new DuplicateError(`case ${record.id} exists`);
       throw err;
     }
-    await this.syncFacts(record);
   }
 
   async get(id: string, options: { consistent?: boolean } = {}): Promise<CaseRecord | undefined> {
@@ -301,9 +303,8 @@ export function toItem(record: CaseRecord): Record<string, AttributeValue> {
       [INDEX.bySlaDue.pk]: slaKey(record.sla.state),
       // Sparse: only assigned cases appear in an office's list.
       ...(record.office !== undefined && { [INDEX.byOfficeDue.pk]: officeKey(record.office) }),
-      [INDEX.byReceiptMonth.pk]: `MONTH#${formatDay(shanghaiDayOf(record.receivedAt)).slice(0, 7)}`,
-      [INDEX.byReceiptMonth.sk]: `${sortableInstant(record.receivedAt)}#${record.id}`,
-      ...(isOpenStatus(record.status) && { [INDEX.byOpenReceipt.pk]: OPEN_KEY }),
+      // Open cases only, by receipt (the chase list's stragglers); a closed case drops out of the index.
+      ...(isOpenStatus(record.status) && { [INDEX.byOpenReceipt.pk]: OPEN_KEY, [INDEX.byOpenReceipt.sk]: `${sortableInstant(record.receivedAt)}#${record.id}` }),
       [FACT_ATTRIBUTE]: encodeFact(record),
       [INDEX.byUpdate.pk]: updateKey(record.updatedAt),
       [INDEX.byUpdate.sk]: `${sortableInstant(record.updatedAt)}#${record.id}`,
@@ -320,8 +321,7 @@ const INTERNAL_ATTRIBUTES = new Set<string>([
   INDEX.byDue.pk,
   INDEX.byStatusDue.sk,
   INDEX.byOfficeDue.pk,
-  INDEX.byReceiptMonth.pk,
-  INDEX.byReceiptMonth.sk,
+  INDEX.byOpenReceipt.sk,
   INDEX.byUpdate.pk,
   INDEX.byUpdate.sk,
   INDEX.byOpenReceipt.pk,

@@ -32,8 +32,6 @@ export const INDEX = {
   byDue: { name: 'byDue', pk: 'allKey', sk: 'dueKey' },
   /** An office's cases by deadline (sparse: only assigned cases carry officeKey). */
   byOfficeDue: { name: 'byOfficeDue', pk: 'officeKey', sk: 'dueKey' },
-  /** Reports: cases received in a month (Asia/Shanghai), in order of receipt. */
-  byReceiptMonth: { name: 'byReceiptMonth', pk: 'monthKey', sk: 'receivedKey' },
   /**
    * Local timers by fire time: `timerKey` = `TIMERS` (pending) or `TIMERS#DEAD` (dead letters),
    * `fireKey` = `<UTC ISO fireAt>#<caseId>#<step>`. Only timer items carry these attributes.
