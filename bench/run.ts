@@ -15,6 +15,7 @@ import { runLoad, summarize, type LoadOptions, type LoadResult, type LoadSample 
 import { benchRouting, ROUTING, type RoutingResult } from './routing';
 import { benchReports, REPORTS, type ReportsResult } from './reports';
 import { benchTimers, TIMERS, type TimersResult } from './timers';
+import { benchBundles, BUNDLES, type BundleResult } from './bundles';
 
 const TARGETS = { deadlinePerSecond: 1_000_000, ratio: 0.35 } as const;
 /**
@@ -41,16 +42,18 @@ async function main(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   console.log(`bench: node ${process.version}, ${availableParallelism()} CPUs, ${LOAD.connections} connections, ${LOAD.warmupMs / 1000} s warm-up + ${LOAD.durationMs / 1000} s measured per endpoint\n`);
 
-  console.log('1/6 deadline computations…');
+  console.log('1/7 deadline computations…');
   const deadline = benchDeadline();
   const { intake, base, caseItemBytes } = await benchIntake();
-  console.log(`4/6 routing: burst of ${int(ROUTING.cases)} cases over ${ROUTING.connections} connections on a fresh runtime, then drain…`);
+  console.log(`4/7 routing: burst of ${int(ROUTING.cases)} cases over ${ROUTING.connections} connections on a fresh runtime, then drain…`);
   const routing = await benchRouting();
-  console.log(`5/6 timers: ${int(TIMERS.total)} in the table, ${int(TIMERS.due)} falling due over ${TIMERS.dueWindowMs / 1000} s, then a restart with ${int(TIMERS.catchUp)} overdue…`);
+  console.log(`5/7 timers: ${int(TIMERS.total)} in the table, ${int(TIMERS.due)} falling due over ${TIMERS.dueWindowMs / 1000} s, then a restart with ${int(TIMERS.catchUp)} overdue…`);
   const timers = await benchTimers();
-  console.log(`6/6 reports: seed ${int(REPORTS.cases)} cases over 2026 on a fresh on-disk engine, then time each report ${REPORTS.runs} times over HTTP…`);
+  console.log(`6/7 reports: seed ${int(REPORTS.cases)} cases over 2026 on a fresh on-disk engine, then time each report ${REPORTS.runs} times over HTTP…`);
   const reports = await benchReports();
-  await report(deadline, intake, base, caseItemBytes, routing, timers, reports);
+  console.log(`7/7 bundles: esbuild each Lambda as deployed, then ${BUNDLES.runs} cold imports of each in a fresh node…`);
+  const bundles = await benchBundles();
+  await report(deadline, intake, base, caseItemBytes, routing, timers, reports, bundles);
 }
 
 /** Intake vs the bare-PutItem baseline, on one runtime over an on-disk dynalite; everything is closed after. */
@@ -75,9 +78,9 @@ async function benchIntake(): Promise<{ intake: LoadResult; base: LoadResult; ca
       { ...shape, url: `${runtime.url}/v1/cases`, headers },
       { ...shape, url: baseline.url, headers: { 'content-type': 'application/json' } },
     ];
-    console.log('2/6 warm-up: intake POST /v1/cases, then baseline bare PutItem…');
+    console.log('2/7 warm-up: intake POST /v1/cases, then baseline bare PutItem…');
     for (const t of targets) await runLoad({ ...t, warmupMs: LOAD.warmupMs, durationMs: 0 });
-    console.log(`3/6 measuring: ${LOAD.slices} × (intake ${LOAD.durationMs / LOAD.slices / 1000} s, baseline ${LOAD.durationMs / LOAD.slices / 1000} s)…`);
+    console.log(`3/7 measuring: ${LOAD.slices} × (intake ${LOAD.durationMs / LOAD.slices / 1000} s, baseline ${LOAD.durationMs / LOAD.slices / 1000} s)…`);
     const samples: LoadSample[][] = [[], []];
     for (let i = 0; i < LOAD.slices; i++) {
       for (const [k, t] of targets.entries()) samples[k]?.push(await runLoad({ ...t, warmupMs: LOAD.sliceWarmupMs, durationMs: LOAD.durationMs / LOAD.slices }));
@@ -138,6 +141,28 @@ function reportRows(r: ReportsResult): Row[] {
   ];
 }
 
+/**
+ * Per Lambda: the minified bundle against its size limit (gzip beside it), and the cold init, an
+ * `await import()` in a fresh node, whose median has target ≤ 150 ms. A build or import failure fails both.
+ */
+function bundleRows(bundles: BundleResult[]): Row[] {
+  const kb = (n: number) => (n / 1024).toFixed(1);
+  return bundles.flatMap((b) => [
+    {
+      figure: `Bundle ${b.name} (minified / gzip)`,
+      value: b.bytes === null || b.gzipBytes === null ? 'build failed' : `${kb(b.bytes)} / ${kb(b.gzipBytes)} KB`,
+      target: `<= ${int(b.limitBytes / 1024)} KB`,
+      pass: b.sizePass,
+    },
+    {
+      figure: `Cold init ${b.name} median / max`,
+      value: b.init ? `${int(b.init.medianMs)} / ${int(b.init.maxMs)} ms` : b.bytes === null ? '—' : 'import failed',
+      target: `median <= ${int(BUNDLES.initTargetMs)} ms`,
+      pass: b.initPass,
+    },
+  ]);
+}
+
 /** One request before the load: the body must be accepted; returns the size of the stored case item. */
 async function probeIntake(url: string, headers: Record<string, string>, body: string, endpoint: string, tableName: string, region?: string): Promise<number> {
   const res = await fetch(url, { method: 'POST', headers, body });
@@ -153,7 +178,7 @@ async function probeIntake(url: string, headers: Record<string, string>, body: s
   }
 }
 
-async function report(deadline: ReturnType<typeof benchDeadline>, intake: LoadResult, base: LoadResult, caseItemBytes: number, routing: RoutingResult, timers: TimersResult, reports: ReportsResult): Promise<void> {
+async function report(deadline: ReturnType<typeof benchDeadline>, intake: LoadResult, base: LoadResult, caseItemBytes: number, routing: RoutingResult, timers: TimersResult, reports: ReportsResult, bundles: BundleResult[]): Promise<void> {
   const ratio = intake.rps / base.rps;
   const rows: Row[] = [
     { figure: 'Deadline computations / s', value: int(deadline.perSecond), target: `>= ${int(TARGETS.deadlinePerSecond)}`, pass: deadline.perSecond >= TARGETS.deadlinePerSecond },
@@ -167,6 +192,7 @@ async function report(deadline: ReturnType<typeof benchDeadline>, intake: LoadRe
     ...routingRows(routing),
     ...timerRows(timers),
     ...reportRows(reports),
+    ...bundleRows(bundles),
   ];
   const w = [42, 20, 18];
   const line = (cells: string[]) => console.log(cells.map((c, i) => c.padEnd(w[i] ?? 0)).join('  '));
@@ -181,6 +207,8 @@ async function report(deadline: ReturnType<typeof benchDeadline>, intake: LoadRe
   console.log(`(routing burst on a fresh runtime: by category ${tally(routing.byCategory)}; by office ${tally(routing.byOffice)})`);
   console.log(`(drain from the cases' assignedAt; the polls saw none received ${routing.observedDrainMs === null ? 'before the timeout' : `after ${sec(routing.observedDrainMs)}`}; runtime warnings: ${tally(routing.warnings)})`);
   console.log(`(timers: default runner settings, handler records lateness only; runner warnings: ${tally(timers.warnings)})`);
+  console.log(`(bundles: cold init in a child with no environment, external @aws-sdk/* from the repository's node_modules, where Lambda's runtime provides them; importing those alone takes ${bundles.map((b) => `${b.name} ${b.init ? int(b.init.externalsMedianMs) : '—'}`).join(', ')} ms, median)`);
+  for (const b of bundles) if (b.error) console.log(`bundle ${b.name} failed: ${b.error}`);
   console.log(`(reports: ${int(reports.bucketItems)} fact buckets, largest ${int(reports.maxBucketBytes)} B; responses ${int(reports.summary.bytes)} / ${int(reports.supervision.bytes)} / ${int(reports.quarterly.bytes)} B)`);
 
   const misses = rows.filter((r) => r.pass === false);
@@ -204,6 +232,7 @@ async function report(deadline: ReturnType<typeof benchDeadline>, intake: LoadRe
     routingBurst: { settings: ROUTING, ...routing },
     timers: { settings: TIMERS, ...timers },
     reports: { settings: REPORTS, ...reports },
+    bundles: { settings: BUNDLES, results: bundles },
     pass: misses.length === 0,
     misses: misses.map((r) => r.figure),
   };

@@ -2,8 +2,11 @@
  * Builds the CDK app without synthesising it, so tests can construct the same tree as `cdk synth`
  * with no side effects. infra/app.ts is the only caller that synthesises.
  */
-import { App, type AppProps, type Environment, Tags } from 'aws-cdk-lib';
+import { App, type AppProps, type Environment, Tags, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { acknowledgeNagFindings } from './nag';
 import { StatefulStack } from './stateful-stack';
+import { StatelessStack } from './stateless-stack';
 
 export interface BuildAppProps {
   /** Deployment stage; overrides the `stage` context value. Default: context `stage`, else `dev`. */
@@ -12,17 +15,20 @@ export interface BuildAppProps {
   env?: Environment;
   /** Passed through to `new App()` (outdir, context, …). */
   appProps?: AppProps;
+  /** Run cdk-nag's AWS Solutions checks at synthesis (default true). */
+  nag?: boolean;
 }
 
 export interface BuiltApp {
   app: App;
   stage: string;
   stateful: StatefulStack;
+  stateless: StatelessStack;
 }
 
 const STAGE_PATTERN = /^[A-Za-z][A-Za-z0-9]*$/;
 
-export function stackId(stage: string, role: 'Stateful'): string {
+export function stackId(stage: string, role: 'Stateful' | 'Stateless'): string {
   return `CaseRouting-${stage}-${role}`;
 }
 
@@ -39,8 +45,21 @@ export function buildApp(props: BuildAppProps = {}): BuiltApp {
 
   const stateful = new StatefulStack(app, stackId(stage, 'Stateful'), {
     ...(props.env ? { env: props.env } : {}),
-    description: `Case routing (${stage}): stateful resources (table; later queues, scheduler group, SES config set)`,
+    description: `Case routing (${stage}): stateful resources (table, queues, timer group, mail configuration)`,
+  });
+  const stateless = new StatelessStack(app, stackId(stage, 'Stateless'), {
+    ...(props.env ? { env: props.env } : {}),
+    description: `Case routing (${stage}): API, functions, schedules, users, alarms`,
+    table: stateful.table,
+    queues: stateful.queues,
+    timerDlq: stateful.timerDlq,
+    scheduleGroup: stateful.scheduleGroup,
+    configurationSet: stateful.configurationSet,
   });
 
-  return { app, stage, stateful };
+  if (props.nag ?? true) {
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    acknowledgeNagFindings(stateful, stateless);
+  }
+  return { app, stage, stateful, stateless };
 }

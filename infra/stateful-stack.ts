@@ -1,14 +1,18 @@
 /**
- * Stateful resources: everything that holds data and must outlive a redeploy or a stack rewrite.
- *
- * Today that is the single DynamoDB table. Later issues add the SQS queues (and their DLQs), the
- * EventBridge Scheduler group for SLA timers and the SES configuration set here, so that the
- * stateless stack (functions, API) can be torn down and rebuilt without touching data.
+ * Stateful resources: everything that holds data or in-flight work and must outlive a redeploy of
+ * the functions: the single DynamoDB table, the three category queues and their dead-letter queues,
+ * the dead-letter queue of SLA timers, the EventBridge Scheduler group the timers live in, and the
+ * SES configuration set. The stateless stack (functions, API, alarms) takes them as props and can
+ * be torn down and rebuilt without touching data.
  *
  * The table's key attributes, GSIs and TTL attribute come from shared/adapters/dynamo/table.ts —
  * the same constants the adapters and the local engine use — so names are never repeated here.
  */
-import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
+import { ConfigurationSet, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { CATEGORIES, type Category } from '../shared/domain/case';
 import { AttributeType, Billing, ProjectionType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import { INDEXES, KEY, TTL_ATTRIBUTE } from '../shared/adapters/dynamo/table';
@@ -16,9 +20,24 @@ import { INDEXES, KEY, TTL_ATTRIBUTE } from '../shared/adapters/dynamo/table';
 /** Every key attribute in the table is a string (see ATTRIBUTE_NAMES in table.ts). */
 const stringKey = (name: string) => ({ name, type: AttributeType.STRING });
 
+/** How long the router may take on one batch; the queues' visibility timeout is six times it, as Lambda advises. */
+export const ROUTER_TIMEOUT = Duration.seconds(30);
+/** A message received this often without success goes to its dead-letter queue (as the local pollers do). */
+export const MAX_RECEIVES = 5;
+
+export interface CategoryQueue {
+  queue: Queue;
+  dlq: Queue;
+}
+
 export class StatefulStack extends Stack {
   /** The single table (AWS::DynamoDB::GlobalTable with one replica, in this stack's region). */
   public readonly table: TableV2;
+  public readonly queues: Record<Category, CategoryQueue>;
+  /** Where EventBridge Scheduler puts an SLA timer it could not deliver after its retries. */
+  public readonly timerDlq: Queue;
+  public readonly scheduleGroup: ScheduleGroup;
+  public readonly configurationSet: ConfigurationSet;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -39,6 +58,33 @@ export class StatefulStack extends Stack {
         ...(index.include ? { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...index.include] } : { projectionType: ProjectionType.ALL }),
       })),
     });
+
+    // SQS-managed encryption: no key to administer, and nothing but our own roles reads these.
+    const queue = (id: string, props: ConstructorParameters<typeof Queue>[2] = {}) =>
+      new Queue(this, id, { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, removalPolicy: RemovalPolicy.RETAIN, ...props });
+    this.queues = Object.fromEntries(
+      CATEGORIES.map((category) => {
+        const name = category[0]?.toUpperCase() + category.slice(1);
+        const dlq = queue(`${name}Dlq`, { retentionPeriod: Duration.days(14) });
+        return [
+          category,
+          {
+            dlq,
+            queue: queue(`${name}Queue`, {
+              visibilityTimeout: Duration.seconds(ROUTER_TIMEOUT.toSeconds() * 6),
+              retentionPeriod: Duration.days(4),
+              deadLetterQueue: { queue: dlq, maxReceiveCount: MAX_RECEIVES },
+            }),
+          },
+        ];
+      }),
+    ) as Record<Category, CategoryQueue>;
+    this.timerDlq = queue('TimerDlq', { retentionPeriod: Duration.days(14) });
+
+    this.scheduleGroup = new ScheduleGroup(this, 'TimerGroup', { scheduleGroupName: `${this.stackName}-timers`, removalPolicy: RemovalPolicy.RETAIN });
+
+    // Bounces and complaints keep SES's account-level suppression list in charge.
+    this.configurationSet = new ConfigurationSet(this, 'MailConfig', { suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS });
 
     new CfnOutput(this, 'TableName', {
       value: this.table.tableName,

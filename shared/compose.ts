@@ -35,8 +35,9 @@ export function lifecyclePolicy(config: ApiConfig): LifecyclePolicy {
 
 /** The calendar in force, shared by whatever in one process computes deadlines or moves timers. */
 export function calendarService(deps: { calendarStore: CalendarStore; cases: CaseStore; timers: TimerService; clock: Clock; logger: Logger; config: ApiConfig }): CalendarService {
+  const given = Object.entries(deps.config.CALENDAR_OVERRIDES).map(([year, y]) => ({ year: Number(year), ...y }));
   return new CalendarService({
-    shipped: shippedCalendarYears(),
+    shipped: [...shippedCalendarYears().filter((y) => !given.some((g) => g.year === y.year)), ...given],
     store: deps.calendarStore,
     cases: deps.cases,
     timers: deps.timers,

@@ -50,6 +50,12 @@ const apiSchema = z.object({
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   JWT_ISSUER: z.string().optional(),
   JWT_AUDIENCE: z.string().optional(),
+  // Cognito user pool on AWS: the API then accepts the pool's ID tokens instead of HS256 ones.
+  COGNITO_USER_POOL_ID: z
+    .string()
+    .regex(/^(?:eusc-[a-z]{2}|[a-z]{2})-(?:gov-)?[a-z]+-\d_[A-Za-z0-9]+$/, 'must be a user pool id like ap-east-1_AbC123xyz')
+    .optional(),
+  COGNITO_CLIENT_ID: z.string().regex(/^[\w+]{1,128}$/, 'must be an app client id of the user pool').optional(),
   FORM_RATE_LIMIT: positiveInt(5),
   TRACK_RATE_LIMIT: positiveInt(30),
   ALLOWED_ORIGINS: origins,
@@ -81,6 +87,14 @@ const apiSchema = z.object({
       chairmanFromOverdueDay: z.number().int().min(1).max(60).optional(),
       autoCloseAfterWorkingDays: z.number().int().min(1).max(60).optional(),
     }),
+  ),
+  // Working calendars given at deployment, in place of the shipped data for those years (an admin's PUT still wins),
+  // e.g. {"2027":{"holidays":["2027-01-01"],"workdays":[]}}.
+  CALENDAR_OVERRIDES: jsonObject(
+    z.record(
+      z.string().regex(/^20\d\d$/, 'keys must be years'),
+      z.strictObject({ holidays: z.array(z.iso.date()).max(366), workdays: z.array(z.iso.date()).max(366) }),
+    ),
   ),
   // Sign-for time, pauses and the reopen window, as JSON over the defaults, e.g. {"signWithinWorkingDays":2}.
   LIFECYCLE_POLICY: jsonObject(
@@ -146,10 +160,19 @@ export function schedulerFromConfig(config: ApiConfig): { groupName: string; tar
   };
 }
 
+/** The Cognito user pool and app client whose ID tokens the API accepts, when both are configured. */
+export function cognitoFromConfig(config: Pick<ApiConfig, 'COGNITO_USER_POOL_ID' | 'COGNITO_CLIENT_ID'>): { userPoolId: string; clientId: string } | undefined {
+  return config.COGNITO_USER_POOL_ID && config.COGNITO_CLIENT_ID ? { userPoolId: config.COGNITO_USER_POOL_ID, clientId: config.COGNITO_CLIENT_ID } : undefined;
+}
+
 export function loadApiConfig(env: Record<string, string | undefined> = process.env): ApiConfig {
   const config = parse(apiSchema, env);
-  if (config.NODE_ENV === 'production' && !config.JWT_SECRET) {
-    throw new ConfigError('Invalid configuration:\n  JWT_SECRET: required when NODE_ENV=production');
+  if (!config.COGNITO_USER_POOL_ID !== !config.COGNITO_CLIENT_ID) {
+    const [missing, other] = config.COGNITO_USER_POOL_ID ? ['COGNITO_CLIENT_ID', 'COGNITO_USER_POOL_ID'] : ['COGNITO_USER_POOL_ID', 'COGNITO_CLIENT_ID'];
+    throw new ConfigError(`Invalid configuration:\n  ${missing}: required with ${other}`);
+  }
+  if (config.NODE_ENV === 'production' && !config.JWT_SECRET && !cognitoFromConfig(config)) {
+    throw new ConfigError('Invalid configuration:\n  JWT_SECRET: required when NODE_ENV=production, unless COGNITO_USER_POOL_ID and COGNITO_CLIENT_ID are set');
   }
   return config;
 }

@@ -1,6 +1,7 @@
 import type { LambdaContext, LambdaEvent } from 'hono/aws-lambda';
 import { handle } from 'hono/aws-lambda';
 import type { Context } from 'hono';
+import { CognitoTokenVerifier } from '../../shared/adapters/auth/cognito';
 import { Hs256TokenVerifier } from '../../shared/adapters/auth/hs256';
 import { createDynamoClient } from '../../shared/adapters/dynamo/client';
 import { dynamoStores } from '../../shared/adapters/dynamo';
@@ -10,15 +11,20 @@ import { sesMailer } from '../../shared/adapters/mail/nodemailer-mailer';
 import { calendarService, escalationPolicy, eventBridgeTimers, lifecyclePolicy } from '../../shared/compose';
 import { SqsCaseQueue } from '../../shared/adapters/sqs/case-queue';
 import { createSqsClient } from '../../shared/adapters/sqs/client';
-import { ConfigError, loadApiConfig, queuesFromConfig } from '../../shared/config';
+import { cognitoFromConfig, ConfigError, loadApiConfig, queuesFromConfig } from '../../shared/config';
 import { createApp } from '../../shared/http/app';
 import { createLogger } from '../../shared/observability/logger';
-import { systemClock } from '../../shared/ports';
+import { systemClock, type TokenVerifier } from '../../shared/ports';
 
 /** Builds the API handler from the environment; called once per Lambda instance, on first use. */
 export function buildHandler(env: Record<string, string | undefined> = process.env) {
   const config = loadApiConfig(env);
-  if (!config.JWT_SECRET) throw new ConfigError('Invalid configuration:\n  JWT_SECRET: required on Lambda');
+  // Cognito ID tokens when a user pool is configured, else HS256 tokens signed with JWT_SECRET.
+  const cognito = cognitoFromConfig(config);
+  let tokens: TokenVerifier;
+  if (cognito) tokens = new CognitoTokenVerifier(cognito);
+  else if (config.JWT_SECRET) tokens = new Hs256TokenVerifier({ secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
+  else throw new ConfigError('Invalid configuration:\n  COGNITO_USER_POOL_ID and COGNITO_CLIENT_ID, or JWT_SECRET: required on Lambda');
   const db = createDynamoClient({ tableName: config.TABLE_NAME, region: config.AWS_REGION, endpoint: config.DYNAMODB_ENDPOINT });
   if (!config.PUBLIC_BASE_URL) throw new ConfigError('Invalid configuration:\n  PUBLIC_BASE_URL: required for the links in e-mails');
   const stores = dynamoStores(db, config.TABLE_NAME);
@@ -33,7 +39,7 @@ export function buildHandler(env: Record<string, string | undefined> = process.e
     lifecycle: lifecyclePolicy(config),
     publicBaseUrl: config.PUBLIC_BASE_URL,
     queue: new SqsCaseQueue(createSqsClient({ region: config.AWS_REGION, endpoint: config.SQS_ENDPOINT }), queuesFromConfig(config)),
-    tokens: new Hs256TokenVerifier({ secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
+    tokens,
     clock: systemClock,
     ids: randomIds,
     logger,

@@ -75,7 +75,8 @@ export async function escalate(deps: EscalatorDeps, fired: TimerPayload): Promis
     try {
       await deps.cases.replace(next, record.version);
       await syncTimer(deps.timers, record, next);
-      log.info('escalator.escalated', { level: step.level, skipped: skipped.length, next: next.sla.timer?.step });
+      // `handled` is what the breach-per-day metric on AWS counts (infra/alarms.ts).
+      log.info('escalator.escalated', { handled: step.id, level: step.level, skipped: skipped.length, next: next.sla.timer?.step });
       return 'escalated';
     } catch (err) {
       if (!(err instanceof VersionConflictError)) throw err;

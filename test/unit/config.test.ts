@@ -54,4 +54,11 @@ describe('configuration', () => {
     expect(() => loadApiConfig({ LIFECYCLE_POLICY: '{"signWithin":2}' })).toThrowError(/LIFECYCLE_POLICY/);
     expect(() => loadApiConfig({ LIFECYCLE_POLICY: '[' })).toThrowError(/LIFECYCLE_POLICY/);
   });
+
+  it('reads working calendars given at deployment (CALENDAR_OVERRIDES) in place of the shipped years', async () => {
+    const config = loadApiConfig({ CALENDAR_OVERRIDES: '{"2026":{"holidays":["2026-03-02"],"workdays":[]}}' });
+    expect(config.CALENDAR_OVERRIDES).toEqual({ '2026': { holidays: ['2026-03-02'], workdays: [] } });
+    expect(() => loadApiConfig({ CALENDAR_OVERRIDES: '{"26":{"holidays":[],"workdays":[]}}' })).toThrowError(/CALENDAR_OVERRIDES/);
+    expect(() => loadApiConfig({ CALENDAR_OVERRIDES: '{"2027":{"holidays":["1 Jan"],"workdays":[]}}' })).toThrowError(/CALENDAR_OVERRIDES/);
+  });
 });

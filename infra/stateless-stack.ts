@@ -1,0 +1,174 @@
+/**
+ * Stateless resources: the HTTP API with the Hono app in one Lambda, the router, escalator,
+ * reconciler and reporter functions, the Scheduler role and schedules, the Cognito users, and the
+ * alarms. It takes the stateful resources as props, so it can be rebuilt without touching data.
+ */
+import { ArnFormat, CfnOutput, CfnParameter, Duration, Stack, TimeZone, type StackProps } from 'aws-cdk-lib';
+import type { CfnStage} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpApi, HttpMethod, type HttpRoute, type HttpRouteIntegration } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Schedule, ScheduleExpression, type ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { EmailIdentity, Identity as SesIdentity, type ConfigurationSet } from 'aws-cdk-lib/aws-ses';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import type { Category } from '../shared/domain/case';
+import { Alarms } from './alarms';
+import { LambdaFunction } from './function';
+import { Identity } from './identity';
+import { ROUTER_TIMEOUT, type CategoryQueue } from './stateful-stack';
+
+export interface StatelessStackProps extends StackProps {
+  table: TableV2;
+  queues: Record<Category, CategoryQueue>;
+  timerDlq: Queue;
+  scheduleGroup: ScheduleGroup;
+  configurationSet: ConfigurationSet;
+}
+
+/** Routes anyone may call (the web form, tracking, docs); everything else needs a Cognito ID token. */
+export const PUBLIC_ROUTES: readonly [HttpMethod, string][] = [
+  [HttpMethod.POST, '/v1/intake/mailbox'],
+  [HttpMethod.OPTIONS, '/v1/intake/mailbox'],
+  [HttpMethod.GET, '/v1/track/{ticketNo}'],
+  [HttpMethod.POST, '/v1/track/{ticketNo}/follow-up'],
+  [HttpMethod.OPTIONS, '/v1/track/{proxy+}'],
+  [HttpMethod.GET, '/track'],
+  [HttpMethod.GET, '/docs'],
+  [HttpMethod.GET, '/openapi.json'],
+  [HttpMethod.GET, '/openapi.yaml'],
+  [HttpMethod.GET, '/health'],
+];
+
+/** Per client address, on top of the app's own per-IP limits stored in the table. */
+export const PUBLIC_THROTTLE = { rateLimit: 20, burstLimit: 40 } as const;
+export const API_THROTTLE = { rateLimit: 200, burstLimit: 400 } as const;
+
+export class StatelessStack extends Stack {
+  readonly api: HttpApi;
+  readonly functions: Record<'api' | 'router' | 'escalator' | 'reconciler' | 'reporter', LambdaFunction>;
+  readonly identity: Identity;
+  readonly schedulerRole: Role;
+  /** The role the reconcile and monthly-report schedules invoke their functions with. */
+  readonly scheduleRole: Role;
+  readonly publicRoutes: HttpRoute[] = [];
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    const param = (name: string, description: string, defaultValue?: string) =>
+      new CfnParameter(this, name, { type: 'String', description, ...(defaultValue !== undefined && { default: defaultValue }) }).valueAsString;
+    const senderEmail = param('SenderEmail', 'The address e-mails come from; SES sends it a verification link on first deploy');
+    const publicBaseUrl = param('PublicBaseUrl', 'Base of the case links in e-mails, e.g. https://cases.union.example.org');
+    const allowedOrigins = param('AllowedOrigins', "Origins of the union's web pages that may call the form and tracking endpoints, comma-separated", '');
+    const redirectOrigins = param('AllowedRedirectOrigins', 'Origins the mailbox form may redirect back to, comma-separated', '');
+    const calendarOverrides = param('CalendarOverrides', 'Working calendars as JSON {"2027":{"holidays":[...],"workdays":[...]}}; admins can also PUT /v1/admin/calendar/{year}', '');
+    const leadershipEmails = param('LeadershipEmails', 'Addresses for the monthly report, comma-separated (empty: none)', '');
+    const alarmEmail = param('AlarmEmail', 'Address subscribed to the operators alarm topic (empty: none)', '');
+
+    const { table, queues, timerDlq, scheduleGroup, configurationSet } = props;
+    this.identity = new Identity(this, 'Identity');
+    const sender = new EmailIdentity(this, 'Sender', { identity: SesIdentity.email(senderEmail), configurationSet });
+
+    const fn = (name: keyof StatelessStack['functions'], description: string, extra: Partial<ConstructorParameters<typeof LambdaFunction>[2]> = {}) =>
+      new LambdaFunction(this, `${name[0]?.toUpperCase()}${name.slice(1)}`, { name, description, ...extra });
+    const common = { PUBLIC_BASE_URL: publicBaseUrl, CALENDAR_OVERRIDES: calendarOverrides };
+    // A physical name: the escalator hands its own ARN to Scheduler, which it cannot take from itself without a cycle.
+    const escalatorName = `${this.stackName}-escalator`;
+    const escalatorArn = this.formatArn({ service: 'lambda', resource: 'function', resourceName: escalatorName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const escalator = fn('escalator', 'SLA timers: warn and escalate by e-mail, close replied cases nobody followed up', { environment: common, functionName: escalatorName });
+
+    // EventBridge Scheduler assumes this role to deliver SLA timers: it may invoke the escalator and nothing else.
+    this.schedulerRole = new Role(this, 'SchedulerRole', {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': this.account } } }),
+      description: 'Lets EventBridge Scheduler deliver SLA timers to the escalator (and failed ones to the timer DLQ)',
+    });
+    this.schedulerRole.addToPolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [escalatorArn] }));
+    this.schedulerRole.addToPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [timerDlq.queueArn] }));
+    const timers = (f: LambdaFunction) => f.bindTimers(scheduleGroup, escalatorArn, this.schedulerRole, timerDlq.queueArn);
+
+    escalator.bindTable(table, 'readWrite').bindMail(sender, senderEmail, configurationSet);
+    timers(escalator);
+
+    const api = fn('api', 'The HTTP API (Hono): intake, lifecycle, tracking, reports, administration', {
+      memorySize: 1024,
+      timeout: Duration.seconds(29),
+      environment: {
+        ...common,
+        ALLOWED_ORIGINS: allowedOrigins,
+        ALLOWED_REDIRECT_ORIGINS: redirectOrigins,
+        COGNITO_USER_POOL_ID: this.identity.userPool.userPoolId,
+        COGNITO_CLIENT_ID: this.identity.client.userPoolClientId,
+      },
+    });
+    api.bindTable(table, 'readWrite').bindQueues(queues, 'operate').bindMail(sender, senderEmail, configurationSet);
+    timers(api);
+
+    const router = fn('router', 'Routes each new case to its office and e-mails the office', { timeout: ROUTER_TIMEOUT, environment: common });
+    router.bindTable(table, 'readWrite').bindMail(sender, senderEmail, configurationSet);
+    timers(router);
+    for (const { queue } of Object.values(queues)) {
+      router.fn.addEventSource(new SqsEventSource(queue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: 5 }));
+    }
+
+    const reconciler = fn('reconciler', 'Rebuilds queues, timers and report facts from the table', { timeout: Duration.minutes(5), environment: common });
+    reconciler.bindTable(table, 'readWrite').bindQueues(queues, 'send');
+    timers(reconciler);
+
+    const reporter = fn('reporter', 'The monthly report to leadership on the first working day', {
+      timeout: Duration.minutes(2),
+      environment: { ...common, LEADERSHIP_EMAILS: leadershipEmails },
+    });
+    reporter.bindTable(table, 'readWrite').bindMail(sender, senderEmail, configurationSet);
+    this.functions = { api, router, escalator, reconciler, reporter };
+
+    this.scheduleRole = new Role(this, 'ScheduleRole', {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': this.account } } }),
+      description: 'Lets the reconcile and monthly-report schedules invoke their functions',
+    });
+    new Schedule(this, 'ReconcileEvery5Minutes', {
+      schedule: ScheduleExpression.rate(Duration.minutes(5)),
+      target: new LambdaInvoke(reconciler.fn, { role: this.scheduleRole }),
+      description: 'The table is the truth: re-send stuck cases, re-create lost timers, re-sync report facts',
+    });
+    new Schedule(this, 'MonthlyReportCheck', {
+      // Every day at 09:05 Shanghai time; the function sends only on the month's first working day, once.
+      schedule: ScheduleExpression.cron({ minute: '5', hour: '9', timeZone: TimeZone.ASIA_SHANGHAI }),
+      target: new LambdaInvoke(reporter.fn, { role: this.scheduleRole }),
+      description: 'Monthly report to leadership on the first working day of each month',
+    });
+
+    this.api = this.httpApi(api);
+    new Alarms(this, 'Alarms', { queues, timerDlq, escalator: escalator.fn, router: router.fn, api: this.api, alarmEmail });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint, description: 'The API; the tracking page is at /track, the docs at /docs' });
+    new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.identity.client.userPoolClientId });
+  }
+
+  /** One Lambda behind the HTTP API: public routes without a token, every other route with a Cognito ID token. */
+  private httpApi(fn: LambdaFunction): HttpApi {
+    const integration: HttpRouteIntegration = new HttpLambdaIntegration('App', fn.fn);
+    const authorizer = new HttpUserPoolAuthorizer('Staff', this.identity.userPool, { userPoolClients: [this.identity.client] });
+    const api = new HttpApi(this, 'HttpApi', { description: 'Union case routing API', createDefaultStage: true });
+    for (const [method, path] of PUBLIC_ROUTES) this.publicRoutes.push(...api.addRoutes({ path, methods: [method], integration }));
+    api.addRoutes({ path: '/{proxy+}', methods: [HttpMethod.ANY], integration, authorizer });
+
+    const stage = api.defaultStage?.node.defaultChild as CfnStage;
+    const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.ONE_MONTH });
+    // No caller identity beyond the address API Gateway saw; the app's own logs carry no personal data either.
+    stage.accessLogSettings = {
+      destinationArn: accessLogs.logGroupArn,
+      format: JSON.stringify({ requestId: '$context.requestId', ip: '$context.identity.sourceIp', method: '$context.httpMethod', route: '$context.routeKey', status: '$context.status', latency: '$context.responseLatency' }),
+    };
+    stage.defaultRouteSettings = { throttlingRateLimit: API_THROTTLE.rateLimit, throttlingBurstLimit: API_THROTTLE.burstLimit };
+    stage.routeSettings = Object.fromEntries(
+      PUBLIC_ROUTES.filter(([m]) => m !== HttpMethod.OPTIONS).map(([m, p]) => [`${m} ${p}`, { throttlingRateLimit: PUBLIC_THROTTLE.rateLimit, throttlingBurstLimit: PUBLIC_THROTTLE.burstLimit }]),
+    );
+    return api;
+  }
+}
