@@ -166,8 +166,9 @@ export class StatelessStack extends Stack {
       format: JSON.stringify({ requestId: '$context.requestId', ip: '$context.identity.sourceIp', method: '$context.httpMethod', route: '$context.routeKey', status: '$context.status', latency: '$context.responseLatency' }),
     };
     stage.defaultRouteSettings = { throttlingRateLimit: API_THROTTLE.rateLimit, throttlingBurstLimit: API_THROTTLE.burstLimit };
+    // RouteSettings is free-form JSON to CDK: written in CloudFormation's own casing.
     stage.routeSettings = Object.fromEntries(
-      PUBLIC_ROUTES.filter(([m]) => m !== HttpMethod.OPTIONS).map(([m, p]) => [`${m} ${p}`, { throttlingRateLimit: PUBLIC_THROTTLE.rateLimit, throttlingBurstLimit: PUBLIC_THROTTLE.burstLimit }]),
+      PUBLIC_ROUTES.filter(([m]) => m !== HttpMethod.OPTIONS).map(([m, p]) => [`${m} ${p}`, { ThrottlingRateLimit: PUBLIC_THROTTLE.rateLimit, ThrottlingBurstLimit: PUBLIC_THROTTLE.burstLimit }]),
     );
     return api;
   }

@@ -7,7 +7,7 @@ import { createDynamoClient } from '../../shared/adapters/dynamo/client';
 import { dynamoStores } from '../../shared/adapters/dynamo';
 import { randomIds } from '../../shared/adapters/ids';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { sesMailer } from '../../shared/adapters/mail/nodemailer-mailer';
+import { sesV2Mailer } from '../../shared/adapters/mail/ses-mailer';
 import { calendarService, escalationPolicy, eventBridgeTimers, lifecyclePolicy } from '../../shared/compose';
 import { SqsCaseQueue } from '../../shared/adapters/sqs/case-queue';
 import { createSqsClient } from '../../shared/adapters/sqs/client';
@@ -34,7 +34,7 @@ export function buildHandler(env: Record<string, string | undefined> = process.e
     ...stores,
     calendar: calendarService({ ...stores, timers, clock: systemClock, logger, config }),
     timers,
-    mailer: sesMailer({ client: new SESv2Client({ region: config.AWS_REGION }), from: config.MAIL_FROM, configurationSet: config.SES_CONFIGURATION_SET }),
+    mailer: sesV2Mailer({ client: new SESv2Client({ region: config.AWS_REGION }), from: config.MAIL_FROM, configurationSet: config.SES_CONFIGURATION_SET }),
     policy: escalationPolicy(config),
     lifecycle: lifecyclePolicy(config),
     publicBaseUrl: config.PUBLIC_BASE_URL,

@@ -1,7 +1,7 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { createDynamoClient } from '../../shared/adapters/dynamo/client';
 import { dynamoStores } from '../../shared/adapters/dynamo';
-import { sesMailer } from '../../shared/adapters/mail/nodemailer-mailer';
+import { sesV2Mailer } from '../../shared/adapters/mail/ses-mailer';
 import { calendarService, escalationPolicy, eventBridgeTimers } from '../../shared/compose';
 import { ConfigError, loadApiConfig } from '../../shared/config';
 import { createLogger } from '../../shared/observability/logger';
@@ -20,7 +20,7 @@ export function buildEscalator(env: Record<string, string | undefined> = process
     ...stores,
     timers,
     calendar: calendarService({ ...stores, timers, clock: systemClock, logger, config }),
-    mailer: sesMailer({ client: new SESv2Client({ region: config.AWS_REGION }), from: config.MAIL_FROM, configurationSet: config.SES_CONFIGURATION_SET }),
+    mailer: sesV2Mailer({ client: new SESv2Client({ region: config.AWS_REGION }), from: config.MAIL_FROM, configurationSet: config.SES_CONFIGURATION_SET }),
     policy: escalationPolicy(config),
     clock: systemClock,
     logger,

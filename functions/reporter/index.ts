@@ -1,7 +1,7 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { createDynamoClient } from '../../shared/adapters/dynamo/client';
 import { dynamoStores } from '../../shared/adapters/dynamo';
-import { sesMailer } from '../../shared/adapters/mail/nodemailer-mailer';
+import { sesV2Mailer } from '../../shared/adapters/mail/ses-mailer';
 import { calendarService, eventBridgeTimers } from '../../shared/compose';
 import { loadApiConfig } from '../../shared/config';
 import { createLogger } from '../../shared/observability/logger';
@@ -21,7 +21,7 @@ export function buildReporter(env: Record<string, string | undefined> = process.
     calendar: calendarService({ ...stores, timers, clock: systemClock, logger, config }),
     clock: systemClock,
     logger,
-    mailer: sesMailer({ client: new SESv2Client({ region: config.AWS_REGION }), from: config.MAIL_FROM, configurationSet: config.SES_CONFIGURATION_SET }),
+    mailer: sesV2Mailer({ client: new SESv2Client({ region: config.AWS_REGION }), from: config.MAIL_FROM, configurationSet: config.SES_CONFIGURATION_SET }),
     recipients: config.LEADERSHIP_EMAILS,
     hour: config.MONTHLY_REPORT_HOUR,
   };

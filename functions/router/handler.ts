@@ -1,6 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CATEGORIES } from '../../shared/domain/case';
 import { routeCase, type RouterDeps } from '../../shared/usecases/route-case';
 

@@ -2,7 +2,7 @@ import type { SQSEvent } from 'aws-lambda';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { createDynamoClient } from '../../shared/adapters/dynamo/client';
 import { dynamoStores } from '../../shared/adapters/dynamo';
-import { sesMailer } from '../../shared/adapters/mail/nodemailer-mailer';
+import { sesV2Mailer } from '../../shared/adapters/mail/ses-mailer';
 import { calendarService, escalationPolicy, eventBridgeTimers } from '../../shared/compose';
 import { ConfigError, loadApiConfig } from '../../shared/config';
 import { createLogger } from '../../shared/observability/logger';
@@ -26,7 +26,7 @@ export function buildRouter(env: Record<string, string | undefined> = process.en
     cases: stores.cases,
     notices: stores.notices,
     routing: new RoutingConfigCache({ routing: stores.routing, offices: stores.offices, clock }, config.ROUTING_CACHE_SECONDS * 1000),
-    mailer: sesMailer({ client: new SESv2Client({ region: config.AWS_REGION }), from: config.MAIL_FROM, configurationSet: config.SES_CONFIGURATION_SET }),
+    mailer: sesV2Mailer({ client: new SESv2Client({ region: config.AWS_REGION }), from: config.MAIL_FROM, configurationSet: config.SES_CONFIGURATION_SET }),
     clock,
     logger,
     publicBaseUrl: config.PUBLIC_BASE_URL,

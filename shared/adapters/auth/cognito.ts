@@ -1,7 +1,7 @@
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { FetchError, JwksValidationError, JwtExpiredError } from 'aws-jwt-verify/error';
 import type { Jwks, JwksCache } from 'aws-jwt-verify/jwk';
-import { z } from 'zod';
+import * as z from 'zod';
 import { UnauthorizedError, UnavailableError } from '../../domain/errors';
 import { ROLES, type Principal } from '../../domain/principal';
 import type { TokenVerifier } from '../../ports';

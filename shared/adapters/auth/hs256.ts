@@ -1,5 +1,5 @@
 import { sign, verify } from 'hono/jwt';
-import { z } from 'zod';
+import * as z from 'zod';
 import { UnauthorizedError } from '../../domain/errors';
 import { ROLES, type Principal } from '../../domain/principal';
 import type { TokenVerifier } from '../../ports';
