@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { Validations } from 'aws-cdk-lib';
+import { type CfnElement, Validations } from 'aws-cdk-lib';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app-builder';
@@ -39,7 +39,7 @@ function statementsOf(roleLogicalId: string): Statement[] {
 
 function roleOf(fn: 'api' | 'router' | 'escalator' | 'reconciler' | 'reporter'): string {
   const role = built.stateless.functions[fn].fn.role;
-  return built.stateless.resolve((role?.node.defaultChild as { logicalId: string }).logicalId) as string;
+  return built.stateless.getLogicalId(role?.node.defaultChild as CfnElement);
 }
 
 const actionsOf = (roleId: string) => [...new Set(statementsOf(roleId).flatMap((s) => list(s.Action)))].sort();
@@ -120,7 +120,7 @@ describe('functions', () => {
 
 describe('timers and schedules', () => {
   it('Scheduler may invoke the escalator only (and drop failed timers in their DLQ)', () => {
-    const roleId = built.stateless.resolve((built.stateless.schedulerRole.node.defaultChild as { logicalId: string }).logicalId) as string;
+    const roleId = built.stateless.getLogicalId(built.stateless.schedulerRole.node.defaultChild as CfnElement);
     const statements = statementsOf(roleId);
     expect(statements.map((s) => list(s.Action)).sort()).toEqual([['lambda:InvokeFunction'], ['sqs:SendMessage']]);
     expect(JSON.stringify(statements.find((s) => list(s.Action).includes('lambda:InvokeFunction'))?.Resource)).toContain('-escalator');
