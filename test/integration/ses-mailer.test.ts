@@ -34,7 +34,9 @@ describe('SES v2 mailer (Content.Simple)', () => {
   const onlyInput = (): SendEmailCommandInput => {
     const calls = ses.commandCalls(SendEmailCommand);
     expect(calls).toHaveLength(1);
-    return calls[0]?.args[0].input ?? {};
+    const input = calls[0]?.args[0].input;
+    if (!input) throw new Error('no SendEmail call');
+    return input;
   };
 
   it('sends the message as SES Simple content, UTF-8 throughout, and returns the SES Message-ID in angle brackets', async () => {
@@ -71,7 +73,7 @@ describe('SES v2 mailer (Content.Simple)', () => {
     // The attachment goes as bytes (the SDK base64-encodes them): UTF-8 with its BOM, nothing lost.
     const raw = onlyInput().Content?.Simple?.Attachments?.[0]?.RawContent;
     expect(raw).toBeInstanceOf(Uint8Array);
-    expect([...(raw ?? []).subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect([...(raw ?? new Uint8Array()).subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(new TextDecoder('utf-8', { ignoreBOM: true }).decode(raw)).toBe(CSV);
   });
 
