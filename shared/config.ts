@@ -1,117 +1,129 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { en } from 'zod/locales';
 import type { Category } from './domain/case';
+
+// zod/mini, not the full API: this module is in every Lambda, and the full zod is ~3× the size.
+// It needs its messages loaded (the full API does that on import).
+z.config(en());
 
 /**
  * Configuration, read once from the environment and checked at start-up: a missing or malformed
  * setting stops the process with a message naming it, instead of failing on the first request.
  * Every variable is listed in the README's configuration table.
  */
-const csv = z
-  .string()
-  .optional()
-  .transform((s) => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean));
+const csv = z.pipe(
+  z.optional(z.string()),
+  z.transform((s: string | undefined) => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean)),
+);
 
-const origins = csv.pipe(
+const origins = z.pipe(
+  csv,
   z.array(
-    z.string().refine((s) => {
-      try {
-        return new URL(s).origin === s;
-      } catch {
-        return false;
-      }
-    }, 'must be origins like https://union.example.org (scheme, host, optional port; no path)'),
+    z.string().check(
+      z.refine((s) => {
+        try {
+          return new URL(s).origin === s;
+        } catch {
+          return false;
+        }
+      }, 'must be origins like https://union.example.org (scheme, host, optional port; no path)'),
+    ),
   ),
 );
 
-const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+/** An integer from the environment, within bounds, with a default. */
+const intVar = (fallback: number, min: number, max = Number.MAX_SAFE_INTEGER) => z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(min), z.lte(max))), fallback);
+const positiveInt = (fallback: number) => intVar(fallback, 1);
+/** An integer within bounds, inside a JSON setting. */
+const intIn = (min: number, max: number) => z.optional(z.int().check(z.gte(min), z.lte(max)));
+const text = (check?: z.core.$ZodCheck<string>) => z.optional(check ? z.string().check(check) : z.string());
 
 /** A JSON object in one variable (unset → {}), checked against `shape`. */
-function jsonObject<T extends z.ZodType>(shape: T) {
-  return z
-    .string()
-    .optional()
-    .transform((text, ctx) => {
-      if (!text) return {};
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'must be JSON' });
-        return z.NEVER;
-      }
-    })
-    .pipe(shape);
+function jsonObject<T extends z.ZodMiniType>(shape: T) {
+  return z.pipe(
+    z.pipe(
+      z.optional(z.string()),
+      z.transform((value: string | undefined, ctx) => {
+        if (!value) return {};
+        try {
+          return JSON.parse(value) as unknown;
+        } catch {
+          ctx.issues.push({ code: 'custom', message: 'must be JSON', input: value });
+          return z.NEVER;
+        }
+      }),
+    ),
+    shape,
+  );
 }
 
 const apiSchema = z.object({
-  NODE_ENV: z.string().default('development'),
-  TABLE_NAME: z.string().min(3).default('union-cases'),
-  AWS_REGION: z.string().optional(),
-  DYNAMODB_ENDPOINT: z.url().optional(),
-  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  JWT_ISSUER: z.string().optional(),
-  JWT_AUDIENCE: z.string().optional(),
+  NODE_ENV: z._default(z.string(), 'development'),
+  TABLE_NAME: z._default(z.string().check(z.minLength(3)), 'union-cases'),
+  AWS_REGION: text(),
+  DYNAMODB_ENDPOINT: z.optional(z.url()),
+  JWT_SECRET: text(z.minLength(32, 'must be at least 32 characters')),
+  JWT_ISSUER: text(),
+  JWT_AUDIENCE: text(),
   // Cognito user pool on AWS: the API then accepts the pool's ID tokens instead of HS256 ones.
-  COGNITO_USER_POOL_ID: z
-    .string()
-    .regex(/^(?:eusc-[a-z]{2}|[a-z]{2})-(?:gov-)?[a-z]+-\d_[A-Za-z0-9]+$/, 'must be a user pool id like ap-east-1_AbC123xyz')
-    .optional(),
-  COGNITO_CLIENT_ID: z.string().regex(/^[\w+]{1,128}$/, 'must be an app client id of the user pool').optional(),
+  COGNITO_USER_POOL_ID: text(z.regex(/^(?:eusc-[a-z]{2}|[a-z]{2})-(?:gov-)?[a-z]+-\d_[A-Za-z0-9]+$/, 'must be a user pool id like ap-east-1_AbC123xyz')),
+  COGNITO_CLIENT_ID: text(z.regex(/^[\w+]{1,128}$/, 'must be an app client id of the user pool')),
   FORM_RATE_LIMIT: positiveInt(5),
   TRACK_RATE_LIMIT: positiveInt(30),
   ALLOWED_ORIGINS: origins,
   ALLOWED_REDIRECT_ORIGINS: origins,
-  TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
-  CALENDAR_CACHE_SECONDS: z.coerce.number().int().min(0).default(60),
-  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  TRUST_PROXY: z.pipe(z._default(z.enum(['true', 'false']), 'false'), z.transform((v: 'true' | 'false') => v === 'true')),
+  CALENDAR_CACHE_SECONDS: intVar(60, 0),
+  LOG_LEVEL: z._default(z.enum(['debug', 'info', 'warn', 'error']), 'info'),
   // Queues: one per category plus its dead-letter queue. Set on AWS; the local runtime makes its own.
-  QUEUE_URL_ADVICE: z.url().optional(),
-  QUEUE_URL_COMPLAINT: z.url().optional(),
-  QUEUE_URL_INVESTIGATION: z.url().optional(),
-  DLQ_URL_ADVICE: z.url().optional(),
-  DLQ_URL_COMPLAINT: z.url().optional(),
-  DLQ_URL_INVESTIGATION: z.url().optional(),
-  SQS_ENDPOINT: z.url().optional(),
+  QUEUE_URL_ADVICE: z.optional(z.url()),
+  QUEUE_URL_COMPLAINT: z.optional(z.url()),
+  QUEUE_URL_INVESTIGATION: z.optional(z.url()),
+  DLQ_URL_ADVICE: z.optional(z.url()),
+  DLQ_URL_COMPLAINT: z.optional(z.url()),
+  DLQ_URL_INVESTIGATION: z.optional(z.url()),
+  SQS_ENDPOINT: z.optional(z.url()),
   // Routing and mail (router, reconciler).
-  ROUTING_CACHE_SECONDS: z.coerce.number().int().min(0).default(30),
-  PUBLIC_BASE_URL: z.url().optional(),
-  MAIL_FROM: z.string().min(3).default('工会案件系统 Union cases <cases@localhost>'),
-  SES_CONFIGURATION_SET: z.string().optional(),
-  RECONCILE_GRACE_SECONDS: z.coerce.number().int().min(0).default(60),
+  ROUTING_CACHE_SECONDS: intVar(30, 0),
+  PUBLIC_BASE_URL: z.optional(z.url()),
+  MAIL_FROM: z._default(z.string().check(z.minLength(3)), '工会案件系统 Union cases <cases@localhost>'),
+  SES_CONFIGURATION_SET: text(),
+  RECONCILE_GRACE_SECONDS: intVar(60, 0),
   // 督办 ladder and times, as JSON over the defaults, e.g. {"warnBeforeWorkingDays":{"complaint":5},"reminderHour":10}.
   ESCALATION_POLICY: jsonObject(
     z.strictObject({
-      warnBeforeWorkingDays: z.strictObject({ advice: z.number().int().min(1).max(29), complaint: z.number().int().min(1).max(29), investigation: z.number().int().min(1).max(29) }).partial().optional(),
-      urgentWarnBeforeHours: z.number().min(0.25).max(23).optional(),
-      reminderHour: z.number().int().min(0).max(23).optional(),
-      reminderMinute: z.number().int().min(0).max(59).optional(),
-      chairmanFromOverdueDay: z.number().int().min(1).max(60).optional(),
-      autoCloseAfterWorkingDays: z.number().int().min(1).max(60).optional(),
+      warnBeforeWorkingDays: z.optional(z.partial(z.strictObject({ advice: z.int().check(z.gte(1), z.lte(29)), complaint: z.int().check(z.gte(1), z.lte(29)), investigation: z.int().check(z.gte(1), z.lte(29)) }))),
+      urgentWarnBeforeHours: z.optional(z.number().check(z.gte(0.25), z.lte(23))),
+      reminderHour: intIn(0, 23),
+      reminderMinute: intIn(0, 59),
+      chairmanFromOverdueDay: intIn(1, 60),
+      autoCloseAfterWorkingDays: intIn(1, 60),
     }),
   ),
   // Working calendars given at deployment, in place of the shipped data for those years (an admin's PUT still wins),
   // e.g. {"2027":{"holidays":["2027-01-01"],"workdays":[]}}.
   CALENDAR_OVERRIDES: jsonObject(
     z.record(
-      z.string().regex(/^20\d\d$/, 'keys must be years'),
-      z.strictObject({ holidays: z.array(z.iso.date()).max(366), workdays: z.array(z.iso.date()).max(366) }),
+      z.string().check(z.regex(/^20\d\d$/, 'keys must be years')),
+      z.strictObject({ holidays: z.array(z.iso.date()).check(z.maxLength(366)), workdays: z.array(z.iso.date()).check(z.maxLength(366)) }),
     ),
   ),
   // Sign-for time, pauses and the reopen window, as JSON over the defaults, e.g. {"signWithinWorkingDays":2}.
   LIFECYCLE_POLICY: jsonObject(
     z.strictObject({
-      signWithinWorkingDays: z.number().int().min(1).max(10).optional(),
-      maxPauses: z.number().int().min(0).max(10).optional(),
-      reopenWithinDays: z.number().int().min(1).max(365).optional(),
+      signWithinWorkingDays: intIn(1, 10),
+      maxPauses: intIn(0, 10),
+      reopenWithinDays: intIn(1, 365),
     }),
   ),
   // The monthly report to leadership: addresses (comma-separated), and the hour of the month's first working day it goes out.
-  LEADERSHIP_EMAILS: csv.pipe(z.array(z.email('must be e-mail addresses, comma-separated'))),
-  MONTHLY_REPORT_HOUR: z.coerce.number().int().min(0).max(23).default(9),
+  LEADERSHIP_EMAILS: z.pipe(csv, z.array(z.email('must be e-mail addresses, comma-separated'))),
+  MONTHLY_REPORT_HOUR: intVar(9, 0, 23),
   // SLA timers on AWS (EventBridge Scheduler); the local runtime keeps timers in the table.
-  SCHEDULE_GROUP: z.string().optional(),
-  ESCALATOR_ARN: z.string().optional(),
-  SCHEDULER_ROLE_ARN: z.string().optional(),
-  TIMER_DLQ_ARN: z.string().optional(),
+  SCHEDULE_GROUP: text(),
+  ESCALATOR_ARN: text(),
+  SCHEDULER_ROLE_ARN: text(),
+  TIMER_DLQ_ARN: text(),
 });
 
 export type ApiConfig = z.infer<typeof apiSchema>;
@@ -121,7 +133,7 @@ export const API_ENV_VARIABLES = Object.keys(apiSchema.shape);
 
 export class ConfigError extends Error {}
 
-function parse<T extends z.ZodType>(schema: T, env: Record<string, string | undefined>): z.infer<T> {
+function parse<T extends z.ZodMiniType>(schema: T, env: Record<string, string | undefined>): z.infer<T> {
   // Empty strings count as unset, as in most .env tooling.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const result = schema.safeParse(cleaned);
@@ -178,14 +190,14 @@ export function loadApiConfig(env: Record<string, string | undefined> = process.
 }
 
 const localSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
-  HOST: z.string().default('127.0.0.1'),
-  DATA_DIR: z.string().default('.data'),
-  SMTP_URL: z.url().optional(),
-  SEED_FILE: z.string().optional(),
-  RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(60),
-  QUEUE_VISIBILITY_SECONDS: z.coerce.number().int().min(1).max(43_200).default(30),
-  TIMER_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(200),
+  PORT: intVar(3000, 0, 65_535),
+  HOST: z._default(z.string(), '127.0.0.1'),
+  DATA_DIR: z._default(z.string(), '.data'),
+  SMTP_URL: z.optional(z.url()),
+  SEED_FILE: text(),
+  RECONCILE_INTERVAL_SECONDS: intVar(60, 1),
+  QUEUE_VISIBILITY_SECONDS: intVar(30, 1, 43_200),
+  TIMER_POLL_MS: intVar(200, 10, 60_000),
 });
 
 export type LocalConfig = z.infer<typeof localSchema>;

@@ -1,10 +1,10 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { CATEGORIES } from '../../shared/domain/case';
 import { routeCase, type RouterDeps } from '../../shared/usecases/route-case';
 
-const RoutingMessage = z.object({ caseId: z.string().min(1), category: z.enum(CATEGORIES), version: z.number().int().positive() });
+const RoutingMessage = z.object({ caseId: z.string().check(z.minLength(1)), category: z.enum(CATEGORIES), version: z.int().check(z.positive()) });
 
 /**
  * The router as an SQS batch handler with partial batch responses: a record that throws is
