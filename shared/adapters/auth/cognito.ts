@@ -5,6 +5,7 @@ import * as z from 'zod';
 import { UnauthorizedError, UnavailableError } from '../../domain/errors';
 import { ROLES, type Principal } from '../../domain/principal';
 import type { TokenVerifier } from '../../ports';
+import { VerifiedTokens } from './verified-tokens';
 
 export interface CognitoOptions {
   /** `<region>_<id>`, e.g. ap-east-1_AbC123xyz. */
@@ -17,7 +18,6 @@ export interface CognitoOptions {
   jwksCache?: JwksCache;
 }
 
-const VERIFIED_CACHE_SIZE = 1000;
 
 /** The same office id the API accepts elsewhere (see shared/http/schemas.ts). */
 const OFFICE_ID = /^[a-z][a-z0-9_-]{1,39}$/;
@@ -42,8 +42,8 @@ const isRole = (g: string): g is Principal['roles'][number] => (ROLES as readonl
 export class CognitoTokenVerifier implements TokenVerifier {
   private readonly verifier;
 
-  /** Tokens already verified, until they expire (see Hs256TokenVerifier). Bounded; oldest out first. */
-  private readonly verified = new Map<string, { principal: Principal; expMs: number }>();
+
+  private readonly verified = new VerifiedTokens(() => this.now());
 
   constructor(
     options: CognitoOptions,
@@ -57,13 +57,7 @@ export class CognitoTokenVerifier implements TokenVerifier {
   }
 
   async verify(token: string): Promise<Principal> {
-    const hit = this.verified.get(token);
-    if (hit && hit.expMs > this.now()) return hit.principal;
-    if (hit) this.verified.delete(token);
-    const { principal, exp } = await this.verifyUncached(token);
-    if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value as string);
-    this.verified.set(token, { principal, expMs: exp * 1000 });
-    return principal;
+    return this.verified.principalOf(token, (t) => this.verifyUncached(t));
   }
 
   private async verifyUncached(token: string): Promise<{ principal: Principal; exp: number }> {

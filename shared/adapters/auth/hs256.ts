@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { UnauthorizedError } from '../../domain/errors';
 import { ROLES, type Principal } from '../../domain/principal';
 import type { TokenVerifier } from '../../ports';
+import { VerifiedTokens } from './verified-tokens';
 
 export interface Hs256Options {
   secret: string;
@@ -10,7 +11,6 @@ export interface Hs256Options {
   audience?: string;
 }
 
-const VERIFIED_CACHE_SIZE = 1000;
 
 const claims = z.object({
   sub: z.string().min(1),
@@ -25,11 +25,8 @@ const claims = z.object({
  * when configured. Roles the system does not know are ignored rather than trusted.
  */
 export class Hs256TokenVerifier implements TokenVerifier {
-  /**
-   * Tokens already verified, until they expire: a client sends the same token with every request,
-   * and re-checking its signature each time is most of an intake's CPU. Bounded; oldest out first.
-   */
-  private readonly verified = new Map<string, { principal: Principal; expMs: number }>();
+
+  private readonly verified = new VerifiedTokens(() => this.now());
 
   constructor(
     private readonly options: Hs256Options,
@@ -37,13 +34,7 @@ export class Hs256TokenVerifier implements TokenVerifier {
   ) {}
 
   async verify(token: string): Promise<Principal> {
-    const hit = this.verified.get(token);
-    if (hit && hit.expMs > this.now()) return hit.principal;
-    if (hit) this.verified.delete(token);
-    const { principal, exp } = await this.verifyUncached(token);
-    if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value as string);
-    this.verified.set(token, { principal, expMs: exp * 1000 });
-    return principal;
+    return this.verified.principalOf(token, (t) => this.verifyUncached(t));
   }
 
   private async verifyUncached(token: string): Promise<{ principal: Principal; exp: number }> {
