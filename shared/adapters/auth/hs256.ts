@@ -25,7 +25,6 @@ const claims = z.object({
  * when configured. Roles the system does not know are ignored rather than trusted.
  */
 export class Hs256TokenVerifier implements TokenVerifier {
-
   private readonly verified = new VerifiedTokens(() => this.now());
 
   constructor(
