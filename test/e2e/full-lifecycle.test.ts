@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalRuntime, type LocalRuntime } from '../../functions/local/runtime';
 import { TestClock } from '../support/harness';
 import type { CaseBody } from '../support/http';
+import { waitFor } from '../support/wait';
 
 /**
  * One case from the web form to a closed outcome, over HTTP on the local runtime as `npm start`
@@ -68,16 +69,6 @@ async function mailsFor(ticketNo: string): Promise<ParsedMail[]> {
   const files = (await readdir(runtime.outboxDir).catch(() => [] as string[])).filter((f) => f.endsWith('.eml')).sort();
   const mails = await Promise.all(files.map(async (f) => simpleParser(await readFile(join(runtime.outboxDir, f)))));
   return mails.filter((m) => m.headers.get('x-ticket-no') === ticketNo);
-}
-
-async function waitFor<T>(probe: () => Promise<T>, done: (v: T) => boolean, ms = 10_000): Promise<T> {
-  const until = Date.now() + ms;
-  let v = await probe();
-  while (!done(v) && Date.now() < until) {
-    await new Promise((r) => setTimeout(r, 100));
-    v = await probe();
-  }
-  return v;
 }
 
 const recipients = (m: ParsedMail) => [m.to, m.cc].flatMap((a) => (a ? (Array.isArray(a) ? a : [a]) : [])).flatMap((a) => a.value.map((v) => v.address));

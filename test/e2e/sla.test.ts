@@ -8,6 +8,7 @@ import { shippedCalendarYears } from '../../shared/calendar/shipped';
 import { WorkingCalendar } from '../../shared/domain/calendar';
 import { shanghaiDayOf, startOfShanghaiDay } from '../../shared/domain/time';
 import type { CaseBody } from '../support/http';
+import { waitFor } from '../support/wait';
 
 /**
  * SLA timers end to end on the local runtime, with the real clock: a complaint entered 25 working
@@ -41,16 +42,6 @@ async function slaMails(ticketNo: string) {
   const files = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.eml'));
   const mails = await Promise.all(files.map(async (f) => simpleParser(await readFile(join(dir, f)))));
   return mails.filter((m) => m.headers.get('x-ticket-no') === ticketNo && m.headers.get('x-sla-step'));
-}
-
-async function waitFor<T>(probe: () => Promise<T>, done: (v: T) => boolean, ms = 10_000): Promise<T> {
-  const until = Date.now() + ms;
-  let v = await probe();
-  while (!done(v) && Date.now() < until) {
-    await new Promise((r) => setTimeout(r, 100));
-    v = await probe();
-  }
-  return v;
 }
 
 describe('SLA escalation on the local runtime', () => {
