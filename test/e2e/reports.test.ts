@@ -209,6 +209,23 @@ describe('report facts are idempotent', () => {
     expect(facts).toEqual([factOf(D)]);
   });
 
+  it('concurrent writers of one bucket lose nothing: 60 cases of one day at once, and two versions of one case racing', async () => {
+    const day = Array.from({ length: 60 }, (_, i) =>
+      record({ channel: 'hotline', category: 'advice', receivedAt: t('2026-05-06T10:00:00+08:00') + i * 1000, dueAt: end('2026-05-13'), status: 'in_progress' }),
+    );
+    const results = await Promise.all(day.map((r) => h.deps.reports.sync(r)));
+    expect(results.every(Boolean)).toBe(true);
+    const stored = await h.deps.reports.factsForMonths(['2026-05']);
+    expect(stored.map((f) => f.id).sort()).toEqual(day.map((r) => r.id).sort());
+
+    const first = day[0] as CaseRecord;
+    const newer: CaseRecord = { ...first, version: first.version + 2, status: 'replied', reply: { at: t('2026-05-08T10:00:00+08:00'), text: '答复' } };
+    const middle: CaseRecord = { ...first, version: first.version + 1, status: 'paused' };
+    await Promise.all([h.deps.reports.sync(newer), h.deps.reports.sync(middle), h.deps.reports.sync(newer)]);
+    const after = (await h.deps.reports.factsForMonths(['2026-05'])).filter((f) => f.id === first.id);
+    expect(after).toEqual([factOf(newer)]);
+  });
+
   it('a duplicate delivery of the same change counts once', async () => {
     const A = cases.A as CaseRecord;
     const reopened: CaseRecord = { ...A, version: A.version + 1, status: 'in_progress', reopened: 1, updatedAt: t(NOW) };
