@@ -74,6 +74,7 @@ export async function startRoutingWorkers(options: {
       logger: options.logger,
       graceMs,
       reports: options.reports,
+      notices: options.router.notices,
     });
   await reconcileNow(0);
   const timer = setInterval(() => {

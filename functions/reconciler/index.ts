@@ -25,6 +25,7 @@ export function buildReconciler(env: Record<string, string | undefined> = proces
     logger,
     graceMs: config.RECONCILE_GRACE_SECONDS * 1000,
     reports: stores.reports,
+    notices: stores.notices,
   };
 }
 

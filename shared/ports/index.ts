@@ -177,6 +177,8 @@ export type NoticeClaim = 'claimed' | 'already_sent' | 'busy';
 export interface NoticeLedger {
   claim(caseId: string, key: string, leaseUntil: number, now: number): Promise<NoticeClaim>;
   markSent(caseId: string, key: string, messageId: string, now: number): Promise<void>;
+  /** Whether the notice went out (a read, for the reconciler). */
+  isSent(caseId: string, key: string): Promise<boolean>;
   /** Gives a claim up after a failed send, so the next attempt need not wait out the lease. */
   release(caseId: string, key: string): Promise<void>;
 }

@@ -5,7 +5,7 @@ import { allowedActions, applyAction, IllegalTransitionError, LifecycleRuleError
 import type { Principal } from '../domain/principal';
 import type { EscalationPolicy } from '../domain/sla';
 import type { Logger } from '../observability/logger';
-import type { CaseStore, Clock, Mailer, NoticeLedger, OfficeStore, TimerService } from '../ports';
+import type { CaseQueue, CaseStore, Clock, Mailer, NoticeLedger, OfficeStore, TimerService } from '../ports';
 import type { CalendarService } from './calendar';
 import { notifyOffice } from './route-case';
 import type { RoutingConfigCache } from './routing-config';
@@ -18,8 +18,9 @@ export interface ActDeps {
   calendar: CalendarService;
   policy: EscalationPolicy;
   lifecycle: LifecyclePolicy;
-  /** For the e-mail to the office a case is transferred to. */
+  /** For the e-mail to the office a case is transferred to (sent now, and queued for the router as its retry). */
   notices: NoticeLedger;
+  queue: CaseQueue;
   routing: RoutingConfigCache;
   mailer: Mailer;
   clock: Clock;
@@ -87,10 +88,17 @@ export async function commitAction(deps: ActDeps, record: CaseRecord, input: Act
     throw err;
   }
   deps.logger.info('case.action', { caseId: id, action: input.action, from: record.status, to: next.status, version: next.version });
-  await syncTimer(deps.timers, record, next);
+  // The action is committed: what follows may fail without undoing it, and the reconciler repairs it
+  // (it gives every open case the timer its record names), so the caller still gets 200.
+  await syncTimer(deps.timers, record, next).catch((err: unknown) => deps.logger.warn('case.timer_sync_failed', { caseId: id, error: err }));
   if (input.action === 'assign') {
-    // The new office is told as a routed case's office is; a failure here is logged, the transfer stands.
+    // The new office is told as a routed case's office is: now, and through the router's queue, which
+    // retries until the notice is sent (the ledger lets one e-mail out). If even the send fails, the
+    // reconciler re-enqueues assigned cases whose notice is still owed.
     await notifyOffice(deps, next).catch((err: unknown) => deps.logger.warn('case.assign_notice_failed', { caseId: id, error: err }));
+    await deps.queue
+      .send({ caseId: id, category: next.category, version: next.version })
+      .catch((err: unknown) => deps.logger.warn('case.assign_enqueue_failed', { caseId: id, error: err }));
   }
   return next;
 }

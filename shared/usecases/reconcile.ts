@@ -1,4 +1,5 @@
-import type { CaseQueue, ReportFactStore } from '../ports';
+import type { CaseQueue, NoticeLedger, ReportFactStore } from '../ports';
+import { assignmentNoticeKey } from './route-case';
 import { repairTimers, type TimerRepairDeps } from './repair-timers';
 
 export interface ReconcileDeps extends TimerRepairDeps {
@@ -6,6 +7,7 @@ export interface ReconcileDeps extends TimerRepairDeps {
   /** A case younger than this is left alone: its message is probably on its way (and a timer this late is lost). */
   graceMs: number;
   reports: ReportFactStore;
+  notices: NoticeLedger;
 }
 
 /** How far back each run re-syncs report facts: several runs' worth, so one failed run loses nothing. */
@@ -16,9 +18,10 @@ export const FACTS_SWEEP_MS = 30 * 60_000;
  * grace period is put on its category's queue again (the router ignores duplicates), so a failed
  * send at intake, a lost local queue or a dead-lettered message never strands a case. Then every
  * open case gets the SLA timer its record names (see repairTimers), and every case changed in the
- * last half hour its report facts (a no-op write where they are already in step).
+ * last half hour its report facts (a no-op write where they are already in step) and, if it waits
+ * to be signed for by an office never told of it, its queue message again.
  */
-export async function reconcile(deps: ReconcileDeps): Promise<{ requeued: number; failed: number; timersRepaired: number; factsRepaired: number }> {
+export async function reconcile(deps: ReconcileDeps): Promise<{ requeued: number; failed: number; timersRepaired: number; factsRepaired: number; noticesRequeued: number }> {
   let requeued = 0;
   let failed = 0;
   for await (const c of deps.cases.receivedBefore(deps.clock.now() - deps.graceMs)) {
@@ -32,16 +35,27 @@ export async function reconcile(deps: ReconcileDeps): Promise<{ requeued: number
   }
   if (requeued || failed) deps.logger.info('reconciler.run', { requeued, failed });
   const { repaired } = await repairTimers(deps);
-  const factsRepaired = await repairFacts(deps);
-  return { requeued, failed, timersRepaired: repaired, factsRepaired };
+  const swept = await sweepRecentChanges(deps);
+  return { requeued, failed, timersRepaired: repaired, factsRepaired: swept.facts, noticesRequeued: swept.notices };
 }
 
-async function repairFacts(deps: ReconcileDeps): Promise<number> {
+/**
+ * Cases changed lately: their report facts written (a no-op where in step), and a case waiting to be
+ * signed for whose office was never told (a transfer whose e-mail and queue message both failed)
+ * put on its queue again, for the router to send the notice.
+ */
+async function sweepRecentChanges(deps: ReconcileDeps): Promise<{ facts: number; notices: number }> {
   const now = deps.clock.now();
-  let repaired = 0;
+  let facts = 0;
+  let notices = 0;
   for await (const c of deps.cases.updatedSince(now - FACTS_SWEEP_MS, now)) {
-    if (await deps.reports.sync(c)) repaired++;
+    if (await deps.reports.sync(c)) facts++;
+    if (c.status === 'assigned' && c.office && c.assignedAt !== undefined && c.assignedAt < now - deps.graceMs && !(await deps.notices.isSent(c.id, assignmentNoticeKey(c)))) {
+      await deps.queue.send({ caseId: c.id, category: c.category, version: c.version });
+      notices++;
+    }
   }
-  if (repaired) deps.logger.warn('reconciler.facts_repaired', { repaired });
-  return repaired;
+  if (facts) deps.logger.warn('reconciler.facts_repaired', { repaired: facts });
+  if (notices) deps.logger.warn('reconciler.notices_requeued', { requeued: notices });
+  return { facts, notices };
 }

@@ -61,6 +61,10 @@ export async function routeCase(deps: RouterDeps, message: RoutingMessage): Prom
     const sent = await notifyOffice(deps, record);
     if (sent && outcome === 'no_op') outcome = 'notified';
     await syncTimer(deps.timers, undefined, record);
+  } else if (record.status === 'assigned' && record.office && record.assignedAt !== undefined) {
+    // A case transferred by a supervisor (or any message while it waits to be signed for): its
+    // current office is owed one e-mail, which the ledger lets out once.
+    if (await notifyOffice(deps, record)) outcome = 'notified';
   }
   return outcome;
 }
@@ -91,8 +95,11 @@ async function assign(deps: RouterDeps, record: CaseRecord): Promise<CaseRecord 
 }
 
 /** Sends the new-case e-mail unless it already went; true when this call sent it. */
+/** The ledger key of the e-mail that tells an office of its assignment. */
+export const assignmentNoticeKey = (record: Pick<CaseRecord, 'office' | 'assignedAt'>) => `assigned:${record.office}:${record.assignedAt}`;
+
 export async function notifyOffice(deps: Pick<RouterDeps, 'notices' | 'routing' | 'mailer' | 'clock' | 'logger' | 'publicBaseUrl'>, record: CaseRecord): Promise<boolean> {
-  const key = `assigned:${record.office}:${record.assignedAt}`;
+  const key = assignmentNoticeKey(record);
   const now = deps.clock.now();
   const claim = await deps.notices.claim(record.id, key, now + NOTICE_LEASE_MS, now);
   if (claim === 'already_sent') return false;

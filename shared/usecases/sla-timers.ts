@@ -20,6 +20,7 @@ export function withPlannedTimer(policy: EscalationPolicy, calendar: WorkingCale
 export async function syncTimer(timers: TimerService, before: CaseRecord | undefined, after: CaseRecord): Promise<void> {
   const old = before?.sla.timer;
   const next = after.sla.timer;
-  if (old && old.step !== next?.step) await timers.cancel(after.id, old.step);
+  // The new timer first: a failed cancel leaves only a stale timer, which fires as a no-op.
   if (next) await timers.schedule({ caseId: after.id, step: next.step, fireAt: next.fireAt, dueAt: after.sla.dueAt, version: next.version });
+  if (old && old.step !== next?.step) await timers.cancel(after.id, old.step);
 }

@@ -1,3 +1,4 @@
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
@@ -7,6 +8,7 @@ import type { Role } from '../../shared/domain/principal';
 import { formatShanghai } from '../../shared/domain/time';
 import { putOffice, putRouting } from '../../shared/usecases/admin';
 import { escalate } from '../../shared/usecases/escalate';
+import { reconcile } from '../../shared/usecases/reconcile';
 import { routeCase } from '../../shared/usecases/route-case';
 import { RoutingConfigCache } from '../../shared/usecases/routing-config';
 import { createHarness, hotlineCase, type Harness } from '../support/harness';
@@ -380,6 +382,65 @@ describe('single actions', () => {
     expect(list.at(-1)).toMatchObject({ action: 'assign', by: { sub: 'sup-1' }, from: 'assigned', to: 'assigned', detail: { reason: '转法律服务部', from: 'rights', to: 'legal' } });
     await expectProblem(await post(a.id, 'accept', {}, clerk('rights'), r.etag), 404);
     await actOk(a.id, 'accept', {}, clerk('legal'), r.etag);
+  });
+
+  it('a transfer whose e-mail fails still stands; the router sends that e-mail from the queued message, once', async () => {
+    const a = await assigned('2026-10-13T10:00:00+08:00', 'transfer-mail-down');
+    const mailer = h.deps.mailer as { send: (m: Parameters<typeof h.deps.mailer.send>[0]) => Promise<string> };
+    const send = mailer.send.bind(mailer);
+    mailer.send = () => Promise.reject(new Error('SES is down'));
+    let r: Awaited<ReturnType<typeof actOk>>;
+    try {
+      r = await actOk(a.id, 'assign', { office: 'legal', reason: '转法律服务部' }, SUPERVISOR, a.etag);
+    } finally {
+      mailer.send = send;
+    }
+    const toLegal = async () => {
+      const files = (await readdir(h.outboxDir)).filter((f) => f.endsWith('.eml'));
+      const mails = await Promise.all(files.map(async (f) => simpleParser(await readFile(join(h.outboxDir, f)))));
+      return mails.filter((m) => m.headers.get('x-ticket-no') === r.body.ticketNo && JSON.stringify(m.to).includes('legal@union.example.org'));
+    };
+    expect(await toLegal()).toHaveLength(0);
+    expect((await stored(a.id)).office).toBe('legal');
+
+    // The action also queued a routing message for the case's new version: the router's retry path.
+    const queueUrl = h.sqs.queues.complaint.url;
+    let message: { caseId: string; category: 'complaint'; version: number } | undefined;
+    for (let i = 0; i < 50 && !message; i++) {
+      const out = await h.sqs.client.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+      if (!out.Messages?.length) break;
+      message = out.Messages.map((m) => JSON.parse(m.Body ?? '{}') as typeof message).find((m) => m?.caseId === a.id && m.version === r.body.version);
+    }
+    expect(message).toEqual({ caseId: a.id, category: 'complaint', version: r.body.version });
+    const router = { ...h.deps, routing: new RoutingConfigCache({ routing: h.deps.routing, offices: h.deps.offices, clock: h.clock }, 0) };
+    expect(await routeCase(router, message as NonNullable<typeof message>)).toBe('notified');
+    expect(await routeCase(router, message as NonNullable<typeof message>)).toBe('no_op');
+    expect(await toLegal()).toHaveLength(1);
+  });
+
+  it('if the queue was down too, the reconciler re-queues a case whose office is still owed its notice', async () => {
+    const a = await assigned('2026-10-14T10:00:00+08:00', 'transfer-all-down');
+    const mailer = h.deps.mailer as { send: (m: Parameters<typeof h.deps.mailer.send>[0]) => Promise<string> };
+    const queue = h.deps.queue as { send: typeof h.deps.queue.send };
+    const [send, enqueue] = [mailer.send.bind(mailer), queue.send.bind(queue)];
+    mailer.send = () => Promise.reject(new Error('SES is down'));
+    queue.send = () => Promise.reject(new Error('SQS is down'));
+    try {
+      await actOk(a.id, 'assign', { office: 'legal', reason: '转法律服务部' }, SUPERVISOR, a.etag);
+    } finally {
+      mailer.send = send;
+      queue.send = enqueue;
+    }
+    const sent: unknown[] = [];
+    queue.send = async (m) => void sent.push(m);
+    try {
+      h.clock.advance(120_000);
+      const result = await reconcile({ ...h.deps, graceMs: 60_000 });
+      expect(result.noticesRequeued).toBeGreaterThanOrEqual(1);
+      expect(sent).toContainEqual({ caseId: a.id, category: 'complaint', version: (await stored(a.id)).version });
+    } finally {
+      queue.send = enqueue;
+    }
   });
 
   it('recategorize recomputes the deadline from receipt', async () => {

@@ -95,8 +95,10 @@ describe('routeCase', () => {
     const before = await mails();
     const results = await Promise.allSettled([routeCase(deps, JSON.parse(message(c))), routeCase(deps, JSON.parse(message(c)))]);
     const outcomes = results.map((r) => (r.status === 'fulfilled' ? r.value : r.reason instanceof RetryLaterError ? 'retry' : 'error'));
-    expect(outcomes).toContain('assigned');
+    // Which delivery reports what depends on timing (the one that assigned may find the notice
+    // claimed by the other's retry and ask to be retried itself); the invariants are below.
     expect(outcomes).not.toContain('error');
+    expect(outcomes.every((o) => ['assigned', 'notified', 'no_op', 'retry'].includes(o))).toBe(true);
     // A delivery that found the notice being sent asks to be retried; its retry finds it sent.
     expect(await routeCase(deps, JSON.parse(message(c)))).toBe('no_op');
     expect(await mails()).toBe(before + 1);

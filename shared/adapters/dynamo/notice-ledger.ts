@@ -34,6 +34,11 @@ export class DynamoNoticeLedger implements NoticeLedger {
     return out.Item?.state?.S === 'sent' ? 'already_sent' : 'busy';
   }
 
+  async isSent(caseId: string, key: string): Promise<boolean> {
+    const out = await this.db.send(new GetItemCommand({ TableName: this.table, Key: marshall(ITEM.notice(caseId, key)), ConsistentRead: true }));
+    return out.Item?.state?.S === 'sent';
+  }
+
   async markSent(caseId: string, key: string, messageId: string, now: number): Promise<void> {
     await this.db.send(
       new UpdateItemCommand({
