@@ -19,22 +19,22 @@ import { loadApiConfig } from '../../shared/config';
 import { startQueues, type LocalQueues } from '../../functions/local/workers';
 
 /** Intake's idempotency under failure, on the real stores: a dead first attempt, a live one. */
-let engine: LocalDynamo;
+let engine: LocalDynamo | undefined;
 let stores: ReturnType<typeof dynamoStores>;
 let sqs: LocalQueues;
 let timers: DynamoTimerStore;
 
 beforeAll(async () => {
   sqs = await startQueues(loadApiConfig({}), 1);
-  engine = await startDynalite();
-  const db = createDynamoClient({ tableName: 'intake', endpoint: engine.endpoint });
+  const endpoint = process.env.DYNAMODB_TEST_ENDPOINT ?? (engine = await startDynalite()).endpoint;
+  const db = createDynamoClient({ tableName: 'intake', endpoint });
   await ensureTable(db, 'intake');
   stores = dynamoStores(db, 'intake');
   timers = new DynamoTimerStore(db, 'intake');
 });
 afterAll(async () => {
   await sqs.close();
-  await engine.close();
+  await engine?.close();
 });
 
 function deps(clock: Clock, cases: CaseStore = stores.cases): IntakeDeps {

@@ -42,10 +42,15 @@ let engine: LocalDynamo | undefined;
 let engineUsers = 0;
 let tableCounter = 0;
 
-/** One in-memory dynalite per test file, shared by its harnesses; each harness gets its own table. */
+/**
+ * One in-memory dynalite per test file, shared by its harnesses; each harness gets its own table.
+ * With DYNAMODB_TEST_ENDPOINT set (`npm run test:dynamodb-local`), that engine instead: it is not
+ * ours to start or close.
+ */
 async function sharedEngine(): Promise<LocalDynamo> {
   engineUsers++;
-  engine ??= await startDynalite();
+  const external = process.env.DYNAMODB_TEST_ENDPOINT;
+  engine ??= external ? { endpoint: external, close: async () => undefined } : await startDynalite();
   return engine;
 }
 
