@@ -80,7 +80,17 @@ export function zodToValidationError(error: ZodError, prefix?: string): Validati
       errors.push({ path: join(prefix, base), message: issue.message });
     }
   }
-  return new ValidationError('The request has invalid fields', errors);
+  // A problem names what was wrong, it does not echo the request: bounded in count and length.
+  const shown = errors.slice(0, MAX_FIELD_ERRORS);
+  if (errors.length > MAX_FIELD_ERRORS) shown.push({ path: '', message: `and ${errors.length - MAX_FIELD_ERRORS} more` });
+  return new ValidationError('The request has invalid fields', shown);
 }
 
-const join = (prefix: string | undefined, path: string[]) => [...(prefix ? [prefix] : []), ...path].join('.');
+/** At most this many field errors in one problem, each path at most MAX_PATH_LENGTH characters. */
+export const MAX_FIELD_ERRORS = 50;
+const MAX_PATH_LENGTH = 200;
+
+const join = (prefix: string | undefined, path: string[]) => {
+  const joined = [...(prefix ? [prefix] : []), ...path].join('.');
+  return joined.length > MAX_PATH_LENGTH ? `${joined.slice(0, MAX_PATH_LENGTH - 1)}…` : joined;
+};
