@@ -148,6 +148,13 @@ export interface MailMessage {
   headers?: Record<string, string>;
   /** Files, e.g. the monthly report's CSVs. */
   attachments?: { filename: string; content: string; contentType: string }[];
+  /**
+   * The same key means the same message (the notice ledger's case and key). A send can be repeated
+   * after a crash between the transport taking it and the ledger recording it; transports that can
+   * deliver such a repeat once: the outbox keeps one file per key, SMTP gets a Message-ID made from
+   * it (mail clients drop a second copy). SES sets its own Message-ID: there a repeat stays possible.
+   */
+  dedupeKey?: string;
 }
 
 export interface Mailer {

@@ -151,8 +151,8 @@ async function sendOnce(deps: EscalatorDeps, record: CaseRecord, step: SlaStep, 
   try {
     const office = await deps.offices.get(record.office ?? '');
     if (!office) throw new RetryLaterError(`office ${record.office} not found`);
-    messageId = await deps.mailer.send(
-      escalationNotice({
+    messageId = await deps.mailer.send({
+      ...escalationNotice({
         record,
         office,
         step: step.id,
@@ -162,7 +162,8 @@ async function sendOnce(deps: EscalatorDeps, record: CaseRecord, step: SlaStep, 
         ...(step.rank === 0 && record.urgent && { hoursLeft: Math.max(0, (record.sla.dueAt - now) / 3_600_000) }),
         publicBaseUrl: deps.publicBaseUrl,
       }),
-    );
+      dedupeKey: `${record.id}/${key}`,
+    });
   } catch (err) {
     // Nothing went out: give the claim up so the retry need not wait out the lease.
     await deps.notices.release(record.id, key);

@@ -64,6 +64,7 @@ export async function sendMonthlyReport(deps: MonthlyReportDeps): Promise<Monthl
         { filename: `督办清单-${reported}.csv`, content: supervisionCsv(supervision), contentType: 'text/csv; charset=utf-8' },
       ],
       headers: { 'X-Report-Month': reported, 'Auto-Submitted': 'auto-generated' },
+      dedupeKey: `${REPORTS_LEDGER}/${key}`,
     });
     await deps.notices.markSent(REPORTS_LEDGER, key, messageId, deps.clock.now());
   } catch (err) {

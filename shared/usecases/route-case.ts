@@ -109,7 +109,7 @@ export async function notifyOffice(deps: Pick<RouterDeps, 'notices' | 'routing' 
   if (!office) throw new RetryLaterError(`office ${record.office} not found`);
   let messageId: string;
   try {
-    messageId = await deps.mailer.send(assignmentNotice({ record, office, publicBaseUrl: deps.publicBaseUrl }));
+    messageId = await deps.mailer.send({ ...assignmentNotice({ record, office, publicBaseUrl: deps.publicBaseUrl }), dedupeKey: `${record.id}/${key}` });
   } catch (err) {
     await deps.notices.release(record.id, key);
     throw err;

@@ -23,6 +23,7 @@ let dataDir: string;
 let port: number;
 let child: ChildProcess | undefined;
 let token = '';
+let operatorToken = '';
 const base = () => `http://127.0.0.1:${port}`;
 
 async function freePort(): Promise<number> {
@@ -47,24 +48,34 @@ async function start(): Promise<void> {
       PORT: String(port),
       DATA_DIR: dataDir,
       LOG_LEVEL: 'error',
-      RECONCILE_INTERVAL_SECONDS: '2',
-      RECONCILE_GRACE_SECONDS: '1',
+      // Often, but with a grace period longer than routing a backlog takes, so the reconciler repairs
+      // what a crash dropped without flooding the queues with copies of messages still on their way.
+      RECONCILE_INTERVAL_SECONDS: '3',
+      RECONCILE_GRACE_SECONDS: '15',
       QUEUE_VISIBILITY_SECONDS: '2',
       TIMER_POLL_MS: '500',
       PUBLIC_BASE_URL: 'https://cases.union.example.org',
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  // Ready when it answers and has written its tokens (after the server starts listening).
   const until = Date.now() + 60_000;
-  while (Date.now() < until) {
+  for (;;) {
     try {
-      if ((await fetch(`${base()}/health`)).ok) break;
+      if ((await fetch(`${base()}/health`)).ok) {
+        const tokens = (JSON.parse(await readFile(join(dataDir, 'dev-tokens.json'), 'utf8')) as { tokens: Record<string, string> }).tokens;
+        token = tokens.supervisor ?? '';
+        operatorToken = tokens.operator ?? '';
+        if (token && operatorToken) return;
+      }
     } catch {
-      // not listening yet
+      // not up yet
     }
+    if (Date.now() > until || child.exitCode !== null) throw new Error(`the runtime did not start:\n${stderr}`);
     await sleep(100);
   }
-  token = (JSON.parse(await readFile(join(dataDir, 'dev-tokens.json'), 'utf8')) as { tokens: Record<string, string> }).tokens.supervisor ?? '';
 }
 
 async function kill(): Promise<void> {
@@ -115,13 +126,10 @@ async function intake(n: number): Promise<void> {
   }
 }
 
-let operatorToken = '';
-
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'chaos-'));
   port = await freePort();
   await start();
-  operatorToken = (JSON.parse(await readFile(join(dataDir, 'dev-tokens.json'), 'utf8')) as { tokens: Record<string, string> }).tokens.operator ?? '';
 
   // 20 clients take numbers from one counter; a watcher kills and restarts the runtime twice.
   let next = 0;
@@ -141,7 +149,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await kill();
-  await rm(dataDir, { recursive: true, force: true });
+  if (!process.env.CHAOS_KEEP) await rm(dataDir, { recursive: true, force: true });
+  else console.log(`chaos data kept in ${dataDir}`);
 });
 
 const api = async <T>(path: string): Promise<T> => {
@@ -186,25 +195,36 @@ describe('two SIGKILLs during 1,000 intakes', () => {
 
   it('every case ends up assigned with its SLA timer (the reconciler repairs what the crashes dropped)', async () => {
     let cases = await allCases();
-    const until = Date.now() + 90_000;
+    const until = Date.now() + 150_000;
     while (cases.some((c) => c.status !== 'assigned' || !c.sla.nextStep) && Date.now() < until) {
       await sleep(1_000);
       cases = await allCases();
     }
-    expect(cases.filter((c) => c.status !== 'assigned').map((c) => c.ticketNo)).toEqual([]);
-    expect(cases.filter((c) => !c.sla.nextStep).map((c) => c.ticketNo)).toEqual([]);
-  }, 120_000);
+    const stuck = cases.filter((c) => c.status !== 'assigned' || !c.sla.nextStep).map((c) => `${c.ticketNo} ${c.status} ${c.sla.nextStep?.step ?? 'no timer'}`);
+    expect(stuck).toEqual([]);
+  }, 180_000);
 
-  it('no e-mail went out twice: one assignment notice per case', async () => {
+  it('every office is told once: one assignment notice per case (a notice a crash dropped is re-queued by the reconciler), none twice', async () => {
     const dir = join(dataDir, 'outbox');
-    const seen = new Map<string, number>();
-    for (const f of (await readdir(dir)).filter((x) => x.endsWith('.eml'))) {
-      const head = (await readFile(join(dir, f), 'utf8')).split(/\r?\n\r?\n/)[0] ?? '';
-      const id = /^X-Case-Id: (.+)$/im.exec(head)?.[1]?.trim() ?? '';
-      const step = /^X-SLA-Step: (.+)$/im.exec(head)?.[1]?.trim() ?? 'assignment';
-      seen.set(`${id} ${step}`, (seen.get(`${id} ${step}`) ?? 0) + 1);
+    const notices = async () => {
+      const seen = new Map<string, number>();
+      for (const f of (await readdir(dir)).filter((x) => x.endsWith('.eml'))) {
+        const head = (await readFile(join(dir, f), 'utf8')).split(/\r?\n\r?\n/)[0] ?? '';
+        const id = /^X-Case-Id: (.+)$/im.exec(head)?.[1]?.trim() ?? '';
+        const step = /^X-SLA-Step: (.+)$/im.exec(head)?.[1]?.trim() ?? 'assignment';
+        seen.set(`${id} ${step}`, (seen.get(`${id} ${step}`) ?? 0) + 1);
+      }
+      return seen;
+    };
+    const cases = await allCases();
+    const untold = (seen: Map<string, number>) => cases.filter((c) => !seen.has(`${c.id} assignment`)).map((c) => `${c.ticketNo} ${c.status}`);
+    let seen = await notices();
+    const until = Date.now() + 60_000;
+    while (untold(seen).length && Date.now() < until) {
+      await sleep(1_000);
+      seen = await notices();
     }
+    expect(untold(seen)).toEqual([]);
     expect([...seen.entries()].filter(([, n]) => n > 1)).toEqual([]);
-    expect([...seen.keys()].filter((k) => k.endsWith(' assignment'))).toHaveLength(CASES);
-  });
+  }, 90_000);
 });

@@ -59,6 +59,22 @@ describe('outbox mailer', () => {
     expectDecodes(await simpleParser(raw), m, id);
   });
 
+  it('keeps one file per dedupe key: a notice sent again after a crash is not delivered twice; the copies share a Message-ID', async () => {
+    const dir = join(root, 'dedupe');
+    let t = Date.parse('2026-11-20T06:00:00.000Z');
+    const mailer = outboxMailer({ dir, from: FROM, now: () => t++ });
+    const first = await mailer.send({ ...message(1), dedupeKey: 'case-1/assigned:rights:1' });
+    await mailer.send({ ...message(1), dedupeKey: 'case-1/assigned:rights:1' });
+    await mailer.send({ ...message(2), dedupeKey: 'case-1/sla:warning' });
+    await mailer.send(message(3));
+    await mailer.send(message(3));
+    const files = (await readdir(dir)).sort();
+    expect(files).toHaveLength(4);
+    const parsed = await Promise.all(files.map(async (f) => simpleParser(await readFile(join(dir, f)))));
+    expect(parsed.filter((m) => m.messageId === first)).toHaveLength(1);
+    expect(first).toMatch(/^<[0-9a-f]{24}@union-cases>$/);
+  });
+
   it('gives messages sent in quick succession distinct files, sortable by time, with no temporary files left', async () => {
     const dir = join(root, 'burst');
     let t = Date.parse('2026-11-20T06:00:00.000Z');

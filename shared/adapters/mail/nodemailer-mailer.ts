@@ -8,8 +8,8 @@
  * Nodemailer does the MIME work (encoded-word subjects, base64/quoted-printable UTF-8 bodies), so
  * Chinese text survives every hop.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import nodemailer from 'nodemailer';
@@ -23,7 +23,7 @@ const HEADER_NAME = /^[A-Za-z0-9][A-Za-z0-9-]*$/;
 
 export interface NodemailerMailerOptions<T extends SentMessageInfo> {
   /** Runs with the transport's result before send() resolves (the outbox writes its file here); a failure fails send(). */
-  afterSend?: (info: T) => Promise<void>;
+  afterSend?: (info: T, message: MailMessage) => Promise<void>;
 }
 
 export class NodemailerMailer<T extends SentMessageInfo = SentMessageInfo> implements Mailer {
@@ -49,8 +49,10 @@ export class NodemailerMailer<T extends SentMessageInfo = SentMessageInfo> imple
       // Nodemailer lets its standard headers (From, To, Subject, Message-ID…) win over these.
       headers: message.headers,
       attachments: message.attachments?.map((a) => ({ filename: a.filename, content: a.content, contentType: a.contentType })),
+      // A repeat of the same notice carries the same Message-ID, so mail clients keep one copy.
+      ...(message.dedupeKey && { messageId: `<${dedupeHash(message.dedupeKey)}@union-cases>` }),
     });
-    await this.options.afterSend?.(info);
+    await this.options.afterSend?.(info, message);
     return info.messageId;
   }
 
@@ -114,9 +116,15 @@ export interface OutboxMailerOptions {
  * (fixed-width UTC ISO stamp, `:` replaced for portable file names) and the random part keeps two
  * messages of the same millisecond apart. Returns the file name.
  */
-export async function writeEmlFile(dir: string, bytes: Uint8Array, at: number): Promise<string> {
+export async function writeEmlFile(dir: string, bytes: Uint8Array, at: number, dedupeKey?: string): Promise<string> {
   await mkdir(dir, { recursive: true });
-  const name = `${new Date(at).toISOString().replace(/:/g, '-')}-${randomBytes(6).toString('hex')}.eml`;
+  // A message with a dedupe key is kept once: a repeat after a crash finds its file and writes nothing.
+  const unique = dedupeKey ? dedupeHash(dedupeKey) : randomBytes(6).toString('hex');
+  if (dedupeKey) {
+    const existing = (await readdir(dir)).find((f) => f.endsWith(`-${unique}.eml`));
+    if (existing) return existing;
+  }
+  const name = `${new Date(at).toISOString().replace(/:/g, '-')}-${unique}.eml`;
   const temporary = join(dir, `.${name}.tmp`);
   try {
     const file = await open(temporary, 'wx');
@@ -134,13 +142,16 @@ export async function writeEmlFile(dir: string, bytes: Uint8Array, at: number): 
   return name;
 }
 
+/** A short stable name for a dedupe key (file names, Message-IDs). */
+const dedupeHash = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 24);
+
 /** Local development and tests: nodemailer's stream transport renders the message, the outbox keeps it. */
 export function outboxMailer({ dir, from, now = Date.now }: OutboxMailerOptions) {
   const transporter = nodemailer.createTransport({ streamTransport: true, buffer: true, ...NO_CONTENT_FETCH });
   return new NodemailerMailer(transporter, from, {
-    afterSend: async (info) => {
+    afterSend: async (info, message) => {
       if (!Buffer.isBuffer(info.message)) throw new Error('mail: stream transport did not return a buffer');
-      await writeEmlFile(dir, info.message, now());
+      await writeEmlFile(dir, info.message, now(), message.dedupeKey);
     },
   });
 }
