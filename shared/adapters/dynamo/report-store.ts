@@ -38,16 +38,14 @@ export class DynamoReportFactStore implements ReportFactStore {
     const value = encodeFact(record);
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const { Item } = await this.db.send(new GetItemCommand({ TableName: this.table, Key: key, ConsistentRead: true }));
-      const lines = linesOf(Item?.[FACTS]?.S);
-      const stored = lines.get(record.id);
-      if (stored !== undefined && stored >= value) return false;
-      lines.set(record.id, value);
+      const facts = withLine(Item?.[FACTS]?.S ?? '', record.id, value);
+      if (facts === undefined) return false;
       const rev = Number(Item?.[REV]?.N ?? 0);
       try {
         await this.db.send(
           new PutItemCommand({
             TableName: this.table,
-            Item: { ...key, [FACTS]: { S: joinLines(lines) }, [REV]: { N: String(rev + 1) } },
+            Item: { ...key, [FACTS]: { S: facts }, [REV]: { N: String(rev + 1) } },
             ConditionExpression: Item ? '#rev = :rev' : 'attribute_not_exists(#pk)',
             ExpressionAttributeNames: Item ? { '#rev': REV } : { '#pk': KEY.pk },
             ...(Item && { ExpressionAttributeValues: { ':rev': { N: String(rev) } } }),
@@ -195,6 +193,21 @@ function linesOf(text: string | undefined): Map<string, string> {
 }
 
 const joinLines = (lines: Map<string, string>) => [...lines].map(([id, value]) => `${id}\t${value}`).join('\n');
+
+/**
+ * `text` with the case's line set to `value`, or undefined when the stored line is the same or a
+ * newer version. Done on the string (a busy day's bucket holds hundreds of lines), not via a Map.
+ */
+function withLine(text: string, id: string, value: string): string | undefined {
+  const marker = `${id}\t`;
+  let start = text.startsWith(marker) ? 0 : text.indexOf(`\n${marker}`);
+  if (start < 0) return text ? `${text}\n${marker}${value}` : `${marker}${value}`;
+  if (start > 0) start += 1;
+  const end = text.indexOf('\n', start);
+  const stored = text.slice(start + marker.length, end < 0 ? undefined : end);
+  if (stored >= value) return undefined;
+  return `${text.slice(0, start)}${marker}${value}${end < 0 ? '' : text.slice(end)}`;
+}
 
 function bucketOf(caseId: string, receivedAt: number) {
   const shard = createHash('sha1').update(caseId).digest()[0]! % FACT_SHARDS;
