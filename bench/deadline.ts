@@ -2,6 +2,7 @@ import { shippedCalendarYears } from '../shared/calendar/shipped';
 import { WorkingCalendar } from '../shared/domain/calendar';
 import { CATEGORIES, type Category } from '../shared/domain/case';
 import { computeDeadline } from '../shared/domain/deadline';
+import { prng } from '../test/support/random';
 
 export interface DeadlineResult {
   ops: number;
@@ -15,18 +16,6 @@ interface Input {
   receivedAt: number;
   category: Category;
   urgent: boolean;
-}
-
-/** Small deterministic PRNG (mulberry32), so every run times the same inputs. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 /** Receipt instants over 2024–2026 (official data) and ~10 % in 2027 (estimated), all categories, ~10 % urgent. */

@@ -26,6 +26,7 @@ import { RoutingConfigCache } from '../../shared/usecases/routing-config';
 import { createHarness, hotlineCase, type Harness } from '../support/harness';
 import { body, createOk, listAll, postCase, sequenceOf, type CaseBody } from '../support/http';
 import { waitFor } from '../support/wait';
+import { prng } from '../support/random';
 
 /**
  * Fault injection at each port, and proof that the system converges: every acknowledged case is
@@ -108,18 +109,6 @@ function countingMailer(real: Mailer): { mailer: Mailer; sent: MailMessage[]; fo
         return id;
       },
     },
-  };
-}
-
-/** Small deterministic PRNG (mulberry32): the same faults on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
   };
 }
 
