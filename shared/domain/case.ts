@@ -23,6 +23,11 @@ export function isTimedStatus(status: Status): boolean {
   return TIMED_STATUSES.includes(status);
 }
 
+/** Whether the reply in force was already followed up (回访 is once per reply). */
+export function replyFollowedUp(c: { reply?: { at: number }; followUp?: { at: number } }): boolean {
+  return c.reply !== undefined && c.followUp !== undefined && c.followUp.at >= c.reply.at;
+}
+
 /** One entry of the append-only history of what people did to the case. */
 export interface CaseEvent {
   at: number;

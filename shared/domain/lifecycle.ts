@@ -1,5 +1,5 @@
 import type { WorkingCalendar } from './calendar';
-import type { CaseRecord, Category, Status } from './case';
+import { replyFollowedUp, type CaseRecord, type Category, type Status } from './case';
 import { computeDeadline } from './deadline';
 import type { Principal, Role } from './principal';
 import { endOfShanghaiDay, shanghaiDayOf, DAY_MS } from './time';
@@ -166,7 +166,7 @@ export function applyAction(c: CaseRecord, input: ActionInput, ctx: LifecycleCon
     }
     case 'follow-up': {
       // One rating per reply: a dissatisfied complainant is offered a reopen, not a second vote.
-      if (c.followUp && c.reply && c.followUp.at >= c.reply.at) throw new LifecycleRuleError('This reply was already followed up; a supervisor may reopen or close the case');
+      if (replyFollowedUp(c)) throw new LifecycleRuleError('This reply was already followed up; a supervisor may reopen or close the case');
       const satisfied = input.resolved && input.satisfaction !== 'dissatisfied';
       const followUp = { at: now, resolved: input.resolved, satisfaction: input.satisfaction, ...(input.comment !== undefined && { comment: input.comment }) };
       return { record: { ...c, status: satisfied ? 'closed' : 'replied', followUp, ...(satisfied && { closedAt: now }) }, detail: { ...followUp, reopenOffered: !satisfied } };

@@ -1,5 +1,5 @@
 import type { WorkingCalendar } from './calendar';
-import { isTimedStatus, type CaseRecord, type Category, type SlaState } from './case';
+import { isTimedStatus, replyFollowedUp, type CaseRecord, type Category, type SlaState } from './case';
 import { endOfShanghaiDay, shanghaiDayOf, startOfShanghaiDay } from './time';
 
 /**
@@ -106,7 +106,7 @@ export function plannedStep(
 ): Pick<SlaStep, 'id' | 'at'> | undefined {
   // Replied and not followed up since the latest reply: it will close itself. A dissatisfied
   // follow-up leaves it replied, waiting for a supervisor to reopen or close it.
-  if (c.status === 'replied' && c.reply && !(c.followUp && c.followUp.at >= c.reply.at)) {
+  if (c.status === 'replied' && c.reply && !replyFollowedUp(c)) {
     return { id: AUTO_CLOSE_STEP, at: autoCloseAt(policy, calendar, c.reply.at) };
   }
   if (!isTimedStatus(c.status) || c.office === undefined) return undefined;

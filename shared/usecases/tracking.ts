@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { CaseRecord, Category, Status } from '../domain/case';
+import { replyFollowedUp, type CaseRecord, type Category, type Status } from '../domain/case';
 import { NotFoundError, PreconditionFailedError } from '../domain/errors';
 import type { Satisfaction } from '../domain/lifecycle';
 import type { CaseStore, OfficeStore } from '../ports';
@@ -80,7 +80,7 @@ async function findTracked(cases: CaseStore, ticketNo: string, code: string): Pr
 }
 
 export function mayRate(r: Pick<CaseRecord, 'status' | 'reply' | 'followUp'>): boolean {
-  return r.status === 'replied' && !(r.followUp && r.reply && r.followUp.at >= r.reply.at);
+  return r.status === 'replied' && !replyFollowedUp(r);
 }
 
 async function publicView(offices: OfficeStore, r: CaseRecord): Promise<PublicCaseView> {
