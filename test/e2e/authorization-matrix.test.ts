@@ -177,6 +177,7 @@ const MATRIX: Row[] = [
   { method: 'GET', path: '/v1/reports/summary', cells: REPORTS, build: async () => ({ path: '/v1/reports/summary?from=2026-03-01&to=2026-03-31' }) },
   { method: 'GET', path: '/v1/reports/supervision', cells: REPORTS, build: async () => ({ path: '/v1/reports/supervision?month=2026-03' }) },
   { method: 'GET', path: '/v1/reports/quarterly', cells: REPORTS, build: async () => ({ path: '/v1/reports/quarterly?quarter=2026-Q1' }) },
+  { method: 'GET', path: '/health', cells: 'public', build: async () => ({ path: '/health' }) },
   { method: 'POST', path: '/v1/intake/mailbox', cells: 'public', build: async () => ({ path: '/v1/intake/mailbox', json: { message: '食堂饭菜质量差' } }) },
   {
     method: 'GET',
