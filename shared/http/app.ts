@@ -38,6 +38,8 @@ export const OPENAPI_INFO = {
     license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
   },
   servers: [
+    // First, so /docs tries requests against whichever server it was loaded from.
+    { url: '/', description: 'The server this document is served from' },
     { url: 'http://127.0.0.1:3000', description: '`npm start` on this machine (PORT changes the port)' },
     {
       url: 'https://{apiId}.execute-api.{region}.amazonaws.com',

@@ -44,7 +44,8 @@ function exactMediaType(declared: string[]): MiddlewareHandler {
     const type = c.req.header('content-type');
     const essence = type?.split(';')[0]?.trim().toLowerCase();
     if (essence !== undefined && !accepted.has(essence)) {
-      throw new HTTPException(415, { message: `Send the body as ${[...accepted].join(', ')}, not ${essence || 'an empty media type'}` });
+      const sent = essence.length > 100 ? `${essence.slice(0, 99)}…` : essence;
+      throw new HTTPException(415, { message: `Send the body as ${[...accepted].join(', ')}, not ${sent || 'an empty media type'}` });
     }
     await next();
   };

@@ -63,6 +63,12 @@ describe('openapi.yaml', () => {
     expect(doc.paths['/v1/cases/{id}/accept']).toMatchObject({ post: { operationId: 'acceptCase' } });
   });
 
+  it('lists the servers: the one serving the document, the local runtime, and the deployed API (templated)', async () => {
+    const doc = parse(await renderOpenApi()) as { servers: { url: string; variables?: Record<string, { default: string }> }[] };
+    expect(doc.servers.map((s) => s.url)).toEqual(['/', 'http://127.0.0.1:3000', 'https://{apiId}.execute-api.{region}.amazonaws.com']);
+    expect(Object.keys(doc.servers[2]?.variables ?? {}).sort()).toEqual(['apiId', 'region']);
+  });
+
   it('requires If-Match on every lifecycle action, as the server does (428 without)', async () => {
     const doc = parse(await renderOpenApi()) as { paths: Record<string, { post?: { parameters?: { name: string; in: string; required?: boolean }[]; responses: Record<string, unknown> } }> };
     const actions = Object.entries(doc.paths).filter(([p, item]) => /^\/v1\/cases\/\{id\}\/[a-z-]+$/.test(p) && item.post);
