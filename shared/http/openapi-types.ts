@@ -718,6 +718,12 @@ export interface components {
                 } | null;
                 rulesVersion: number;
                 messageVersion: number;
+                /**
+                 * Format: date-time
+                 * @description When the router decided
+                 * @example 2026-03-09T23:59:59+08:00
+                 */
+                at?: string;
             };
             /** @description 督办: warnings and escalations sent, in order */
             escalations?: components["schemas"]["Escalation"][];

@@ -153,6 +153,7 @@ export const Case = z
         when: z.record(z.string(), z.unknown()).nullable(),
         rulesVersion: z.number().int(),
         messageVersion: z.number().int(),
+        at: instantOut.optional().openapi({ description: 'When the router decided' }),
       })
       .optional()
       .openapi({ description: 'Why the case went to its office' }),

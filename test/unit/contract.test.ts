@@ -24,6 +24,9 @@ describe('the contract check of test responses', () => {
   it('fails a body that does not match the schema', async () => {
     await expect(checkResponse(get('/health'), Response.json({ status: 'fine' }))).rejects.toThrow(/does not match/);
     await expect(checkResponse(get('/v1/cases/abc'), problem(404, { status: '404' }))).rejects.toThrow(/does not match/);
+    // A field the document does not describe is a drift too.
+    await expect(checkResponse(get('/health'), Response.json({ status: 'ok', uptime: 3 }))).rejects.toThrow(/unevaluated properties/);
+    await expect(checkResponse(get('/v1/cases/abc'), problem(404, { debug: 'stack' }))).rejects.toThrow(/unevaluated properties/);
   });
 
   it('fails a required header left out, a declared header of the wrong form, and a header sent but not declared', async () => {
