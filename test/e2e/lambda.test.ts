@@ -6,13 +6,22 @@ import { ensureTable } from '../../shared/adapters/dynamo/ensure-table';
 import { startDynalite, type LocalDynamo } from '../../shared/adapters/local/dynalite';
 import { startLocalSqs, type LocalSqs } from '../../shared/adapters/local/fauxqs';
 import { buildHandler } from '../../functions/api';
+import { checkLambdaResult } from '../support/contract';
 import { hotlineCase } from '../support/harness';
 
 /** The Lambda entry, fed API Gateway HTTP API (v2) events, on the embedded engine. */
 const secret = 'lambda-secret-of-at-least-thirty-two-chars';
 let engine: LocalDynamo;
 let sqs: LocalSqs;
-let handler: ReturnType<typeof buildHandler>;
+let handler: ReturnType<typeof checked>;
+/** The Lambda's results are held to openapi.yaml like every other test response. */
+const checked =
+  (h: ReturnType<typeof buildHandler>) =>
+  async (...args: Parameters<ReturnType<typeof buildHandler>>) => {
+    const result = await h(...args);
+    await checkLambdaResult(args[0] as Parameters<typeof checkLambdaResult>[0], result);
+    return result;
+  };
 
 function event(method: string, path: string, opts: { body?: string; headers?: Record<string, string>; query?: string; ip?: string } = {}) {
   return {
@@ -51,7 +60,7 @@ beforeAll(async () => {
       [`DLQ_URL_${category.toUpperCase()}`, q.dlqUrl],
     ]),
   );
-  handler = buildHandler({
+  handler = checked(buildHandler({
     TABLE_NAME: 'lambda-test',
     DYNAMODB_ENDPOINT: engine.endpoint,
     SQS_ENDPOINT: sqs.endpoint,
@@ -65,7 +74,7 @@ beforeAll(async () => {
     JWT_SECRET: secret,
     LOG_LEVEL: 'error',
     FORM_RATE_LIMIT: '2',
-  });
+  }));
 });
 afterAll(async () => {
   await sqs.close();

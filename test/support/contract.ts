@@ -191,3 +191,27 @@ export async function checkedFetch(input: string | URL, init?: RequestInit): Pro
   await checkResponse(describeRequest(input, init), res);
   return res;
 }
+
+/** An API Gateway HTTP API (v2) event and what the Lambda answered, as the check needs them. */
+interface LambdaEvent {
+  rawPath: string;
+  headers?: Record<string, string | undefined>;
+  requestContext: { http: { method: string } };
+}
+interface LambdaResult {
+  statusCode?: number;
+  headers?: Record<string, string | number | boolean>;
+  body?: string;
+  isBase64Encoded?: boolean;
+}
+
+/** The same check for the Lambda entry: its result, as the client behind API Gateway would get it. */
+export async function checkLambdaResult(event: LambdaEvent, result: unknown): Promise<void> {
+  const r = result as LambdaResult;
+  const status = r.statusCode ?? 200;
+  const body = r.body === undefined || r.body === '' || [204, 304].includes(status) ? null : r.isBase64Encoded ? Buffer.from(r.body, 'base64') : r.body;
+  const headers = new Headers(Object.entries(r.headers ?? {}).map(([k, v]) => [k, String(v)]));
+  const method = event.requestContext.http.method.toUpperCase();
+  const outsideSpec = Object.keys(event.headers ?? {}).some((k) => k.toLowerCase() === OUTSIDE_SPEC_HEADER);
+  await checkResponse({ method, path: event.rawPath, outsideSpec }, new Response(body, { status, headers }));
+}

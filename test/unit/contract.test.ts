@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkResponse } from '../support/contract';
+import { checkLambdaResult, checkResponse } from '../support/contract';
 
 /** The harness's contract check itself: it must catch each kind of drift, or it proves nothing. */
 const problem = (status: number, extra: Record<string, unknown> = {}) =>
@@ -44,5 +44,12 @@ describe('the contract check of test responses', () => {
     await expect(checkResponse({ method: 'DELETE', path: '/v1/cases' }, r405.clone())).rejects.toThrow(/no such operation/);
     await expect(checkResponse({ method: 'DELETE', path: '/v1/cases', outsideSpec: true }, r405)).resolves.toBeUndefined();
     await expect(checkResponse({ method: 'DELETE', path: '/v1/cases', outsideSpec: true }, problem(405))).rejects.toThrow(/without Allow/);
+  });
+
+  it('checks a Lambda result as the client behind API Gateway gets it', async () => {
+    const event = { rawPath: '/health', headers: {}, requestContext: { http: { method: 'GET' } } };
+    await expect(checkLambdaResult(event, { statusCode: 200, headers: { 'content-type': 'application/json' }, body: '{"status":"ok"}' })).resolves.toBeUndefined();
+    await expect(checkLambdaResult(event, { statusCode: 200, headers: { 'content-type': 'application/json' }, body: '{"status":"down"}' })).rejects.toThrow(/does not match/);
+    await expect(checkLambdaResult(event, { statusCode: 404, headers: {}, body: '' })).rejects.toThrow(/does not declare 404/);
   });
 });
