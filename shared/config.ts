@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { en } from 'zod/locales';
 import type { Category } from './domain/case';
+import { MAILBOX_FIELD_NAMES } from './domain/letter';
 
 // zod/mini, not the full API: this module is in every Lambda, and the full zod is ~3× the size.
 // It needs its messages loaded (the full API does that on import).
@@ -72,6 +73,8 @@ const apiSchema = z.object({
   TRACK_RATE_LIMIT: positiveInt(30),
   ALLOWED_ORIGINS: origins,
   ALLOWED_REDIRECT_ORIGINS: origins,
+  // The union's own form field names mapped onto the mailbox's, e.g. {"content":"message","tel":"phone"}.
+  MAILBOX_FIELDS: jsonObject(z.record(z.string().check(z.minLength(1), z.maxLength(100)), z.enum(MAILBOX_FIELD_NAMES))),
   TRUST_PROXY: z.pipe(z._default(z.enum(['true', 'false']), 'false'), z.transform((v: 'true' | 'false') => v === 'true')),
   CALENDAR_CACHE_SECONDS: intVar(60, 0),
   LOG_LEVEL: z._default(z.enum(['debug', 'info', 'warn', 'error']), 'info'),

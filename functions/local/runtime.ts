@@ -18,6 +18,7 @@ import { startTimerRunner } from '../../shared/adapters/local/timer-runner';
 import { calendarService, escalationPolicy, lifecyclePolicy } from '../../shared/compose';
 import { escalate, type EscalatorDeps } from '../../shared/usecases/escalate';
 import { ConfigError, loadApiConfig, loadLocalConfig } from '../../shared/config';
+import { LocalAttachmentStore } from '../../shared/adapters/files/local-attachments';
 import type { Role } from '../../shared/domain/principal';
 import { createMailer } from '../../shared/adapters/mail/nodemailer-mailer';
 import { createApp } from '../../shared/http/app';
@@ -122,6 +123,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     calendar,
     timers,
     mailer: mail.mailer,
+    attachments: new LocalAttachmentStore(join(dataDir, 'attachments')),
     policy,
     lifecycle: lifecyclePolicy(config),
     publicBaseUrl,

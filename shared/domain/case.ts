@@ -1,4 +1,5 @@
 /** The case model and its vocabulary. Pure: no I/O, no clock of its own. */
+import type { Attachment } from './letter';
 import type { RoutingDecision } from './routing';
 
 export const CHANNELS = ['hotline', 'mailbox', 'walk_in'] as const;
@@ -80,6 +81,10 @@ export interface CaseInput {
   complainant?: Complainant;
   hotline?: HotlineDetails;
   walkIn?: WalkInDetails;
+  /** Files the writer attached to a mailbox letter (stored beside the case, never public). */
+  attachments?: Attachment[];
+  /** Names of the form fields the mailbox did not know and ignored (never their values). */
+  ignoredFields?: string[];
 }
 
 export interface Sla {

@@ -9,7 +9,8 @@ import { stringify } from 'yaml';
 import type { IntakeDeps } from '../usecases/intake';
 import type { AppDeps } from './deps';
 import { json, noAuth, problemRefs, registerProblemComponents, router } from './env';
-import { errorPage } from './pages';
+import { MAX_ATTACHMENTS_TOTAL_BYTES } from '../domain/letter';
+import { errorPage, pageCsp } from './pages';
 import { problemResponse, toProblem } from './problem';
 import type { ActDeps } from '../usecases/act';
 import { RoutingConfigCache } from '../usecases/routing-config';
@@ -23,6 +24,8 @@ import { trackingRoutes } from './routes/tracking';
 
 export const API_BODY_LIMIT = 128 * 1024;
 export const FORM_BODY_LIMIT = 64 * 1024;
+/** A multipart letter may carry its files (20 MB in all) besides the text and part headers. */
+export const LETTER_WITH_FILES_BODY_LIMIT = MAX_ATTACHMENTS_TOTAL_BYTES + 256 * 1024;
 
 export const OPENAPI_INFO = {
   openapi: '3.1.0',
@@ -96,9 +99,13 @@ export function createApp(deps: AppDeps) {
     await next();
     log.info('http.request', { method: c.req.method, route: c.req.routePath, status: c.res.status, ms: Math.round(performance.now() - started) });
   });
-  app.use('/v1/intake/*', publicCors, bodyLimit({ maxSize: FORM_BODY_LIMIT, onError: tooLarge(FORM_BODY_LIMIT) }));
+  const formLimit = bodyLimit({ maxSize: FORM_BODY_LIMIT, onError: tooLarge(FORM_BODY_LIMIT) });
+  const filesLimit = bodyLimit({ maxSize: LETTER_WITH_FILES_BODY_LIMIT, onError: tooLarge(LETTER_WITH_FILES_BODY_LIMIT) });
+  app.use('/v1/intake/*', publicCors, (c, next) => (/^multipart\/form-data/i.test(c.req.header('content-type') ?? '') ? filesLimit : formLimit)(c, next));
   app.use('/v1/track/*', publicCors);
-  app.use('/v1/*', bodyLimit({ maxSize: API_BODY_LIMIT, onError: tooLarge(API_BODY_LIMIT) }));
+  const apiLimit = bodyLimit({ maxSize: API_BODY_LIMIT, onError: tooLarge(API_BODY_LIMIT) });
+  // The intake has its own limits above.
+  app.use('/v1/*', (c, next) => (c.req.path.startsWith('/v1/intake/') ? next() : apiLimit(c, next)));
 
   app.onError((err, c) => {
     const problem = toProblem(err, c.req.path);
@@ -106,7 +113,7 @@ export function createApp(deps: AppDeps) {
     const log = c.get('log') ?? deps.logger;
     if (problem.body.status >= 500) log.error('http.unhandled_error', { error: err, route: c.req.routePath });
     else log.info('http.problem', { status: problem.body.status, type: problem.body.type });
-    if (c.get('htmlErrors')) return c.html(errorPage(problem.body), problem.body.status as 400, problem.headers);
+    if (c.get('htmlErrors')) return c.html(errorPage(problem.body), problem.body.status as 400, { ...problem.headers, 'Content-Security-Policy': pageCsp() });
     return problemResponse(c, problem);
   });
   // A path we serve with another method: 405 and Allow; OPTIONS: 204 and Allow (CORS preflights

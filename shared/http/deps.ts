@@ -4,7 +4,7 @@ import type { Logger } from '../observability/logger';
 import type { CalendarService } from '../usecases/calendar';
 import type { LifecyclePolicy } from '../domain/lifecycle';
 import type { EscalationPolicy } from '../domain/sla';
-import type { CaseQueue, CaseStore, Clock, IdGenerator, IdempotencyStore, Mailer, NoticeLedger, OfficeStore, RateLimiter, ReportFactStore, RoutingStore, TimerService, TokenVerifier } from '../ports';
+import type { AttachmentStore, CaseQueue, CaseStore, Clock, IdGenerator, IdempotencyStore, Mailer, NoticeLedger, OfficeStore, RateLimiter, ReportFactStore, RoutingStore, TimerService, TokenVerifier } from '../ports';
 
 /** Everything the HTTP app needs, passed in: AWS adapters on Lambda, local ones under `npm start`, test ones in tests. */
 export interface AppDeps {
@@ -27,11 +27,13 @@ export interface AppDeps {
   /** Base of the case links in e-mails. */
   publicBaseUrl: string;
   rateLimiter: RateLimiter;
+  /** Files attached to mailbox letters; without it, letters with files are refused (and kept on the page). */
+  attachments?: AttachmentStore;
   tokens: TokenVerifier;
   clock: Clock;
   ids: IdGenerator;
   logger: Logger;
-  config: Pick<ApiConfig, 'FORM_RATE_LIMIT' | 'TRACK_RATE_LIMIT' | 'ALLOWED_ORIGINS' | 'ALLOWED_REDIRECT_ORIGINS'>;
+  config: Pick<ApiConfig, 'FORM_RATE_LIMIT' | 'TRACK_RATE_LIMIT' | 'ALLOWED_ORIGINS' | 'ALLOWED_REDIRECT_ORIGINS'> & Partial<Pick<ApiConfig, 'MAILBOX_FIELDS'>>;
   /** The caller's address as the runtime knows it (socket, or API Gateway's sourceIp). */
   clientIp(c: Context): string | undefined;
   /** Where /docs loads Swagger UI from: the local runtime serves it itself, so docs work offline. Default: a CDN. */

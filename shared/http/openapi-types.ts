@@ -75,9 +75,49 @@ export interface paths {
         put?: never;
         /**
          * The chairman's mailbox (主席信箱): post a letter from the union's web form
-         * @description Accepts a plain HTML form post (urlencoded or multipart) or JSON. Browsers get a 303 to `redirect` (allowed origins only) with `ticketNo` and `code` appended, or a zh-CN thank-you page; JSON clients get 201 with the receipt.
+         * @description Accepts a plain HTML form post (urlencoded or multipart, with files) or JSON (strict: unknown fields are refused). Browsers get a 303 to the thank-you page `/mailbox/thanks`, or to `redirect` (allowed origins only), with `ticketNo` in the query and the tracking code only in the `#fragment`; an invalid letter comes back as the zh-CN form with the letter as entered and what to fix. JSON clients get 201 with the receipt. The same letter from the same client (or the same `submissionId`) within 10 minutes gets the same ticket.
          */
         post: operations["submitMailboxLetter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/mailbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The letter form (zh-CN page)
+         * @description The ready-made letter page: name, phone, e-mail, employer, topic, category, message, files, the consent line; it posts to `/v1/intake/mailbox`.
+         */
+        get: operations["getMailboxForm"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/mailbox/thanks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The thank-you page after a letter (zh-CN page)
+         * @description Where a browser lands after posting: the ticket number from the query; the tracking code is read from the `#fragment` by the page itself, so it reaches no server log.
+         */
+        get: operations["getMailboxThanks"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -700,6 +740,8 @@ export interface components {
                 visitors: number;
                 batchId?: string;
             };
+            /** @description Files attached to the letter: GET /v1/cases/{id}/attachments/{attachmentId} */
+            attachments?: components["schemas"]["Attachment"][];
             sla: components["schemas"]["Sla"];
             /** @description The office the case is assigned to (分派) */
             office?: string;
@@ -801,6 +843,20 @@ export interface components {
              */
             updatedAt: string;
             version: number;
+        };
+        Attachment: {
+            id: string;
+            /** @description The file name the writer’s browser gave */
+            name: string;
+            /** @description Bytes */
+            size: number;
+            /**
+             * @description Decided from the file’s bytes
+             * @example application/pdf
+             */
+            contentType: string;
+            /** @description Hex SHA-256 of the bytes */
+            sha256: string;
         };
         Sla: {
             /**
@@ -922,10 +978,17 @@ export interface components {
             category?: "advice" | "complaint" | "investigation";
             urgent?: boolean;
             /**
+             * @description Topic code, e.g. wages, dismissal, injury, social_insurance, safety, legal_aid, psychological, other
+             * @example wages
+             */
+            topic?: string;
+            /**
              * Format: uri
              * @description Where to send the browser afterwards (origin must be allowed)
              */
             redirect?: string;
+            /** @description A random id the form carries (the ready form at /mailbox does): the same id posted again within 10 minutes returns the same ticket */
+            submissionId?: string;
             /** @description Honeypot: leave empty (hide it from people with CSS) */
             website?: string;
         };
@@ -1700,26 +1763,59 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/x-www-form-urlencoded": components["schemas"]["MailboxForm"];
-                "multipart/form-data": components["schemas"]["MailboxForm"];
+                "application/x-www-form-urlencoded": {
+                    name?: string;
+                    phone?: string;
+                    email?: string;
+                    employer?: string;
+                    subject?: string;
+                    message: string;
+                    category?: string;
+                    urgent?: string;
+                    topic?: string;
+                    redirect?: string;
+                    submissionId?: string;
+                    website?: string;
+                    /** @description Up to 5 files, 10 MB each, 20 MB in all: pdf, jpeg, png, webp, gif, doc/docx, xls/xlsx, txt (judged by their bytes) */
+                    files?: string[];
+                } & {
+                    [key: string]: unknown;
+                };
+                "multipart/form-data": {
+                    name?: string;
+                    phone?: string;
+                    email?: string;
+                    employer?: string;
+                    subject?: string;
+                    message: string;
+                    category?: string;
+                    urgent?: string;
+                    topic?: string;
+                    redirect?: string;
+                    submissionId?: string;
+                    website?: string;
+                    /** @description Up to 5 files, 10 MB each, 20 MB in all: pdf, jpeg, png, webp, gif, doc/docx, xls/xlsx, txt (judged by their bytes) */
+                    files?: string[];
+                } & {
+                    [key: string]: unknown;
+                };
                 "application/json": components["schemas"]["MailboxForm"];
             };
         };
         responses: {
-            /** @description Letter received: receipt (JSON) or thank-you page (HTML) */
+            /** @description Letter received: the receipt */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["MailboxReceipt"];
-                    "text/html": string;
                 };
             };
-            /** @description Browser redirected to `redirect` with ticketNo and code */
+            /** @description Browser sent to the thank-you page or the form’s `redirect`: ticketNo in the query, the tracking code in the fragment */
             303: {
                 headers: {
-                    /** @description The form’s redirect URL with ticketNo and code added */
+                    /** @description /mailbox/thanks or the redirect URL, with ticketNo (and due) added and #ticket=…&code=… */
                     Location: string;
                     [name: string]: unknown;
                 };
@@ -1777,6 +1873,66 @@ export interface operations {
                     "text/html": string;
                 };
             };
+        };
+    };
+    getMailboxForm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The letter form */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            413: components["responses"]["ContentTooLarge"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getMailboxThanks: {
+        parameters: {
+            query: {
+                ticketNo: string;
+                /** @description The expected reply date */
+                due?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Thank you, with the ticket number */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Invalid request: `errors` names each field (body, query, path or header). Browsers posting the form get a zh-CN page */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "text/html": string;
+                };
+            };
+            413: components["responses"]["ContentTooLarge"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalError"];
         };
     };
     trackCase: {

@@ -23,6 +23,7 @@ export function caseJson(r: CaseRecord): z.infer<typeof Case> {
     ...(r.complainant && { complainant: r.complainant }),
     ...(r.hotline && { hotline: r.hotline }),
     ...(r.walkIn && { walkIn: r.walkIn }),
+    ...(r.attachments?.length && { attachments: r.attachments }),
     sla: {
       dueAt: formatShanghai(r.sla.dueAt),
       workingDays: r.sla.workingDays,
@@ -65,7 +66,7 @@ const SYSTEM = { sub: 'system', roles: [] as string[] };
  */
 export function caseEvents(r: CaseRecord) {
   const items: { at: number; by: { sub: string; roles: readonly string[]; office?: string }; action: string; from?: Status; to?: Status; detail?: Record<string, unknown> }[] = [
-    { at: r.createdAt, by: { sub: r.createdBy, roles: [] }, action: 'received', to: 'received', detail: { channel: r.channel, receivedAt: formatShanghai(r.receivedAt) } },
+    { at: r.createdAt, by: { sub: r.createdBy, roles: [] }, action: 'received', to: 'received', detail: { channel: r.channel, receivedAt: formatShanghai(r.receivedAt), ...(r.ignoredFields?.length && { ignoredFields: r.ignoredFields }) } },
   ];
   if (r.routing?.at !== undefined) {
     items.push({ at: r.routing.at, by: SYSTEM, action: 'routed', from: 'received', to: 'assigned', detail: { office: r.routing.office, ruleIndex: r.routing.ruleIndex, rulesVersion: r.routing.rulesVersion } });

@@ -125,6 +125,16 @@ export const Escalation = z
   })
   .openapi('Escalation');
 
+export const AttachmentSchema = z
+  .object({
+    id: z.string(),
+    name: z.string().openapi({ description: 'The file name the writer’s browser gave' }),
+    size: z.number().int().openapi({ description: 'Bytes' }),
+    contentType: z.string().openapi({ description: 'Decided from the file’s bytes', example: 'application/pdf' }),
+    sha256: z.string().openapi({ description: 'Hex SHA-256 of the bytes' }),
+  })
+  .openapi('Attachment');
+
 export const Case = z
   .object({
     id: z.string(),
@@ -143,6 +153,7 @@ export const Case = z
     complainant: z.object({ name: z.string().optional(), phone: z.string().optional(), email: z.string().optional(), employer: z.string().optional(), anonymous: z.boolean().optional() }).optional(),
     hotline: z.object({ callId: z.string(), operatorId: z.string().optional(), callerNumber: z.string().optional() }).optional(),
     walkIn: z.object({ visitors: z.number().int(), batchId: z.string().optional() }).optional(),
+    attachments: z.array(AttachmentSchema).optional().openapi({ description: 'Files attached to the letter: GET /v1/cases/{id}/attachments/{attachmentId}' }),
     sla: Sla,
     office: z.string().optional().openapi({ description: 'The office the case is assigned to (分派)' }),
     assignedAt: instantOut.optional(),
@@ -272,7 +283,11 @@ export const MailboxForm = z
     message: text(1, 10_000),
     category: blankAsUndefined(Category).openapi({ description: 'Default advice' }),
     urgent: blankAsUndefined(formBoolean).openapi({ type: 'boolean' }),
+    topic: blankAsUndefined(topic),
     redirect: blankAsUndefined(z.url().max(2048)).openapi({ description: 'Where to send the browser afterwards (origin must be allowed)' }),
+    submissionId: blankAsUndefined(z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8–64 letters, digits, _ or -')).openapi({
+      description: 'A random id the form carries (the ready form at /mailbox does): the same id posted again within 10 minutes returns the same ticket',
+    }),
     website: z.string().max(2048).optional().openapi({ description: 'Honeypot: leave empty (hide it from people with CSS)' }),
   })
   .openapi('MailboxForm');

@@ -49,7 +49,7 @@ interface Texts extends CommonTexts {
 }
 
 /** Names of the suggested topic codes (TOPICS); other codes are shown as they are. */
-const ZH_TOPICS: Record<string, string> = {
+export const ZH_TOPICS: Record<string, string> = {
   wages: '工资报酬',
   dismissal: '解除劳动关系',
   injury: '工伤',

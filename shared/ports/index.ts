@@ -214,3 +214,17 @@ export interface TimerService {
   schedule(timer: TimerRequest): Promise<void>;
   cancel(caseId: string, step: string): Promise<void>;
 }
+
+/**
+ * Files attached to letters, stored privately beside the table (which lists them on the case).
+ * `DATA_DIR/attachments` locally (atomic writes, owner-only), S3 on AWS (SSE, lifecycle rule).
+ */
+export interface AttachmentStore {
+  /** Stores the bytes under the id; replaces nothing else. */
+  put(id: string, bytes: Uint8Array, meta: { contentType: string }): Promise<void>;
+  /** The bytes, or undefined when there is no such file. */
+  get(id: string): Promise<Uint8Array | undefined>;
+  /** Where the store can hand out a short-lived download link itself (S3), that link; else undefined. */
+  downloadUrl?(id: string, file: { name: string; contentType: string }): Promise<string | undefined>;
+  delete(id: string): Promise<void>;
+}

@@ -23,6 +23,8 @@ export interface IdempotencyRequest {
   key: string;
   /** Fingerprint of the request body; the same key with another body is refused. */
   requestHash: string;
+  /** How long the key is remembered; default IDEMPOTENCY_TTL_MS. */
+  ttlMs?: number;
 }
 
 export interface IntakeResult {
@@ -50,7 +52,7 @@ export async function createCase(deps: IntakeDeps, input: CaseInput, createdBy: 
   if (!idem) return { record: await insert(deps, input, createdBy, deps.ids.caseId()), replayed: false };
 
   const caseId = deps.ids.caseId();
-  const claim = await deps.idempotency.claim({ ...idem, caseId, leaseUntil: now + LEASE_MS, expiresAt: now + IDEMPOTENCY_TTL_MS }, now);
+  const claim = await deps.idempotency.claim({ ...idem, caseId, leaseUntil: now + LEASE_MS, expiresAt: now + (idem.ttlMs ?? IDEMPOTENCY_TTL_MS) }, now);
   if (claim.claimed) return insertOrReplay(deps, input, createdBy, caseId);
   let existing = claim.existing;
   if (existing.requestHash !== idem.requestHash) {

@@ -742,7 +742,8 @@ async function checkResponse(p: Plan, req: Request, res: Response): Promise<void
     }
     return;
   }
-  if (p.op.path === '/v1/intake/mailbox' && mailboxWantsHtml(req) && type.startsWith('text/html')) {
+  // The mailbox and its thank-you page answer browsers with zh-CN pages.
+  if ((p.op.path === '/v1/intake/mailbox' || p.op.path === '/mailbox/thanks') && mailboxWantsHtml(req) && type.startsWith('text/html')) {
     if (!/^<!doctype html>/i.test(text.trimStart())) fail('HTML error page is not an HTML document');
     return;
   }

@@ -51,7 +51,7 @@ describe('logs carry no personal data', () => {
         })
       ).status,
     ).toBe(303);
-    expect((await h.request('/v1/intake/mailbox', { method: 'POST', body: new URLSearchParams({ ...form, redirect: `https://${PHONE}.evil.example/?e=${EMAIL}` }), headers: { Accept: 'text/html' }, ip: '203.0.113.92' })).status).toBe(201);
+    expect((await h.request('/v1/intake/mailbox', { method: 'POST', body: new URLSearchParams({ ...form, redirect: `https://${PHONE}.evil.example/?e=${EMAIL}` }), headers: { Accept: 'text/html' }, ip: '203.0.113.92' })).status).toBe(303);
     expect((await h.request('/v1/intake/mailbox', { method: 'POST', json: { ...form, website: `http://spam.example/${EMAIL}` }, ip: '203.0.113.93' })).status).toBe(201);
     expect((await h.request('/v1/intake/mailbox', { method: 'POST', json: { ...form, email: `${NAME}-at-${PHONE}` }, ip: '203.0.113.94' })).status).toBe(400);
     for (let i = 0; i < 6; i++) await h.request('/v1/intake/mailbox', { method: 'POST', json: form, ip: '203.0.113.95' });

@@ -39,6 +39,20 @@ describe('POST /v1/intake/mailbox', () => {
     return record!;
   };
 
+  /** Where a 303 points, with its query and #fragment read out. */
+  const seeOther = (res: Response) => {
+    expect(res.status).toBe(303);
+    const location = new URL(res.headers.get('location')!, 'http://api.test');
+    const fragment = new URLSearchParams(location.hash.slice(1));
+    return { location, ticketNo: location.searchParams.get('ticketNo')!, fragment };
+  };
+
+  /** English words a worker would see on a page (file-type names and the e-mail example aside). */
+  const englishOn = (html: string) =>
+    (html.replace(/<(style|script)[\s\S]*?<\/\1>/g, '').replace(/<[^>]+>/g, ' ').match(/[A-Za-z]{3,}/g) ?? []).filter(
+      (w) => !['PDF', 'JPEG', 'PNG', 'WebP', 'GIF', 'Word', 'Excel', 'doc', 'docx', 'xls', 'xlsx', 'txt', 'zhangsan', 'example', 'com'].includes(w),
+    );
+
   describe('JSON clients', () => {
     it('201 with only ticketNo, trackingCode and dueAt', async () => {
       const res = await postJson({ name: '李四', phone: '139-1234-5678', email: 'lisi@example.com', employer: '某电子厂', subject: '加班费', message: '工厂长期不支付加班费。' });
@@ -107,28 +121,25 @@ describe('POST /v1/intake/mailbox', () => {
   });
 
   describe('browser form posts', () => {
-    it('303 to an allowed redirect with ticketNo and code appended', async () => {
+    it('303 to an allowed redirect: ticketNo in the query, the tracking code only in the #fragment', async () => {
       const res = await postForm({ name: '赵六', message: '网页表单来信', redirect: `${ALLOWED}/letters/thanks?lang=zh` }, { Accept: BROWSER });
-      expect(res.status).toBe(303);
-      const location = new URL(res.headers.get('location')!);
+      const { location, ticketNo, fragment } = seeOther(res);
       expect(location.origin).toBe(ALLOWED);
       expect(location.pathname).toBe('/letters/thanks');
       expect(location.searchParams.get('lang')).toBe('zh');
-      const ticketNo = location.searchParams.get('ticketNo')!;
-      const code = location.searchParams.get('code')!;
       expect(ticketNo).toMatch(TICKET_RE);
-      expect(code).toMatch(TRACKING_RE);
+      expect(location.searchParams.get('code')).toBeNull();
+      expect(location.search).not.toContain((await stored(ticketNo)).trackingCode);
+      expect(fragment.get('ticket')).toBe(ticketNo);
       const record = await stored(ticketNo);
-      expect(record.trackingCode).toBe(code);
+      expect(fragment.get('code')).toBe(record.trackingCode);
       expect(record.createdBy).toBe('public');
       expect(record.channel).toBe('mailbox');
     });
 
     it('multipart form posts work the same way', async () => {
       const res = await postMultipart({ message: '多部分表单来信', urgent: 'on', category: 'investigation', redirect: `${ALLOWED}/ok` }, { Accept: BROWSER });
-      expect(res.status).toBe(303);
-      const location = new URL(res.headers.get('location')!);
-      const record = await stored(location.searchParams.get('ticketNo')!);
+      const record = await stored(seeOther(res).ticketNo);
       expect(record.urgent).toBe(true);
       expect(record.category).toBe('investigation');
       const json = await postMultipart({ message: '多部分 JSON 回执' }, { Accept: 'application/json' });
@@ -143,46 +154,96 @@ describe('POST /v1/intake/mailbox', () => {
       'https://union.example.org@evil.example/',
       'https://union.example.org:8443/',
       'javascript:alert(1)',
-    ])('does not redirect to %s: thank-you page instead, case still stored', async (redirect) => {
+    ])('does not redirect to %s: our thank-you page instead, case still stored', async (redirect) => {
       const res = await postForm({ message: '重定向不被允许', redirect }, { Accept: BROWSER });
-      expect(res.status).toBe(201);
-      expect(res.headers.get('location')).toBeNull();
-      expect(res.headers.get('content-type')).toMatch(/^text\/html/);
-      const html = await res.text();
-      expect(html).toContain('lang="zh-CN"');
-      const ticketNo = /[HMW]\d{4}-\d{6}/.exec(html)?.[0];
-      expect(ticketNo).toBeDefined();
-      expect((await stored(ticketNo!)).description).toBe('重定向不被允许');
-      expect(html).not.toContain('evil');
+      const { location, ticketNo } = seeOther(res);
+      expect(res.headers.get('location')!.startsWith('/mailbox/thanks?')).toBe(true);
+      expect(location.toString()).not.toContain('evil');
+      expect((await stored(ticketNo)).description).toBe('重定向不被允许');
     });
 
-    it('without redirect: 201 zh-CN thank-you page with ticket, code and reply date', async () => {
-      const res = await postForm({ message: '没有跳转地址', category: 'complaint' });
-      expect(res.status).toBe(201);
-      expect(res.headers.get('content-type')).toMatch(/^text\/html/);
-      const html = await res.text();
-      expect(html).toContain('<html lang="zh-CN">');
-      expect(html).toContain('来信已收到');
-      const ticketNo = /M2026-\d{6}/.exec(html)?.[0];
-      expect(ticketNo).toBeDefined();
-      const record = await stored(ticketNo!);
-      expect(html).toContain(record.trackingCode);
+    it('without redirect: 303 to /mailbox/thanks, a GET page with ticket and reply date (a reload posts nothing)', async () => {
+      const res = await postForm({ message: '没有跳转地址', category: 'complaint' }, { Accept: BROWSER });
+      const { location, ticketNo, fragment } = seeOther(res);
+      expect(location.pathname).toBe('/mailbox/thanks');
+      const record = await stored(ticketNo);
+      expect(fragment.get('code')).toBe(record.trackingCode);
       // Complaint received Monday 2 March 2026: 20 working days → 30 March.
-      expect(html).toContain('2026年3月30日');
+      expect(location.searchParams.get('due')).toBe('2026-03-30');
+      const before = (await listAll(h)).length;
+      for (let reload = 0; reload < 2; reload++) {
+        const page = await h.request(`${location.pathname}${location.search}`);
+        expect(page.status).toBe(200);
+        expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+        expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+        const html = await page.text();
+        expect(html).toContain('<html lang="zh-CN">');
+        expect(html).toContain('来信已收到');
+        expect(html).toContain(ticketNo);
+        expect(html).toContain('2026年3月30日');
+        expect(html).not.toContain(record.trackingCode);
+        expect(englishOn(html)).toEqual([]);
+      }
+      expect((await listAll(h)).length).toBe(before);
     });
 
-    it('validation errors to a browser are an HTML page with the 4xx status', async () => {
-      const before = (await listAll(h)).length;
-      const res = await postForm({ message: '', phone: 'abc', nickname: 'x' }, { Accept: BROWSER });
+    it('the thank-you page refuses a malformed ticket with a zh-CN page', async () => {
+      const res = await h.request('/mailbox/thanks?ticketNo=%3Cscript%3E');
       expect(res.status).toBe(400);
       expect(res.headers.get('content-type')).toMatch(/^text\/html/);
       const html = await res.text();
       expect(html).toContain('lang="zh-CN"');
-      expect(html).toContain('提交的内容有误');
-      expect(html).toContain('<code>message</code>');
-      expect(html).toContain('<code>phone</code>');
-      expect(html).toContain('<code>nickname</code>');
+      expect(html).not.toContain('<script>alert');
+    });
+
+    it('ignores the fields a real form adds (submit button, CSRF token) and records their names on the intake event', async () => {
+      const res = await postForm({ message: '表单带有多余字段', submit: '提交', csrf_token: 'a8f5f167f44f4964e6c998dee827110c', nickname: '小张' }, { Accept: BROWSER });
+      const record = await stored(seeOther(res).ticketNo);
+      expect(record.description).toBe('表单带有多余字段');
+      expect(record.ignoredFields).toEqual(['submit', 'csrf_token', 'nickname']);
+      const events = await body<{ items: { action: string; detail?: Record<string, unknown> }[] }>(await h.request(`/v1/cases/${record.id}/events`, { roles: ['supervisor'] }));
+      expect(events.items[0]!.action).toBe('received');
+      expect(events.items[0]!.detail!.ignoredFields).toEqual(['submit', 'csrf_token', 'nickname']);
+      // The values are never kept.
+      expect(JSON.stringify(record)).not.toContain('a8f5f167');
+    });
+
+    it('a JSON body stays strict: an unknown field is a 400 naming it', async () => {
+      await expectValidation(await postJson({ message: 'x', csrf_token: 'abc' }), 'csrf_token');
+    });
+
+    it('takes topic from the form', async () => {
+      const res = await postForm({ message: '工资拖欠', topic: 'wages' }, { Accept: 'application/json' });
+      expect((await stored((await body<Receipt>(res)).ticketNo)).topic).toBe('wages');
+    });
+
+    it('a browser’s invalid letter comes back as the zh-CN form with the letter as entered and what to fix; nothing stored', async () => {
+      const before = (await listAll(h)).length;
+      const res = await postForm({ name: '王<b>五</b>', phone: 'abc', email: 'wang@example.com', message: '', subject: '"><script>alert(1)</script>', submissionId: 'sub-0001-abcdef', redirect: `${ALLOWED}/thanks` }, { Accept: BROWSER });
+      expect(res.status).toBe(400);
+      expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(res.headers.get('content-security-policy')).toContain(`form-action 'self' ${ALLOWED}`);
+      const html = await res.text();
+      expect(html).toContain('lang="zh-CN"');
+      expect(html).toContain('来信尚未提交');
+      expect(html).toContain('请填写正确的联系电话');
+      expect(html).toContain('请填写来信内容');
+      // The letter as entered, escaped, in a form that posts to the intake again.
+      expect(html).toContain('value="王&lt;b&gt;五&lt;/b&gt;"');
+      expect(html).toContain('value="abc"');
+      expect(html).toContain('value="wang@example.com"');
+      expect(html).toContain('value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"');
+      expect(html).not.toContain('<script>alert(1)');
+      expect(html).toContain('action="/v1/intake/mailbox"');
+      expect(html).toContain('name="submissionId" value="sub-0001-abcdef"');
+      expect(html).toContain(`name="redirect" value="${ALLOWED}/thanks"`);
+      expect(englishOn(html)).toEqual([]);
       expect((await listAll(h)).length).toBe(before);
+    });
+
+    it('a JSON client posting a bad form gets problem+json naming the fields, in zh-CN', async () => {
+      const problem = await expectValidation(await postForm({ message: '', phone: '123' }, { Accept: 'application/json' }), 'message', 'phone');
+      expect(JSON.stringify(problem.errors)).toContain('联系电话');
     });
 
     it('a field sent twice is a 400, not a crash', async () => {
@@ -197,7 +258,7 @@ describe('POST /v1/intake/mailbox', () => {
     });
 
     it('treats blank optional fields as absent', async () => {
-      const res = await postForm({ name: '', phone: '', email: '', employer: '', subject: '', category: '', urgent: '', redirect: '', website: '', message: '只有正文' }, { Accept: 'application/json' });
+      const res = await postForm({ name: '', phone: '', email: '', employer: '', subject: '', category: '', urgent: '', redirect: '', website: '', topic: '', submissionId: '', message: '只有正文' }, { Accept: 'application/json' });
       expect(res.status).toBe(201);
       const record = await stored((await body<Receipt>(res)).ticketNo);
       expect(record.complainant).toBeUndefined();
@@ -216,7 +277,7 @@ describe('POST /v1/intake/mailbox', () => {
       ['0', false],
       ['no', false],
     ])('urgent=%s means %s', async (urgent, expected) => {
-      const res = await postForm({ message: '紧急程度', urgent }, { Accept: 'application/json' });
+      const res = await postForm({ message: `紧急程度${urgent}`, urgent }, { Accept: 'application/json' });
       expect(res.status).toBe(201);
       expect((await stored((await body<Receipt>(res)).ticketNo)).urgent).toBe(expected);
     });
@@ -225,23 +286,36 @@ describe('POST /v1/intake/mailbox', () => {
       await expectValidation(await postForm({ message: '紧急程度', urgent }, { Accept: 'application/json' }), 'urgent');
       await expectValidation(await postJson({ message: '紧急程度', urgent }), 'urgent');
     });
+  });
 
-    it('shows a browser a zh-CN error page that names the field in Chinese, with the 400 status', async () => {
-      const res = await postForm({ message: '工资问题', phone: '123' }, { Accept: BROWSER });
-      expect(res.status).toBe(400);
-      expect(res.headers.get('content-type')).toContain('text/html');
-      const html = await res.text();
-      expect(html).toContain('lang="zh-CN"');
-      expect(html).toContain('提交的内容有误');
-      expect(html).toMatch(/联系电话<\/strong> <code>phone<\/code>/);
+  describe('the same letter again', () => {
+    it('a resubmission from the same client within 10 minutes returns the same ticket; after that, or from elsewhere, a new one', async () => {
+      h.clock.set('2026-03-02T11:00:00+08:00');
+      const ip = '192.0.2.80';
+      const letter = { name: '钱七', message: '同一封信提交两次', submit: '提交' };
+      const first = seeOther(await postForm(letter, { Accept: BROWSER }, ip));
+      h.clock.advance(60_000);
+      const again = seeOther(await postForm({ ...letter, submit: '再次提交' }, { Accept: BROWSER }, ip));
+      expect(again.ticketNo).toBe(first.ticketNo);
+      expect(again.fragment.get('code')).toBe(first.fragment.get('code'));
+      const json = await body<Receipt>(await postForm(letter, { Accept: 'application/json' }, ip));
+      expect(json.ticketNo).toBe(first.ticketNo);
+      const elsewhere = seeOther(await postForm(letter, { Accept: BROWSER }, '192.0.2.81'));
+      expect(elsewhere.ticketNo).not.toBe(first.ticketNo);
+      h.clock.advance(10 * 60_000);
+      const later = seeOther(await postForm(letter, { Accept: BROWSER }, ip));
+      expect(later.ticketNo).not.toBe(first.ticketNo);
     });
 
-    it('escapes what it echoes in error pages', async () => {
-      const res = await postForm({ message: 'x', '<script>alert(1)</script>': 'y' }, { Accept: BROWSER });
-      expect(res.status).toBe(400);
-      const html = await res.text();
-      expect(html).not.toContain('<script>alert(1)</script>');
-      expect(html).toContain('&lt;script&gt;');
+    it('the same submissionId returns the same ticket from anywhere; changed content under it is a new letter', async () => {
+      h.clock.set('2026-03-02T11:30:00+08:00');
+      const letter = { message: '带表单编号的来信', submissionId: 'form-7f3a9c2e-1' };
+      const first = seeOther(await postForm(letter, { Accept: BROWSER }, '192.0.2.90'));
+      const again = seeOther(await postForm(letter, { Accept: BROWSER }, '192.0.2.91'));
+      expect(again.ticketNo).toBe(first.ticketNo);
+      const changed = seeOther(await postForm({ ...letter, message: '改过的来信' }, { Accept: BROWSER }, '192.0.2.90'));
+      expect(changed.ticketNo).not.toBe(first.ticketNo);
+      expect((await stored(changed.ticketNo)).description).toBe('改过的来信');
     });
   });
 
@@ -260,11 +334,11 @@ describe('POST /v1/intake/mailbox', () => {
       expect(browser.status).toBe(303);
       const loc = new URL(browser.headers.get('location')!);
       expect(loc.searchParams.get('ticketNo')).toMatch(TICKET_RE);
-      expect(loc.searchParams.get('code')).toMatch(TRACKING_RE);
+      expect(new URLSearchParams(loc.hash.slice(1)).get('code')).toMatch(TRACKING_RE);
 
       const page = await postForm({ message: '广告', website: 'spam' }, { Accept: BROWSER });
-      expect(page.status).toBe(201);
-      expect(await page.text()).toContain('来信已收到');
+      expect(page.status).toBe(303);
+      expect(page.headers.get('location')).toMatch(/^\/mailbox\/thanks\?/);
 
       expect(await listAll(h)).toEqual(before);
       expect(await h.deps.cases.getByTicket(receipt.ticketNo)).toBeUndefined();
@@ -405,5 +479,40 @@ describe('POST /v1/intake/mailbox', () => {
       expect(res.status).toBe(204);
       expect(res.headers.get('allow')).toBe('GET, HEAD, OPTIONS, POST');
     });
+  });
+});
+
+describe('MAILBOX_FIELDS: the union form’s own field names', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await createHarness({ now: '2026-03-02T09:30:00+08:00', config: { MAILBOX_FIELDS: { content: 'message', tel: 'phone', xingming: 'name', lx: 'topic' } } });
+  });
+  afterAll(() => h.close());
+
+  it('maps aliases onto the mailbox fields; the mailbox’s own names still work', async () => {
+    const res = await h.request('/v1/intake/mailbox', {
+      method: 'POST',
+      body: new URLSearchParams({ content: '别名字段的来信', tel: '13912345678', xingming: '孙八', lx: 'safety', token: 'x' }).toString(),
+      headers: { 'Content-Type': FORM, Accept: 'application/json' },
+      ip: '203.0.113.200',
+    });
+    expect(res.status).toBe(201);
+    const record = (await h.deps.cases.getByTicket((await body<Receipt>(res)).ticketNo))!;
+    expect(record.description).toBe('别名字段的来信');
+    expect(record.complainant).toEqual({ name: '孙八', phone: '13912345678' });
+    expect(record.topic).toBe('safety');
+    expect(record.ignoredFields).toEqual(['token']);
+    const own = await h.request('/v1/intake/mailbox', { method: 'POST', body: new URLSearchParams({ message: '原字段名' }).toString(), headers: { 'Content-Type': FORM, Accept: 'application/json' }, ip: '203.0.113.201' });
+    expect(own.status).toBe(201);
+  });
+
+  it('an alias and the field it maps to with different values is a 400 for that field', async () => {
+    const res = await h.request('/v1/intake/mailbox', {
+      method: 'POST',
+      body: new URLSearchParams({ content: '一', message: '二' }).toString(),
+      headers: { 'Content-Type': FORM, Accept: 'application/json' },
+      ip: '203.0.113.202',
+    });
+    await expectValidation(res, 'message');
   });
 });

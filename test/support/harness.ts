@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoTimerStore } from '../../shared/adapters/dynamo/timer-store';
 import { outboxMailer } from '../../shared/adapters/mail/nodemailer-mailer';
+import { LocalAttachmentStore } from '../../shared/adapters/files/local-attachments';
 import { DEFAULT_LIFECYCLE_POLICY } from '../../shared/domain/lifecycle';
 import { DEFAULT_ESCALATION_POLICY } from '../../shared/domain/sla';
 import { calendarService } from '../../shared/compose';
@@ -116,6 +117,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     ...stores,
     timers,
     mailer: outboxMailer({ dir: outboxDir, from: 'cases@union.example.org' }),
+    attachments: new LocalAttachmentStore(`${outboxDir}-attachments`),
     policy: DEFAULT_ESCALATION_POLICY,
     lifecycle: DEFAULT_LIFECYCLE_POLICY,
     publicBaseUrl: 'https://cases.union.example.org',
@@ -175,6 +177,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     close: async () => {
       await sqs.close();
       await rm(outboxDir, { recursive: true, force: true });
+      await rm(`${outboxDir}-attachments`, { recursive: true, force: true });
       db.destroy();
       if (--engineUsers === 0 && engine) {
         const e = engine;

@@ -30,6 +30,14 @@ describe('configuration', () => {
     expect(loadApiConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).JWT_SECRET).toHaveLength(32);
   });
 
+  it('reads MAILBOX_FIELDS, a JSON map of form field names onto the mailbox fields, and refuses unknown targets at start', () => {
+    expect(loadApiConfig({}).MAILBOX_FIELDS).toEqual({});
+    expect(loadApiConfig({ MAILBOX_FIELDS: '{"content":"message","tel":"phone"}' }).MAILBOX_FIELDS).toEqual({ content: 'message', tel: 'phone' });
+    expect(() => loadApiConfig({ MAILBOX_FIELDS: '{"content":"body"}' })).toThrowError(/MAILBOX_FIELDS/);
+    expect(() => loadApiConfig({ MAILBOX_FIELDS: '["message"]' })).toThrowError(/MAILBOX_FIELDS/);
+    expect(() => loadApiConfig({ MAILBOX_FIELDS: 'content=message' })).toThrowError(/MAILBOX_FIELDS/);
+  });
+
   it('reads the escalation ladder and times from ESCALATION_POLICY over the defaults', () => {
     expect(escalationPolicy(loadApiConfig({}))).toEqual(DEFAULT_ESCALATION_POLICY);
     const p = escalationPolicy(loadApiConfig({ ESCALATION_POLICY: '{"warnBeforeWorkingDays":{"complaint":5},"urgentWarnBeforeHours":2,"reminderHour":10,"chairmanFromOverdueDay":5}' }));

@@ -22,6 +22,8 @@ describe('openapi.yaml', () => {
     expect(Object.keys(doc.paths).sort()).toEqual(
       [
         '/health',
+        '/mailbox',
+        '/mailbox/thanks',
         '/v1/admin/calendar/{year}',
         '/v1/admin/offices',
         '/v1/admin/offices/{officeId}',
