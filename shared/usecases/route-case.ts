@@ -2,6 +2,7 @@ import type { CaseRecord } from '../domain/case';
 import { VersionConflictError } from '../domain/errors';
 import { decideRoute } from '../domain/routing';
 import { assignmentNotice } from '../notifications/assignment';
+import { receiptNotice } from '../notifications/receipt';
 import type { Logger } from '../observability/logger';
 import type { EscalationPolicy } from '../domain/sla';
 import type { CaseStore, Clock, Mailer, NoticeLedger, RoutingMessage, TimerService } from '../ports';
@@ -60,6 +61,7 @@ export async function routeCase(deps: RouterDeps, message: RoutingMessage): Prom
   if (record.routing?.messageVersion === message.version && record.office && record.assignedAt !== undefined) {
     const sent = await notifyOffice(deps, record);
     if (sent && outcome === 'no_op') outcome = 'notified';
+    await sendReceipt(deps, record);
     await syncTimer(deps.timers, undefined, record);
   } else if (record.status === 'assigned' && record.office && record.assignedAt !== undefined) {
     // A case transferred by a supervisor (or any message while it waits to be signed for): its
@@ -116,5 +118,32 @@ export async function notifyOffice(deps: Pick<RouterDeps, 'notices' | 'routing' 
   }
   await deps.notices.markSent(record.id, key, messageId, deps.clock.now());
   deps.logger.info('router.office_notified', { caseId: record.id, office: office.id });
+  return true;
+}
+
+/** The ledger key of the receipt (受理告知) to the writer: one per case. */
+export const RECEIPT_NOTICE_KEY = 'receipt';
+
+/**
+ * Sends the writer's receipt once, when the case has an e-mail address; true when this call sent
+ * it. It goes out with the first routing of the case, so a failed send is retried with the
+ * message like the office's e-mail.
+ */
+export async function sendReceipt(deps: Pick<RouterDeps, 'notices' | 'mailer' | 'clock' | 'logger' | 'publicBaseUrl'>, record: CaseRecord): Promise<boolean> {
+  const message = receiptNotice(record, deps.publicBaseUrl);
+  if (!message) return false;
+  const now = deps.clock.now();
+  const claim = await deps.notices.claim(record.id, RECEIPT_NOTICE_KEY, now + NOTICE_LEASE_MS, now);
+  if (claim === 'already_sent') return false;
+  if (claim === 'busy') throw new RetryLaterError('the receipt is being sent by another delivery');
+  let messageId: string;
+  try {
+    messageId = await deps.mailer.send({ ...message, dedupeKey: `${record.id}/${RECEIPT_NOTICE_KEY}` });
+  } catch (err) {
+    await deps.notices.release(record.id, RECEIPT_NOTICE_KEY);
+    throw err;
+  }
+  await deps.notices.markSent(record.id, RECEIPT_NOTICE_KEY, messageId, deps.clock.now());
+  deps.logger.info('router.receipt_sent', { caseId: record.id });
   return true;
 }
