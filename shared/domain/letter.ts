@@ -26,6 +26,20 @@ export interface Attachment {
   sha256: string;
 }
 
+/** Every media type sniffContentType can decide: what a download may be served as. */
+export const ATTACHMENT_MEDIA_TYPES = [
+  'application/pdf',
+  'image/jpeg',
+  'image/png',
+  'image/gif',
+  'image/webp',
+  'application/msword',
+  'application/vnd.ms-excel',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'text/plain',
+] as const;
+
 export const ACCEPTED_KINDS = 'PDF、JPEG、PNG、WebP、GIF 图片、Word（doc/docx）、Excel（xls/xlsx）、纯文本（txt）';
 
 const startsWith = (b: Uint8Array, sig: number[], at = 0) => sig.every((x, i) => b[at + i] === x);

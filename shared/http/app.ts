@@ -15,10 +15,11 @@ import { problemResponse, toProblem } from './problem';
 import type { ActDeps } from '../usecases/act';
 import { RoutingConfigCache } from '../usecases/routing-config';
 import { adminRoutes } from './routes/admin';
+import { attachmentRoutes } from './routes/attachments';
 import { lifecycleRoutes } from './routes/lifecycle';
 import { calendarRoutes } from './routes/calendar';
 import { caseRoutes } from './routes/cases';
-import { mailboxRoutes } from './routes/mailbox';
+import { mailboxRoutes, wantsHtml } from './routes/mailbox';
 import { reportRoutes } from './routes/reports';
 import { trackingRoutes } from './routes/tracking';
 
@@ -101,7 +102,12 @@ export function createApp(deps: AppDeps) {
   });
   const formLimit = bodyLimit({ maxSize: FORM_BODY_LIMIT, onError: tooLarge(FORM_BODY_LIMIT) });
   const filesLimit = bodyLimit({ maxSize: LETTER_WITH_FILES_BODY_LIMIT, onError: tooLarge(LETTER_WITH_FILES_BODY_LIMIT) });
-  app.use('/v1/intake/*', publicCors, (c, next) => (/^multipart\/form-data/i.test(c.req.header('content-type') ?? '') ? filesLimit : formLimit)(c, next));
+  app.use('/v1/intake/*', publicCors, async (c, next) => {
+    // Before the body limit, so that a browser is told of a too-large letter with a page.
+    if (wantsHtml(c)) c.set('htmlErrors', true);
+    await next();
+  });
+  app.use('/v1/intake/*', (c, next) => (/^multipart\/form-data/i.test(c.req.header('content-type') ?? '') ? filesLimit : formLimit)(c, next));
   app.use('/v1/track/*', publicCors);
   const apiLimit = bodyLimit({ maxSize: API_BODY_LIMIT, onError: tooLarge(API_BODY_LIMIT) });
   // The intake has its own limits above.
@@ -141,7 +147,8 @@ export function createApp(deps: AppDeps) {
     .route('/', calendarRoutes(deps, calendar))
     .route('/', adminRoutes(deps))
     .route('/', lifecycleRoutes(deps, actDeps))
-    .route('/', reportRoutes(deps));
+    .route('/', reportRoutes(deps))
+    .route('/', attachmentRoutes(deps));
 
   // Built on first request, once every route is registered.
   let doc: ReturnType<typeof openApiDocument> | undefined;

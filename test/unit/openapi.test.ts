@@ -35,6 +35,7 @@ describe('openapi.yaml', () => {
         '/v1/cases',
         '/v1/cases/{id}',
         '/v1/cases/{id}/events',
+        '/v1/cases/{id}/attachments/{attachmentId}',
         ...['accept', 'return', 'assign', 'recategorize', 'extend', 'pause', 'resume', 'note', 'reply', 'follow-up', 'reopen', 'close'].map((a) => `/v1/cases/{id}/${a}`),
         '/v1/intake/mailbox',
         '/v1/reports/quarterly',

@@ -98,7 +98,7 @@ const thanks = createRoute({
 });
 
 /** Form posts from browsers get pages; anything asking for JSON gets JSON. */
-function wantsHtml(c: Context): boolean {
+export function wantsHtml(c: Context): boolean {
   const type = c.req.header('content-type') ?? '';
   if (/json/i.test(type)) return false;
   const accept = c.req.header('accept') ?? '';
