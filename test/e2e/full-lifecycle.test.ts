@@ -66,11 +66,14 @@ async function act(action: string, json: unknown, role = 'office'): Promise<Case
   return (await api<CaseBody>(`/v1/cases/${id}/${action}`, { role, json, etag })).body;
 }
 
-async function mailsFor(ticketNo: string): Promise<ParsedMail[]> {
+async function allMailsFor(ticketNo: string): Promise<ParsedMail[]> {
   const files = (await readdir(runtime.outboxDir).catch(() => [] as string[])).filter((f) => f.endsWith('.eml')).sort();
   const mails = await Promise.all(files.map(async (f) => simpleParser(await readFile(join(runtime.outboxDir, f)))));
   return mails.filter((m) => m.headers.get('x-ticket-no') === ticketNo);
 }
+const isReceipt = (m: ParsedMail) => m.subject?.startsWith('【受理告知】') ?? false;
+/** The e-mails to staff about the case (the writer's receipt aside). */
+const mailsFor = async (ticketNo: string) => (await allMailsFor(ticketNo)).filter((m) => !isReceipt(m));
 
 const recipients = (m: ParsedMail) => [m.to, m.cc].flatMap((a) => (a ? (Array.isArray(a) ? a : [a]) : [])).flatMap((a) => a.value.map((v) => v.address));
 
@@ -93,6 +96,10 @@ describe('a mailbox letter from intake to a closed, rated outcome on the local r
     expect(mails).toHaveLength(1);
     expect(recipients(mails[0] as ParsedMail)).toEqual(['rights@union.example.org']);
     expect(mails[0]?.headers.get('x-sla-step')).toBeUndefined();
+    // The writer gave an e-mail address: the receipt (受理告知) with the tracking link goes to them alone.
+    const receipts = await waitFor(async () => (await allMailsFor(receipt.ticketNo)).filter(isReceipt), (m) => m.length >= 1);
+    expect(receipts.map(recipients)).toEqual([['wu.chunmei@example.com']]);
+    expect(receipts[0]?.text).toContain(`#ticket=${receipt.ticketNo}&code=${receipt.trackingCode}`);
   });
 
   it('the office signs for it, extends it into an investigation, pauses and resumes; the deadline follows', async () => {

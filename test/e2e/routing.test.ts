@@ -74,7 +74,8 @@ async function mailsFor(ticketNo: string, atLeast = 0) {
 async function readMails(ticketNo: string) {
   const files = await readdir(runtime.outboxDir).catch(() => [] as string[]);
   const parsed = await Promise.all(files.filter((f) => f.endsWith('.eml')).map(async (f) => simpleParser(await readFile(join(runtime.outboxDir, f)))));
-  return parsed.filter((m) => m.headers.get('x-ticket-no') === ticketNo);
+  // The offices' e-mails; the caller's receipt (受理告知) is tested in receipt.test.ts.
+  return parsed.filter((m) => m.headers.get('x-ticket-no') === ticketNo && !m.subject?.startsWith('【受理告知】'));
 }
 
 const hotline = (over: Record<string, unknown>) => ({
