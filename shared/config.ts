@@ -73,6 +73,9 @@ const apiSchema = z.object({
   TRACK_RATE_LIMIT: positiveInt(30),
   ALLOWED_ORIGINS: origins,
   ALLOWED_REDIRECT_ORIGINS: origins,
+  // Files attached to letters on AWS: the private bucket (and an S3-compatible endpoint for tests).
+  ATTACHMENTS_BUCKET: text(z.regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name')),
+  ATTACHMENTS_ENDPOINT: z.optional(z.url()),
   // The union's own form field names mapped onto the mailbox's, e.g. {"content":"message","tel":"phone"}.
   MAILBOX_FIELDS: jsonObject(z.record(z.string().check(z.minLength(1), z.maxLength(100)), z.enum(MAILBOX_FIELD_NAMES))),
   TRUST_PROXY: z.pipe(z._default(z.enum(['true', 'false']), 'false'), z.transform((v: 'true' | 'false') => v === 'true')),

@@ -7,6 +7,8 @@ import { createDynamoClient } from '../../shared/adapters/dynamo/client';
 import { dynamoStores } from '../../shared/adapters/dynamo';
 import { randomIds } from '../../shared/adapters/ids';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { S3Client } from '@aws-sdk/client-s3';
+import { S3AttachmentStore } from '../../shared/adapters/files/s3-attachments';
 import { sesV2Mailer } from '../../shared/adapters/mail/ses-mailer';
 import { calendarService, escalationPolicy, eventBridgeTimers, lifecyclePolicy } from '../../shared/compose';
 import { SqsCaseQueue } from '../../shared/adapters/sqs/case-queue';
@@ -35,6 +37,10 @@ export function buildHandler(env: Record<string, string | undefined> = process.e
     calendar: calendarService({ ...stores, timers, clock: systemClock, logger, config }),
     timers,
     mailer: sesV2Mailer({ client: new SESv2Client({ region: config.AWS_REGION }), from: config.MAIL_FROM, configurationSet: config.SES_CONFIGURATION_SET }),
+    // Without a bucket, letters with files are refused on the page (and kept there).
+    ...(config.ATTACHMENTS_BUCKET && {
+      attachments: new S3AttachmentStore({ client: new S3Client({ region: config.AWS_REGION, ...(config.ATTACHMENTS_ENDPOINT && { endpoint: config.ATTACHMENTS_ENDPOINT, forcePathStyle: true }) }), bucket: config.ATTACHMENTS_BUCKET }),
+    }),
     policy: escalationPolicy(config),
     lifecycle: lifecyclePolicy(config),
     publicBaseUrl: config.PUBLIC_BASE_URL,

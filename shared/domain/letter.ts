@@ -108,3 +108,9 @@ export function cleanFileName(name: string): string {
   const cut = base.length > 120 ? `${base.slice(0, 60)}…${base.slice(-59)}` : base;
   return cut || '附件';
 }
+
+/** RFC 6266 Content-Disposition for a download: an ASCII fallback and the UTF-8 name. */
+export function contentDisposition(name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+}

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { mayReadCase, seesPersonalData } from '../../domain/access';
 import { NotFoundError } from '../../domain/errors';
-import { ATTACHMENT_MEDIA_TYPES } from '../../domain/letter';
+import { ATTACHMENT_MEDIA_TYPES, contentDisposition } from '../../domain/letter';
 import { getCase } from '../../usecases/cases';
 import { bearerAuth } from '../auth';
 import type { AppDeps } from '../deps';
@@ -38,12 +38,6 @@ const download = createRoute({
   },
 });
 
-/** RFC 6266: an ASCII fallback and the UTF-8 name. */
-function disposition(name: string): string {
-  const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
-}
-
 export function attachmentRoutes(deps: AppDeps) {
   const auth = bearerAuth({ verifier: deps.tokens });
   return router().openapi({ ...download, middleware: [auth] as const }, async (c) => {
@@ -62,6 +56,6 @@ export function attachmentRoutes(deps: AppDeps) {
       c.get('log').error('attachment.missing', { caseId: id, attachmentId });
       throw new NotFoundError(`The file of attachment ${attachmentId} is missing`);
     }
-    return c.body(bytes as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': file.contentType, 'Content-Disposition': disposition(file.name), 'Content-Length': String(bytes.length) });
+    return c.body(bytes as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': file.contentType, 'Content-Disposition': contentDisposition(file.name), 'Content-Length': String(bytes.length) });
   });
 }

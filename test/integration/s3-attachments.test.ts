@@ -1,0 +1,65 @@
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { buildApp } from 'fauxqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { S3AttachmentStore } from '../../shared/adapters/files/s3-attachments';
+import { createHarness, type Harness } from '../support/harness';
+
+/** The AWS attachment store on fauxqs's S3, and the API's download through it: a presigned redirect. */
+const PDF = new TextEncoder().encode('%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF\n');
+let s3: S3Client;
+let close: () => Promise<unknown>;
+let store: S3AttachmentStore;
+let h: Harness;
+
+beforeAll(async () => {
+  const app = buildApp({ logger: false, host: 'localhost', defaultRegion: 'ap-east-1' });
+  const endpoint = await app.listen({ port: 0, host: '127.0.0.1' });
+  close = () => app.close();
+  s3 = new S3Client({ endpoint, region: 'ap-east-1', forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  await s3.send(new CreateBucketCommand({ Bucket: 'letters' }));
+  store = new S3AttachmentStore({ client: s3, bucket: 'letters', urlTtlSeconds: 120 });
+  h = await createHarness({ deps: { attachments: store } });
+});
+afterAll(async () => {
+  await h?.close();
+  s3?.destroy();
+  await close?.();
+});
+
+describe('S3AttachmentStore', () => {
+  it('puts, gets and deletes by id; a missing file is undefined', async () => {
+    await store.put('0a1b2c3d-aaaa-bbbb-cccc-000000000001', PDF, { contentType: 'application/pdf' });
+    expect(await store.get('0a1b2c3d-aaaa-bbbb-cccc-000000000001')).toEqual(PDF);
+    await store.delete('0a1b2c3d-aaaa-bbbb-cccc-000000000001');
+    expect(await store.get('0a1b2c3d-aaaa-bbbb-cccc-000000000001')).toBeUndefined();
+  });
+
+  it('a presigned link names the file and its type and expires', async () => {
+    await store.put('0a1b2c3d-aaaa-bbbb-cccc-000000000002', PDF, { contentType: 'application/pdf' });
+    const url = new URL(await store.downloadUrl('0a1b2c3d-aaaa-bbbb-cccc-000000000002', { name: '工资条.pdf', contentType: 'application/pdf' }));
+    expect(url.searchParams.get('X-Amz-Expires')).toBe('120');
+    expect(url.searchParams.get('response-content-disposition')).toBe(`attachment; filename="___.pdf"; filename*=UTF-8''${encodeURIComponent('工资条.pdf')}`);
+    const res = await fetch(url);
+    expect(res.status).toBe(200);
+    expect(new Uint8Array(await res.arrayBuffer())).toEqual(PDF);
+  });
+});
+
+describe('the API with files on S3', () => {
+  it('a letter’s file goes to S3 and staff are redirected to a presigned link', async () => {
+    const fd = new FormData();
+    fd.set('message', '附上工资条');
+    fd.append('files', new File([PDF], '工资条.pdf'));
+    const posted = await h.request('/v1/intake/mailbox', { method: 'POST', body: fd, headers: { Accept: 'application/json' }, ip: '198.51.100.30' });
+    expect(posted.status).toBe(201);
+    const record = (await h.deps.cases.getByTicket(((await posted.json()) as { ticketNo: string }).ticketNo))!;
+    const file = record.attachments![0]!;
+    expect(await store.get(file.id)).toEqual(PDF);
+    const res = await h.request(`/v1/cases/${record.id}/attachments/${file.id}`, { roles: ['supervisor'] });
+    expect(res.status).toBe(302);
+    const location = res.headers.get('location')!;
+    expect(location).toContain(`/letters/attachments/${file.id}`);
+    const download = await fetch(location);
+    expect(new Uint8Array(await download.arrayBuffer())).toEqual(PDF);
+  });
+});
