@@ -5,6 +5,7 @@
 import { App, type AppProps, type Environment, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { acknowledgeNagFindings } from './nag';
+import { attachmentsBucketName } from './stateful-stack';
 import { StatefulStack } from './stateful-stack';
 import { StatelessStack } from './stateless-stack';
 
@@ -55,6 +56,7 @@ export function buildApp(props: BuildAppProps = {}): BuiltApp {
     timerDlq: stateful.timerDlq,
     scheduleGroup: stateful.scheduleGroup,
     configurationSet: stateful.configurationSet,
+    attachmentsBucketName: attachmentsBucketName(stateful.stackName, stateful.account),
   });
 
   if (props.nag ?? true) {

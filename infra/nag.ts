@@ -40,6 +40,14 @@ export function acknowledgeNagFindings(stateful: StatefulStack, stateless: State
       reason: 'Public by design: the web form, tracking with the tracking code, the docs and health. Throttled at the stage and rate-limited per client address by the app.',
     });
   }
+  Validations.of(stateful.attachments).acknowledge({
+    id: 'AwsSolutions-S1',
+    reason: 'Letters’ files are read only through the API (each download is a logged request by a named principal, then a 5-minute presigned link); S3 server access logs would add a second bucket with the same facts.',
+  });
+  Validations.of(stateless.functions.api).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${stateful.stackName.toLowerCase()}-attachments-<AWS::AccountId>/attachments/*]`,
+    reason: 'Attachments are objects named by id at run time; the wildcard is confined to the attachments/ prefix of the one bucket.',
+  });
   Validations.of(stateless.identity.userPool).acknowledge({
     id: 'AwsSolutions-COG8',
     reason: 'Staff accounts only, created by an administrator, with TOTP MFA required; the Plus tier (threat protection) is a cost decision left to the operator.',

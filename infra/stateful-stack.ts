@@ -9,6 +9,7 @@
  * the same constants the adapters and the local engine use — so names are never repeated here.
  */
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { ConfigurationSet, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -25,6 +26,9 @@ export const ROUTER_TIMEOUT = Duration.seconds(30);
 /** A message received this often without success goes to its dead-letter queue (as the local pollers do). */
 export const MAX_RECEIVES = 5;
 
+/** The attachments bucket's name: the stateful stack's name and the account (S3 names are global). */
+export const attachmentsBucketName = (statefulStackName: string, account: string) => `${statefulStackName.toLowerCase()}-attachments-${account}`;
+
 export interface CategoryQueue {
   queue: Queue;
   dlq: Queue;
@@ -38,6 +42,8 @@ export class StatefulStack extends Stack {
   public readonly timerDlq: Queue;
   public readonly scheduleGroup: ScheduleGroup;
   public readonly configurationSet: ConfigurationSet;
+  /** Files attached to mailbox letters: private, encrypted, TLS only; kept with the cases. */
+  public readonly attachments: Bucket;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -85,6 +91,19 @@ export class StatefulStack extends Stack {
 
     // Bounces and complaints keep SES's account-level suppression list in charge.
     this.configurationSet = new ConfigurationSet(this, 'MailConfig', { suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS });
+
+    this.attachments = new Bucket(this, 'Attachments', {
+      // A name the stateless stack can compute, so it is granted access without a cross-stack export.
+      bucketName: attachmentsBucketName(this.stackName, this.account),
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      versioned: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      // Evidence stays as long as its case; what an overwrite or delete leaves behind, and uploads never finished, do not.
+      lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(30), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+    });
 
     new CfnOutput(this, 'TableName', {
       value: this.table.tableName,

@@ -10,6 +10,7 @@ import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression, type ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
@@ -29,6 +30,8 @@ export interface StatelessStackProps extends StackProps {
   timerDlq: Queue;
   scheduleGroup: ScheduleGroup;
   configurationSet: ConfigurationSet;
+  /** The bucket of files attached to mailbox letters (attachmentsBucketName of the stateful stack). */
+  attachmentsBucketName?: string;
 }
 
 /** Routes anyone may call (the web form, tracking, docs); everything else needs a Cognito ID token. */
@@ -39,6 +42,8 @@ export const PUBLIC_ROUTES: readonly [HttpMethod, string][] = [
   [HttpMethod.POST, '/v1/track/{ticketNo}/follow-up'],
   [HttpMethod.OPTIONS, '/v1/track/{proxy+}'],
   [HttpMethod.GET, '/track'],
+  [HttpMethod.GET, '/mailbox'],
+  [HttpMethod.GET, '/mailbox/thanks'],
   [HttpMethod.GET, '/docs'],
   [HttpMethod.GET, '/openapi.json'],
   [HttpMethod.GET, '/openapi.yaml'],
@@ -106,6 +111,7 @@ export class StatelessStack extends Stack {
       },
     });
     api.bindTable(table, 'readWrite').bindQueues(queues, 'operate').bindMail(sender, senderEmail, configurationSet);
+    if (props.attachmentsBucketName) api.bindAttachments(Bucket.fromBucketName(this, 'Attachments', props.attachmentsBucketName));
     timers(api);
 
     const router = fn('router', 'Routes each new case to its office and e-mails the office', { timeout: ROUTER_TIMEOUT, environment: common });

@@ -60,8 +60,20 @@ describe('synthesis', () => {
       .flatMap((c) => c.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY))
       .flatMap((m) => Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({ id, reason })));
     expect(acks.length).toBeGreaterThan(10);
-    expect(new Set(acks.map((a) => a.id.split('::')[1]?.replace(/\[.*$/, '')))).toEqual(new Set(['AwsSolutions-SQS3', 'AwsSolutions-L1', 'AwsSolutions-IAM5', 'AwsSolutions-APIG4', 'AwsSolutions-COG8']));
+    expect(new Set(acks.map((a) => a.id.split('::')[1]?.replace(/\[.*$/, '')))).toEqual(new Set(['AwsSolutions-SQS3', 'AwsSolutions-L1', 'AwsSolutions-IAM5', 'AwsSolutions-APIG4', 'AwsSolutions-COG8', 'AwsSolutions-S1']));
     for (const a of acks) expect(a.reason.length, `acknowledgment ${a.id}`).toBeGreaterThanOrEqual(40);
+  });
+});
+
+describe('attachments', () => {
+  it('the API alone may put, read and delete letters’ files, under attachments/ of the private bucket', () => {
+    const bucket = Object.values(stateful.findResources('AWS::S3::Bucket'))[0]?.Properties as Record<string, unknown>;
+    expect(bucket.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(JSON.stringify(bucket.BucketEncryption)).toContain('AES256');
+    expect(JSON.stringify(bucket.LifecycleConfiguration)).toContain('NoncurrentVersionExpiration');
+    expect(JSON.stringify(bucket.LifecycleConfiguration)).toContain('AbortIncompleteMultipartUpload');
+    for (const name of ['router', 'escalator', 'reconciler', 'reporter'] as const) expect(actionsOf(roleOf(name)).filter((a) => a.startsWith('s3:'))).toEqual([]);
+    expect(JSON.stringify(stateless.toJSON())).toContain('-attachments-');
   });
 });
 
@@ -89,7 +101,7 @@ describe('functions', () => {
   });
 
   it('get exactly the actions they use, and no wildcard action anywhere', () => {
-    expect(actionsOf(roleOf('api'))).toEqual([...LOGS, ...TABLE_RW, ...TIMERS, ...MAIL, 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage', 'sqs:SendMessage', ...XRAY].sort());
+    expect(actionsOf(roleOf('api'))).toEqual([...LOGS, ...TABLE_RW, ...TIMERS, ...MAIL, 's3:DeleteObject', 's3:GetObject', 's3:PutObject', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage', 'sqs:SendMessage', ...XRAY].sort());
     expect(actionsOf(roleOf('router'))).toEqual([...LOGS, ...TABLE_RW, ...TIMERS, ...MAIL, ...CONSUME, ...XRAY].sort());
     expect(actionsOf(roleOf('escalator'))).toEqual([...LOGS, ...TABLE_RW, ...TIMERS, ...MAIL, ...XRAY].sort());
     expect(actionsOf(roleOf('reconciler'))).toEqual([...LOGS, ...TABLE_RW, ...TIMERS, 'sqs:SendMessage', ...XRAY].sort());
