@@ -92,9 +92,21 @@ export async function readFormLetter(c: Context, mapping: Readonly<Record<string
   return { letter: { values, ignoredFields: [...ignored], files }, errors };
 }
 
+/**
+ * Hidden fields the writer cannot see or fix: a form's malformed `redirect` or `submissionId` is
+ * dropped (the thank-you page is ours, the letter simply has no submission id), never a reason to
+ * send the letter back.
+ */
+const HIDDEN: readonly MailboxField[] = ['redirect', 'submissionId'];
+
 /** The letter's fields checked as the JSON body is, each problem worded for the writer. */
 export function checkLetter(values: FormLetter['values'], earlier: FieldError[] = []): { fields?: LetterFields; errors: FieldError[] } {
-  const parsed = MailboxForm.safeParse(values);
+  let parsed = MailboxForm.safeParse(values);
+  const badHidden = parsed.success ? [] : HIDDEN.filter((f) => parsed.error?.issues.some((i) => i.path[0] === f));
+  if (badHidden.length) {
+    for (const f of badHidden) delete values[f];
+    parsed = MailboxForm.safeParse(values);
+  }
   const errors = [...earlier];
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {

@@ -241,6 +241,13 @@ describe('POST /v1/intake/mailbox', () => {
       expect((await listAll(h)).length).toBe(before);
     });
 
+    it('a malformed hidden field (redirect, submissionId) never sends the letter back: it is dropped', async () => {
+      const res = await postForm({ message: '隐藏字段有误', redirect: 'not a url', submissionId: '!' }, { Accept: BROWSER });
+      const { location, ticketNo } = seeOther(res);
+      expect(location.pathname).toBe('/mailbox/thanks');
+      expect((await stored(ticketNo)).description).toBe('隐藏字段有误');
+    });
+
     it('a JSON client posting a bad form gets problem+json naming the fields, in zh-CN', async () => {
       const problem = await expectValidation(await postForm({ message: '', phone: '123' }, { Accept: 'application/json' }), 'message', 'phone');
       expect(JSON.stringify(problem.errors)).toContain('联系电话');
