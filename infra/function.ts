@@ -35,9 +35,10 @@ export const FUNCTION_DEFAULTS = {
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-/** Data actions the adapters use; never Scan, never table administration. */
+/** Data actions the adapters use; never Scan, never table administration. Only the API deletes items (offices). */
 const TABLE_READ = ['dynamodb:GetItem', 'dynamodb:Query'];
-const TABLE_WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
+const TABLE_WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
+const TABLE_DELETE = ['dynamodb:DeleteItem'];
 
 /**
  * A Lambda of this app: Node 22 on arm64, bundled by esbuild (minified, source maps, the AWS SDK
@@ -99,11 +100,11 @@ export class LambdaFunction extends Construct {
     return this;
   }
 
-  /** TABLE_NAME, and item reads (+ writes) on the table and its indexes, by name. */
-  bindTable(table: TableV2, access: 'read' | 'readWrite'): this {
+  /** TABLE_NAME, and item reads (+ puts and updates, + deletes) on the table and its indexes, by name. */
+  bindTable(table: TableV2, access: 'read' | 'readWrite' | 'readWriteDelete'): this {
     this.env({ TABLE_NAME: table.tableName });
     this.allow(TABLE_READ, [table.tableArn, ...INDEXES.map((i) => `${table.tableArn}/index/${i.name}`)]);
-    if (access === 'readWrite') this.allow(TABLE_WRITE, [table.tableArn]);
+    if (access !== 'read') this.allow(access === 'readWriteDelete' ? [...TABLE_WRITE, ...TABLE_DELETE] : TABLE_WRITE, [table.tableArn]);
     return this;
   }
 
@@ -133,17 +134,17 @@ export class LambdaFunction extends Construct {
     this.env({ SCHEDULE_GROUP: group.scheduleGroupName, ESCALATOR_ARN: escalatorArn, SCHEDULER_ROLE_ARN: schedulerRole.roleArn, TIMER_DLQ_ARN: deadLetterArn });
     const stack = Stack.of(this);
     const schedules = stack.formatArn({ service: 'scheduler', resource: 'schedule', resourceName: `${group.scheduleGroupName}/*` });
-    this.allow(['scheduler:CreateSchedule', 'scheduler:UpdateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule'], [schedules]);
+    this.allow(['scheduler:CreateSchedule', 'scheduler:UpdateSchedule', 'scheduler:DeleteSchedule'], [schedules]);
     this.allow(['iam:PassRole'], [schedulerRole.roleArn]);
     return this;
   }
 
-  /** MAIL_FROM and SES_CONFIGURATION_SET; send through that identity and configuration set only. */
+  /** MAIL_FROM and SES_CONFIGURATION_SET; send (SES v2 SendEmail, Simple content) through that identity and configuration set only. */
   bindMail(identity: EmailIdentity, from: string, configurationSet: ConfigurationSet): this {
     this.env({ MAIL_FROM: from, SES_CONFIGURATION_SET: configurationSet.configurationSetName });
     const stack = Stack.of(this);
     const configArn = stack.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: configurationSet.configurationSetName });
-    this.allow(['ses:SendEmail', 'ses:SendRawEmail'], [identity.emailIdentityArn, configArn]);
+    this.allow(['ses:SendEmail'], [identity.emailIdentityArn, configArn]);
     return this;
   }
 }

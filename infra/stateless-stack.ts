@@ -76,7 +76,9 @@ export class StatelessStack extends Stack {
 
     const fn = (name: keyof StatelessStack['functions'], description: string, extra: Partial<ConstructorParameters<typeof LambdaFunction>[2]> = {}) =>
       new LambdaFunction(this, `${name[0]?.toUpperCase()}${name.slice(1)}`, { name, description, ...extra });
-    const common = { PUBLIC_BASE_URL: publicBaseUrl, CALENDAR_OVERRIDES: calendarOverrides };
+    // What every function reads (shared/config.ts FUNCTION_VARIABLES), and the links in e-mails for those that send case notices.
+    const calendar = { CALENDAR_OVERRIDES: calendarOverrides };
+    const common = { ...calendar, PUBLIC_BASE_URL: publicBaseUrl };
     // A physical name: the escalator hands its own ARN to Scheduler, which it cannot take from itself without a cycle.
     const escalatorName = `${this.stackName}-escalator`;
     const escalatorArn = this.formatArn({ service: 'lambda', resource: 'function', resourceName: escalatorName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
@@ -105,7 +107,7 @@ export class StatelessStack extends Stack {
         COGNITO_CLIENT_ID: this.identity.client.userPoolClientId,
       },
     });
-    api.bindTable(table, 'readWrite').bindQueues(queues, 'operate').bindMail(sender, senderEmail, configurationSet);
+    api.bindTable(table, 'readWriteDelete').bindQueues(queues, 'operate').bindMail(sender, senderEmail, configurationSet);
     timers(api);
 
     const router = fn('router', 'Routes each new case to its office and e-mails the office', { timeout: ROUTER_TIMEOUT, environment: common });
@@ -115,13 +117,13 @@ export class StatelessStack extends Stack {
       router.fn.addEventSource(new SqsEventSource(queue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: 5 }));
     }
 
-    const reconciler = fn('reconciler', 'Rebuilds queues, timers and report facts from the table', { timeout: Duration.minutes(5), environment: common });
+    const reconciler = fn('reconciler', 'Rebuilds queues, timers and report facts from the table', { timeout: Duration.minutes(5), environment: calendar });
     reconciler.bindTable(table, 'readWrite').bindQueues(queues, 'send');
     timers(reconciler);
 
     const reporter = fn('reporter', 'The monthly report to leadership on the first working day', {
       timeout: Duration.minutes(2),
-      environment: { ...common, LEADERSHIP_EMAILS: leadershipEmails },
+      environment: { ...calendar, LEADERSHIP_EMAILS: leadershipEmails },
     });
     reporter.bindTable(table, 'readWrite').bindMail(sender, senderEmail, configurationSet);
     this.functions = { api, router, escalator, reconciler, reporter };

@@ -11,7 +11,7 @@ import { sesV2Mailer } from '../../shared/adapters/mail/ses-mailer';
 import { calendarService, escalationPolicy, eventBridgeTimers, lifecyclePolicy } from '../../shared/compose';
 import { SqsCaseQueue } from '../../shared/adapters/sqs/case-queue';
 import { createSqsClient } from '../../shared/adapters/sqs/client';
-import { cognitoFromConfig, ConfigError, loadApiConfig, queuesFromConfig } from '../../shared/config';
+import { cognitoFromConfig, ConfigError, loadApiConfig, publicBaseUrlFromConfig, queuesFromConfig } from '../../shared/config';
 import { createApp } from '../../shared/http/app';
 import { createLogger } from '../../shared/observability/logger';
 import { systemClock, type TokenVerifier } from '../../shared/ports';
@@ -26,7 +26,7 @@ export function buildHandler(env: Record<string, string | undefined> = process.e
   else if (config.JWT_SECRET) tokens = new Hs256TokenVerifier({ secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
   else throw new ConfigError('Invalid configuration:\n  COGNITO_USER_POOL_ID and COGNITO_CLIENT_ID, or JWT_SECRET: required on Lambda');
   const db = createDynamoClient({ tableName: config.TABLE_NAME, region: config.AWS_REGION, endpoint: config.DYNAMODB_ENDPOINT });
-  if (!config.PUBLIC_BASE_URL) throw new ConfigError('Invalid configuration:\n  PUBLIC_BASE_URL: required for the links in e-mails');
+  const publicBaseUrl = publicBaseUrlFromConfig(config);
   const stores = dynamoStores(db, config.TABLE_NAME);
   const logger = createLogger({ level: config.LOG_LEVEL, base: { service: 'api' } });
   const timers = eventBridgeTimers(config);
@@ -37,7 +37,7 @@ export function buildHandler(env: Record<string, string | undefined> = process.e
     mailer: sesV2Mailer({ client: new SESv2Client({ region: config.AWS_REGION }), from: config.MAIL_FROM, configurationSet: config.SES_CONFIGURATION_SET }),
     policy: escalationPolicy(config),
     lifecycle: lifecyclePolicy(config),
-    publicBaseUrl: config.PUBLIC_BASE_URL,
+    publicBaseUrl,
     queue: new SqsCaseQueue(createSqsClient({ region: config.AWS_REGION, endpoint: config.SQS_ENDPOINT }), queuesFromConfig(config)),
     tokens,
     clock: systemClock,
