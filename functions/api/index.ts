@@ -1,5 +1,5 @@
 import type { LambdaContext, LambdaEvent } from 'hono/aws-lambda';
-import { handle } from 'hono/aws-lambda';
+import { defaultIsContentTypeBinary, handle } from 'hono/aws-lambda';
 import type { Context } from 'hono';
 import { CognitoTokenVerifier } from '../../shared/adapters/auth/cognito';
 import { Hs256TokenVerifier } from '../../shared/adapters/auth/hs256';
@@ -15,6 +15,14 @@ import { cognitoFromConfig, ConfigError, loadApiConfig, publicBaseUrlFromConfig,
 import { createApp } from '../../shared/http/app';
 import { createLogger } from '../../shared/observability/logger';
 import { systemClock, type TokenVerifier } from '../../shared/ports';
+
+/**
+ * Which responses go back to API Gateway base64-encoded, as bytes: hono's default (anything not
+ * text, JSON or XML) and CSV. A text body is read with `Response.text()`, whose UTF-8 decoding
+ * drops a leading byte-order mark, and the CSV reports need theirs: without it Excel on zh-CN
+ * Windows reads them as GBK. API Gateway decodes the base64 and sends the exact bytes.
+ */
+export const isContentTypeBinary = (contentType: string): boolean => defaultIsContentTypeBinary(contentType) || /^text\/csv\s*(?:;|$)/i.test(contentType);
 
 /** Builds the API handler from the environment; called once per Lambda instance, on first use. */
 export function buildHandler(env: Record<string, string | undefined> = process.env) {
@@ -47,7 +55,7 @@ export function buildHandler(env: Record<string, string | undefined> = process.e
     // API Gateway (HTTP API) gives the caller's address in the request context.
     clientIp: (c: Context) => (c.env as { event?: { requestContext?: { http?: { sourceIp?: string } } } } | undefined)?.event?.requestContext?.http?.sourceIp,
   });
-  return handle(app);
+  return handle(app, { isContentTypeBinary });
 }
 
 let cached: ReturnType<typeof buildHandler> | undefined;
