@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { LambdaContext, LambdaEvent } from 'hono/aws-lambda';
 import { defaultIsContentTypeBinary, handle } from 'hono/aws-lambda';
 import type { Context } from 'hono';
@@ -13,6 +16,7 @@ import { SqsCaseQueue } from '../../shared/adapters/sqs/case-queue';
 import { createSqsClient } from '../../shared/adapters/sqs/client';
 import { cognitoFromConfig, ConfigError, loadApiConfig, publicBaseUrlFromConfig, queuesFromConfig } from '../../shared/config';
 import { createApp } from '../../shared/http/app';
+import { DOCS_DIR, repositoryDocsFiles, type DocsFiles } from '../../shared/http/docs';
 import { createLogger } from '../../shared/observability/logger';
 import { systemClock, type TokenVerifier } from '../../shared/ports';
 
@@ -23,6 +27,15 @@ import { systemClock, type TokenVerifier } from '../../shared/ports';
  * Windows reads them as GBK. API Gateway decodes the base64 and sends the exact bytes.
  */
 export const isContentTypeBinary = (contentType: string): boolean => defaultIsContentTypeBinary(contentType) || /^text\/csv\s*(?:;|$)/i.test(contentType);
+
+/**
+ * The docs files: in the deployed asset, the folder the CDK bundling copies beside index.mjs
+ * (infra/function.ts); run from source (tests), the repository's.
+ */
+function docsFiles(): DocsFiles {
+  const dir = fileURLToPath(new URL(`./${DOCS_DIR}/`, import.meta.url));
+  return existsSync(join(dir, 'openapi.yaml')) ? { openapiYaml: join(dir, 'openapi.yaml'), swaggerUiDir: dir } : repositoryDocsFiles();
+}
 
 /** Builds the API handler from the environment; called once per Lambda instance, on first use. */
 export function buildHandler(env: Record<string, string | undefined> = process.env) {
@@ -52,6 +65,7 @@ export function buildHandler(env: Record<string, string | undefined> = process.e
     ids: randomIds,
     logger,
     config,
+    docs: docsFiles(),
     // API Gateway (HTTP API) gives the caller's address in the request context.
     clientIp: (c: Context) => (c.env as { event?: { requestContext?: { http?: { sourceIp?: string } } } } | undefined)?.event?.requestContext?.http?.sourceIp,
   });
