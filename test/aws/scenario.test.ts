@@ -5,7 +5,11 @@
  * policies held against the calls the functions made.
  */
 import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, type Message } from '@aws-sdk/client-sqs';
+import { readFileSync } from 'node:fs';
+import type { SourceMapPayload } from 'node:module';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mapStack } from '../../scripts/stack-trace';
 import { FUNCTION_VARIABLES } from '../../shared/config';
 import type { MappingRun } from './gateway';
 import { FUNCTIONS, PARAMETERS, startLocalAws, type FunctionKey, type LocalAws } from './local-aws';
@@ -386,6 +390,18 @@ describe('the reconciler rebuilds queues and timers from the table', () => {
     expect(byName(lost?.Name)).toEqual(['CreateSchedule 200']);
     expect(byName(timerOf(lateId)?.Name)).toEqual(['CreateSchedule 409', 'UpdateSchedule 200']);
     expect(timerOf(lostId)?.Target.Input).toBe(lost?.Target.Input);
+  });
+});
+
+describe('errors from the minified bundles', () => {
+  it('carry stack traces that the source map shipped in the asset maps back to the TypeScript sources (npm run stack-trace)', async () => {
+    // A schedule whose Target.Input is the JSON `null` (none of ours): the handler throws on it.
+    const out = await aws.lambdas.escalator.invoke(null);
+    expect(out.error?.stack).toMatch(/index\.mjs:\d+:\d+/);
+    const map = JSON.parse(readFileSync(join(aws.functions.escalator.assetDir, 'index.mjs.map'), 'utf8')) as SourceMapPayload;
+    const mapped = mapStack(out.error?.stack ?? '', map, aws.functions.escalator.assetDir);
+    expect(mapped).not.toMatch(/index\.mjs:\d+:\d+/);
+    expect(mapped).toMatch(/\((shared|functions)\/[\w/-]+\.ts:\d+:\d+\)/);
   });
 });
 
