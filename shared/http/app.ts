@@ -5,9 +5,9 @@ import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
-import { stringify } from 'yaml';
 import type { IntakeDeps } from '../usecases/intake';
 import type { AppDeps } from './deps';
+import { DOCS_ASSETS, docsRoutes } from './docs';
 import { json, noAuth, problemRefs, registerProblemComponents, router } from './env';
 import { errorPage } from './pages';
 import { problemResponse, toProblem } from './problem';
@@ -139,8 +139,9 @@ export function createApp(deps: AppDeps) {
   // Built on first request, once every route is registered.
   let doc: ReturnType<typeof openApiDocument> | undefined;
   routes.get('/openapi.json', (c) => c.json((doc ??= openApiDocument(app))));
-  routes.get('/openapi.yaml', (c) => c.body(stringify((doc ??= openApiDocument(app)), { aliasDuplicateObjects: false }), 200, { 'Content-Type': 'application/yaml; charset=utf-8' }));
-  routes.get('/docs', swaggerUI({ url: '/openapi.yaml', title: 'Union case routing API', ...(deps.docsAssetsBaseUrl && { baseUrl: deps.docsAssetsBaseUrl }) }));
+  // openapi.yaml as generated and committed, and Swagger UI's files, from the app itself: no CDN, no YAML library.
+  routes.route('/', docsRoutes(deps.docs));
+  routes.get('/docs', swaggerUI({ url: '/openapi.yaml', title: 'Union case routing API', baseUrl: DOCS_ASSETS }));
   return routes;
 }
 
