@@ -23,6 +23,7 @@ import { createMailer } from '../../shared/adapters/mail/nodemailer-mailer';
 import { createApp } from '../../shared/http/app';
 import { RoutingConfigCache } from '../../shared/usecases/routing-config';
 import { sendMonthlyReport, type MonthlyReportDeps, type MonthlyReportOutcome } from '../../shared/usecases/monthly-report';
+import { gracefulHttp } from './graceful-http';
 import { DEFAULT_SEED_FILE, seedIfEmpty } from './seed';
 import { startQueues, startRoutingWorkers, type LocalQueues, type RoutingWorkers } from './workers';
 import { createLogger, type Logger } from '../../shared/observability/logger';
@@ -113,6 +114,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const server = await new Promise<Server>((resolveServer) => {
     const s = serve({ fetch, port: local.PORT, hostname: local.HOST }, () => resolveServer(s as Server));
   });
+  const http = gracefulHttp(server, { graceMs: STOP_GRACE_MS });
   const { port } = server.address() as AddressInfo;
   const url = `http://${local.HOST.includes(':') ? `[${local.HOST}]` : local.HOST}:${port}`;
   const publicBaseUrl = config.PUBLIC_BASE_URL ?? url;
@@ -191,7 +193,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
   // The monthly report to leadership: checked every minute (on AWS a daily schedule); one e-mail a month.
   const monthly: MonthlyReportDeps = { ...stores, calendar, clock, logger, mailer: mail.mailer, recipients: config.LEADERSHIP_EMAILS, hour: config.MONTHLY_REPORT_HOUR };
-  const sendMonthly = () => sendMonthlyReport(monthly);
+  let monthlyRun: Promise<unknown> = Promise.resolve();
+  const sendMonthly = () => {
+    const run = sendMonthlyReport(monthly);
+    monthlyRun = run.catch(() => undefined);
+    return run;
+  };
   const monthlyTimer = setInterval(() => {
     sendMonthly().catch((err: unknown) => logger.error('reports.monthly_failed', { error: err }));
   }, MONTHLY_REPORT_CHECK_MS);
@@ -210,23 +217,26 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     reconcileNow: workers.reconcileNow,
     fireDueTimers: () => timerRunner.fireDueNow(),
     sendMonthlyReport: sendMonthly,
+    // The order of a graceful stop: the requests accepted finish first (an intake still needs its
+    // queue), then the pollers, timers and reconciler finish what they hold, then the engines close.
     close: async () => {
+      const started = performance.now();
+      const inFlight = http.inFlight;
+      const finished = await http.stop();
       clearInterval(monthlyTimer);
-      await timerRunner.stop();
-      await workers.stop();
-      await new Promise<void>((r) => {
-        server.closeAllConnections?.();
-        server.close(() => r());
-      });
+      await Promise.all([timerRunner.stop(), workers.stop(), monthlyRun]);
       mail.mailer.close();
       await queues.close();
       db.destroy();
       await engine?.close();
+      logger.info('runtime.stopped', { inFlight, finishedInGrace: finished, ms: Math.round(performance.now() - started) });
     },
   };
 }
 
 const DOCS_ASSETS = '/docs/assets';
+/** How long requests in flight may take to finish when the runtime stops (SIGTERM, SIGINT). */
+const STOP_GRACE_MS = 10_000;
 const MONTHLY_REPORT_CHECK_MS = 60_000;
 
 /**

@@ -63,7 +63,14 @@ export async function startRoutingWorkers(options: {
   const pollers: SqsPoller[] = CATEGORIES.map((category) =>
     startSqsPoller({ client: options.queues.client, queueUrl: options.queues.queues[category].url, handler, logger: options.logger }),
   );
-  const reconcileNow = (graceMs = options.reconcileGraceMs) =>
+  // The pass in flight, so a stop waits for it instead of closing the engine under it.
+  let current: Promise<unknown> = Promise.resolve();
+  const reconcileNow = (graceMs = options.reconcileGraceMs) => {
+    const pass = reconcilePass(graceMs);
+    current = pass.catch(() => undefined);
+    return pass;
+  };
+  const reconcilePass = (graceMs: number) =>
     reconcile({
       cases: options.cases,
       queue: options.queues.queue,
@@ -85,7 +92,7 @@ export async function startRoutingWorkers(options: {
     reconcileNow,
     stop: async () => {
       clearInterval(timer);
-      await Promise.all(pollers.map((p) => p.stop()));
+      await Promise.all([...pollers.map((p) => p.stop()), current]);
     },
   };
 }
