@@ -24,6 +24,7 @@ import { createApp } from '../../shared/http/app';
 import { RoutingConfigCache } from '../../shared/usecases/routing-config';
 import { sendMonthlyReport, type MonthlyReportDeps, type MonthlyReportOutcome } from '../../shared/usecases/monthly-report';
 import { gracefulHttp } from './graceful-http';
+import { closeWhenBodyUnread } from './unread-body';
 import { DEFAULT_SEED_FILE, seedIfEmpty } from './seed';
 import { startQueues, startRoutingWorkers, type LocalQueues, type RoutingWorkers } from './workers';
 import { createLogger, type Logger } from '../../shared/observability/logger';
@@ -114,6 +115,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const server = await new Promise<Server>((resolveServer) => {
     const s = serve({ fetch, port: local.PORT, hostname: local.HOST }, () => resolveServer(s as Server));
   });
+  closeWhenBodyUnread(server);
   const http = gracefulHttp(server, { graceMs: STOP_GRACE_MS });
   const { port } = server.address() as AddressInfo;
   const url = `http://${local.HOST.includes(':') ? `[${local.HOST}]` : local.HOST}:${port}`;
