@@ -198,6 +198,7 @@ const localSchema = z.object({
   RECONCILE_INTERVAL_SECONDS: intVar(60, 1),
   QUEUE_VISIBILITY_SECONDS: intVar(30, 1, 43_200),
   TIMER_POLL_MS: intVar(200, 10, 60_000),
+  ROUTING_BACKLOG_LIMIT: intVar(200, 0),
 });
 
 export type LocalConfig = z.infer<typeof localSchema>;

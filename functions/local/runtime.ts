@@ -25,6 +25,7 @@ import { RoutingConfigCache } from '../../shared/usecases/routing-config';
 import { sendMonthlyReport, type MonthlyReportDeps, type MonthlyReportOutcome } from '../../shared/usecases/monthly-report';
 import { gracefulHttp } from './graceful-http';
 import { closeWhenBodyUnread } from './unread-body';
+import { routingBackpressure } from './backpressure';
 import { DEFAULT_SEED_FILE, seedIfEmpty } from './seed';
 import { startQueues, startRoutingWorkers, type LocalQueues, type RoutingWorkers } from './workers';
 import { createLogger, type Logger } from '../../shared/observability/logger';
@@ -110,8 +111,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const appReady = new Promise<App>((resolve) => (built.ready = resolve));
   // The docs assets sit beside the app, not inside it: the app stays exactly what Lambda runs.
   const assets = new Hono().route(DOCS_ASSETS, swaggerUiAssets());
-  const fetch = async (req: Request, env: unknown) =>
-    new URL(req.url).pathname.startsWith(`${DOCS_ASSETS}/`) ? assets.fetch(req, env) : (built.app ?? (await appReady)).fetch(req, env);
+  const admitIntake = routingBackpressure({
+    limit: local.ROUTING_BACKLOG_LIMIT,
+    backlog: async () => (await queues.queue.depths()).reduce((n, d) => n + d.visible + d.inFlight, 0),
+  });
+  const fetch = async (req: Request, env: unknown) => {
+    const { pathname } = new URL(req.url);
+    if (pathname.startsWith(`${DOCS_ASSETS}/`)) return assets.fetch(req, env);
+    if (req.method === 'POST' && INTAKE_PATHS.has(pathname)) await admitIntake();
+    return (built.app ?? (await appReady)).fetch(req, env);
+  };
   const server = await new Promise<Server>((resolveServer) => {
     const s = serve({ fetch, port: local.PORT, hostname: local.HOST }, () => resolveServer(s as Server));
   });
@@ -162,6 +171,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     logger,
     reconcileIntervalMs: local.RECONCILE_INTERVAL_SECONDS * 1000,
     reconcileGraceMs: config.RECONCILE_GRACE_SECONDS * 1000,
+    redeliveryMs: local.QUEUE_VISIBILITY_SECONDS * 1000,
     router: {
       cases: stores.cases,
       notices: stores.notices,
@@ -237,6 +247,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 }
 
 const DOCS_ASSETS = '/docs/assets';
+/** Where new cases come in: these wait while routing is behind (ROUTING_BACKLOG_LIMIT). */
+const INTAKE_PATHS = new Set(['/v1/cases', '/v1/intake/mailbox']);
 /** How long requests in flight may take to finish when the runtime stops (SIGTERM, SIGINT). */
 const STOP_GRACE_MS = 10_000;
 const MONTHLY_REPORT_CHECK_MS = 60_000;

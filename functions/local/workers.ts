@@ -38,6 +38,13 @@ export async function startQueues(config: ApiConfig, visibilityTimeoutSeconds: n
   };
 }
 
+/**
+ * Batches in flight per queue, as Lambda's event source mapping runs several invocations at once.
+ * The API and the router share this process: with one batch per queue a burst of intakes starves
+ * routing (every engine call waits its turn behind 50 connections' worth), and a backlog builds.
+ */
+const POLLERS_PER_QUEUE = 4;
+
 export interface RoutingWorkers {
   /** One reconciler pass now (the interval runs it too); grace 0 re-enqueues every waiting case. */
   reconcileNow(graceMs?: number): Promise<{ requeued: number; failed: number; timersRepaired: number }>;
@@ -58,10 +65,14 @@ export async function startRoutingWorkers(options: {
   logger: Logger;
   reconcileIntervalMs: number;
   reconcileGraceMs: number;
+  /** The embedded queues' visibility timeout. */
+  redeliveryMs: number;
 }): Promise<RoutingWorkers> {
-  const handler = createRouterHandler(options.router, { processInParallel: false });
-  const pollers: SqsPoller[] = CATEGORIES.map((category) =>
-    startSqsPoller({ client: options.queues.client, queueUrl: options.queues.queues[category].url, handler, logger: options.logger }),
+  const handler = createRouterHandler(options.router, { processInParallel: true });
+  const pollers: SqsPoller[] = CATEGORIES.flatMap((category) =>
+    Array.from({ length: POLLERS_PER_QUEUE }, () =>
+      startSqsPoller({ client: options.queues.client, queueUrl: options.queues.queues[category].url, handler, logger: options.logger }),
+    ),
   );
   // The pass in flight, so a stop waits for it instead of closing the engine under it.
   let current: Promise<unknown> = Promise.resolve();
@@ -80,6 +91,8 @@ export async function startRoutingWorkers(options: {
       clock: options.clock,
       logger: options.logger,
       graceMs,
+      // Grace 0 (start-up, operators' "now") means every waiting case: the queues may be new and empty.
+      redeliveryMs: graceMs > 0 ? options.redeliveryMs : 0,
       reports: options.reports,
       notices: options.router.notices,
     });

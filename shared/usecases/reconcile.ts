@@ -6,6 +6,12 @@ export interface ReconcileDeps extends TimerRepairDeps {
   queue: CaseQueue;
   /** A case younger than this is left alone: its message is probably on its way (and a timer this late is lost). */
   graceMs: number;
+  /**
+   * The queue's visibility timeout: a message being routed is hidden this long before it is offered
+   * again. A case is re-sent only once its last send is older than this plus the grace, so a backlog
+   * is never fed copies of messages still waiting or in flight.
+   */
+  redeliveryMs?: number;
   reports: ReportFactStore;
   notices: NoticeLedger;
 }
@@ -14,8 +20,8 @@ export interface ReconcileDeps extends TimerRepairDeps {
 export const FACTS_SWEEP_MS = 30 * 60_000;
 
 /**
- * The table is the truth; queues can be rebuilt from it. Every case still `received` after the
- * grace period is put on its category's queue again (the router ignores duplicates), so a failed
+ * The table is the truth; queues can be rebuilt from it. Every case still `received` whose last
+ * send is older than the queue's visibility timeout plus the grace is put on its category's queue again (the router ignores duplicates), so a failed
  * send at intake, a lost local queue or a dead-lettered message never strands a case. Then every
  * open case gets the SLA timer its record names (see repairTimers), and every case changed in the
  * last half hour its report facts (a no-op write where they are already in step) and, if it waits
@@ -24,9 +30,11 @@ export const FACTS_SWEEP_MS = 30 * 60_000;
 export async function reconcile(deps: ReconcileDeps): Promise<{ requeued: number; failed: number; timersRepaired: number; factsRepaired: number; noticesRequeued: number }> {
   let requeued = 0;
   let failed = 0;
-  for await (const c of deps.cases.receivedBefore(deps.clock.now() - deps.graceMs)) {
+  const now = deps.clock.now();
+  for await (const c of deps.cases.receivedBefore(now - deps.graceMs - (deps.redeliveryMs ?? 0))) {
     try {
       await deps.queue.send({ caseId: c.id, category: c.category, version: c.version });
+      await deps.cases.markQueued(c.id, now);
       requeued++;
     } catch (err) {
       failed++;
