@@ -1,4 +1,4 @@
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
@@ -12,7 +12,7 @@ import { createDynamoClient } from '../../shared/adapters/dynamo/client';
 import { ensureTable, OutdatedTableError } from '../../shared/adapters/dynamo/ensure-table';
 import { dynamoStores } from '../../shared/adapters/dynamo';
 import { randomIds } from '../../shared/adapters/ids';
-import { startDynalite, type LocalDynamo } from '../../shared/adapters/local/dynalite';
+import { EngineStartError, startDynalite, type LocalDynamo } from '../../shared/adapters/local/dynalite';
 import { DynamoTimerStore } from '../../shared/adapters/dynamo/timer-store';
 import { startTimerRunner } from '../../shared/adapters/local/timer-runner';
 import { calendarService, escalationPolicy, lifecyclePolicy } from '../../shared/compose';
@@ -77,11 +77,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const local = loadLocalConfig(env);
   const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL, base: { service: 'local' } });
   const dataDir = resolve(local.DATA_DIR);
-  await mkdir(dataDir, { recursive: true });
+  await prepareDataDir(dataDir);
   const secret = config.JWT_SECRET ?? (await persistentSecret(join(dataDir, 'jwt-secret')));
 
   let engine: LocalDynamo | undefined;
-  const endpoint = config.DYNAMODB_ENDPOINT ?? (engine = await startDynalite(options.inMemory ? {} : { path: join(dataDir, 'dynamo') })).endpoint;
+  try {
+    engine = config.DYNAMODB_ENDPOINT ? undefined : await startDynalite(options.inMemory ? {} : { path: join(dataDir, 'dynamo') });
+  } catch (err) {
+    if (err instanceof EngineStartError) throw new ConfigError(`${err.message}${engineHint(err)}`);
+    throw err;
+  }
+  const endpoint = config.DYNAMODB_ENDPOINT ?? (engine as LocalDynamo).endpoint;
   const db = createDynamoClient({ tableName: config.TABLE_NAME, endpoint, region: config.AWS_REGION });
   try {
     await ensureTable(db, config.TABLE_NAME);
@@ -216,7 +222,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   }, MONTHLY_REPORT_CHECK_MS);
   monthlyTimer.unref();
 
-  await writeFile(join(dataDir, 'dev-tokens.json'), `${JSON.stringify({ url, expiresInDays: DEV_TOKEN_TTL_SECONDS / 86_400, tokens }, null, 2)}\n`, { mode: 0o600 });
+  const tokensFile = join(dataDir, 'dev-tokens.json');
+  await writeFile(tokensFile, `${JSON.stringify({ url, expiresInDays: DEV_TOKEN_TTL_SECONDS / 86_400, tokens }, null, 2)}\n`, { mode: 0o600 });
+  await chmod(tokensFile, 0o600); // mode applies only to a new file: an older, wider one is narrowed
   logger.info('runtime.ready', { url });
 
   return {
@@ -265,6 +273,40 @@ function swaggerUiAssets() {
     if (!type) return c.notFound();
     return c.body(await readFile(join(dir, c.req.param('file'))), 200, { 'Content-Type': type, 'Cache-Control': 'public, max-age=86400' });
   });
+}
+
+/**
+ * DATA_DIR holds the database, the token secret and ready-made tokens: only its owner may enter it
+ * (0700, also when it existed). A folder that cannot be written (read-only, full, not ours) stops
+ * the start with a message that names it and the cause, before anything else touches it.
+ */
+async function prepareDataDir(dataDir: string): Promise<void> {
+  try {
+    await mkdir(dataDir, { recursive: true, mode: 0o700 });
+    await chmod(dataDir, 0o700);
+    const probe = join(dataDir, `.write-test-${process.pid}`);
+    await writeFile(probe, 'ok\n');
+    await rm(probe, { force: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    throw new ConfigError(`DATA_DIR ${dataDir} cannot be used: ${DATA_DIR_CAUSES[code] ?? (err as Error).message}${code ? ` (${code})` : ''}.\nFree space, fix its permissions, or point DATA_DIR elsewhere.`);
+  }
+}
+
+const DATA_DIR_CAUSES: Record<string, string> = {
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ENOTDIR: 'a path component is a file, not a folder',
+};
+
+function engineHint(err: EngineStartError): string {
+  if (/lock/i.test(err.reason)) return `.\nAnother server is probably running on this folder: stop it, or set DATA_DIR to another folder.`;
+  if (/space|ENOSPC/i.test(err.reason)) return '.\nThe disk is full: free some space and start again.';
+  if (/read-only|EROFS|permission|EACCES/i.test(err.reason)) return '.\nThe folder cannot be written: fix its permissions or point DATA_DIR elsewhere.';
+  return '';
 }
 
 /** A random HS256 secret kept in DATA_DIR, so tokens survive restarts. */

@@ -7,7 +7,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { stringify } from 'yaml';
 import type { IntakeDeps } from '../usecases/intake';
 import type { AppDeps } from './deps';
-import { router } from './env';
+import { PROBLEM_TEXT, router } from './env';
 import { errorPage } from './pages';
 import { problemResponse, toProblem } from './problem';
 import type { ActDeps } from '../usecases/act';
@@ -108,7 +108,25 @@ export function createApp(deps: AppDeps) {
 }
 
 function openApiDocument(app: ReturnType<typeof router>) {
-  return app.getOpenAPI31Document(OPENAPI_INFO);
+  return withStorageUnavailable(app.getOpenAPI31Document(OPENAPI_INFO));
 }
+
+/** Any operation that touches the table may answer 503 + Retry-After when the storage refuses (e.g. a full disk). */
+function withStorageUnavailable<D extends { paths?: object; components?: { responses?: object } }>(doc: D): D {
+  const components = (doc.components ??= {}) as { responses?: Record<string, unknown> };
+  (components.responses ??= {}).Unavailable = {
+    description: UNAVAILABLE_TEXT,
+    content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+  };
+  for (const item of Object.values(doc.paths ?? {}) as object[]) {
+    for (const [method, op] of Object.entries(item)) {
+      const responses = (op as { responses?: Record<string, unknown> }).responses;
+      if (HTTP_METHODS.has(method) && responses && !responses['503']) responses['503'] = { $ref: '#/components/responses/Unavailable' };
+    }
+  }
+  return doc;
+}
+const HTTP_METHODS = new Set(['get', 'put', 'post', 'delete', 'patch']);
+const UNAVAILABLE_TEXT = PROBLEM_TEXT[503] ?? 'Temporarily unavailable';
 
 export type AppType = ReturnType<typeof createApp>;

@@ -28,7 +28,7 @@ export const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
 });
 
-const PROBLEM_TEXT: Record<number, string> = {
+export const PROBLEM_TEXT: Record<number, string> = {
   400: 'Invalid request: `errors` names each field',
   401: 'Missing or invalid bearer token',
   403: 'The caller lacks the role',
@@ -37,7 +37,7 @@ const PROBLEM_TEXT: Record<number, string> = {
   415: 'Unsupported content type',
   422: 'Idempotency-Key reused with a different body',
   429: 'Rate limited: see Retry-After',
-  503: 'Temporarily unavailable: retry',
+  503: 'Temporarily unavailable (e.g. the storage refused the write): retry after Retry-After seconds',
 };
 
 /** Problem responses for the OpenAPI document. */
