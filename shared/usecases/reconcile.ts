@@ -1,6 +1,6 @@
 import type { CaseQueue, NoticeLedger, ReportFactStore } from '../ports';
 import { assignmentNoticeKey } from './route-case';
-import { repairTimers, type TimerRepairDeps } from './repair-timers';
+import { repairTimerOf, repairTimers, type TimerRepairDeps } from './repair-timers';
 
 export interface ReconcileDeps extends TimerRepairDeps {
   queue: CaseQueue;
@@ -12,6 +12,12 @@ export interface ReconcileDeps extends TimerRepairDeps {
    * is never fed copies of messages still waiting or in flight.
    */
   redeliveryMs?: number;
+  /**
+   * Check the timer of every open case (the default), or only of the cases changed in the sweep's
+   * window. The full check reads every open case, so its cost grows with the table: the local
+   * runtime runs it at start-up and every half hour, and the cheap pass in between.
+   */
+  allTimers?: boolean;
   reports: ReportFactStore;
   notices: NoticeLedger;
 }
@@ -42,9 +48,10 @@ export async function reconcile(deps: ReconcileDeps): Promise<{ requeued: number
     }
   }
   if (requeued || failed) deps.logger.info('reconciler.run', { requeued, failed });
-  const { repaired } = await repairTimers(deps);
-  const swept = await sweepRecentChanges(deps);
-  return { requeued, failed, timersRepaired: repaired, factsRepaired: swept.facts, noticesRequeued: swept.notices };
+  const full = deps.allTimers ?? true;
+  const { repaired } = full ? await repairTimers(deps) : { repaired: 0 };
+  const swept = await sweepRecentChanges(deps, !full);
+  return { requeued, failed, timersRepaired: repaired + swept.timers, factsRepaired: swept.facts, noticesRequeued: swept.notices };
 }
 
 /**
@@ -52,12 +59,15 @@ export async function reconcile(deps: ReconcileDeps): Promise<{ requeued: number
  * signed for whose office was never told (a transfer whose e-mail and queue message both failed)
  * put on its queue again, for the router to send the notice.
  */
-async function sweepRecentChanges(deps: ReconcileDeps): Promise<{ facts: number; notices: number }> {
+async function sweepRecentChanges(deps: ReconcileDeps, withTimers: boolean): Promise<{ facts: number; notices: number; timers: number }> {
   const now = deps.clock.now();
+  const calendar = withTimers ? await deps.calendar.current() : undefined;
   let facts = 0;
   let notices = 0;
+  let timers = 0;
   for await (const c of deps.cases.updatedSince(now - FACTS_SWEEP_MS, now)) {
     if (await deps.reports.sync(c)) facts++;
+    if (calendar && (await repairTimerOf(deps, calendar, c, now))) timers++;
     if (c.status === 'assigned' && c.office && c.assignedAt !== undefined && c.assignedAt < now - deps.graceMs && !(await deps.notices.isSent(c.id, assignmentNoticeKey(c)))) {
       await deps.queue.send({ caseId: c.id, category: c.category, version: c.version });
       notices++;
@@ -65,5 +75,6 @@ async function sweepRecentChanges(deps: ReconcileDeps): Promise<{ facts: number;
   }
   if (facts) deps.logger.warn('reconciler.facts_repaired', { repaired: facts });
   if (notices) deps.logger.warn('reconciler.notices_requeued', { requeued: notices });
-  return { facts, notices };
+  if (timers) deps.logger.info('reconciler.timers_repaired', { repaired: timers, recentOnly: true });
+  return { facts, notices, timers };
 }
