@@ -26,6 +26,7 @@ import { sendMonthlyReport, type MonthlyReportDeps, type MonthlyReportOutcome } 
 import { gracefulHttp } from './graceful-http';
 import { closeWhenBodyUnread } from './unread-body';
 import { routingBackpressure } from './backpressure';
+import { clientAddress } from './client-ip';
 import { DEFAULT_SEED_FILE, seedIfEmpty } from './seed';
 import { startQueues, startRoutingWorkers, type LocalQueues, type RoutingWorkers } from './workers';
 import { createLogger, type Logger } from '../../shared/observability/logger';
@@ -151,13 +152,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     logger,
     config,
     docsAssetsBaseUrl: DOCS_ASSETS,
-    clientIp: (c: Context) => {
-      if (config.TRUST_PROXY) {
-        const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
-        if (forwarded) return forwarded;
-      }
-      return getConnInfo(c).remote.address;
-    },
+    clientIp: (c: Context) => clientAddress(c.req.header('x-forwarded-for'), getConnInfo(c).remote.address, config.TRUST_PROXY),
   });
   built.app = app;
   built.ready?.(app);

@@ -31,7 +31,7 @@ export interface AppDeps {
   clock: Clock;
   ids: IdGenerator;
   logger: Logger;
-  config: Pick<ApiConfig, 'FORM_RATE_LIMIT' | 'TRACK_RATE_LIMIT' | 'ALLOWED_ORIGINS' | 'ALLOWED_REDIRECT_ORIGINS'>;
+  config: Pick<ApiConfig, 'FORM_RATE_LIMIT' | 'TRACK_RATE_LIMIT' | 'ALLOWED_ORIGINS' | 'ALLOWED_REDIRECT_ORIGINS'> & Partial<Pick<ApiConfig, 'TRACK_TICKET_RATE_LIMIT'>>;
   /** The caller's address as the runtime knows it (socket, or API Gateway's sourceIp). */
   clientIp(c: Context): string | undefined;
   /** Where /docs loads Swagger UI from: the local runtime serves it itself, so docs work offline. Default: a CDN. */
