@@ -126,9 +126,10 @@ export async function benchSoak(): Promise<SoakResult> {
       await sleep(50);
     }
     await phase(Math.max(0, SOAK.cases - sent));
+    const last = { ...(await phase(SOAK.probe)), stored: sent - SOAK.probe };
+    // Folder and memory with everything stored, beside a fresh copy of the same entries below.
     const rssBytes = await rss(pid);
     const { bytes: folderBytes, files: folderFiles } = await folder(join(dir, 'dynamo'));
-    const last = { ...(await phase(SOAK.probe)), stored: sent - SOAK.probe };
 
     rt.child.kill('SIGTERM');
     await rt.exited;
