@@ -70,9 +70,14 @@ const apiSchema = z.object({
   COGNITO_CLIENT_ID: text(z.regex(/^[\w+]{1,128}$/, 'must be an app client id of the user pool')),
   FORM_RATE_LIMIT: positiveInt(5),
   TRACK_RATE_LIMIT: positiveInt(30),
+  TRACK_TICKET_RATE_LIMIT: positiveInt(60),
   ALLOWED_ORIGINS: origins,
   ALLOWED_REDIRECT_ORIGINS: origins,
-  TRUST_PROXY: z.pipe(z._default(z.enum(['true', 'false']), 'false'), z.transform((v: 'true' | 'false') => v === 'true')),
+  // Proxies in front of the local runtime that append to X-Forwarded-For: `true` is one, `false` none.
+  TRUST_PROXY: z.pipe(
+    z._default(z.union([z.enum(['true', 'false']), z.string().check(z.regex(/^\d$/, 'must be true, false or a hop count 0–9'))]), 'false'),
+    z.transform((v: string) => (v === 'false' ? 0 : v === 'true' ? 1 : Number(v))),
+  ),
   CALENDAR_CACHE_SECONDS: intVar(60, 0),
   LOG_LEVEL: z._default(z.enum(['debug', 'info', 'warn', 'error']), 'info'),
   // Queues: one per category plus its dead-letter queue. Set on AWS; the local runtime makes its own.
@@ -232,6 +237,7 @@ const localSchema = z.object({
   RECONCILE_INTERVAL_SECONDS: intVar(60, 1),
   QUEUE_VISIBILITY_SECONDS: intVar(30, 1, 43_200),
   TIMER_POLL_MS: intVar(200, 10, 60_000),
+  ROUTING_BACKLOG_LIMIT: intVar(200, 0),
 });
 
 export type LocalConfig = z.infer<typeof localSchema>;

@@ -32,7 +32,7 @@ export interface AppDeps {
   clock: Clock;
   ids: IdGenerator;
   logger: Logger;
-  config: Pick<ApiConfig, 'FORM_RATE_LIMIT' | 'TRACK_RATE_LIMIT' | 'ALLOWED_ORIGINS' | 'ALLOWED_REDIRECT_ORIGINS'>;
+  config: Pick<ApiConfig, 'FORM_RATE_LIMIT' | 'TRACK_RATE_LIMIT' | 'ALLOWED_ORIGINS' | 'ALLOWED_REDIRECT_ORIGINS'> & Partial<Pick<ApiConfig, 'TRACK_TICKET_RATE_LIMIT'>>;
   /** The caller's address as the runtime knows it (socket, or API Gateway's sourceIp). */
   clientIp(c: Context): string | undefined;
   /** openapi.yaml and Swagger UI's files, which the app serves itself (shared/http/docs.ts). */

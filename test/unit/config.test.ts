@@ -11,7 +11,7 @@ import { DEFAULT_ESCALATION_POLICY } from '../../shared/domain/sla';
 describe('configuration', () => {
   it('has working defaults for a bare machine', () => {
     const c = loadApiConfig({});
-    expect(c).toMatchObject({ TABLE_NAME: 'union-cases', FORM_RATE_LIMIT: 5, TRACK_RATE_LIMIT: 30, ALLOWED_ORIGINS: [], TRUST_PROXY: false });
+    expect(c).toMatchObject({ TABLE_NAME: 'union-cases', FORM_RATE_LIMIT: 5, TRACK_RATE_LIMIT: 30, ALLOWED_ORIGINS: [], TRUST_PROXY: 0 });
     expect(loadLocalConfig({})).toMatchObject({ PORT: 3000, DATA_DIR: '.data', HOST: '127.0.0.1' });
   });
 
@@ -19,6 +19,13 @@ describe('configuration', () => {
     const c = loadApiConfig({ ALLOWED_ORIGINS: 'https://a.example.org, http://localhost:8080', FORM_RATE_LIMIT: '10' });
     expect(c.ALLOWED_ORIGINS).toEqual(['https://a.example.org', 'http://localhost:8080']);
     expect(c.FORM_RATE_LIMIT).toBe(10);
+  });
+
+  it('reads TRUST_PROXY as a hop count: false 0, true 1, or a number', () => {
+    expect(loadApiConfig({ TRUST_PROXY: 'false' }).TRUST_PROXY).toBe(0);
+    expect(loadApiConfig({ TRUST_PROXY: 'true' }).TRUST_PROXY).toBe(1);
+    expect(loadApiConfig({ TRUST_PROXY: '2' }).TRUST_PROXY).toBe(2);
+    expect(() => loadApiConfig({ TRUST_PROXY: 'yes' })).toThrowError(/TRUST_PROXY/);
   });
 
   it('fails fast, naming every bad variable', () => {
