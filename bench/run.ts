@@ -15,7 +15,8 @@ import { runLoad, summarize, type LoadOptions, type LoadResult, type LoadSample 
 import { benchRouting, ROUTING, type RoutingResult } from './routing';
 import { benchReports, REPORTS, type ReportsResult } from './reports';
 import { benchTimers, TIMERS, type TimersResult } from './timers';
-import { benchBundles, BUNDLES, type BundleResult } from './bundles';
+import { benchBundles, BUNDLES, bundleNotes, bundleRows, type BundleResult } from './bundles';
+import { benchSoak, SOAK, type SoakResult } from './soak';
 
 const TARGETS = { deadlinePerSecond: 1_000_000, ratio: 0.35 } as const;
 /**
@@ -42,18 +43,27 @@ async function main(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   console.log(`bench: node ${process.version}, ${availableParallelism()} CPUs, ${LOAD.connections} connections, ${LOAD.warmupMs / 1000} s warm-up + ${LOAD.durationMs / 1000} s measured per endpoint\n`);
 
-  console.log('1/7 deadline computations…');
+  if (process.argv.includes('soak')) {
+    // `npm run bench -- soak`: only the soak, for a quicker look at disk, memory and start-up.
+    console.log(soakBanner());
+    const soak = await benchSoak();
+    printRows(soakRows(soak));
+    return;
+  }
+  console.log('1/8 deadline computations…');
   const deadline = benchDeadline();
   const { intake, base, caseItemBytes } = await benchIntake();
-  console.log(`4/7 routing: burst of ${int(ROUTING.cases)} cases over ${ROUTING.connections} connections on a fresh runtime, then drain…`);
+  console.log(`4/8 routing: burst of ${int(ROUTING.cases)} cases over ${ROUTING.connections} connections on a fresh runtime, then drain…`);
   const routing = await benchRouting();
-  console.log(`5/7 timers: ${int(TIMERS.total)} in the table, ${int(TIMERS.due)} falling due over ${TIMERS.dueWindowMs / 1000} s, then a restart with ${int(TIMERS.catchUp)} overdue…`);
+  console.log(`5/8 timers: ${int(TIMERS.total)} in the table, ${int(TIMERS.due)} falling due over ${TIMERS.dueWindowMs / 1000} s, then a restart with ${int(TIMERS.catchUp)} overdue…`);
   const timers = await benchTimers();
-  console.log(`6/7 reports: seed ${int(REPORTS.cases)} cases over 2026 on a fresh on-disk engine, then time each report ${REPORTS.runs} times over HTTP…`);
+  console.log(`6/8 reports: seed ${int(REPORTS.cases)} cases over 2026 on a fresh on-disk engine, then time each report ${REPORTS.runs} times over HTTP…`);
   const reports = await benchReports();
-  console.log(`7/7 bundles: esbuild each Lambda as deployed, then ${BUNDLES.runs} cold imports of each in a fresh node…`);
+  console.log(`7/8 bundles: esbuild each Lambda as deployed, then ${BUNDLES.runs} imports of each in a fresh node, beside as many bare node -e 0…`);
   const bundles = await benchBundles();
-  await report(deadline, intake, base, caseItemBytes, routing, timers, reports, bundles);
+  console.log(`8/8 ${soakBanner()}`);
+  const soak = await benchSoak();
+  await report(deadline, intake, base, caseItemBytes, routing, timers, reports, bundles, soak);
 }
 
 /** Intake vs the bare-PutItem baseline, on one runtime over an on-disk dynalite; everything is closed after. */
@@ -64,7 +74,9 @@ async function benchIntake(): Promise<{ intake: LoadResult; base: LoadResult; ca
   let baseline: Baseline | undefined;
   try {
     engine = await startDynalite({ path: join(dir, 'dynamo') });
-    const env = { DATA_DIR: dir, DYNAMODB_ENDPOINT: engine.endpoint, PORT: '0', LOG_LEVEL: 'error' };
+    // The request path's own cost against the bare engine: intakes are not held for routing here
+    // (ROUTING_BACKLOG_LIMIT=0); the soak measures intake with the hold, as npm start runs it.
+    const env = { DATA_DIR: dir, DYNAMODB_ENDPOINT: engine.endpoint, PORT: '0', LOG_LEVEL: 'error', ROUTING_BACKLOG_LIMIT: '0' };
     const config = loadApiConfig(env);
     runtime = await startLocalRuntime({ env });
 
@@ -78,9 +90,9 @@ async function benchIntake(): Promise<{ intake: LoadResult; base: LoadResult; ca
       { ...shape, url: `${runtime.url}/v1/cases`, headers },
       { ...shape, url: baseline.url, headers: { 'content-type': 'application/json' } },
     ];
-    console.log('2/7 warm-up: intake POST /v1/cases, then baseline bare PutItem…');
+    console.log('2/8 warm-up: intake POST /v1/cases, then baseline bare PutItem…');
     for (const t of targets) await runLoad({ ...t, warmupMs: LOAD.warmupMs, durationMs: 0 });
-    console.log(`3/7 measuring: ${LOAD.slices} × (intake ${LOAD.durationMs / LOAD.slices / 1000} s, baseline ${LOAD.durationMs / LOAD.slices / 1000} s)…`);
+    console.log(`3/8 measuring: ${LOAD.slices} × (intake ${LOAD.durationMs / LOAD.slices / 1000} s, baseline ${LOAD.durationMs / LOAD.slices / 1000} s)…`);
     const samples: LoadSample[][] = [[], []];
     for (let i = 0; i < LOAD.slices; i++) {
       for (const [k, t] of targets.entries()) samples[k]?.push(await runLoad({ ...t, warmupMs: LOAD.sliceWarmupMs, durationMs: LOAD.durationMs / LOAD.slices }));
@@ -141,28 +153,6 @@ function reportRows(r: ReportsResult): Row[] {
   ];
 }
 
-/**
- * Per Lambda: the minified bundle against its size limit (gzip beside it), and the cold init, an
- * `await import()` in a fresh node, whose median has target ≤ 150 ms. A build or import failure fails both.
- */
-function bundleRows(bundles: BundleResult[]): Row[] {
-  const kb = (n: number) => (n / 1024).toFixed(1);
-  return bundles.flatMap((b) => [
-    {
-      figure: `Bundle ${b.name} (minified / gzip)`,
-      value: b.bytes === null || b.gzipBytes === null ? 'build failed' : `${kb(b.bytes)} / ${kb(b.gzipBytes)} KB`,
-      target: `<= ${int(b.limitBytes / 1024)} KB`,
-      pass: b.sizePass,
-    },
-    {
-      figure: `Cold init ${b.name} median / max`,
-      value: b.init ? `${int(b.init.medianMs)} / ${int(b.init.maxMs)} ms` : b.bytes === null ? '—' : 'import failed',
-      target: `median <= ${int(BUNDLES.initTargetMs)} ms`,
-      pass: b.initPass,
-    },
-  ]);
-}
-
 /** One request before the load: the body must be accepted; returns the size of the stored case item. */
 async function probeIntake(url: string, headers: Record<string, string>, body: string, endpoint: string, tableName: string, region?: string): Promise<number> {
   const res = await fetch(url, { method: 'POST', headers, body });
@@ -178,7 +168,37 @@ async function probeIntake(url: string, headers: Record<string, string>, body: s
   }
 }
 
-async function report(deadline: ReturnType<typeof benchDeadline>, intake: LoadResult, base: LoadResult, caseItemBytes: number, routing: RoutingResult, timers: TimersResult, reports: ReportsResult, bundles: BundleResult[]): Promise<void> {
+const soakBanner = () =>
+  `soak: npm start as a child on disk; ${int(SOAK.probe)} + a ${int(SOAK.burst)} burst + more to ${int(SOAK.cases)} + ${int(SOAK.probe)} intakes at ${SOAK.connections} connections, then a restart…`;
+
+/** The embedded default under sustained load: disk and memory beside the live size, routing keeping up, start-up. */
+function soakRows(r: SoakResult): Row[] {
+  const mb = (n: number) => `${(n / 1_048_576).toFixed(1)} MB`;
+  const ratio = r.folderBytes / r.liveBytes;
+  return [
+    { figure: `Soak: ${int(r.stored)} stored; data folder`, value: `${mb(r.folderBytes)}, ${int(r.folderFiles)} files`, target: '' },
+    { figure: 'Soak: live data (fresh copy) / folder÷live', value: `${mb(r.liveBytes)}, ${int(r.liveFiles)} files / ${ratio.toFixed(2)}`, target: '<= 3', pass: ratio <= 3 },
+    { figure: `Soak: RSS after ${int(SOAK.probe)} / at ${int(r.stored)}`, value: `${mb(r.rssAfterFirstBytes)} / ${mb(r.rssBytes)}`, target: '' },
+    { figure: 'Soak intake errors (non-201)', value: tally(r.errorKinds), target: 'none', pass: Object.keys(r.errorKinds).length === 0 },
+    { figure: `Burst ${int(SOAK.burst)}: POSTs (req/s)`, value: `${sec(r.burst.intakeMs)} (${int((r.burst.cases * 1000) / r.burst.intakeMs)}/s)`, target: '' },
+    { figure: 'Burst: last 201 → last office e-mail', value: sec(r.burst.lastMailAfterMs), target: '' },
+    { figure: 'Burst: next case 201 → assigned', value: sec(r.burst.nextAssignedAfterMs), target: '<= 10 s', pass: r.burst.nextAssignedAfterMs !== null && r.burst.nextAssignedAfterMs <= 10_000 },
+    { figure: `CPU per case: first ${int(SOAK.probe)} / at ${int(r.last.stored)} stored`, value: `${ms(r.first.cpuPerCaseMs)} / ${ms(r.last.cpuPerCaseMs)} ms`, target: '' },
+    { figure: 'CPU per case, growth (last ÷ first)', value: r.cpuGrowth.toFixed(2), target: '<= 1.5', pass: r.cpuGrowth <= 1.5 },
+    { figure: `Start-up on ${int(r.stored)} cases (spawn → /health)`, value: sec(r.startupMs), target: '<= 5 s', pass: r.startupMs <= 5_000 },
+  ];
+}
+
+const W = [42, 20, 18];
+function printRows(rows: Row[]): void {
+  const line = (cells: string[]) => console.log(cells.map((c, i) => c.padEnd(W[i] ?? 0)).join('  '));
+  console.log('');
+  line(['Figure', 'Value', 'Target', 'Result']);
+  line([...W.map((n) => '-'.repeat(n)), '------']);
+  for (const r of rows) line([r.figure, r.value, r.target, r.pass === undefined ? '' : r.pass ? 'PASS' : 'FAIL']);
+}
+
+async function report(deadline: ReturnType<typeof benchDeadline>, intake: LoadResult, base: LoadResult, caseItemBytes: number, routing: RoutingResult, timers: TimersResult, reports: ReportsResult, bundles: BundleResult[], soak: SoakResult): Promise<void> {
   const ratio = intake.rps / base.rps;
   const rows: Row[] = [
     { figure: 'Deadline computations / s', value: int(deadline.perSecond), target: `>= ${int(TARGETS.deadlinePerSecond)}`, pass: deadline.perSecond >= TARGETS.deadlinePerSecond },
@@ -193,13 +213,9 @@ async function report(deadline: ReturnType<typeof benchDeadline>, intake: LoadRe
     ...timerRows(timers),
     ...reportRows(reports),
     ...bundleRows(bundles),
+    ...soakRows(soak),
   ];
-  const w = [42, 20, 18];
-  const line = (cells: string[]) => console.log(cells.map((c, i) => c.padEnd(w[i] ?? 0)).join('  '));
-  console.log('');
-  line(['Figure', 'Value', 'Target', 'Result']);
-  line([...w.map((n) => '-'.repeat(n)), '------']);
-  for (const r of rows) line([r.figure, r.value, r.target, r.pass === undefined ? '' : r.pass ? 'PASS' : 'FAIL']);
+  printRows(rows);
   console.log(`\n(case item ~${caseItemBytes} B, baseline item padded to match; deadline inputs ${(deadline.estimatedShare * 100).toFixed(1)} % estimated-calendar)`);
   for (const [name, r] of [['intake', intake], ['baseline', base], ['routing burst', { ...routing, errors: routing.intakeErrors }]] as const) {
     if (r.errors) console.log(`${name} errors by kind: ${JSON.stringify(r.errorKinds)}; first: ${r.firstError}`);
@@ -207,8 +223,7 @@ async function report(deadline: ReturnType<typeof benchDeadline>, intake: LoadRe
   console.log(`(routing burst on a fresh runtime: by category ${tally(routing.byCategory)}; by office ${tally(routing.byOffice)})`);
   console.log(`(drain from the cases' assignedAt; the polls saw none received ${routing.observedDrainMs === null ? 'before the timeout' : `after ${sec(routing.observedDrainMs)}`}; runtime warnings: ${tally(routing.warnings)})`);
   console.log(`(timers: default runner settings, handler records lateness only; runner warnings: ${tally(timers.warnings)})`);
-  console.log(`(bundles: cold init in a child with no environment, external @aws-sdk/* from the repository's node_modules, where Lambda's runtime provides them; importing those alone takes ${bundles.map((b) => `${b.name} ${b.init ? int(b.init.externalsMedianMs) : '—'}`).join(', ')} ms, median)`);
-  for (const b of bundles) if (b.error) console.log(`bundle ${b.name} failed: ${b.error}`);
+  for (const l of bundleNotes(bundles)) console.log(l);
   console.log(`(reports: ${int(reports.bucketItems)} fact buckets, largest ${int(reports.maxBucketBytes)} B; responses ${int(reports.summary.bytes)} / ${int(reports.supervision.bytes)} / ${int(reports.quarterly.bytes)} B)`);
 
   const misses = rows.filter((r) => r.pass === false);
@@ -233,6 +248,7 @@ async function report(deadline: ReturnType<typeof benchDeadline>, intake: LoadRe
     timers: { settings: TIMERS, ...timers },
     reports: { settings: REPORTS, ...reports },
     bundles: { settings: BUNDLES, results: bundles },
+    soak: { settings: SOAK, ...soak },
     pass: misses.length === 0,
     misses: misses.map((r) => r.figure),
   };

@@ -71,6 +71,7 @@ const apiSchema = z.object({
   COGNITO_CLIENT_ID: text(z.regex(/^[\w+]{1,128}$/, 'must be an app client id of the user pool')),
   FORM_RATE_LIMIT: positiveInt(5),
   TRACK_RATE_LIMIT: positiveInt(30),
+  TRACK_TICKET_RATE_LIMIT: positiveInt(60),
   ALLOWED_ORIGINS: origins,
   ALLOWED_REDIRECT_ORIGINS: origins,
   // Files attached to letters on AWS: the private bucket (and an S3-compatible endpoint for tests).
@@ -78,7 +79,11 @@ const apiSchema = z.object({
   ATTACHMENTS_ENDPOINT: z.optional(z.url()),
   // The union's own form field names mapped onto the mailbox's, e.g. {"content":"message","tel":"phone"}.
   MAILBOX_FIELDS: jsonObject(z.record(z.string().check(z.minLength(1), z.maxLength(100)), z.enum(MAILBOX_FIELD_NAMES))),
-  TRUST_PROXY: z.pipe(z._default(z.enum(['true', 'false']), 'false'), z.transform((v: 'true' | 'false') => v === 'true')),
+  // Proxies in front of the local runtime that append to X-Forwarded-For: `true` is one, `false` none.
+  TRUST_PROXY: z.pipe(
+    z._default(z.union([z.enum(['true', 'false']), z.string().check(z.regex(/^\d$/, 'must be true, false or a hop count 0–9'))]), 'false'),
+    z.transform((v: string) => (v === 'false' ? 0 : v === 'true' ? 1 : Number(v))),
+  ),
   CALENDAR_CACHE_SECONDS: intVar(60, 0),
   LOG_LEVEL: z._default(z.enum(['debug', 'info', 'warn', 'error']), 'info'),
   // Queues: one per category plus its dead-letter queue. Set on AWS; the local runtime makes its own.
@@ -134,6 +139,12 @@ const apiSchema = z.object({
 
 export type ApiConfig = z.infer<typeof apiSchema>;
 
+/** Groups of variables that go together (a function reading one part of a group reads all of it). */
+const STORE = ['TABLE_NAME', 'AWS_REGION', 'DYNAMODB_ENDPOINT', 'LOG_LEVEL', 'CALENDAR_CACHE_SECONDS', 'CALENDAR_OVERRIDES', 'ESCALATION_POLICY'] as const;
+const MAIL = ['PUBLIC_BASE_URL', 'MAIL_FROM', 'SES_CONFIGURATION_SET'] as const;
+const QUEUES = ['QUEUE_URL_ADVICE', 'QUEUE_URL_COMPLAINT', 'QUEUE_URL_INVESTIGATION', 'DLQ_URL_ADVICE', 'DLQ_URL_COMPLAINT', 'DLQ_URL_INVESTIGATION', 'SQS_ENDPOINT'] as const;
+const TIMERS = ['SCHEDULE_GROUP', 'ESCALATOR_ARN', 'SCHEDULER_ROLE_ARN', 'TIMER_DLQ_ARN'] as const;
+
 /** Every variable the API reads, for the README's configuration table (a test keeps them in step). */
 export const API_ENV_VARIABLES = Object.keys(apiSchema.shape);
 
@@ -151,7 +162,7 @@ function parse<T extends z.ZodMiniType>(schema: T, env: Record<string, string | 
 }
 
 /** The category queues named by the environment; fails fast, naming what is missing. */
-export function queuesFromConfig(config: ApiConfig): Record<Category, { url: string; dlqUrl: string }> {
+export function queuesFromConfig(config: Pick<ApiConfig, (typeof QUEUES)[number]>): Record<Category, { url: string; dlqUrl: string }> {
   const missing: string[] = [];
   const entry = (category: Category) => {
     const suffix = category.toUpperCase() as 'ADVICE' | 'COMPLAINT' | 'INVESTIGATION';
@@ -167,7 +178,7 @@ export function queuesFromConfig(config: ApiConfig): Record<Category, { url: str
 }
 
 /** EventBridge Scheduler settings named by the environment; fails fast, naming what is missing. */
-export function schedulerFromConfig(config: ApiConfig): { groupName: string; targetArn: string; roleArn: string; deadLetterArn?: string } {
+export function schedulerFromConfig(config: Pick<ApiConfig, (typeof TIMERS)[number]>): { groupName: string; targetArn: string; roleArn: string; deadLetterArn?: string } {
   const missing = (['SCHEDULE_GROUP', 'ESCALATOR_ARN', 'SCHEDULER_ROLE_ARN'] as const).filter((k) => !config[k]);
   if (missing.length) throw new ConfigError(`Invalid configuration:\n${missing.map((m) => `  ${m}: required`).join('\n')}`);
   return {
@@ -181,6 +192,34 @@ export function schedulerFromConfig(config: ApiConfig): { groupName: string; tar
 /** The Cognito user pool and app client whose ID tokens the API accepts, when both are configured. */
 export function cognitoFromConfig(config: Pick<ApiConfig, 'COGNITO_USER_POOL_ID' | 'COGNITO_CLIENT_ID'>): { userPoolId: string; clientId: string } | undefined {
   return config.COGNITO_USER_POOL_ID && config.COGNITO_CLIENT_ID ? { userPoolId: config.COGNITO_USER_POOL_ID, clientId: config.COGNITO_CLIENT_ID } : undefined;
+}
+
+/**
+ * The variables each Lambda besides the API reads, and validates: nothing else (no auth, and
+ * Scheduler only where timers are scheduled). The API reads them all (loadApiConfig). The template
+ * gives each function these and no others (test/aws checks it against the synthesized template).
+ */
+export const FUNCTION_VARIABLES = {
+  router: [...STORE, ...MAIL, 'ROUTING_CACHE_SECONDS', ...TIMERS],
+  escalator: [...STORE, ...MAIL, ...TIMERS],
+  reconciler: [...STORE, ...QUEUES, ...TIMERS, 'RECONCILE_GRACE_SECONDS'],
+  // The monthly e-mail has no case links, and the reporter moves no timers (it never stores a calendar year).
+  reporter: [...STORE, 'MAIL_FROM', 'SES_CONFIGURATION_SET', 'LEADERSHIP_EMAILS', 'MONTHLY_REPORT_HOUR'],
+} as const satisfies Record<string, readonly (keyof ApiConfig)[]>;
+
+export type WorkerName = keyof typeof FUNCTION_VARIABLES;
+export type WorkerConfig<F extends WorkerName> = Pick<ApiConfig, (typeof FUNCTION_VARIABLES)[F][number]>;
+
+/** The configuration of one of the Lambdas other than the API: its own variables, checked; the rest of the environment ignored. */
+export function loadFunctionConfig<F extends WorkerName>(fn: F, env: Record<string, string | undefined> = process.env): WorkerConfig<F> {
+  const mask: Partial<Record<keyof ApiConfig, true>> = Object.fromEntries(FUNCTION_VARIABLES[fn].map((k) => [k, true]));
+  return parse(z.pick(apiSchema, mask), env) as WorkerConfig<F>;
+}
+
+/** PUBLIC_BASE_URL, which the functions that e-mail case links cannot do without. */
+export function publicBaseUrlFromConfig(config: Pick<ApiConfig, 'PUBLIC_BASE_URL'>): string {
+  if (!config.PUBLIC_BASE_URL) throw new ConfigError('Invalid configuration:\n  PUBLIC_BASE_URL: required for the links in e-mails');
+  return config.PUBLIC_BASE_URL;
 }
 
 export function loadApiConfig(env: Record<string, string | undefined> = process.env): ApiConfig {
@@ -204,6 +243,7 @@ const localSchema = z.object({
   RECONCILE_INTERVAL_SECONDS: intVar(60, 1),
   QUEUE_VISIBILITY_SECONDS: intVar(30, 1, 43_200),
   TIMER_POLL_MS: intVar(200, 10, 60_000),
+  ROUTING_BACKLOG_LIMIT: intVar(200, 0),
 });
 
 export type LocalConfig = z.infer<typeof localSchema>;

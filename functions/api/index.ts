@@ -1,5 +1,8 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { LambdaContext, LambdaEvent } from 'hono/aws-lambda';
-import { handle } from 'hono/aws-lambda';
+import { defaultIsContentTypeBinary, handle } from 'hono/aws-lambda';
 import type { Context } from 'hono';
 import { CognitoTokenVerifier } from '../../shared/adapters/auth/cognito';
 import { Hs256TokenVerifier } from '../../shared/adapters/auth/hs256';
@@ -13,10 +16,28 @@ import { sesV2Mailer } from '../../shared/adapters/mail/ses-mailer';
 import { calendarService, escalationPolicy, eventBridgeTimers, lifecyclePolicy } from '../../shared/compose';
 import { SqsCaseQueue } from '../../shared/adapters/sqs/case-queue';
 import { createSqsClient } from '../../shared/adapters/sqs/client';
-import { cognitoFromConfig, ConfigError, loadApiConfig, queuesFromConfig } from '../../shared/config';
+import { cognitoFromConfig, ConfigError, loadApiConfig, publicBaseUrlFromConfig, queuesFromConfig } from '../../shared/config';
 import { createApp } from '../../shared/http/app';
+import { DOCS_DIR, repositoryDocsFiles, type DocsFiles } from '../../shared/http/docs';
 import { createLogger } from '../../shared/observability/logger';
 import { systemClock, type TokenVerifier } from '../../shared/ports';
+
+/**
+ * Which responses go back to API Gateway base64-encoded, as bytes: hono's default (anything not
+ * text, JSON or XML) and CSV. A text body is read with `Response.text()`, whose UTF-8 decoding
+ * drops a leading byte-order mark, and the CSV reports need theirs: without it Excel on zh-CN
+ * Windows reads them as GBK. API Gateway decodes the base64 and sends the exact bytes.
+ */
+export const isContentTypeBinary = (contentType: string): boolean => defaultIsContentTypeBinary(contentType) || /^text\/csv\s*(?:;|$)/i.test(contentType);
+
+/**
+ * The docs files: in the deployed asset, the folder the CDK bundling copies beside index.mjs
+ * (infra/function.ts); run from source (tests), the repository's.
+ */
+function docsFiles(): DocsFiles {
+  const dir = fileURLToPath(new URL(`./${DOCS_DIR}/`, import.meta.url));
+  return existsSync(join(dir, 'openapi.yaml')) ? { openapiYaml: join(dir, 'openapi.yaml'), swaggerUiDir: dir } : repositoryDocsFiles();
+}
 
 /** Builds the API handler from the environment; called once per Lambda instance, on first use. */
 export function buildHandler(env: Record<string, string | undefined> = process.env) {
@@ -28,7 +49,7 @@ export function buildHandler(env: Record<string, string | undefined> = process.e
   else if (config.JWT_SECRET) tokens = new Hs256TokenVerifier({ secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
   else throw new ConfigError('Invalid configuration:\n  COGNITO_USER_POOL_ID and COGNITO_CLIENT_ID, or JWT_SECRET: required on Lambda');
   const db = createDynamoClient({ tableName: config.TABLE_NAME, region: config.AWS_REGION, endpoint: config.DYNAMODB_ENDPOINT });
-  if (!config.PUBLIC_BASE_URL) throw new ConfigError('Invalid configuration:\n  PUBLIC_BASE_URL: required for the links in e-mails');
+  const publicBaseUrl = publicBaseUrlFromConfig(config);
   const stores = dynamoStores(db, config.TABLE_NAME);
   const logger = createLogger({ level: config.LOG_LEVEL, base: { service: 'api' } });
   const timers = eventBridgeTimers(config);
@@ -43,17 +64,18 @@ export function buildHandler(env: Record<string, string | undefined> = process.e
     }),
     policy: escalationPolicy(config),
     lifecycle: lifecyclePolicy(config),
-    publicBaseUrl: config.PUBLIC_BASE_URL,
+    publicBaseUrl,
     queue: new SqsCaseQueue(createSqsClient({ region: config.AWS_REGION, endpoint: config.SQS_ENDPOINT }), queuesFromConfig(config)),
     tokens,
     clock: systemClock,
     ids: randomIds,
     logger,
     config,
+    docs: docsFiles(),
     // API Gateway (HTTP API) gives the caller's address in the request context.
     clientIp: (c: Context) => (c.env as { event?: { requestContext?: { http?: { sourceIp?: string } } } } | undefined)?.event?.requestContext?.http?.sourceIp,
   });
-  return handle(app);
+  return handle(app, { isContentTypeBinary });
 }
 
 let cached: ReturnType<typeof buildHandler> | undefined;

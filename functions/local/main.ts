@@ -11,14 +11,34 @@ async function main() {
   console.log(`\n${line}\n Union case routing API is running\n\n  API   ${runtime.url}\n  Docs  ${runtime.url}/docs\n  Data  ${runtime.dataDir}\n\n Bearer tokens (also in ${runtime.dataDir}/dev-tokens.json):`);
   for (const [role, token] of Object.entries(runtime.tokens)) console.log(`\n  ${role.padEnd(10)} ${token}`);
   console.log(`\n${line}\n`);
-  const stop = async (signal: string) => {
-    console.log(`\n${signal}: shutting down…`);
-    await runtime.close();
-    process.exit(0);
+  // A graceful stop: requests in flight finish (up to 10 s), then the workers, then the engines.
+  // A second signal, or a stop that hangs, ends the process at once.
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) {
+      console.log(`\n${signal} again: exiting now`);
+      process.exit(1);
+    }
+    stopping = true;
+    console.log(`\n${signal}: finishing the requests in flight, then shutting down…`);
+    setTimeout(() => {
+      console.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, HARD_STOP_MS).unref();
+    runtime.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error('shutdown failed:', err);
+        process.exit(1);
+      },
+    );
   };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
 }
+
+/** The 10 s grace for requests plus time for the pollers and the engines to close. */
+const HARD_STOP_MS = 25_000;
 
 main().catch((err: unknown) => {
   console.error(err instanceof ConfigError ? err.message : err);

@@ -1,18 +1,17 @@
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { createRequire } from 'node:module';
 import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
 import { Hs256TokenVerifier, signHs256 } from '../../shared/adapters/auth/hs256';
 import { createDynamoClient } from '../../shared/adapters/dynamo/client';
 import { ensureTable, OutdatedTableError } from '../../shared/adapters/dynamo/ensure-table';
 import { dynamoStores } from '../../shared/adapters/dynamo';
 import { randomIds } from '../../shared/adapters/ids';
-import { startDynalite, type LocalDynamo } from '../../shared/adapters/local/dynalite';
+import { EngineStartError, startDynalite, type LocalDynamo } from '../../shared/adapters/local/dynalite';
 import { DynamoTimerStore } from '../../shared/adapters/dynamo/timer-store';
 import { startTimerRunner } from '../../shared/adapters/local/timer-runner';
 import { calendarService, escalationPolicy, lifecyclePolicy } from '../../shared/compose';
@@ -22,8 +21,13 @@ import { LocalAttachmentStore } from '../../shared/adapters/files/local-attachme
 import type { Role } from '../../shared/domain/principal';
 import { createMailer } from '../../shared/adapters/mail/nodemailer-mailer';
 import { createApp } from '../../shared/http/app';
+import { repositoryDocsFiles } from '../../shared/http/docs';
 import { RoutingConfigCache } from '../../shared/usecases/routing-config';
 import { sendMonthlyReport, type MonthlyReportDeps, type MonthlyReportOutcome } from '../../shared/usecases/monthly-report';
+import { gracefulHttp } from './graceful-http';
+import { closeWhenBodyUnread } from './unread-body';
+import { routingBackpressure } from './backpressure';
+import { clientAddress } from './client-ip';
 import { DEFAULT_SEED_FILE, seedIfEmpty } from './seed';
 import { startQueues, startRoutingWorkers, type LocalQueues, type RoutingWorkers } from './workers';
 import { createLogger, type Logger } from '../../shared/observability/logger';
@@ -75,11 +79,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const local = loadLocalConfig(env);
   const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL, base: { service: 'local' } });
   const dataDir = resolve(local.DATA_DIR);
-  await mkdir(dataDir, { recursive: true });
+  await prepareDataDir(dataDir);
   const secret = config.JWT_SECRET ?? (await persistentSecret(join(dataDir, 'jwt-secret')));
 
   let engine: LocalDynamo | undefined;
-  const endpoint = config.DYNAMODB_ENDPOINT ?? (engine = await startDynalite(options.inMemory ? {} : { path: join(dataDir, 'dynamo') })).endpoint;
+  try {
+    engine = config.DYNAMODB_ENDPOINT ? undefined : await startDynalite(options.inMemory ? {} : { path: join(dataDir, 'dynamo') });
+  } catch (err) {
+    if (err instanceof EngineStartError) throw new ConfigError(`${err.message}${engineHint(err)}`);
+    throw err;
+  }
+  const endpoint = config.DYNAMODB_ENDPOINT ?? (engine as LocalDynamo).endpoint;
   const db = createDynamoClient({ tableName: config.TABLE_NAME, endpoint, region: config.AWS_REGION });
   try {
     await ensureTable(db, config.TABLE_NAME);
@@ -107,13 +117,20 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   type App = ReturnType<typeof createApp>;
   const built: { app?: App; ready?: (app: App) => void } = {};
   const appReady = new Promise<App>((resolve) => (built.ready = resolve));
-  // The docs assets sit beside the app, not inside it: the app stays exactly what Lambda runs.
-  const assets = new Hono().route(DOCS_ASSETS, swaggerUiAssets());
-  const fetch = async (req: Request, env: unknown) =>
-    new URL(req.url).pathname.startsWith(`${DOCS_ASSETS}/`) ? assets.fetch(req, env) : (built.app ?? (await appReady)).fetch(req, env);
+  const admitIntake = routingBackpressure({
+    limit: local.ROUTING_BACKLOG_LIMIT,
+    backlog: async () => (await queues.queue.depths()).reduce((n, d) => n + d.visible + d.inFlight, 0),
+  });
+  const fetch = async (req: Request, env: unknown) => {
+    const { pathname } = new URL(req.url);
+    if (req.method === 'POST' && INTAKE_PATHS.has(pathname)) await admitIntake();
+    return (built.app ?? (await appReady)).fetch(req, env);
+  };
   const server = await new Promise<Server>((resolveServer) => {
     const s = serve({ fetch, port: local.PORT, hostname: local.HOST }, () => resolveServer(s as Server));
   });
+  closeWhenBodyUnread(server);
+  const http = gracefulHttp(server, { graceMs: STOP_GRACE_MS });
   const { port } = server.address() as AddressInfo;
   const url = `http://${local.HOST.includes(':') ? `[${local.HOST}]` : local.HOST}:${port}`;
   const publicBaseUrl = config.PUBLIC_BASE_URL ?? url;
@@ -133,14 +150,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     ids: randomIds,
     logger,
     config,
-    docsAssetsBaseUrl: DOCS_ASSETS,
-    clientIp: (c: Context) => {
-      if (config.TRUST_PROXY) {
-        const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
-        if (forwarded) return forwarded;
-      }
-      return getConnInfo(c).remote.address;
-    },
+    docs: repositoryDocsFiles(),
+    clientIp: (c: Context) => clientAddress(c.req.header('x-forwarded-for'), getConnInfo(c).remote.address, config.TRUST_PROXY),
   });
   built.app = app;
   built.ready?.(app);
@@ -160,6 +171,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     logger,
     reconcileIntervalMs: local.RECONCILE_INTERVAL_SECONDS * 1000,
     reconcileGraceMs: config.RECONCILE_GRACE_SECONDS * 1000,
+    redeliveryMs: local.QUEUE_VISIBILITY_SECONDS * 1000,
     router: {
       cases: stores.cases,
       notices: stores.notices,
@@ -193,13 +205,20 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
   // The monthly report to leadership: checked every minute (on AWS a daily schedule); one e-mail a month.
   const monthly: MonthlyReportDeps = { ...stores, calendar, clock, logger, mailer: mail.mailer, recipients: config.LEADERSHIP_EMAILS, hour: config.MONTHLY_REPORT_HOUR };
-  const sendMonthly = () => sendMonthlyReport(monthly);
+  let monthlyRun: Promise<unknown> = Promise.resolve();
+  const sendMonthly = () => {
+    const run = sendMonthlyReport(monthly);
+    monthlyRun = run.catch(() => undefined);
+    return run;
+  };
   const monthlyTimer = setInterval(() => {
     sendMonthly().catch((err: unknown) => logger.error('reports.monthly_failed', { error: err }));
   }, MONTHLY_REPORT_CHECK_MS);
   monthlyTimer.unref();
 
-  await writeFile(join(dataDir, 'dev-tokens.json'), `${JSON.stringify({ url, expiresInDays: DEV_TOKEN_TTL_SECONDS / 86_400, tokens }, null, 2)}\n`, { mode: 0o600 });
+  const tokensFile = join(dataDir, 'dev-tokens.json');
+  await writeFile(tokensFile, `${JSON.stringify({ url, expiresInDays: DEV_TOKEN_TTL_SECONDS / 86_400, tokens }, null, 2)}\n`, { mode: 0o600 });
+  await chmod(tokensFile, 0o600); // mode applies only to a new file: an older, wider one is narrowed
   logger.info('runtime.ready', { url });
 
   return {
@@ -212,37 +231,61 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     reconcileNow: workers.reconcileNow,
     fireDueTimers: () => timerRunner.fireDueNow(),
     sendMonthlyReport: sendMonthly,
+    // The order of a graceful stop: the requests accepted finish first (an intake still needs its
+    // queue), then the pollers, timers and reconciler finish what they hold, then the engines close.
     close: async () => {
+      const started = performance.now();
+      const inFlight = http.inFlight;
+      const finished = await http.stop();
       clearInterval(monthlyTimer);
-      await timerRunner.stop();
-      await workers.stop();
-      await new Promise<void>((r) => {
-        server.closeAllConnections?.();
-        server.close(() => r());
-      });
+      await Promise.all([timerRunner.stop(), workers.stop(), monthlyRun]);
       mail.mailer.close();
       await queues.close();
       db.destroy();
       await engine?.close();
+      logger.info('runtime.stopped', { inFlight, finishedInGrace: finished, ms: Math.round(performance.now() - started) });
     },
   };
 }
 
-const DOCS_ASSETS = '/docs/assets';
+/** Where new cases come in: these wait while routing is behind (ROUTING_BACKLOG_LIMIT). */
+const INTAKE_PATHS = new Set(['/v1/cases', '/v1/intake/mailbox']);
+/** How long requests in flight may take to finish when the runtime stops (SIGTERM, SIGINT). */
+const STOP_GRACE_MS = 10_000;
 const MONTHLY_REPORT_CHECK_MS = 60_000;
 
 /**
- * Swagger UI's two files from the installed swagger-ui-dist, so /docs works on a machine without
- * internet. Only these files: nothing else of node_modules is reachable.
+ * DATA_DIR holds the database, the token secret and ready-made tokens: only its owner may enter it
+ * (0700, also when it existed). A folder that cannot be written (read-only, full, not ours) stops
+ * the start with a message that names it and the cause, before anything else touches it.
  */
-function swaggerUiAssets() {
-  const dir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
-  const files: Record<string, string> = { 'swagger-ui.css': 'text/css; charset=utf-8', 'swagger-ui-bundle.js': 'text/javascript; charset=utf-8' };
-  return new Hono().get('/swagger-ui-dist/:file', async (c) => {
-    const type = files[c.req.param('file')];
-    if (!type) return c.notFound();
-    return c.body(await readFile(join(dir, c.req.param('file'))), 200, { 'Content-Type': type, 'Cache-Control': 'public, max-age=86400' });
-  });
+async function prepareDataDir(dataDir: string): Promise<void> {
+  try {
+    await mkdir(dataDir, { recursive: true, mode: 0o700 });
+    await chmod(dataDir, 0o700);
+    const probe = join(dataDir, `.write-test-${process.pid}`);
+    await writeFile(probe, 'ok\n');
+    await rm(probe, { force: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    throw new ConfigError(`DATA_DIR ${dataDir} cannot be used: ${DATA_DIR_CAUSES[code] ?? (err as Error).message}${code ? ` (${code})` : ''}.\nFree space, fix its permissions, or point DATA_DIR elsewhere.`);
+  }
+}
+
+const DATA_DIR_CAUSES: Record<string, string> = {
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ENOTDIR: 'a path component is a file, not a folder',
+};
+
+function engineHint(err: EngineStartError): string {
+  if (/lock/i.test(err.reason)) return `.\nAnother server is probably running on this folder: stop it, or set DATA_DIR to another folder.`;
+  if (/space|ENOSPC/i.test(err.reason)) return '.\nThe disk is full: free some space and start again.';
+  if (/read-only|EROFS|permission|EACCES/i.test(err.reason)) return '.\nThe folder cannot be written: fix its permissions or point DATA_DIR elsewhere.';
+  return '';
 }
 
 /** A random HS256 secret kept in DATA_DIR, so tokens survive restarts. */

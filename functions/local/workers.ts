@@ -38,16 +38,30 @@ export async function startQueues(config: ApiConfig, visibilityTimeoutSeconds: n
   };
 }
 
+/**
+ * Batches in flight per queue, as Lambda's event source mapping runs several invocations at once.
+ * The API and the router share this process: with one batch per queue a burst of intakes starves
+ * routing (every engine call waits its turn behind 50 connections' worth), and a backlog builds.
+ */
+const POLLERS_PER_QUEUE = 4;
+
+/**
+ * Every open case's timer is checked at start-up and every this many passes (half an hour at the
+ * default minute); the passes between check only the cases changed lately, so a pass costs the same
+ * at 1,000 cases stored as at 100,000.
+ */
+const FULL_TIMER_CHECK_EVERY = 30;
+
 export interface RoutingWorkers {
   /** One reconciler pass now (the interval runs it too); grace 0 re-enqueues every waiting case. */
-  reconcileNow(graceMs?: number): Promise<{ requeued: number; failed: number; timersRepaired: number }>;
+  reconcileNow(graceMs?: number, allTimers?: boolean): Promise<{ requeued: number; failed: number; timersRepaired: number }>;
   stop(): Promise<void>;
 }
 
 /**
  * What Lambda's event source mappings and the Scheduler do on AWS: one poller per category queue
  * feeding the same router handler, and the reconciler on an interval. At start-up the reconciler
- * runs at once with no grace, because the embedded queues start empty.
+ * runs at once (in the background) with no grace, because the embedded queues start empty.
  */
 export async function startRoutingWorkers(options: {
   queues: LocalQueues;
@@ -58,12 +72,25 @@ export async function startRoutingWorkers(options: {
   logger: Logger;
   reconcileIntervalMs: number;
   reconcileGraceMs: number;
+  /** The embedded queues' visibility timeout. */
+  redeliveryMs: number;
 }): Promise<RoutingWorkers> {
-  const handler = createRouterHandler(options.router, { processInParallel: false });
-  const pollers: SqsPoller[] = CATEGORIES.map((category) =>
-    startSqsPoller({ client: options.queues.client, queueUrl: options.queues.queues[category].url, handler, logger: options.logger }),
+  const handler = createRouterHandler(options.router, { processInParallel: true });
+  const pollers: SqsPoller[] = CATEGORIES.flatMap((category) =>
+    Array.from({ length: POLLERS_PER_QUEUE }, () =>
+      startSqsPoller({ client: options.queues.client, queueUrl: options.queues.queues[category].url, handler, logger: options.logger }),
+    ),
   );
-  const reconcileNow = (graceMs = options.reconcileGraceMs) =>
+  // The pass in flight, so a stop waits for it instead of closing the engine under it.
+  let current: Promise<unknown> = Promise.resolve();
+  let running = 0;
+  const reconcileNow = (graceMs = options.reconcileGraceMs, allTimers = true) => {
+    running++;
+    const pass = reconcilePass(graceMs, allTimers).finally(() => running--);
+    current = pass.catch(() => undefined);
+    return pass;
+  };
+  const reconcilePass = (graceMs: number, allTimers: boolean) =>
     reconcile({
       cases: options.cases,
       queue: options.queues.queue,
@@ -73,19 +100,27 @@ export async function startRoutingWorkers(options: {
       clock: options.clock,
       logger: options.logger,
       graceMs,
+      // Grace 0 (start-up, operators' "now") means every waiting case: the queues may be new and empty.
+      redeliveryMs: graceMs > 0 ? options.redeliveryMs : 0,
+      allTimers,
       reports: options.reports,
       notices: options.router.notices,
     });
-  await reconcileNow(0);
+  const failed = (err: unknown) => options.logger.error('reconciler.failed', { error: err });
+  // At start-up, in the background: serving need not wait for a pass over every open case.
+  reconcileNow(0).catch(failed);
+  let passes = 0;
   const timer = setInterval(() => {
-    reconcileNow().catch((err: unknown) => options.logger.error('reconciler.failed', { error: err }));
+    if (running > 0) return; // a long pass (a big table at start-up) is not stacked on
+    passes++;
+    reconcileNow(undefined, passes % FULL_TIMER_CHECK_EVERY === 0).catch(failed);
   }, options.reconcileIntervalMs);
   timer.unref();
   return {
     reconcileNow,
     stop: async () => {
       clearInterval(timer);
-      await Promise.all(pollers.map((p) => p.stop()));
+      await Promise.all([...pollers.map((p) => p.stop()), current]);
     },
   };
 }

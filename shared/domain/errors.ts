@@ -87,9 +87,17 @@ export class RateLimitedError extends AppError {
   }
 }
 
-/** A dependency did not answer in time; safe to retry. */
+/** A dependency did not answer in time; safe to retry (after `retryAfter` seconds, if given). */
 export class UnavailableError extends AppError {
   readonly kind = 'unavailable';
+  constructor(
+    message: string,
+    options?: { cause?: unknown; retryAfter?: number },
+  ) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    if (options?.retryAfter !== undefined) this.retryAfter = options.retryAfter;
+  }
+  readonly retryAfter?: number;
 }
 
 /** Storage: a conditional create found the item already there. */

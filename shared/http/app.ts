@@ -5,9 +5,9 @@ import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
-import { stringify } from 'yaml';
 import type { IntakeDeps } from '../usecases/intake';
 import type { AppDeps } from './deps';
+import { DOCS_ASSETS, docsRoutes } from './docs';
 import { json, noAuth, problemRefs, registerProblemComponents, router } from './env';
 import { MAX_ATTACHMENTS_TOTAL_BYTES } from '../domain/letter';
 import { errorPage, pageCsp } from './pages';
@@ -127,12 +127,14 @@ export function createApp(deps: AppDeps) {
   app.notFound((c) => {
     const allow = allowedMethods(app.routes, c.req.path);
     if (allow.length && c.req.method === 'OPTIONS') return c.body(null, 204, { Allow: allow.join(', ') });
-    const err = allow.length
+    // A route that takes this method but found nothing to serve (a handler's notFound()) is a 404, not a 405.
+    const wrongMethod = allow.length > 0 && !allow.includes(c.req.method);
+    const err = wrongMethod
       ? new HTTPException(405, { message: `${c.req.path} does not take ${c.req.method}; it takes ${allow.join(', ')}` })
       : new HTTPException(404, { message: `No route for ${c.req.method} ${c.req.path}` });
     const problem = toProblem(err, c.req.path);
     problem.body.requestId = c.get('requestId');
-    if (allow.length) problem.headers.Allow = allow.join(', ');
+    if (wrongMethod) problem.headers.Allow = allow.join(', ');
     return problemResponse(c, problem);
   });
 
@@ -153,13 +155,14 @@ export function createApp(deps: AppDeps) {
   // Built on first request, once every route is registered.
   let doc: ReturnType<typeof openApiDocument> | undefined;
   routes.get('/openapi.json', (c) => c.json((doc ??= openApiDocument(app))));
-  routes.get('/openapi.yaml', (c) => c.body(stringify((doc ??= openApiDocument(app)), { aliasDuplicateObjects: false }), 200, { 'Content-Type': 'application/yaml; charset=utf-8' }));
-  routes.get('/docs', swaggerUI({ url: '/openapi.yaml', title: 'Union case routing API', ...(deps.docsAssetsBaseUrl && { baseUrl: deps.docsAssetsBaseUrl }) }));
+  // openapi.yaml as generated and committed, and Swagger UI's files, from the app itself: no CDN, no YAML library.
+  routes.route('/', docsRoutes(deps.docs));
+  routes.get('/docs', swaggerUI({ url: '/openapi.yaml', title: 'Union case routing API', baseUrl: DOCS_ASSETS }));
   return routes;
 }
 
 function openApiDocument(app: ReturnType<typeof router>) {
-  return app.getOpenAPI31Document(OPENAPI_INFO);
+  return withStorageUnavailable(app.getOpenAPI31Document(OPENAPI_INFO));
 }
 
 /** The methods routes (not middleware) take on a path, with HEAD beside GET and OPTIONS; none: unknown path. */
@@ -185,5 +188,20 @@ function matches(pattern: string, path: string): boolean {
   }
   return want.length === got.length;
 }
+
+/**
+ * Any operation that touches the table may answer 503 + Retry-After when the storage refuses (e.g. a
+ * full disk): the shared Unavailable response (env.ts) on every operation that does not list it yet.
+ */
+function withStorageUnavailable<D extends { paths?: object; components?: { responses?: object } }>(doc: D): D {
+  for (const item of Object.values(doc.paths ?? {}) as object[]) {
+    for (const [method, op] of Object.entries(item)) {
+      const responses = (op as { responses?: Record<string, unknown> }).responses;
+      if (HTTP_METHODS.has(method) && responses && !responses['503']) responses['503'] = { $ref: '#/components/responses/Unavailable' };
+    }
+  }
+  return doc;
+}
+const HTTP_METHODS = new Set(['get', 'put', 'post', 'delete', 'patch']);
 
 export type AppType = ReturnType<typeof createApp>;

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import type { ApiConfig } from '../config';
+import type { DocsFiles } from './docs';
 import type { Logger } from '../observability/logger';
 import type { CalendarService } from '../usecases/calendar';
 import type { LifecyclePolicy } from '../domain/lifecycle';
@@ -33,9 +34,9 @@ export interface AppDeps {
   clock: Clock;
   ids: IdGenerator;
   logger: Logger;
-  config: Pick<ApiConfig, 'FORM_RATE_LIMIT' | 'TRACK_RATE_LIMIT' | 'ALLOWED_ORIGINS' | 'ALLOWED_REDIRECT_ORIGINS'> & Partial<Pick<ApiConfig, 'MAILBOX_FIELDS'>>;
+  config: Pick<ApiConfig, 'FORM_RATE_LIMIT' | 'TRACK_RATE_LIMIT' | 'ALLOWED_ORIGINS' | 'ALLOWED_REDIRECT_ORIGINS'> & Partial<Pick<ApiConfig, 'MAILBOX_FIELDS' | 'TRACK_TICKET_RATE_LIMIT'>>;
   /** The caller's address as the runtime knows it (socket, or API Gateway's sourceIp). */
   clientIp(c: Context): string | undefined;
-  /** Where /docs loads Swagger UI from: the local runtime serves it itself, so docs work offline. Default: a CDN. */
-  docsAssetsBaseUrl?: string;
+  /** openapi.yaml and Swagger UI's files, which the app serves itself (shared/http/docs.ts). */
+  docs: DocsFiles;
 }

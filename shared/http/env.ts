@@ -71,7 +71,7 @@ const PROBLEMS = {
   429: { name: 'TooManyRequests', description: 'Rate limited per client address', headers: ['Retry-After'] },
   431: { name: 'RequestHeaderFieldsTooLarge', description: 'Request line and headers over 16 KiB (local runtime; no body)', noBody: true },
   500: { name: 'InternalError', description: 'Something went wrong on our side; it has been logged' },
-  503: { name: 'Unavailable', description: 'A dependency did not answer: retry after Retry-After seconds', headers: ['Retry-After'] },
+  503: { name: 'Unavailable', description: 'A dependency did not answer or refused (the storage full or unreachable, the token keys unreachable): retry after Retry-After seconds', headers: ['Retry-After'] },
 } as const satisfies Record<number, { name: string; description: string; headers?: string[]; noBody?: boolean }>;
 export type ProblemStatus = keyof typeof PROBLEMS;
 

@@ -1613,7 +1613,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description A dependency did not answer: retry after Retry-After seconds */
+        /** @description A dependency did not answer or refused (the storage full or unreachable, the token keys unreachable): retry after Retry-After seconds */
         Unavailable: {
             headers: {
                 "Retry-After": components["headers"]["Retry-After"];
@@ -1656,6 +1656,7 @@ export interface operations {
             };
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listCases: {
@@ -1893,6 +1894,7 @@ export interface operations {
                     "text/html": string;
                 };
             };
+            503: components["responses"]["Unavailable"];
         };
     };
     getMailboxForm: {
@@ -1916,6 +1918,7 @@ export interface operations {
             413: components["responses"]["ContentTooLarge"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getMailboxThanks: {
@@ -1953,6 +1956,7 @@ export interface operations {
             413: components["responses"]["ContentTooLarge"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     trackCase: {
@@ -1983,6 +1987,7 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     rateCaseReply: {
@@ -2018,6 +2023,7 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getDeadline: {

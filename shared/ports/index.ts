@@ -56,8 +56,10 @@ export interface CaseStore {
   openCasesDueFrom(from: number, statuses?: readonly Status[]): AsyncIterable<CaseRecord>;
   /** Conditional put on `version`: fails with VersionConflictError when the stored version differs. */
   replace(record: CaseRecord, expectedVersion: number): Promise<void>;
-  /** Cases still `received` that were created before `createdBefore` (epoch ms): the reconciler's work. */
-  receivedBefore(createdBefore: number): AsyncIterable<CaseRecord>;
+  /** Cases still `received` whose last send to their queue was before `sentBefore` (epoch ms): the reconciler's work. */
+  receivedBefore(sentBefore: number): AsyncIterable<CaseRecord>;
+  /** Records that a still-received case was put on its queue again at `at` (no-op once routed). */
+  markQueued(id: string, at: number): Promise<void>;
   /** Whether any open case is assigned to the office. */
   hasOpenCases(office: string): Promise<boolean>;
   /** Cases changed at or after `since` (epoch ms), up to about `until`: the reconciler's sweep of report facts. */

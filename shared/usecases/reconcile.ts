@@ -1,11 +1,23 @@
 import type { CaseQueue, NoticeLedger, ReportFactStore } from '../ports';
 import { assignmentNoticeKey } from './route-case';
-import { repairTimers, type TimerRepairDeps } from './repair-timers';
+import { repairTimerOf, repairTimers, type TimerRepairDeps } from './repair-timers';
 
 export interface ReconcileDeps extends TimerRepairDeps {
   queue: CaseQueue;
   /** A case younger than this is left alone: its message is probably on its way (and a timer this late is lost). */
   graceMs: number;
+  /**
+   * The queue's visibility timeout: a message being routed is hidden this long before it is offered
+   * again. A case is re-sent only once its last send is older than this plus the grace, so a backlog
+   * is never fed copies of messages still waiting or in flight.
+   */
+  redeliveryMs?: number;
+  /**
+   * Check the timer of every open case (the default), or only of the cases changed in the sweep's
+   * window. The full check reads every open case, so its cost grows with the table: the local
+   * runtime runs it at start-up and every half hour, and the cheap pass in between.
+   */
+  allTimers?: boolean;
   reports: ReportFactStore;
   notices: NoticeLedger;
 }
@@ -14,8 +26,8 @@ export interface ReconcileDeps extends TimerRepairDeps {
 export const FACTS_SWEEP_MS = 30 * 60_000;
 
 /**
- * The table is the truth; queues can be rebuilt from it. Every case still `received` after the
- * grace period is put on its category's queue again (the router ignores duplicates), so a failed
+ * The table is the truth; queues can be rebuilt from it. Every case still `received` whose last
+ * send is older than the queue's visibility timeout plus the grace is put on its category's queue again (the router ignores duplicates), so a failed
  * send at intake, a lost local queue or a dead-lettered message never strands a case. Then every
  * open case gets the SLA timer its record names (see repairTimers), and every case changed in the
  * last half hour its report facts (a no-op write where they are already in step) and, if it waits
@@ -24,9 +36,11 @@ export const FACTS_SWEEP_MS = 30 * 60_000;
 export async function reconcile(deps: ReconcileDeps): Promise<{ requeued: number; failed: number; timersRepaired: number; factsRepaired: number; noticesRequeued: number }> {
   let requeued = 0;
   let failed = 0;
-  for await (const c of deps.cases.receivedBefore(deps.clock.now() - deps.graceMs)) {
+  const now = deps.clock.now();
+  for await (const c of deps.cases.receivedBefore(now - deps.graceMs - (deps.redeliveryMs ?? 0))) {
     try {
       await deps.queue.send({ caseId: c.id, category: c.category, version: c.version });
+      await deps.cases.markQueued(c.id, now);
       requeued++;
     } catch (err) {
       failed++;
@@ -34,9 +48,10 @@ export async function reconcile(deps: ReconcileDeps): Promise<{ requeued: number
     }
   }
   if (requeued || failed) deps.logger.info('reconciler.run', { requeued, failed });
-  const { repaired } = await repairTimers(deps);
-  const swept = await sweepRecentChanges(deps);
-  return { requeued, failed, timersRepaired: repaired, factsRepaired: swept.facts, noticesRequeued: swept.notices };
+  const full = deps.allTimers ?? true;
+  const { repaired } = full ? await repairTimers(deps) : { repaired: 0 };
+  const swept = await sweepRecentChanges(deps, !full);
+  return { requeued, failed, timersRepaired: repaired + swept.timers, factsRepaired: swept.facts, noticesRequeued: swept.notices };
 }
 
 /**
@@ -44,12 +59,15 @@ export async function reconcile(deps: ReconcileDeps): Promise<{ requeued: number
  * signed for whose office was never told (a transfer whose e-mail and queue message both failed)
  * put on its queue again, for the router to send the notice.
  */
-async function sweepRecentChanges(deps: ReconcileDeps): Promise<{ facts: number; notices: number }> {
+async function sweepRecentChanges(deps: ReconcileDeps, withTimers: boolean): Promise<{ facts: number; notices: number; timers: number }> {
   const now = deps.clock.now();
+  const calendar = withTimers ? await deps.calendar.current() : undefined;
   let facts = 0;
   let notices = 0;
+  let timers = 0;
   for await (const c of deps.cases.updatedSince(now - FACTS_SWEEP_MS, now)) {
     if (await deps.reports.sync(c)) facts++;
+    if (calendar && (await repairTimerOf(deps, calendar, c, now))) timers++;
     if (c.status === 'assigned' && c.office && c.assignedAt !== undefined && c.assignedAt < now - deps.graceMs && !(await deps.notices.isSent(c.id, assignmentNoticeKey(c)))) {
       await deps.queue.send({ caseId: c.id, category: c.category, version: c.version });
       notices++;
@@ -57,5 +75,6 @@ async function sweepRecentChanges(deps: ReconcileDeps): Promise<{ facts: number;
   }
   if (facts) deps.logger.warn('reconciler.facts_repaired', { repaired: facts });
   if (notices) deps.logger.warn('reconciler.notices_requeued', { requeued: notices });
-  return { facts, notices };
+  if (timers) deps.logger.info('reconciler.timers_repaired', { repaired: timers, recentOnly: true });
+  return { facts, notices, timers };
 }

@@ -1,4 +1,4 @@
-import { OPEN_STATUSES } from '../domain/case';
+import { OPEN_STATUSES, type CaseRecord } from '../domain/case';
 import { VersionConflictError } from '../domain/errors';
 import type { EscalationPolicy } from '../domain/sla';
 import type { Logger } from '../observability/logger';
@@ -30,24 +30,34 @@ export async function repairTimers(deps: TimerRepairDeps): Promise<{ repaired: n
   let repaired = 0;
   // Open cases carry SLA timers; replied ones their automatic close. The planner decides which.
   for await (const record of deps.cases.openCasesDueFrom(0, [...OPEN_STATUSES, 'replied'])) {
-    const planned = withPlannedTimer(deps.policy, calendar, record).sla.timer;
-    const current = record.sla.timer;
-    try {
-      if (!current && !planned) continue;
-      if (!current || current.step !== planned?.step || current.fireAt !== planned.fireAt || current.version !== record.version) {
-        const next = withPlannedTimer(deps.policy, calendar, { ...record, updatedAt: now, version: record.version + 1 });
-        await deps.cases.replace(next, record.version);
-        await syncTimer(deps.timers, record, next);
-        repaired++;
-      } else if (current.fireAt < now - deps.graceMs) {
-        await syncTimer(deps.timers, undefined, record);
-        repaired++;
-      }
-    } catch (err) {
-      // Changed meanwhile: whoever changed it planned its timer; the next run looks again.
-      if (!(err instanceof VersionConflictError)) deps.logger.warn('reconciler.timer_repair_failed', { caseId: record.id, error: err });
-    }
+    if (await repairTimerOf(deps, calendar, record, now)) repaired++;
   }
   if (repaired) deps.logger.info('reconciler.timers_repaired', { repaired });
   return { repaired };
 }
+
+/** One case's timer put right (see repairTimers); true when it had to be. */
+export async function repairTimerOf(deps: TimerRepairDeps, calendar: Awaited<ReturnType<CalendarService['current']>>, record: CaseRecord, now: number): Promise<boolean> {
+  if (!TIMED_STATUSES.has(record.status)) return false;
+  const planned = withPlannedTimer(deps.policy, calendar, record).sla.timer;
+  const current = record.sla.timer;
+  try {
+    if (!current && !planned) return false;
+    if (!current || current.step !== planned?.step || current.fireAt !== planned.fireAt || current.version !== record.version) {
+      const next = withPlannedTimer(deps.policy, calendar, { ...record, updatedAt: now, version: record.version + 1 });
+      await deps.cases.replace(next, record.version);
+      await syncTimer(deps.timers, record, next);
+      return true;
+    }
+    if (current.fireAt < now - deps.graceMs) {
+      await syncTimer(deps.timers, undefined, record);
+      return true;
+    }
+  } catch (err) {
+    // Changed meanwhile: whoever changed it planned its timer; the next run looks again.
+    if (!(err instanceof VersionConflictError)) deps.logger.warn('reconciler.timer_repair_failed', { caseId: record.id, error: err });
+  }
+  return false;
+}
+
+const TIMED_STATUSES = new Set<string>([...OPEN_STATUSES, 'replied']);

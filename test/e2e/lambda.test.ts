@@ -120,3 +120,20 @@ describe('Lambda entry (functions/api)', () => {
     expect((await post('192.0.2.2')).statusCode).toBe(201);
   });
 });
+
+describe('Lambda entry: CSV through API Gateway', () => {
+  it('returns CSV reports base64-encoded so their UTF-8 byte-order mark reaches Excel, and JSON as text', async () => {
+    const token = await signHs256({ sub: 'sup', roles: ['supervisor'] }, { secret, ttlSeconds: 60 });
+    const headers = { authorization: `Bearer ${token}`, accept: 'text/csv' };
+    const csv = (await handler(event('GET', '/v1/reports/supervision', { headers, query: 'month=2026-10' }) as never, context)) as { statusCode: number; body: string; isBase64Encoded: boolean; headers: Record<string, string> };
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    expect(csv.isBase64Encoded).toBe(true);
+    const bytes = Buffer.from(csv.body, 'base64');
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(bytes.subarray(3).toString('utf8')).toMatch(/^工单号|^[^\n]*工单号/);
+    const json = (await handler(event('GET', '/v1/reports/supervision', { headers: { authorization: headers.authorization }, query: 'month=2026-10' }) as never, context)) as { isBase64Encoded: boolean; body: string };
+    expect(json.isBase64Encoded).toBe(false);
+    expect(JSON.parse(json.body)).toHaveProperty('items');
+  });
+});

@@ -245,16 +245,18 @@ describe('a full lifecycle: assign → accept → pause → resume → extend �
 });
 
 describe('If-Match and ETags', () => {
-  it('428 without If-Match, 412 when stale, 400 when malformed; W/"n" and bare n are accepted', async () => {
+  it('428 without If-Match, 412 when stale or weak (strong comparison), 400 when malformed; bare n is accepted', async () => {
     const a = await assigned('2026-09-28T10:00:00+08:00', 'etag');
     await expectProblem(await post(a.id, 'note', { text: 'x' }, clerk()), 428);
     const stale = await expectProblem(await post(a.id, 'note', { text: 'x' }, clerk(), '"1"'), 412);
     expect(stale).toMatchObject({ currentVersion: versionOf(a.etag) });
     await expectValidation(await post(a.id, 'note', { text: 'x' }, clerk(), 'abc'), 'header.if-match');
-    const weak = await actOk(a.id, 'note', { text: 'weak' }, clerk(), `W/${a.etag}`);
-    await actOk(a.id, 'note', { text: 'bare' }, clerk(), weak.etag.replaceAll('"', ''));
+    // RFC 9110: If-Match uses the strong comparison, so a weak tag never matches, even the current one.
+    await expectProblem(await post(a.id, 'note', { text: 'weak' }, clerk(), `W/${a.etag}`), 412);
+    const strong = await actOk(a.id, 'note', { text: 'strong' }, clerk(), a.etag);
+    await actOk(a.id, 'note', { text: 'bare' }, clerk(), strong.etag.replaceAll('"', ''));
     // Nothing was written by the refused requests.
-    expect((await stored(a.id)).notes?.map((n) => n.text)).toEqual(['weak', 'bare']);
+    expect((await stored(a.id)).notes?.map((n) => n.text)).toEqual(['strong', 'bare']);
   });
 
   it('two actions at once with the same If-Match: exactly one 200, the other 412', async () => {

@@ -125,3 +125,25 @@ describe('GET /v1/track/{ticketNo}', () => {
     expect((await track(c.ticketNo, `?code=${c.trackingCode}`, ip)).status).toBe(200);
   });
 });
+
+describe('tracking limits per ticket', () => {
+  let t: Harness;
+  beforeAll(async () => {
+    t = await createHarness({ now: '2026-03-02T12:00:10+08:00', config: { TRACK_RATE_LIMIT: 3, TRACK_TICKET_RATE_LIMIT: 6 } });
+  });
+  afterAll(async () => t.close());
+
+  it('limits guesses at one ticket from many addresses (TRACK_TICKET_RATE_LIMIT=6); other tickets unaffected', async () => {
+    const one = await createOk(t, hotlineCase({ hotline: { callId: 'track-ticket-one' } }));
+    const other = await createOk(t, hotlineCase({ hotline: { callId: 'track-ticket-other' } }));
+    const look = (ticketNo: string, code: string, ip: string) => t.request(`/v1/track/${ticketNo}?code=${code}`, { ip });
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) statuses.push((await look(one.ticketNo, `2222222${i + 2}`, `198.18.2.${i + 1}`)).status);
+    expect(statuses).toEqual([404, 404, 404, 404, 404, 404, 429]);
+    // The right code is limited too for that minute: the limit is on the ticket, not on a guess.
+    expect((await look(one.ticketNo, one.trackingCode, '198.18.3.1')).status).toBe(429);
+    expect((await look(other.ticketNo, other.trackingCode, '198.18.3.2')).status).toBe(200);
+    t.clock.advance(60_000);
+    expect((await look(one.ticketNo, one.trackingCode, '198.18.3.3')).status).toBe(200);
+  });
+});

@@ -11,6 +11,7 @@ import { DEFAULT_ESCALATION_POLICY } from '../../shared/domain/sla';
 import type { Mailer, TimerPayload } from '../../shared/ports';
 import { putOffice, putRouting } from '../../shared/usecases/admin';
 import { escalate, type EscalatorDeps } from '../../shared/usecases/escalate';
+import { reconcile } from '../../shared/usecases/reconcile';
 import { repairTimers } from '../../shared/usecases/repair-timers';
 import { routeCase, RetryLaterError } from '../../shared/usecases/route-case';
 import { RoutingConfigCache } from '../../shared/usecases/routing-config';
@@ -179,6 +180,27 @@ describe('escalator', () => {
     expect(due.find((t) => t.caseId === bare.id)).toMatchObject({ step: 'warning', version: fixed?.version });
     // Fired now, it escalates as it should have.
     expect(await escalate(deps, payloadOf((await h.deps.cases.get(lost.id)) as CaseRecord))).toBe('escalated');
+  });
+
+  it("the reconciler's light pass puts right the timers of cases changed lately and leaves the rest to the full pass", async () => {
+    h.clock.set('2026-04-01T09:30:00+08:00');
+    const old = await assignedCase('light-old');
+    h.clock.set('2026-04-01T11:30:00+08:00');
+    const recent = await assignedCase('light-recent');
+    for (const r of [old, recent]) {
+      const { timer: _t, ...sla } = r.sla;
+      await h.deps.cases.replace({ ...r, sla, updatedAt: r.updatedAt, version: r.version + 1 }, r.version);
+    }
+    // Past the sweep's half hour for the first, within it for the second.
+    h.clock.set('2026-04-01T11:40:00+08:00');
+    const light = { ...deps, graceMs: 60_000, queue: h.deps.queue, reports: h.deps.reports, notices: h.deps.notices, allTimers: false };
+    const recentUpdated = (await h.deps.cases.get(recent.id)) as CaseRecord;
+    await h.deps.cases.replace({ ...recentUpdated, updatedAt: h.clock.now() - 60_000, version: recentUpdated.version + 1 }, recentUpdated.version);
+    expect((await reconcile(light)).timersRepaired).toBeGreaterThanOrEqual(1);
+    expect((await h.deps.cases.get(recent.id))?.sla.timer).toBeDefined();
+    expect((await h.deps.cases.get(old.id))?.sla.timer).toBeUndefined();
+    await reconcile({ ...light, allTimers: true });
+    expect((await h.deps.cases.get(old.id))?.sla.timer).toMatchObject({ step: 'warning' });
   });
 
   it('the reconciler also gives a replied case its lost automatic-close timer', async () => {

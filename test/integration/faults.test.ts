@@ -371,8 +371,11 @@ describe('SQS send failure at intake', () => {
     expect(await reconcile(deps)).toMatchObject({ requeued: 0, failed: 3 });
 
     sqsDown = false;
-    // Two runs before the router gets to them: every case is on its queue twice.
     expect(await reconcile(deps)).toMatchObject({ requeued: 3, failed: 0 });
+    // A run right after leaves them alone: their last send is younger than the grace.
+    expect(await reconcile(deps)).toMatchObject({ requeued: 0, failed: 0 });
+    // Still waiting a grace later (a router that is down): sent again, so each is on its queue twice.
+    h.clock.advance(GRACE_MS + 1000);
     expect(await reconcile(deps)).toMatchObject({ requeued: 3, failed: 0 });
     expect((await h.sqs.queue.depths()).map((d) => d.visible)).toEqual([2, 2, 2]);
 
@@ -386,6 +389,42 @@ describe('SQS send failure at intake', () => {
     expect((await h.sqs.queue.depths()).map((d) => d.deadLetters)).toEqual([0, 0, 0]);
     // Nothing left for the reconciler to do.
     expect(await reconcile(deps)).toMatchObject({ requeued: 0, failed: 0 });
+  });
+});
+
+describe('the reconciler during a backlog', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await createHarness();
+    await seedOffices(h);
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('never re-sends a case whose last send is younger than the queue visibility plus the grace', async () => {
+    const VISIBILITY_MS = 30_000;
+    const deps = { ...h.deps, graceMs: GRACE_MS, redeliveryMs: VISIBILITY_MS };
+    const waiting: CaseBody[] = [];
+    for (let i = 0; i < 5; i++) waiting.push(await createOk(h, hotlineCase({ category: 'advice', hotline: { callId: `backlog-${i}` } })));
+    const depth = async () => (await h.sqs.queue.depths()).find((d) => d.category === 'advice')?.visible;
+    expect(await depth()).toBe(5);
+
+    // Past the grace but within grace + visibility: a router slow to reach them may still be on its way.
+    h.clock.advance(GRACE_MS + VISIBILITY_MS - 1000);
+    expect(await reconcile(deps)).toMatchObject({ requeued: 0 });
+    h.clock.advance(2000);
+    expect(await reconcile(deps)).toMatchObject({ requeued: 5 });
+    expect(await depth()).toBe(10);
+    // Every later run counts from that send, not from the intake.
+    h.clock.advance(GRACE_MS);
+    expect(await reconcile(deps)).toMatchObject({ requeued: 0 });
+    h.clock.advance(VISIBILITY_MS + 1000);
+    expect(await reconcile(deps)).toMatchObject({ requeued: 5 });
+
+    await routeAll(h, routerDeps(h, h.deps.mailer));
+    for (const c of waiting) expect((await h.deps.cases.get(c.id))?.status).toBe('assigned');
+    expect(await reconcile(deps)).toMatchObject({ requeued: 0 });
   });
 });
 

@@ -73,6 +73,11 @@ describe('outbox mailer', () => {
     const parsed = await Promise.all(files.map(async (f) => simpleParser(await readFile(join(dir, f)))));
     expect(parsed.filter((m) => m.messageId === first)).toHaveLength(1);
     expect(first).toMatch(/^<[0-9a-f]{24}@union-cases>$/);
+
+    // After a restart a new mailer over the same folder still knows the copy (from one listing).
+    await outboxMailer({ dir, from: FROM, now: () => t++ }).send({ ...message(1), dedupeKey: 'case-1/assigned:rights:1' });
+    await Promise.all(Array.from({ length: 3 }, () => mailer.send({ ...message(4), dedupeKey: 'case-4/assigned:rights:1' })));
+    expect(await readdir(dir)).toHaveLength(5);
   });
 
   it('gives messages sent in quick succession distinct files, sortable by time, with no temporary files left', async () => {

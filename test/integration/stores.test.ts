@@ -1,3 +1,4 @@
+import { QueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoClient } from '../../shared/adapters/dynamo/client';
 import { ensureTable } from '../../shared/adapters/dynamo/ensure-table';
@@ -212,5 +213,50 @@ describe('calendar store', () => {
       { year: 2027, holidays: ['2027-01-01', '2027-02-05'], workdays: ['2027-02-20'] },
       { year: 2028, holidays: [], workdays: ['2028-01-02'] },
     ]);
+  });
+});
+
+describe('report fact store', () => {
+  it('writes each case change to a small item however many cases share the receipt day, and reads every case back once', async () => {
+    const tableName = `facts-${Date.now()}`;
+    const endpoint = process.env.DYNAMODB_TEST_ENDPOINT ?? engine?.endpoint ?? '';
+    const db = createDynamoClient({ tableName, endpoint });
+    await ensureTable(db, tableName);
+    const { reports } = dynamoStores(db, tableName);
+    // 600 cases received on one day (a busy day's shard held ~600 lines in the day-bucket layout).
+    const day = Date.parse('2026-05-12T02:00:00Z');
+    const cases = Array.from({ length: 600 }, (_, i) =>
+      record({
+        id: `fact-${i}`,
+        ticketNo: `H2026-${String(400_000 + i).padStart(6, '0')}`,
+        receivedAt: day + i * 1000,
+        status: 'assigned',
+        office: 'rights',
+        topic: 'wages',
+        region: '滨海新区临港经济区',
+        complainant: { name: 'n', employer: '某某建设工程有限公司第三项目部' },
+        version: 2,
+      }),
+    );
+    await Promise.all(cases.map((c) => reports.sync(c)));
+    // A change to one of them: the newer version replaces its line; an older replay changes nothing.
+    const changed = { ...cases[7]!, status: 'replied' as const, version: 3 };
+    expect(await reports.sync(changed)).toBe(true);
+    expect(await reports.sync(cases[7]!)).toBe(false);
+
+    const sizes: number[] = [];
+    let startKey: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await db.send(new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: 'REPORT#2026-05' } }, ExclusiveStartKey: startKey }));
+      for (const item of page.Items ?? []) sizes.push(Buffer.byteLength(JSON.stringify(item)));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    expect(Math.max(...sizes)).toBeLessThan(4 * 1024);
+    expect(sizes.length).toBeGreaterThanOrEqual(600 / 8);
+
+    const facts = await reports.factsForMonths(['2026-05']);
+    expect(facts).toHaveLength(600);
+    expect(facts.find((f) => f.id === 'fact-7')?.status).toBe('replied');
+    db.destroy();
   });
 });

@@ -19,6 +19,7 @@ import { loadApiConfig, type ApiConfig } from '../../shared/config';
 import { startQueues, type LocalQueues } from '../../functions/local/workers';
 import type { Role } from '../../shared/domain/principal';
 import { createApp } from '../../shared/http/app';
+import { repositoryDocsFiles } from '../../shared/http/docs';
 import type { AppDeps } from '../../shared/http/deps';
 import { createLogger } from '../../shared/observability/logger';
 import type { Clock } from '../../shared/ports';
@@ -130,6 +131,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     config,
     // Tests say which client they are with an x-test-ip header.
     clientIp: (c: Context) => c.req.header('x-test-ip') ?? '198.51.100.7',
+    docs: repositoryDocsFiles(),
     ...options.deps,
   };
   const app = createApp(deps);

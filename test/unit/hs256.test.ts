@@ -40,6 +40,21 @@ describe('HS256 token verifier', () => {
   });
 });
 
+describe('token lifetime', () => {
+  it('refuses a token that lives longer than the maximum (31 days), however it is signed', async () => {
+    const verifier = new Hs256TokenVerifier({ secret });
+    const century = await signHs256({ sub: 'u', roles: ['admin'] }, { secret, ttlSeconds: 100 * 365 * 86_400 });
+    await expect(verifier.verify(century)).rejects.toThrow(/lifetime exceeds/);
+    // An old iat does not stretch it either: a 40-day token issued 20 days ago is refused.
+    const stretched = await signHs256({ sub: 'u', roles: ['admin'] }, { secret, ttlSeconds: 40 * 86_400, now: Date.now() - 20 * 86_400_000 });
+    await expect(verifier.verify(stretched)).rejects.toThrow(/lifetime exceeds/);
+    const month = await signHs256({ sub: 'u', roles: ['admin'] }, { secret, ttlSeconds: 30 * 86_400 });
+    expect((await verifier.verify(month)).sub).toBe('u');
+    const short = new Hs256TokenVerifier({ secret, maxLifetimeSeconds: 3600 });
+    await expect(short.verify(month)).rejects.toBeInstanceOf(UnauthorizedError);
+  });
+});
+
 describe('verified-token cache', () => {
   it('stops accepting a cached token once it expires', async () => {
     let t = Date.now();

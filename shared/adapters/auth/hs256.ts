@@ -9,7 +9,12 @@ export interface Hs256Options {
   secret: string;
   issuer?: string;
   audience?: string;
+  /** The longest a token may live (from its iat, and from now): a leaked token cannot be good for years. */
+  maxLifetimeSeconds?: number;
 }
+
+/** The ready-made tokens of `npm start` live 30 days; nothing longer is accepted by default. */
+export const MAX_TOKEN_LIFETIME_SECONDS = 31 * 86_400;
 
 
 const claims = z.object({
@@ -17,6 +22,7 @@ const claims = z.object({
   roles: z.array(z.string()),
   office: z.string().min(1).optional(),
   exp: z.number(),
+  iat: z.number().optional(),
 });
 
 /**
@@ -50,6 +56,9 @@ export class Hs256TokenVerifier implements TokenVerifier {
     const parsed = claims.safeParse(payload);
     if (!parsed.success) throw new UnauthorizedError('Token lacks required claims (sub, roles, exp)');
     if (parsed.data.exp * 1000 <= this.now()) throw new UnauthorizedError('Token expired');
+    const max = this.options.maxLifetimeSeconds ?? MAX_TOKEN_LIFETIME_SECONDS;
+    const from = Math.min(this.now() / 1000, parsed.data.iat ?? Infinity);
+    if (parsed.data.exp - from > max) throw new UnauthorizedError(`Token lifetime exceeds the maximum of ${Math.round(max / 86_400)} days`);
     const roles = parsed.data.roles.filter((r): r is Principal['roles'][number] => (ROLES as readonly string[]).includes(r));
     return { principal: { sub: parsed.data.sub, roles, ...(parsed.data.office ? { office: parsed.data.office } : {}) }, exp: parsed.data.exp };
   }

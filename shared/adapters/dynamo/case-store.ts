@@ -228,17 +228,36 @@ export class DynamoCaseStore implements CaseStore {
     }
   }
 
-  async *receivedBefore(createdBefore: number): AsyncIterable<CaseRecord> {
-    // Cases are `received` only for the seconds before routing, so this partition stays small.
+  async *receivedBefore(sentBefore: number): AsyncIterable<CaseRecord> {
+    // Cases are `received` only for the seconds before routing, so this partition stays small. The
+    // last send is `queuedAt` once the reconciler re-sent a case, else the intake's (its createdAt).
     const items = queryItems(this.db, {
       TableName: this.table,
       IndexName: INDEX.byStatusDue.name,
       KeyConditionExpression: '#pk = :pk',
-      FilterExpression: '#created < :before',
-      ExpressionAttributeNames: { '#pk': INDEX.byStatusDue.pk, '#created': 'createdAt' },
-      ExpressionAttributeValues: { ':pk': { S: statusKey('received') }, ':before': { N: String(createdBefore) } },
+      FilterExpression: '(attribute_not_exists(#queued) AND #created < :before) OR #queued < :before',
+      ExpressionAttributeNames: { '#pk': INDEX.byStatusDue.pk, '#created': 'createdAt', '#queued': QUEUED_AT },
+      ExpressionAttributeValues: { ':pk': { S: statusKey('received') }, ':before': { N: String(sentBefore) } },
     });
     for await (const item of items) yield fromItem(item);
+  }
+
+  async markQueued(id: string, at: number): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: marshall(ITEM.case(id)),
+          UpdateExpression: 'SET #queued = :at',
+          ConditionExpression: '#status = :received',
+          ExpressionAttributeNames: { '#queued': QUEUED_AT, '#status': 'status' },
+          ExpressionAttributeValues: { ':at': { N: String(at) }, ':received': { S: 'received' } },
+        }),
+      );
+    } catch (err) {
+      // Routed meanwhile: nothing to remember.
+      if (!isConditionFailed(err)) throw err;
+    }
   }
 
   async hasOpenCases(office: string): Promise<boolean> {
@@ -313,6 +332,9 @@ export function toItem(record: CaseRecord): Record<string, AttributeValue> {
   );
 }
 
+/** When the reconciler last put a still-received case on its queue (epoch ms); absent: only the intake did. */
+const QUEUED_AT = 'queuedAt';
+
 const INTERNAL_ATTRIBUTES = new Set<string>([
   KEY.pk,
   KEY.sk,
@@ -326,6 +348,7 @@ const INTERNAL_ATTRIBUTES = new Set<string>([
   INDEX.byUpdate.sk,
   INDEX.byOpenReceipt.pk,
   FACT_ATTRIBUTE,
+  QUEUED_AT,
 ]);
 
 function fromItem(item: Record<string, AttributeValue>): CaseRecord {

@@ -2,7 +2,7 @@ import { GetItemCommand, PutItemCommand, type AttributeValue, type DynamoDBClien
 import { createHash } from 'node:crypto';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { CATEGORIES, CHANNELS, STATUSES, type CaseRecord } from '../../domain/case';
-import { dayString, factOf, monthOf, type CaseFact } from '../../domain/report';
+import { factOf, monthOf, type CaseFact } from '../../domain/report';
 import type { ReportFactStore } from '../../ports';
 import { isConditionFailed, queryItems, sortableInstant } from './client';
 import { FACT_ATTRIBUTE, INDEX, ITEM, KEY } from './table';
@@ -11,17 +11,26 @@ import { FACT_ATTRIBUTE, INDEX, ITEM, KEY } from './table';
 export const OPEN_KEY = 'OPEN';
 const CASE_PREFIX = ITEM.case('').pk;
 
-/** Buckets per receipt day: keeps each item far below DynamoDB's 400 KB at thousands of cases a day. */
-export const FACT_SHARDS = 16;
+/**
+ * Cases per bucket item. A bucket holds the cases of a block of ticket numbers, never a whole day,
+ * so the item a case change rewrites stays ~1–2 KB (8 lines of ~150–250 bytes; at most ~9 KB if all
+ * eight carry 200-character employers) however many cases share the day: on AWS a change costs a
+ * couple of write units, not 60. Consecutive tickets go to different items (LANES of them), so
+ * the router's parallel writes for a burst do not queue on one item's revision.
+ */
+export const FACTS_PER_ITEM = 8;
+const LANES = 16;
 const VERSION_WIDTH = 9;
 /** Concurrent writers of one bucket retry this often before leaving the fact to the reconciler. */
 const MAX_ATTEMPTS = 8;
 
 /**
- * Report facts in day buckets: item (REPORT#<receipt month>, <receipt day>#<shard>) holding one
- * line per case, `<case id>\t<zero-padded version>|<fact>`, in a single attribute — a quarter is
- * ~1,500 small items with one attribute each, which reads several times faster than one
- * attribute per case. A case's receipt day never changes, so a case lives in one bucket for good.
+ * Report facts in small buckets: item (REPORT#<receipt month>, t<ticket year>#<block>#<lane>)
+ * holding one line per case, `<case id>\t<zero-padded version>|<fact>`, in a single attribute — a
+ * quarter of 25,000 cases is ~3,100 small items with one attribute each, which reads several times
+ * faster than one item or attribute per case. A case's receipt month and ticket number never change,
+ * so a case lives in one bucket for good. (Folders written before this layout also hold day buckets,
+ * `<receipt day>#<shard>`, in the same partitions: a read keeps each case's newest version.)
  *
  * Writing a fact reads the bucket, replaces the case's line unless the stored one is the same or a
  * newer version (a replay, a duplicate or a late older write changes nothing), and puts the bucket
@@ -34,7 +43,7 @@ export class DynamoReportFactStore implements ReportFactStore {
   ) {}
 
   async sync(record: CaseRecord): Promise<boolean> {
-    const key = marshall(bucketOf(record.id, record.receivedAt));
+    const key = marshall(bucketOf(record));
     const value = encodeFact(record);
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const { Item } = await this.db.send(new GetItemCommand({ TableName: this.table, Key: key, ConsistentRead: true }));
@@ -82,14 +91,20 @@ export class DynamoReportFactStore implements ReportFactStore {
   }
 
   private async month(month: string): Promise<CaseFact[]> {
-    const facts: CaseFact[] = [];
     const items = queryItems(this.db, {
       TableName: this.table,
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': { S: ITEM.reportFacts(month, '').pk } },
     });
-    for await (const item of items) for (const [id, value] of linesOf(item[FACTS]?.S)) facts.push(decodeFact(id, value));
-    return facts;
+    const newest = new Map<string, CaseFact>();
+    for await (const item of items) {
+      for (const [id, value] of linesOf(item[FACTS]?.S)) {
+        const fact = decodeFact(id, value);
+        const seen = newest.get(id);
+        if (!seen || seen.version < fact.version) newest.set(id, fact);
+      }
+    }
+    return [...newest.values()];
   }
 }
 
@@ -172,7 +187,7 @@ export function decodeFact(id: string, value: string): CaseFact {
 export function factBucketItems(records: readonly CaseRecord[]): Record<string, AttributeValue>[] {
   const buckets = new Map<string, { key: { pk: string; sk: string }; lines: Map<string, string> }>();
   for (const r of records) {
-    const key = bucketOf(r.id, r.receivedAt);
+    const key = bucketOf(r);
     const name = `${key.pk}|${key.sk}`;
     if (!buckets.has(name)) buckets.set(name, { key, lines: new Map() });
     buckets.get(name)?.lines.set(r.id, encodeFact(r));
@@ -209,7 +224,15 @@ function withLine(text: string, id: string, value: string): string | undefined {
   return `${text.slice(0, start)}${marker}${value}${end < 0 ? '' : text.slice(end)}`;
 }
 
-function bucketOf(caseId: string, receivedAt: number) {
-  const shard = createHash('sha1').update(caseId).digest()[0]! % FACT_SHARDS;
-  return ITEM.reportFacts(monthOf(receivedAt), `${dayString(receivedAt)}#${String(shard).padStart(2, '0')}`);
+function bucketOf(record: Pick<CaseRecord, 'id' | 'ticketNo' | 'receivedAt'>) {
+  const month = monthOf(record.receivedAt);
+  const ticket = /^[A-Z](\d{4})-(\d+)$/.exec(record.ticketNo);
+  if (!ticket) {
+    // Not a ticket number this code makes: a bucket by id instead, still small.
+    const shard = createHash('sha1').update(record.id).digest().readUInt16BE(0);
+    return ITEM.reportFacts(month, `x#${String(shard).padStart(5, '0')}`);
+  }
+  const seq = Number(ticket[2]);
+  const block = Math.floor(seq / (FACTS_PER_ITEM * LANES));
+  return ITEM.reportFacts(month, `t${ticket[1]}#${String(block).padStart(6, '0')}#${String(seq % LANES).padStart(2, '0')}`);
 }

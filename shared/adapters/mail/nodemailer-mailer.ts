@@ -111,36 +111,81 @@ export interface OutboxMailerOptions {
 }
 
 /**
- * Writes `bytes` to `dir` as `<ISO time>-<random>.eml`, atomically: a hidden temporary file is written,
- * flushed and then renamed, so a reader listing `*.eml` never sees half a message. Names sort by time
- * (fixed-width UTC ISO stamp, `:` replaced for portable file names) and the random part keeps two
- * messages of the same millisecond apart. Returns the file name.
+ * One `.eml` file per message in `dir`, named `<ISO time>-<random>.eml` and written atomically: a
+ * hidden temporary file is written, flushed and then renamed, so a reader listing `*.eml` never
+ * sees half a message. Names sort by time (fixed-width UTC ISO stamp, `:` replaced for portable
+ * file names) and the random part keeps two messages of the same millisecond apart. A message with
+ * a dedupe key is named by its key's hash instead and kept once: a repeat after a crash finds its
+ * file and writes nothing. The hashes already present are read from one listing of the folder on
+ * first use and kept in memory, so a message costs no listing however full the outbox is.
  */
-export async function writeEmlFile(dir: string, bytes: Uint8Array, at: number, dedupeKey?: string): Promise<string> {
-  await mkdir(dir, { recursive: true });
-  // A message with a dedupe key is kept once: a repeat after a crash finds its file and writes nothing.
-  const unique = dedupeKey ? dedupeHash(dedupeKey) : randomBytes(6).toString('hex');
-  if (dedupeKey) {
-    const existing = (await readdir(dir)).find((f) => f.endsWith(`-${unique}.eml`));
-    if (existing) return existing;
-  }
-  const name = `${new Date(at).toISOString().replace(/:/g, '-')}-${unique}.eml`;
-  const temporary = join(dir, `.${name}.tmp`);
-  try {
-    const file = await open(temporary, 'wx');
+export class EmlOutbox {
+  private known: Promise<Map<string, string>> | undefined;
+  private readonly writing = new Map<string, Promise<string>>();
+
+  constructor(readonly dir: string) {}
+
+  /** Writes the message unless its dedupe key was written before; returns the file name. */
+  async write(bytes: Uint8Array, at: number, dedupeKey?: string): Promise<string> {
+    if (!dedupeKey) return this.writeFile(bytes, at, randomBytes(6).toString('hex'));
+    const unique = dedupeHash(dedupeKey);
+    const pending = this.writing.get(unique);
+    if (pending) return pending;
+    const job = (async () => {
+      const known = await this.index();
+      const existing = known.get(unique);
+      if (existing) return existing;
+      const name = await this.writeFile(bytes, at, unique);
+      known.set(unique, name);
+      return name;
+    })();
+    this.writing.set(unique, job);
     try {
-      await file.writeFile(bytes);
-      await file.sync();
+      return await job;
     } finally {
-      await file.close();
+      this.writing.delete(unique);
     }
-    await rename(temporary, join(dir, name));
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
   }
-  return name;
+
+  private index(): Promise<Map<string, string>> {
+    this.known ??= (async () => {
+      await mkdir(this.dir, { recursive: true });
+      const byHash = new Map<string, string>();
+      for (const f of await readdir(this.dir)) {
+        const m = DEDUPED_NAME.exec(f);
+        if (m?.[1]) byHash.set(m[1], f);
+      }
+      return byHash;
+    })().catch((err: unknown) => {
+      this.known = undefined;
+      throw err;
+    });
+    return this.known;
+  }
+
+  private async writeFile(bytes: Uint8Array, at: number, unique: string): Promise<string> {
+    await mkdir(this.dir, { recursive: true });
+    const name = `${new Date(at).toISOString().replace(/:/g, '-')}-${unique}.eml`;
+    const temporary = join(this.dir, `.${name}.tmp`);
+    try {
+      const file = await open(temporary, 'wx');
+      try {
+        await file.writeFile(bytes);
+        await file.sync();
+      } finally {
+        await file.close();
+      }
+      await rename(temporary, join(this.dir, name));
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
+    }
+    return name;
+  }
 }
+
+/** `<stamp>-<24 hex of a dedupe key's hash>.eml` (random names have 12). */
+const DEDUPED_NAME = /^[^.].*-([0-9a-f]{24})\.eml$/;
 
 /** A short stable name for a dedupe key (file names, Message-IDs). */
 const dedupeHash = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 24);
@@ -148,10 +193,11 @@ const dedupeHash = (key: string) => createHash('sha256').update(key).digest('hex
 /** Local development and tests: nodemailer's stream transport renders the message, the outbox keeps it. */
 export function outboxMailer({ dir, from, now = Date.now }: OutboxMailerOptions) {
   const transporter = nodemailer.createTransport({ streamTransport: true, buffer: true, ...NO_CONTENT_FETCH });
+  const outbox = new EmlOutbox(dir);
   return new NodemailerMailer(transporter, from, {
     afterSend: async (info, message) => {
       if (!Buffer.isBuffer(info.message)) throw new Error('mail: stream transport did not return a buffer');
-      await writeEmlFile(dir, info.message, now(), message.dedupeKey);
+      await outbox.write(info.message, now(), message.dedupeKey);
     },
   });
 }

@@ -1,5 +1,5 @@
 import { createRoute, type z } from '@hono/zod-openapi';
-import { PreconditionRequiredError, ValidationError } from '../../domain/errors';
+import { PreconditionFailedError, PreconditionRequiredError, ValidationError } from '../../domain/errors';
 import { ACTIONS, type ActionInput } from '../../domain/lifecycle';
 import { mayReadCase, redactFor } from '../../domain/access';
 import { act, type ActDeps } from '../../usecases/act';
@@ -42,12 +42,16 @@ const OPERATION_ID: Record<(typeof ACTIONS)[number], string> = {
   close: 'closeCase',
 };
 
-/** `"3"`, `W/"3"` or `3` → 3. */
+/**
+ * `"3"` or `3` → 3. A weak tag (`W/"3"`) is well formed but never matches: If-Match compares
+ * strongly (RFC 9110 §13.1.1), so it is a 412, and nothing is written.
+ */
 function parseIfMatch(header: string | undefined): number {
   if (header === undefined) throw new PreconditionRequiredError('Send If-Match with the ETag you read (GET /v1/cases/{id})');
-  const m = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
+  const m = /^\s*(W\/)?"?(\d{1,9})"?\s*$/.exec(header);
   if (!m) throw new ValidationError('Invalid If-Match', [{ path: 'header.if-match', message: 'must be the ETag of the case, e.g. "3"' }]);
-  return Number(m[1]);
+  if (m[1]) throw new PreconditionFailedError('A weak ETag (W/"…") never matches If-Match, which compares strongly; send the ETag as GET /v1/cases/{id} gave it');
+  return Number(m[2]);
 }
 
 export function lifecycleRoutes(deps: AppDeps, actDeps: ActDeps) {

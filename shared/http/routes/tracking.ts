@@ -53,14 +53,23 @@ export function trackingRoutes(deps: AppDeps, actDeps: ActDeps) {
     limitPerMinute: deps.config.TRACK_RATE_LIMIT,
     clientIp: deps.clientIp,
   });
+  // Per ticket too: guesses at one ticket's code spread over many addresses still meet a limit.
+  const perTicket = rateLimit({
+    limiter: deps.rateLimiter,
+    clock: deps.clock,
+    logger: deps.logger,
+    bucket: 'track-ticket',
+    limitPerMinute: deps.config.TRACK_TICKET_RATE_LIMIT ?? 60,
+    clientIp: (c) => `ticket:${c.req.param('ticketNo') ?? ''}`,
+  });
   // Chained, so the typed client (AppType) knows these routes.
   return router()
-    .openapi({ ...track, middleware: [limit] as const }, async (c) => {
+    .openapi({ ...track, middleware: [limit, perTicket] as const }, async (c) => {
     const view = await trackCase(deps, c.req.valid('param').ticketNo, c.req.valid('query').code);
     c.header('Cache-Control', 'no-store');
     return c.json(publicJson(view), 200);
     })
-    .openapi({ ...rate, middleware: [limit] as const }, async (c) => {
+    .openapi({ ...rate, middleware: [limit, perTicket] as const }, async (c) => {
     const { code, ...rating } = c.req.valid('json');
     const view = await rateFromTracking(actDeps, c.req.valid('param').ticketNo, code, rating);
     c.header('Cache-Control', 'no-store');
