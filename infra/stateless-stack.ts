@@ -134,8 +134,9 @@ export class StatelessStack extends Stack {
     }
 
     const reconciler = fn('reconciler', 'Rebuilds queues, timers and report facts from the table', { timeout: Duration.minutes(5), environment: calendar });
-    // Case and report-fact puts only: no counters, no notice marks (it only reads the ledger).
-    reconciler.bindTable(table, ['PutItem']).bindQueues(queues, 'send');
+    // Case and report-fact puts, and marking a re-sent case's last send (a conditional update); no
+    // counters, no notice marks (it only reads the ledger).
+    reconciler.bindTable(table, ['PutItem', 'UpdateItem']).bindQueues(queues, 'send');
     timers(reconciler);
 
     const reporter = fn('reporter', 'The monthly report to leadership on the first working day', {
