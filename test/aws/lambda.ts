@@ -21,6 +21,7 @@ export interface LocalEndpoints {
   sqs: string;
   sesv2: string;
   scheduler: string;
+  s3: string;
   /** host:port of the JWKS server that answers for cognito-idp.<region>.amazonaws.com. */
   cognitoJwks: string;
 }
@@ -107,6 +108,8 @@ export class LocalLambda {
       AWS_ENDPOINT_URL_SQS: this.endpoints.sqs,
       AWS_ENDPOINT_URL_SESV2: this.endpoints.sesv2,
       AWS_ENDPOINT_URL_SCHEDULER: this.endpoints.scheduler,
+      // An IP endpoint: the SDK addresses buckets path-style (/<bucket>/<key>) by itself, no client option needed.
+      AWS_ENDPOINT_URL_S3: this.endpoints.s3,
     };
   }
 

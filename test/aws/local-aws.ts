@@ -1,7 +1,7 @@
 /**
  * The synthesized app brought up locally: `cdk synth` with the pinned CLI, the table created in
  * DynamoDB Local from the template's own definition, the queues and dead-letter queues in fauxqs
- * as the template defines them, SES v2 in aws-ses-v2-local, the Scheduler stand-in with the
+ * as the template defines them, the attachments bucket in fauxqs's S3, SES v2 in aws-ses-v2-local, the Scheduler stand-in with the
  * template's groups, the user pool's JWKS, and one Lambda runtime per function of the template.
  */
 import { spawnSync } from 'node:child_process';
@@ -10,12 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { buildApp } from 'fauxqs';
 import { startDynamoDbLocal } from '../../scripts/dynamodb-local';
 import { HttpApiGateway, SqsEventSourceMapping } from './gateway';
 import { LocalLambda } from './lambda';
-import { describeDynamo, describeSes, describeSqs, recordingProxy, startCognito, startScheduler, startSes, type RecordedCall } from './services';
+import { describeDynamo, describeS3, describeSes, describeSqs, recordingProxy, startCognito, startScheduler, startSes, type RecordedCall } from './services';
 import { CloudAssembly, REGION, type FunctionDefinition } from './template';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -48,6 +49,10 @@ export interface LocalAws {
   /** SDK calls by function, as the local services saw them. */
   calls: Record<FunctionKey | 'other', RecordedCall[]>;
   tableName: string;
+  /** The attachments bucket's name, as the template resolves it. */
+  bucketName: string;
+  /** A client of the local S3 engine with the suite's own credentials (looks behind the API's back). */
+  s3: S3Client;
   /** The scenario's clock (the functions' clocks read the same). */
   now(): number;
   /** Moves the scenario's clock forward, the functions' with it (between invocations). */
@@ -126,6 +131,19 @@ export async function startLocalAws(options: { clockStartMs: number }): Promise<
       queueUrls[q.logicalId] = publicUrl;
     }
 
+    // fauxqs's S3 (same engine, path-style), and the attachments bucket as the template names it.
+    const s3Proxy = await recordingProxy(fauxqsUrl, describeS3, record, now);
+    cleanups.push(() => s3Proxy.close());
+    const s3 = new S3Client({ region: REGION, endpoint: fauxqsUrl, forcePathStyle: true, credentials: { accessKeyId: 'suite', secretAccessKey: 'suite' } });
+    cleanups.push(() => s3.destroy());
+    const buckets = draft.resources('AWS::S3::Bucket');
+    if (buckets.length !== 1) throw new Error(`expected one bucket in the template, found ${buckets.length}`);
+    const [bucket] = buckets as [(typeof buckets)[number]];
+    const bucketName = draft.ref(bucket.stack, bucket.logicalId);
+    await s3.send(new CreateBucketCommand({ Bucket: bucketName }));
+    const versioning = (bucket.resource.Properties?.VersioningConfiguration as { Status?: 'Enabled' | 'Suspended' } | undefined)?.Status;
+    if (versioning) await s3.send(new PutBucketVersioningCommand({ Bucket: bucketName, VersioningConfiguration: { Status: versioning } }));
+
     const ses = await startSes();
     cleanups.push(() => ses.close());
     const sesProxy = await recordingProxy(ses.url, describeSes, record, now);
@@ -160,7 +178,7 @@ export async function startLocalAws(options: { clockStartMs: number }): Promise<
     const cognito = await startCognito(assembly.ref(pool.stack, pool.logicalId), assembly.ref(client.stack, client.logicalId));
     cleanups.push(() => cognito.close());
 
-    const endpoints = { dynamodb: dynamoProxy.url, sqs: sqsProxy.url, sesv2: sesProxy.url, scheduler: scheduler.url, cognitoJwks: new URL(cognito.url).host };
+    const endpoints = { dynamodb: dynamoProxy.url, sqs: sqsProxy.url, sesv2: sesProxy.url, scheduler: scheduler.url, s3: s3Proxy.url, cognitoJwks: new URL(cognito.url).host };
     const functions = Object.fromEntries(Object.entries(FUNCTIONS).map(([k, prefix]) => [k, assembly.lambda(prefix)])) as Record<FunctionKey, FunctionDefinition>;
     const lambdas = Object.fromEntries(Object.entries(functions).map(([k, fn]) => [k, new LocalLambda(fn, accessKey(k as FunctionKey), endpoints, offset, scratch)])) as Record<FunctionKey, LocalLambda>;
     cleanups.push(async () => {
@@ -188,7 +206,7 @@ export async function startLocalAws(options: { clockStartMs: number }): Promise<
       offset += ms;
       for (const l of Object.values(lambdas)) l.setClock(offset);
     };
-    return { assembly, functions, lambdas, gateway, mappings, scheduler, ses, cognito, calls, tableName, now, advanceClock, sqs: suiteSqs, queueUrls, close };
+    return { assembly, functions, lambdas, gateway, mappings, scheduler, ses, cognito, calls, tableName, bucketName, s3, now, advanceClock, sqs: suiteSqs, queueUrls, close };
   } catch (err) {
     await close();
     throw err;

@@ -1,10 +1,12 @@
 /**
  * The AWS configuration, end to end, without an account: every function from its built asset with
- * the environment its template gives it, on DynamoDB Local, fauxqs, aws-ses-v2-local and the
+ * the environment its template gives it, on DynamoDB Local, fauxqs (SQS and S3), aws-ses-v2-local and the
  * Scheduler stand-in, fed real-format events. One case's life through all of it, then the IAM
  * policies held against the calls the functions made.
  */
 import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, type Message } from '@aws-sdk/client-sqs';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { SourceMapPayload } from 'node:module';
 import { join } from 'node:path';
@@ -27,6 +29,19 @@ beforeAll(async () => {
 afterAll(async () => {
   await aws?.close();
 });
+
+/** A 1×1 PNG: a real image, judged by its bytes. */
+const PHOTO = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+const BOUNDARY = '----aws-suite-boundary';
+/** The union's form as a browser sends it: text fields and a photo (API Gateway hands it over base64). */
+const LETTER_WITH_PHOTO = Buffer.concat([
+  Buffer.from([`--${BOUNDARY}`, 'Content-Disposition: form-data; name="name"', '', '赵六', `--${BOUNDARY}`, 'Content-Disposition: form-data; name="message"', '', '宿舍热水器坏了一个月', `--${BOUNDARY}`, 'Content-Disposition: form-data; name="files"; filename="热水器.png"', 'Content-Type: image/png', '', ''].join('\r\n')),
+  PHOTO,
+  Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
+]);
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+/** The keys in the attachments bucket, as S3 itself lists them (not through any function). */
+const objectKeys = async () => ((await aws.s3.send(new ListObjectsV2Command({ Bucket: aws.bucketName }))).Contents ?? []).map((o) => o.Key).sort();
 
 const seconds = () => Math.floor(aws.now() / 1000);
 const bearer = (groups: string[], office?: string, sub = `${groups[0]}-1`) => ({ authorization: `Bearer ${aws.cognito.idToken({ sub, groups, ...(office && { office }) }, seconds())}` });
@@ -127,10 +142,9 @@ describe('a case end to end on AWS-format events', () => {
     ids.mailbox = form.json<{ id?: string; ticketNo: string }>().ticketNo;
     expect(form.headers['access-control-allow-origin']).toBe('https://www.union.example.org');
 
-    const boundary = '----aws-suite-boundary';
-    const multipart = Buffer.from([`--${boundary}`, 'Content-Disposition: form-data; name="name"', '', '赵六', `--${boundary}`, 'Content-Disposition: form-data; name="message"', '', '宿舍热水器坏了一个月', `--${boundary}--`, ''].join('\r\n'));
-    const letter = await aws.gateway.request('POST', '/v1/intake/mailbox', { headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, accept: 'application/json' }, body: multipart });
+    const letter = await aws.gateway.request('POST', '/v1/intake/mailbox', { headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}`, accept: 'application/json' }, body: LETTER_WITH_PHOTO });
     expect(letter.status, letter.text()).toBe(201);
+    ids.letterWithPhoto = letter.json<{ ticketNo: string }>().ticketNo;
 
     const reception = json(bearer(['reception']));
     const walkIn = await aws.gateway.request('POST', '/v1/cases', {
@@ -144,6 +158,53 @@ describe('a case end to end on AWS-format events', () => {
     const code = letter.json<{ ticketNo: string; trackingCode: string }>();
     const track = await aws.gateway.request('GET', `/v1/track/${code.ticketNo}?code=${encodeURIComponent(code.trackingCode)}`, { headers: { cookie: 'lang=zh-CN; seen=1' } });
     expect(track.status, track.text()).toBe(200);
+    // The public page never shows the letter's files.
+    expect(track.text()).not.toMatch(/attachment|热水器\.png|sha256/i);
+  });
+
+  it('keeps the multipart letter\'s photo in the template\'s bucket; staff get a 302 to a presigned link that serves the same bytes', async () => {
+    expect(aws.functions.api.environment.ATTACHMENTS_BUCKET).toBe(aws.bucketName);
+    const supervisor = bearer(['supervisor']);
+    const found = await aws.gateway.request('GET', `/v1/cases?ticketNo=${ids.letterWithPhoto}`, { headers: supervisor });
+    expect(found.status, found.text()).toBe(200);
+    const [listed] = found.json<{ items: { id: string; attachments?: { id: string; name: string; size: number; contentType: string; sha256: string }[] }[] }>().items;
+    expect(listed?.attachments).toEqual([{ id: expect.any(String), name: '热水器.png', size: PHOTO.length, contentType: 'image/png', sha256: sha256(PHOTO) }]);
+    const file = listed!.attachments![0]!;
+    ids.letterCase = listed!.id;
+    ids.photo = file.id;
+    expect(await objectKeys()).toEqual([`attachments/${file.id}`]);
+
+    const download = await aws.gateway.request('GET', `/v1/cases/${listed!.id}/attachments/${file.id}`, { headers: supervisor });
+    expect(download.status, download.text()).toBe(302);
+    expect(download.headers['cache-control']).toBe('private, no-store');
+    const link = new URL(download.headers.location ?? '');
+    expect(link.pathname).toBe(`/${aws.bucketName}/attachments/${file.id}`);
+    expect(link.searchParams.get('X-Amz-Expires')).toBe('300');
+    expect(link.searchParams.get('X-Amz-Credential')).toMatch(/^ASIALOCALAPI\//);
+    const fetched = await fetch(link);
+    expect(fetched.status).toBe(200);
+    expect(fetched.headers.get('content-type')).toBe('image/png');
+    // S3 answers with these (fauxqs ignores them): the file's own name and type, whatever was stored.
+    expect(link.searchParams.get('response-content-disposition')).toContain(`filename*=UTF-8''${encodeURIComponent('热水器.png')}`);
+    expect(link.searchParams.get('response-content-type')).toBe('image/png');
+    expect(sha256(new Uint8Array(await fetched.arrayBuffer()))).toBe(file.sha256);
+
+    // No token: the authorizer answers before the function, and no link is signed.
+    expect((await aws.gateway.request('GET', `/v1/cases/${listed!.id}/attachments/${file.id}`)).status).toBe(401);
+  });
+
+  it('a letter sent again keeps its ticket and deletes the copy of its file it had just stored (DeleteObject)', async () => {
+    const puts = () => aws.calls.api.filter((c) => c.action === 's3:PutObject').length;
+    const before = puts();
+    const again = await aws.gateway.request('POST', '/v1/intake/mailbox', { headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}`, accept: 'application/json' }, body: LETTER_WITH_PHOTO });
+    expect(again.status, again.text()).toBe(201);
+    expect(again.json<{ ticketNo: string }>().ticketNo).toBe(ids.letterWithPhoto);
+    // Stored first (a case never names a missing file), then deleted once the letter proved a replay.
+    expect(puts()).toBe(before + 1);
+    const deleted = aws.calls.api.filter((c) => c.action === 's3:DeleteObject');
+    expect(deleted).toHaveLength(1);
+    expect(deleted[0]!.resources[0]).not.toBe(`arn:aws:s3:::${aws.bucketName}/attachments/${ids.photo}`);
+    expect(await objectKeys()).toEqual([`attachments/${ids.photo}`]);
   });
 
   it('routes every case from the SQS batches (partial batch responses) and e-mails each office once, in zh-CN', async () => {

@@ -33,9 +33,10 @@ function body(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-/** The access key of a SigV4 Authorization header. */
+/** The access key of a SigV4 Authorization header, or of a presigned URL's X-Amz-Credential (IAM authorizes a presigned request as its signer's). */
 export function accessKeyOf(req: IncomingMessage): string {
-  return /Credential=([^/]+)\//.exec(req.headers.authorization ?? '')?.[1] ?? '(unsigned)';
+  const presigned = new URL(req.url ?? '/', 'http://local').searchParams.get('X-Amz-Credential');
+  return /Credential=([^/]+)\//.exec(req.headers.authorization ?? '')?.[1] ?? presigned?.split('/')[0] ?? '(unsigned)';
 }
 
 const BATCH_ACTIONS: Record<string, string> = { SendMessageBatch: 'SendMessage', DeleteMessageBatch: 'DeleteMessage', ChangeMessageVisibilityBatch: 'ChangeMessageVisibility', BatchGetItem: 'BatchGetItem', BatchWriteItem: 'BatchWriteItem' };
@@ -70,6 +71,34 @@ export const describeSes: Describe = (req, payload) => {
   };
 };
 
+const SUBRESOURCES = ['acl', 'tagging', 'uploads', 'uploadId', 'retention', 'legal-hold', 'attributes', 'restore', 'select', 'torrent'];
+
+/** S3 on path-style URLs (`/<bucket>/<key>`, as the SDK addresses an IP endpoint): object calls on `arn:aws:s3:::<bucket>/<key>`, bucket calls on the bucket. */
+export const describeS3: Describe = (req) => {
+  const url = new URL(req.url ?? '/', 'http://s3');
+  const [, bucket = '', ...rest] = url.pathname.split('/');
+  const key = rest.map(decodeURIComponent).join('/');
+  if (!bucket) return { action: 's3:ListAllMyBuckets', resources: ['*'] };
+  if (!key) {
+    // DeleteObjects (POST ?delete) is authorized as s3:DeleteObject on each key; the suite's functions don't send it, so it counts on the bucket.
+    if (req.method === 'POST' && url.searchParams.has('delete')) return { action: 's3:DeleteObject', resources: [`arn:aws:s3:::${bucket}/*`] };
+    const bucketAction = ({ PUT: 'CreateBucket', DELETE: 'DeleteBucket', GET: 'ListBucket', HEAD: 'ListBucket' } as Record<string, string>)[req.method ?? ''] ?? `?${req.method}`;
+    return { action: `s3:${bucketAction}`, resources: [`arn:aws:s3:::${bucket}`] };
+  }
+  const object = `arn:aws:s3:::${bucket}/${key}`;
+  // A subresource (tagging, ACLs, multipart uploads…) is another IAM action: shown as unknown, so the IAM test names it.
+  const sub = SUBRESOURCES.find((q) => url.searchParams.has(q));
+  if (sub) return { action: `s3:?${req.method} ?${sub}`, resources: [object] };
+  const action = ({ PUT: 'PutObject', GET: 'GetObject', HEAD: 'GetObject', DELETE: 'DeleteObject' } as Record<string, string>)[req.method ?? ''] ?? `?${req.method}`;
+  return { action: `s3:${action}`, resources: [object] };
+};
+
+/** The proxy has read the whole body already (Node answered any `Expect: 100-continue`): the engine gets it in one piece. */
+function withoutExpect(headers: IncomingMessage['headers']): IncomingMessage['headers'] {
+  const { expect: _expect, ...rest } = headers;
+  return rest;
+}
+
 /**
  * An HTTP proxy to `target` that records each call it passes on. `rewrite` maps the request body
  * first (SQS: the queue URLs the functions were given, on this proxy's origin as on AWS they are
@@ -83,7 +112,7 @@ export async function recordingProxy(target: string, describe: Describe, record:
       const d = describe(req, payload);
       if (d) record({ accessKeyId: accessKeyOf(req), ...d });
       const forward = request(
-        { host: to.hostname, port: to.port, method: req.method, path: req.url, headers: { ...req.headers, host: to.host, 'content-length': String(payload.byteLength) } },
+        { host: to.hostname, port: to.port, method: req.method, path: req.url, headers: { ...withoutExpect(req.headers), host: to.host, 'content-length': String(payload.byteLength) } },
         (upstream) => {
           // The scenario's time, as the functions' clocks read it: the SDK corrects a skewed clock from this header (and retries).
           res.writeHead(upstream.statusCode ?? 502, { ...upstream.headers, date: new Date(now()).toUTCString() });

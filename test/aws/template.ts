@@ -120,6 +120,11 @@ export class CloudAssembly {
       }
       case 'AWS::Cognito::UserPoolClient':
         return { ref: `local${id.replace(/[^A-Za-z0-9]/g, '').toLowerCase().slice(0, 20)}`, attrs: {} };
+      case 'AWS::S3::Bucket': {
+        // Bucket names are global and lower-case; a named bucket's name may be built from pseudo parameters.
+        const name = p.BucketName === undefined ? generated.toLowerCase() : String(this.resolve(stack, p.BucketName));
+        return { ref: name, attrs: { Arn: `arn:aws:s3:::${name}`, DomainName: `${name}.s3.amazonaws.com`, RegionalDomainName: `${name}.s3.${REGION}.amazonaws.com` } };
+      }
       case 'AWS::SNS::Topic':
         return { ref: arn('sns', generated), attrs: { TopicArn: arn('sns', generated) } };
       case 'AWS::Logs::LogGroup':
