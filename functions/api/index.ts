@@ -8,7 +8,7 @@ import { dynamoStores } from '../../shared/adapters/dynamo';
 import { randomIds } from '../../shared/adapters/ids';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { sesV2Mailer } from '../../shared/adapters/mail/ses-mailer';
-import { calendarService, escalationPolicy, eventBridgeTimers, lifecyclePolicy } from '../../shared/compose';
+import { calendarService, escalationPolicy, eventBridgeTimers, lifecyclePolicy, signIn } from '../../shared/compose';
 import { SqsCaseQueue } from '../../shared/adapters/sqs/case-queue';
 import { createSqsClient } from '../../shared/adapters/sqs/client';
 import { cognitoFromConfig, ConfigError, loadApiConfig, queuesFromConfig } from '../../shared/config';
@@ -40,6 +40,8 @@ export function buildHandler(env: Record<string, string | undefined> = process.e
     publicBaseUrl: config.PUBLIC_BASE_URL,
     queue: new SqsCaseQueue(createSqsClient({ region: config.AWS_REGION, endpoint: config.SQS_ENDPOINT }), queuesFromConfig(config)),
     tokens,
+    // Cognito's managed login when configured; else local accounts signing the HS256 tokens verified above.
+    signIn: signIn(config, { secret: config.JWT_SECRET ?? '', issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
     clock: systemClock,
     ids: randomIds,
     logger,

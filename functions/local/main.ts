@@ -10,6 +10,10 @@ async function main() {
   const line = '─'.repeat(72);
   console.log(`\n${line}\n Union case routing API is running\n\n  API   ${runtime.url}\n  Docs  ${runtime.url}/docs\n  Data  ${runtime.dataDir}\n\n Bearer tokens (also in ${runtime.dataDir}/dev-tokens.json):`);
   for (const [role, token] of Object.entries(runtime.tokens)) console.log(`\n  ${role.padEnd(10)} ${token}`);
+  if (runtime.devAccounts.length) {
+    console.log(`\n Console sign-in (username / password; also in ${runtime.dataDir}/dev-accounts.json):\n`);
+    for (const a of runtime.devAccounts) console.log(`  ${a.username.padEnd(10)} ${a.password}${a.office ? `   (office ${a.office})` : ''}`);
+  }
   console.log(`\n${line}\n`);
   const stop = async (signal: string) => {
     console.log(`\n${signal}: shutting down…`);

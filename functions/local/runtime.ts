@@ -7,7 +7,9 @@ import { createRequire } from 'node:module';
 import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context } from 'hono';
-import { Hs256TokenVerifier, signHs256 } from '../../shared/adapters/auth/hs256';
+import { Hs256TokenIssuer, Hs256TokenVerifier, signHs256 } from '../../shared/adapters/auth/hs256';
+import { scryptPasswords } from '../../shared/adapters/auth/password';
+import { ensureDevAccounts, type DevAccount } from './dev-accounts';
 import { createDynamoClient } from '../../shared/adapters/dynamo/client';
 import { ensureTable, OutdatedTableError } from '../../shared/adapters/dynamo/ensure-table';
 import { dynamoStores } from '../../shared/adapters/dynamo';
@@ -50,6 +52,8 @@ export interface LocalRuntime {
   /** The monthly report check now (it also runs every minute). */
   sendMonthlyReport(): Promise<MonthlyReportOutcome>;
   tokens: Record<string, string>;
+  /** Development only (empty when NODE_ENV=production): the demo sign-in accounts, also in dev-accounts.json. */
+  devAccounts: DevAccount[];
   close(): Promise<void>;
 }
 
@@ -127,6 +131,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     publicBaseUrl,
     queue: queues.queue,
     tokens: new Hs256TokenVerifier({ secret, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
+    // Always local accounts here: the local runtime verifies HS256 tokens, never Cognito's.
+    signIn: { provider: 'local', issuer: new Hs256TokenIssuer({ secret, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlSeconds: config.LOGIN_TOKEN_MINUTES * 60 }) },
     clock,
     ids: randomIds,
     logger,
@@ -197,6 +203,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   }, MONTHLY_REPORT_CHECK_MS);
   monthlyTimer.unref();
 
+  const devAccounts =
+    config.NODE_ENV === 'production' ? [] : await ensureDevAccounts({ accounts: stores.accounts, passwords: scryptPasswords, clock, logger }, join(dataDir, 'dev-accounts.json'));
   await writeFile(join(dataDir, 'dev-tokens.json'), `${JSON.stringify({ url, expiresInDays: DEV_TOKEN_TTL_SECONDS / 86_400, tokens }, null, 2)}\n`, { mode: 0o600 });
   logger.info('runtime.ready', { url });
 
@@ -207,6 +215,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     mailTransport: mail.kind,
     queues,
     tokens,
+    devAccounts,
     reconcileNow: workers.reconcileNow,
     fireDueTimers: () => timerRunner.fireDueNow(),
     sendMonthlyReport: sendMonthly,

@@ -13,6 +13,7 @@ import { problemResponse, toProblem } from './problem';
 import type { ActDeps } from '../usecases/act';
 import { RoutingConfigCache } from '../usecases/routing-config';
 import { adminRoutes } from './routes/admin';
+import { authRoutes } from './routes/auth';
 import { lifecycleRoutes } from './routes/lifecycle';
 import { calendarRoutes } from './routes/calendar';
 import { caseRoutes } from './routes/cases';
@@ -37,6 +38,7 @@ export const OPENAPI_INFO = {
     { name: 'lifecycle', description: 'Working a case: sign for, send back, transfer, extend, pause, reply, follow up (each needs If-Match)' },
     { name: 'reports', description: 'Figures, the monthly chase list and the quarterly analysis (supervisors, admins; office staff their own office)' },
     { name: 'calendar', description: 'Working days and deadlines' },
+    { name: 'auth', description: 'Sign-in for the console: local accounts or Cognito managed login, and who the caller is' },
     { name: 'admin', description: 'Administration' },
   ],
 };
@@ -96,6 +98,7 @@ export function createApp(deps: AppDeps) {
     .route('/', trackingRoutes(deps, actDeps))
     .route('/', calendarRoutes(deps, calendar))
     .route('/', adminRoutes(deps))
+    .route('/', authRoutes(deps))
     .route('/', lifecycleRoutes(deps, actDeps))
     .route('/', reportRoutes(deps));
 

@@ -18,7 +18,7 @@ const text = (min: number, max: number) =>
     .min(min, min === 1 ? 'must not be empty' : `must be at least ${min} characters`)
     .max(max, `must be at most ${max} characters`)
     .refine((s) => !CONTROL.test(s), 'must not contain control characters');
-const line = (max: number) => text(1, max).refine((s) => !/[\r\n]/.test(s), 'must be a single line');
+export const line = (max: number) => text(1, max).refine((s) => !/[\r\n]/.test(s), 'must be a single line');
 
 /** Mainland mobile or landline, with optional +86 and separators; stored as digits only. */
 export const phoneSchema = z
@@ -327,7 +327,7 @@ export const Problem = z
 
 // ── Administration: offices, routing, queues ─────────────────────────────────────────────
 
-const officeId = z
+export const officeId = z
   .string()
   .regex(/^[a-z][a-z0-9_-]{1,39}$/, 'must be a short lowercase code such as rights or legal-aid')
   .openapi({ example: 'rights' });

@@ -23,6 +23,11 @@ describe('openapi.yaml', () => {
         '/v1/admin/queues',
         '/v1/admin/queues/{category}/redrive',
         '/v1/admin/routing',
+        '/v1/admin/users',
+        '/v1/admin/users/{username}',
+        '/v1/auth/config',
+        '/v1/auth/login',
+        '/v1/auth/me',
         '/v1/calendar/deadline',
         '/v1/calendar/{year}',
         '/v1/cases',
@@ -41,5 +46,9 @@ describe('openapi.yaml', () => {
     expect(doc.paths['/v1/cases']?.post?.security).toEqual([{ bearerAuth: [] }]);
     expect(doc.paths['/v1/intake/mailbox']?.post?.security).toBeUndefined();
     expect(doc.paths['/v1/track/{ticketNo}']?.get?.security).toBeUndefined();
+    expect(doc.paths['/v1/auth/login']?.post?.security).toBeUndefined();
+    expect(doc.paths['/v1/auth/config']?.get?.security).toBeUndefined();
+    expect(doc.paths['/v1/auth/me']?.get?.security).toEqual([{ bearerAuth: [] }]);
+    expect(doc.paths['/v1/admin/users/{username}']?.put?.security).toEqual([{ bearerAuth: [] }]);
   });
 });

@@ -2,7 +2,7 @@ import { sign, verify } from 'hono/jwt';
 import * as z from 'zod';
 import { UnauthorizedError } from '../../domain/errors';
 import { ROLES, type Principal } from '../../domain/principal';
-import type { TokenVerifier } from '../../ports';
+import type { TokenIssuer, TokenVerifier } from '../../ports';
 import { VerifiedTokens } from './verified-tokens';
 
 export interface Hs256Options {
@@ -16,6 +16,7 @@ const claims = z.object({
   sub: z.string().min(1),
   roles: z.array(z.string()),
   office: z.string().min(1).optional(),
+  name: z.string().min(1).max(100).optional(),
   exp: z.number(),
 });
 
@@ -51,7 +52,8 @@ export class Hs256TokenVerifier implements TokenVerifier {
     if (!parsed.success) throw new UnauthorizedError('Token lacks required claims (sub, roles, exp)');
     if (parsed.data.exp * 1000 <= this.now()) throw new UnauthorizedError('Token expired');
     const roles = parsed.data.roles.filter((r): r is Principal['roles'][number] => (ROLES as readonly string[]).includes(r));
-    return { principal: { sub: parsed.data.sub, roles, ...(parsed.data.office ? { office: parsed.data.office } : {}) }, exp: parsed.data.exp };
+    const { sub, office, name } = parsed.data;
+    return { principal: { sub, roles, ...(office && { office }), ...(name && { displayName: name }) }, exp: parsed.data.exp };
   }
 }
 
@@ -59,6 +61,8 @@ export interface DevTokenClaims {
   sub: string;
   roles: Principal['roles'];
   office?: string;
+  /** The display name (`name` claim). */
+  name?: string;
 }
 
 /** Signs a token the verifier above accepts (local dev tokens, tests). */
@@ -75,4 +79,19 @@ export async function signHs256(claims: DevTokenClaims, options: Hs256Options & 
     options.secret,
     'HS256',
   );
+}
+
+/** The tokens local sign-in hands out: what the verifier above accepts, for `ttlSeconds`. */
+export class Hs256TokenIssuer implements TokenIssuer {
+  constructor(
+    private readonly options: Hs256Options & { ttlSeconds: number },
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  async issue(principal: Principal): Promise<{ token: string; expiresAt: number }> {
+    const now = this.clock();
+    const claims: DevTokenClaims = { sub: principal.sub, roles: principal.roles, ...(principal.office && { office: principal.office }), ...(principal.displayName && { name: principal.displayName }) };
+    const token = await signHs256(claims, { ...this.options, now });
+    return { token, expiresAt: (Math.floor(now / 1000) + this.options.ttlSeconds) * 1000 };
+  }
 }
