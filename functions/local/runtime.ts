@@ -22,6 +22,7 @@ import { escalate, type EscalatorDeps } from '../../shared/usecases/escalate';
 import { ConfigError, loadApiConfig, loadLocalConfig } from '../../shared/config';
 import type { Role } from '../../shared/domain/principal';
 import { createMailer } from '../../shared/adapters/mail/nodemailer-mailer';
+import { buildConsole } from '../../shared/console/build';
 import { createApp } from '../../shared/http/app';
 import { RoutingConfigCache } from '../../shared/usecases/routing-config';
 import { sendMonthlyReport, type MonthlyReportDeps, type MonthlyReportOutcome } from '../../shared/usecases/monthly-report';
@@ -138,6 +139,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     logger,
     config,
     docsAssetsBaseUrl: DOCS_ASSETS,
+    // The office console, bundled now from shared/console (esbuild, well under a second).
+    console: await buildConsole(),
     clientIp: (c: Context) => {
       if (config.TRUST_PROXY) {
         const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();

@@ -17,6 +17,7 @@ import { authRoutes } from './routes/auth';
 import { lifecycleRoutes } from './routes/lifecycle';
 import { calendarRoutes } from './routes/calendar';
 import { caseRoutes } from './routes/cases';
+import { consoleRoutes } from './routes/console';
 import { mailboxRoutes } from './routes/mailbox';
 import { reportRoutes } from './routes/reports';
 import { trackingRoutes } from './routes/tracking';
@@ -100,7 +101,8 @@ export function createApp(deps: AppDeps) {
     .route('/', adminRoutes(deps))
     .route('/', authRoutes(deps))
     .route('/', lifecycleRoutes(deps, actDeps))
-    .route('/', reportRoutes(deps));
+    .route('/', reportRoutes(deps))
+    .route('/', consoleRoutes({ assets: deps.console, connectSrc: deps.signIn.provider === 'cognito' ? [new URL(deps.signIn.tokenUrl).origin] : [] }));
 
   // Built on first request, once every route is registered.
   let doc: ReturnType<typeof openApiDocument> | undefined;

@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import type { ConsoleAssets } from '../console/assets';
 import type { ApiConfig, SignInConfig } from '../config';
 import type { Logger } from '../observability/logger';
 import type { CalendarService } from '../usecases/calendar';
@@ -61,6 +62,8 @@ export interface AppDeps {
   config: Pick<ApiConfig, 'FORM_RATE_LIMIT' | 'TRACK_RATE_LIMIT' | 'LOGIN_RATE_LIMIT' | 'ALLOWED_ORIGINS' | 'ALLOWED_REDIRECT_ORIGINS'>;
   /** The caller's address as the runtime knows it (socket, or API Gateway's sourceIp). */
   clientIp(c: Context): string | undefined;
+  /** The office console's built files (shared/console/build.ts); without them /console/ answers that it was not built. */
+  console?: ConsoleAssets;
   /** Where /docs loads Swagger UI from: the local runtime serves it itself, so docs work offline. Default: a CDN. */
   docsAssetsBaseUrl?: string;
 }

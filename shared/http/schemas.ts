@@ -547,3 +547,19 @@ export const QuarterlyQuery = z
     format: reportFormat,
   })
   .openapi('QuarterlyQuery');
+
+const queueCounts = {
+  open: z.number().int().openapi({ description: 'Assigned, in progress or paused' }),
+  assigned: z.number().int().openapi({ description: 'Waiting to be signed for (待签收)' }),
+  inProgress: z.number().int(),
+  paused: z.number().int(),
+  dueSoon: z.number().int().openapi({ description: '即将超期: warned, deadline not yet passed' }),
+  overdue: z.number().int().openapi({ description: '已超期: past the deadline, not paused' }),
+};
+export const QueueCountsReport = z
+  .object({
+    asOf: instantOut,
+    total: z.object(queueCounts),
+    offices: z.array(z.object({ office: z.string(), officeName: z.string().nullable(), ...queueCounts })).openapi({ description: 'Most overdue first' }),
+  })
+  .openapi('QueueCountsReport');

@@ -176,6 +176,7 @@ const MATRIX: Row[] = [
   { method: 'POST', path: '/v1/admin/queues/{category}/redrive', cells: SUPERVISORS, build: async () => ({ path: '/v1/admin/queues/advice/redrive' }) },
   { method: 'GET', path: '/v1/reports/summary', cells: REPORTS, build: async () => ({ path: '/v1/reports/summary?from=2026-03-01&to=2026-03-31' }) },
   { method: 'GET', path: '/v1/reports/supervision', cells: REPORTS, build: async () => ({ path: '/v1/reports/supervision?month=2026-03' }) },
+  { method: 'GET', path: '/v1/reports/queue', cells: REPORTS, build: async () => ({ path: '/v1/reports/queue' }) },
   { method: 'GET', path: '/v1/reports/quarterly', cells: REPORTS, build: async () => ({ path: '/v1/reports/quarterly?quarter=2026-Q1' }) },
   { method: 'POST', path: '/v1/intake/mailbox', cells: 'public', build: async () => ({ path: '/v1/intake/mailbox', json: { message: '食堂饭菜质量差' } }) },
   {

@@ -36,6 +36,7 @@ describe('openapi.yaml', () => {
         ...['accept', 'return', 'assign', 'recategorize', 'extend', 'pause', 'resume', 'note', 'reply', 'follow-up', 'reopen', 'close'].map((a) => `/v1/cases/{id}/${a}`),
         '/v1/intake/mailbox',
         '/v1/reports/quarterly',
+        '/v1/reports/queue',
         '/v1/reports/summary',
         '/v1/reports/supervision',
         '/v1/track/{ticketNo}',

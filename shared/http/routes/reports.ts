@@ -7,10 +7,12 @@ import { civilFromDays, shanghaiDayOf } from '../../domain/time';
 import { quarterlyReport, summaryReport, supervisionReport, type ReportDeps, type ReportScope } from '../../usecases/reports';
 import { bearerAuth } from '../auth';
 import type { AppDeps } from '../deps';
-import { bearer, problems, router } from '../env';
+import { bearer, json, problems, router } from '../env';
 import { quarterlyJson, supervisionJson } from '../../reports/json';
 import { quarterlyCsv, quarterlyHtml, summaryCsv, summaryHtml, supervisionCsv, supervisionHtml } from '../../reports/render';
-import { QuarterlyQuery, QuarterlyReport, SummaryQuery, SummaryReport, SupervisionQuery, SupervisionReport } from '../schemas';
+import { formatShanghai } from '../../domain/time';
+import { queueCounts } from '../../usecases/queue-counts';
+import { QuarterlyQuery, QuarterlyReport, QueueCountsReport, SummaryQuery, SummaryReport, SupervisionQuery, SupervisionReport } from '../schemas';
 
 /** Longest summary period: a year and a day, so a calendar year compares with any twelve months. */
 const MAX_SUMMARY_DAYS = 366;
@@ -55,6 +57,15 @@ const quarterlyRoute = createRoute({
   responses: reportResponses(QuarterlyReport, 'The analysis'),
 });
 
+const queueRoute = createRoute({
+  method: 'get',
+  path: '/v1/reports/queue',
+  tags: ['reports'],
+  summary: "The work queues now: open cases per office (to sign for, in progress, paused), due soon and overdue — the console's queue page",
+  security: bearer,
+  responses: { 200: json(QueueCountsReport, 'Counts per office and in total'), ...problems(401, 403) },
+});
+
 /** Supervisors and admins see every case; office staff their office's; nobody else any. */
 export function reportScope(p: Principal): ReportScope {
   if (hasAnyRole(p, ['supervisor', 'admin'])) return {};
@@ -88,6 +99,11 @@ export function reportRoutes(deps: AppDeps) {
   const reports: ReportDeps = deps;
   const today = () => dayString(deps.clock.now());
   return router()
+    .openapi({ ...queueRoute, middleware: [auth] as const }, async (c) => {
+      const r = await queueCounts(reports, reportScope(c.get('principal')));
+      c.header('Cache-Control', 'no-store');
+      return c.json({ ...r, asOf: formatShanghai(r.asOf) }, 200);
+    })
     .openapi({ ...summaryRoute, middleware: [auth] as const }, async (c) => {
       const scope = reportScope(c.get('principal'));
       const q = c.req.valid('query');
