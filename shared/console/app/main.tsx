@@ -28,13 +28,11 @@ function App() {
     () =>
       makeI18n(locale, (l) => {
         rememberLocale(l);
+        document.documentElement.lang = l;
         setLocale(l);
       }),
     [locale],
   );
-  useEffect(() => {
-    document.documentElement.lang = locale;
-  }, [locale]);
   const session = useSession();
   const { path, query } = useLocation();
   let body;
@@ -132,6 +130,7 @@ function Shell({ session, path }: { session: Session; path: string }) {
 
 const root = document.getElementById('app');
 if (root) {
+  document.documentElement.lang = initialLocale();
   root.replaceChildren();
   render(<App />, root);
 }

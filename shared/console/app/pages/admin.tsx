@@ -187,6 +187,8 @@ function RoutingRules({ admin }: { admin: boolean }) {
   const select = (name: string, value: string | undefined, options: [string, string][], onChange: (v: string) => void, aria: string) => (
     <select name={name} value={value ?? ''} disabled={!admin} aria-label={aria} onChange={(ev) => onChange((ev.currentTarget as HTMLSelectElement).value)}>
       <option value="">{t('admin.any')}</option>
+      {/* A code the lists do not know (an admin's own topic) stays selectable as it is. */}
+      {value && !options.some(([v]) => v === value) && <option value={value}>{value}</option>}
       {options.map(([v, l]) => (
         <option key={v} value={v}>{l}</option>
       ))}

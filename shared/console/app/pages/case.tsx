@@ -71,7 +71,8 @@ export function CasePage({ id, session }: { id: string; session: Session }) {
   const c = state.record;
   const officeName = (code: string | undefined | null) => (code ? (names?.get(code) ?? code) : t('case.unassigned'));
   const principal = { sub: session.sub ?? '', roles: session.roles, ...(session.office && { office: session.office }) };
-  const actions = allowedActions(c.status).filter((a) => mayAct(principal, c, a));
+  // The status decides (the domain's state machine); an extension is also once, and for complaints only.
+  const actions = allowedActions(c.status).filter((a) => mayAct(principal, c, a) && (a !== 'extend' || (c.category === 'complaint' && !c.extended)));
   const daysLeft = calendar && (c.status === 'replied' || c.status === 'closed' ? undefined : workingDaysLeft(calendar, c.dueAt));
 
   async function submit(action: Action, form?: HTMLFormElement) {
@@ -101,7 +102,7 @@ export function CasePage({ id, session }: { id: string; session: Session }) {
         await reload().catch(setError);
       } else if (e instanceof ApiError && e.status === 409) {
         const allowed = (e.problem.allowedActions ?? []).map((a) => label(ACTION_LABELS, a)).join('、') || t('case.nothing');
-        setNotice({ kind: 'conflict', text: t('case.notAllowed', { status: label(STATUS_LABELS, e.problem.currentStatus ?? c.status), allowed }) });
+        setNotice({ kind: 'conflict', text: t('case.notAllowed', { status: label(STATUS_LABELS, e.problem.currentStatus ?? c.status), allowed, detail: e.problem.detail ?? '' }) });
         await reload().catch(setError);
       } else setFormError(e);
     } finally {

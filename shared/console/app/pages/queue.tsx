@@ -44,7 +44,6 @@ export function QueuePage({ session }: { session: Session }) {
     loadCalendar().then(setCalendar, () => undefined);
   }, []);
   useEffect(() => {
-    setList(undefined);
     loadCases(filter, supervisor).then(setList, setError);
   }, [filter]);
 
@@ -75,7 +74,12 @@ export function QueuePage({ session }: { session: Session }) {
       <ErrorBox error={error} />
       <div class="filters" role="group" aria-label={t('queue.filters')}>
         {FILTERS.map((f) => (
-          <button key={f} type="button" class={`chip chip-${f}`} aria-pressed={filter === f} onClick={() => setFilter(f)} data-filter={f}>
+          <button key={f} type="button" class={`chip chip-${f}`} aria-pressed={filter === f}
+            onClick={() => {
+              if (f === filter) return;
+              setList(undefined);
+              setFilter(f);
+            }} data-filter={f}>
             {t(`queue.filter.${f}`)}
             <span class="count" data-count={f}>
               {countOf[f] ?? '…'}
@@ -125,6 +129,7 @@ export function QueuePage({ session }: { session: Session }) {
           </table>
         </div>
       )}
+      <div id="queue-list" aria-busy={!list} aria-live="polite">
       {!list ? (
         <Loading />
       ) : list.items.length === 0 ? (
@@ -146,7 +151,7 @@ export function QueuePage({ session }: { session: Session }) {
             </thead>
             <tbody>
               {list.items.map((c) => (
-                <tr key={c.id} data-case={c.id} data-sla={c.sla.state} data-status={c.status}>
+                <tr key={c.id} data-case={c.id} data-sla={c.sla.state} data-status={c.status} data-due={c.dueAt}>
                   <td data-label={t('case.ticket')}>
                     <a href={`/console/cases/${encodeURIComponent(c.id)}`} class="ticket">
                       {c.ticketNo}
@@ -171,6 +176,7 @@ export function QueuePage({ session }: { session: Session }) {
           </table>
         </div>
       )}
+      </div>
       {list?.nextCursor && (
         <button type="button" class="secondary" onClick={() => void more()}>
           {t('queue.more')}
