@@ -16,6 +16,7 @@ import { benchRouting, ROUTING, type RoutingResult } from './routing';
 import { benchReports, REPORTS, type ReportsResult } from './reports';
 import { benchTimers, TIMERS, type TimersResult } from './timers';
 import { benchBundles, BUNDLES, type BundleResult } from './bundles';
+import { benchConsole, CONSOLE_BENCH, type ConsoleResult } from './console';
 
 const TARGETS = { deadlinePerSecond: 1_000_000, ratio: 0.35 } as const;
 /**
@@ -53,7 +54,9 @@ async function main(): Promise<void> {
   const reports = await benchReports();
   console.log(`7/7 bundles: esbuild each Lambda as deployed, then ${BUNDLES.runs} cold imports of each in a fresh node…`);
   const bundles = await benchBundles();
-  await report(deadline, intake, base, caseItemBytes, routing, timers, reports, bundles);
+  console.log(`console (own section, also npm run bench:console): its JavaScript gzipped, then the queue page with ${int(CONSOLE_BENCH.openCases)} open cases in Chromium…`);
+  const consoleResult = await benchConsole();
+  await report(deadline, intake, base, caseItemBytes, routing, timers, reports, bundles, consoleResult);
 }
 
 /** Intake vs the bare-PutItem baseline, on one runtime over an on-disk dynalite; everything is closed after. */
@@ -163,6 +166,21 @@ function bundleRows(bundles: BundleResult[]): Row[] {
   ]);
 }
 
+/** The office console: its JavaScript gzipped, and the queue page from navigation start to the list on screen. */
+function consoleRows(c: ConsoleResult): Row[] {
+  const kb = (n: number) => (n / 1024).toFixed(1);
+  return [
+    { figure: 'Console JS (minified / gzip)', value: `${kb(c.jsBytes)} / ${kb(c.jsGzipBytes)} KB`, target: `gzip <= ${int(CONSOLE_BENCH.jsGzipLimitBytes / 1024)} KB`, pass: c.jsGzipBytes <= CONSOLE_BENCH.jsGzipLimitBytes },
+    {
+      figure: `Console queue, ${int(c.openCount)} open: cold / median / max`,
+      value: `${int(c.coldMs)} / ${int(c.medianMs)} / ${int(c.maxMs)} ms`,
+      target: `median <= ${int(CONSOLE_BENCH.queueTargetMs)} ms`,
+      pass: c.medianMs <= CONSOLE_BENCH.queueTargetMs && c.openCount === CONSOLE_BENCH.openCases,
+    },
+    { figure: 'Console queue counts shown, median', value: `${int([...c.countsMs].sort((a, b) => a - b)[Math.floor(c.countsMs.length / 2)] ?? 0)} ms`, target: '' },
+  ];
+}
+
 /** One request before the load: the body must be accepted; returns the size of the stored case item. */
 async function probeIntake(url: string, headers: Record<string, string>, body: string, endpoint: string, tableName: string, region?: string): Promise<number> {
   const res = await fetch(url, { method: 'POST', headers, body });
@@ -178,7 +196,17 @@ async function probeIntake(url: string, headers: Record<string, string>, body: s
   }
 }
 
-async function report(deadline: ReturnType<typeof benchDeadline>, intake: LoadResult, base: LoadResult, caseItemBytes: number, routing: RoutingResult, timers: TimersResult, reports: ReportsResult, bundles: BundleResult[]): Promise<void> {
+async function report(
+  deadline: ReturnType<typeof benchDeadline>,
+  intake: LoadResult,
+  base: LoadResult,
+  caseItemBytes: number,
+  routing: RoutingResult,
+  timers: TimersResult,
+  reports: ReportsResult,
+  bundles: BundleResult[],
+  consoleResult: ConsoleResult,
+): Promise<void> {
   const ratio = intake.rps / base.rps;
   const rows: Row[] = [
     { figure: 'Deadline computations / s', value: int(deadline.perSecond), target: `>= ${int(TARGETS.deadlinePerSecond)}`, pass: deadline.perSecond >= TARGETS.deadlinePerSecond },
@@ -193,6 +221,7 @@ async function report(deadline: ReturnType<typeof benchDeadline>, intake: LoadRe
     ...timerRows(timers),
     ...reportRows(reports),
     ...bundleRows(bundles),
+    ...consoleRows(consoleResult),
   ];
   const w = [42, 20, 18];
   const line = (cells: string[]) => console.log(cells.map((c, i) => c.padEnd(w[i] ?? 0)).join('  '));
@@ -233,6 +262,7 @@ async function report(deadline: ReturnType<typeof benchDeadline>, intake: LoadRe
     timers: { settings: TIMERS, ...timers },
     reports: { settings: REPORTS, ...reports },
     bundles: { settings: BUNDLES, results: bundles },
+    console: { settings: CONSOLE_BENCH, ...consoleResult },
     pass: misses.length === 0,
     misses: misses.map((r) => r.figure),
   };

@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
 import { INDEXES } from '../shared/adapters/dynamo/table';
 import type { Category } from '../shared/domain/case';
+import { consoleCommandHooks } from './console-assets';
 import { ESM_REQUIRE_BANNER, EXTERNAL_MODULES, FUNCTION_ENTRIES, LAMBDA_NODE_TARGET, type FunctionName } from './bundling';
 import type { CategoryQueue } from './stateful-stack';
 
@@ -79,6 +80,8 @@ export class LambdaFunction extends Construct {
         mainFields: ['module', 'main'],
         externalModules: [...EXTERNAL_MODULES],
         banner: ESM_REQUIRE_BANNER,
+        // The API function serves the office console too (shared/http/routes/console.ts).
+        ...(props.name === 'api' && { commandHooks: consoleCommandHooks() }),
       },
       environment: {
         NODE_ENV: 'production',

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import type { LambdaContext, LambdaEvent } from 'hono/aws-lambda';
 import { handle } from 'hono/aws-lambda';
 import type { Context } from 'hono';
@@ -12,6 +13,7 @@ import { calendarService, escalationPolicy, eventBridgeTimers, lifecyclePolicy, 
 import { SqsCaseQueue } from '../../shared/adapters/sqs/case-queue';
 import { createSqsClient } from '../../shared/adapters/sqs/client';
 import { cognitoFromConfig, ConfigError, loadApiConfig, queuesFromConfig } from '../../shared/config';
+import { loadConsoleAssets } from '../../shared/console/assets';
 import { createApp } from '../../shared/http/app';
 import { createLogger } from '../../shared/observability/logger';
 import { systemClock, type TokenVerifier } from '../../shared/ports';
@@ -47,6 +49,8 @@ export function buildHandler(env: Record<string, string | undefined> = process.e
     logger,
     config,
     // API Gateway (HTTP API) gives the caller's address in the request context.
+    // The console's files, built into the function's asset beside this bundle (infra/console-assets.ts).
+    console: loadConsoleAssets(env.CONSOLE_DIR ?? fileURLToPath(new URL('./console/', import.meta.url))),
     clientIp: (c: Context) => (c.env as { event?: { requestContext?: { http?: { sourceIp?: string } } } } | undefined)?.event?.requestContext?.http?.sourceIp,
   });
   return handle(app);

@@ -9,8 +9,12 @@ import { chromium, type Browser, type LaunchOptions } from 'playwright-core';
  */
 const SYSTEM_CHROMIUM = '/usr/bin/chromium';
 const COMMON_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-/** @sparticuz/chromium's own flags, less those that would weaken what the tests check (same-origin, mixed content) or fight Playwright's. */
-const DROPPED_NPM_ARGS = /^--(disable-web-security|allow-running-insecure-content|headless|disable-site-isolation-trials|ignore-gpu-blocklist)/;
+/**
+ * @sparticuz/chromium's own flags (made for Lambda), less those that would weaken what the tests
+ * check (same-origin, mixed content), fight Playwright's headless flag, or end the browser with its
+ * last page (single process).
+ */
+const DROPPED_NPM_ARGS = /^--(disable-web-security|allow-running-insecure-content|headless|disable-site-isolation-trials|ignore-gpu-blocklist|single-process|no-zygote)/;
 
 export async function chromiumExecutable(): Promise<{ path: string; source: 'system' | 'npm'; args: string[] }> {
   const configured = process.env.CHROMIUM_PATH ?? SYSTEM_CHROMIUM;

@@ -51,6 +51,9 @@ export function QueuePage({ session }: { session: Session }) {
     // What the bench measures: navigation start to the list on screen.
     if (list) performance.mark('console:queue-rendered');
   }, [list]);
+  useEffect(() => {
+    if (counts) performance.mark('console:queue-counts');
+  }, [counts]);
   const officeNames = new Map(counts?.offices.map((o) => [o.office, o.officeName ?? o.office]));
 
   const more = async () => {
