@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { LambdaContext, LambdaEvent } from 'hono/aws-lambda';
 import { handle } from 'hono/aws-lambda';
 import type { Context } from 'hono';
+import { LocalAccountTokens } from '../../shared/adapters/auth/account-tokens';
 import { CognitoTokenVerifier } from '../../shared/adapters/auth/cognito';
 import { Hs256TokenVerifier } from '../../shared/adapters/auth/hs256';
 import { createDynamoClient } from '../../shared/adapters/dynamo/client';
@@ -21,15 +22,16 @@ import { systemClock, type TokenVerifier } from '../../shared/ports';
 /** Builds the API handler from the environment; called once per Lambda instance, on first use. */
 export function buildHandler(env: Record<string, string | undefined> = process.env) {
   const config = loadApiConfig(env);
-  // Cognito ID tokens when a user pool is configured, else HS256 tokens signed with JWT_SECRET.
   const cognito = cognitoFromConfig(config);
-  let tokens: TokenVerifier;
-  if (cognito) tokens = new CognitoTokenVerifier(cognito);
-  else if (config.JWT_SECRET) tokens = new Hs256TokenVerifier({ secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
-  else throw new ConfigError('Invalid configuration:\n  COGNITO_USER_POOL_ID and COGNITO_CLIENT_ID, or JWT_SECRET: required on Lambda');
+  if (!cognito && !config.JWT_SECRET) throw new ConfigError('Invalid configuration:\n  COGNITO_USER_POOL_ID and COGNITO_CLIENT_ID, or JWT_SECRET: required on Lambda');
   const db = createDynamoClient({ tableName: config.TABLE_NAME, region: config.AWS_REGION, endpoint: config.DYNAMODB_ENDPOINT });
   if (!config.PUBLIC_BASE_URL) throw new ConfigError('Invalid configuration:\n  PUBLIC_BASE_URL: required for the links in e-mails');
   const stores = dynamoStores(db, config.TABLE_NAME);
+  // Cognito ID tokens when a user pool is configured, else HS256 tokens signed with JWT_SECRET
+  // (those from local sign-in held to their account as it is now).
+  const tokens: TokenVerifier = cognito
+    ? new CognitoTokenVerifier(cognito)
+    : new LocalAccountTokens({ inner: new Hs256TokenVerifier({ secret: config.JWT_SECRET ?? '', issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }), accounts: stores.accounts });
   const logger = createLogger({ level: config.LOG_LEVEL, base: { service: 'api' } });
   const timers = eventBridgeTimers(config);
   const app = createApp({

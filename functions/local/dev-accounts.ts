@@ -37,7 +37,7 @@ export async function ensureDevAccounts(deps: { accounts: AccountStore; password
       if (await deps.accounts.get(dev.username)) return remembered ? entry(remembered) : undefined;
       const password = remembered ?? randomBytes(12).toString('base64url');
       try {
-        await deps.accounts.put({ ...dev, passwordHash: await deps.passwords.hash(password), updatedAt: deps.clock.now(), updatedBy: 'dev-seed', version: 1 }, 0);
+        await deps.accounts.put({ ...dev, passwordHash: await deps.passwords.hash(password), passwordVersion: 1, updatedAt: deps.clock.now(), updatedBy: 'dev-seed', version: 1 }, 0);
       } catch (err) {
         // Another process made it first: its password is not ours to know.
         if (err instanceof VersionConflictError) return undefined;

@@ -8,6 +8,7 @@ import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context } from 'hono';
 import { Hs256TokenIssuer, Hs256TokenVerifier, signHs256 } from '../../shared/adapters/auth/hs256';
+import { LocalAccountTokens } from '../../shared/adapters/auth/account-tokens';
 import { scryptPasswords } from '../../shared/adapters/auth/password';
 import { ensureDevAccounts, type DevAccount } from './dev-accounts';
 import { createDynamoClient } from '../../shared/adapters/dynamo/client';
@@ -131,7 +132,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     lifecycle: lifecyclePolicy(config),
     publicBaseUrl,
     queue: queues.queue,
-    tokens: new Hs256TokenVerifier({ secret, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
+    // Tokens from local sign-in follow their account (removed, new password, new roles); dev tokens pass as they are.
+    tokens: new LocalAccountTokens({ inner: new Hs256TokenVerifier({ secret, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }), accounts: stores.accounts }),
     // Always local accounts here: the local runtime verifies HS256 tokens, never Cognito's.
     signIn: { provider: 'local', issuer: new Hs256TokenIssuer({ secret, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlSeconds: config.LOGIN_TOKEN_MINUTES * 60 }) },
     clock,

@@ -21,6 +21,8 @@ export interface Account {
   passwordHash: string;
   updatedAt: number;
   updatedBy: string;
+  /** +1 every time the password is set: tokens signed in with an earlier one no longer work. */
+  passwordVersion: number;
   /** 1 on creation, +1 on every change; writes are conditional on it. */
   version: number;
 }

@@ -119,8 +119,8 @@ export interface TokenVerifier {
  * It keeps its own clock, the one its verifier checks `exp` against.
  */
 export interface TokenIssuer {
-  /** The token for this principal, and when it expires (epoch ms). */
-  issue(principal: Principal): Promise<{ token: string; expiresAt: number }>;
+  /** The token for this principal (signed in to a local account with this password version), and when it expires (epoch ms). */
+  issue(principal: Principal, account: { passwordVersion: number }): Promise<{ token: string; expiresAt: number }>;
 }
 
 /** Password hashing (scrypt in shared/adapters/auth/password.ts). */

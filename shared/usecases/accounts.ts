@@ -62,13 +62,13 @@ export async function login(deps: AccountDeps & { issuer: TokenIssuer }, input: 
   }
   if (attempts.failures.length || attempts.lockedUntil !== undefined) await deps.loginAttempts.clear(key);
   const principal: Principal = { sub: account.username, roles: account.roles, ...(account.office && { office: account.office }), displayName: account.displayName };
-  const { token, expiresAt } = await deps.issuer.issue(principal);
+  const { token, expiresAt } = await deps.issuer.issue(principal, { passwordVersion: account.passwordVersion });
   deps.logger.info('auth.login', { user: key, roles: account.roles });
   return { token, expiresAt, principal };
 }
 
 /** An account as admins see it: never the hash. */
-export type AccountView = Omit<Account, 'passwordHash' | 'version' | 'updatedBy'>;
+export type AccountView = Omit<Account, 'passwordHash' | 'passwordVersion' | 'version' | 'updatedBy'>;
 
 export function accountView(a: Account): AccountView {
   return { username: a.username, displayName: a.displayName, roles: a.roles, ...(a.office && { office: a.office }), updatedAt: a.updatedAt };
@@ -108,6 +108,7 @@ export async function putAccount(deps: AccountDeps, username: string, input: Acc
     roles,
     ...(input.office && { office: input.office }),
     passwordHash: input.password !== undefined ? await deps.passwords.hash(input.password) : (existing?.passwordHash ?? ''),
+    passwordVersion: (existing?.passwordVersion ?? 0) + (input.password !== undefined ? 1 : 0),
     updatedAt: now,
     updatedBy: actor,
     version: (existing?.version ?? 0) + 1,
@@ -124,7 +125,7 @@ export async function putAccount(deps: AccountDeps, username: string, input: Acc
   return { account: accountView(account), created: !existing };
 }
 
-/** Removes an account (the last admin account stays). Tokens it was given stay valid until they expire. */
+/** Removes an account (the last admin account stays); the tokens it signed in with stop working (see LocalAccountTokens). */
 export async function deleteAccount(deps: AccountDeps, username: string): Promise<void> {
   const existing = await deps.accounts.get(username);
   if (!existing) throw new NotFoundError(`No account ${username}`);

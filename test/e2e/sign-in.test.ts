@@ -2,9 +2,11 @@ import type { z } from '@hono/zod-openapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../shared/domain/principal';
 import type { Account, AccountList, AuthConfig, LoginAnswer, Me } from '../../shared/http/auth-schemas';
+import { LocalAccountTokens } from '../../shared/adapters/auth/account-tokens';
+import { Hs256TokenVerifier } from '../../shared/adapters/auth/hs256';
 import { createApp } from '../../shared/http/app';
 import { usernameKey } from '../../shared/usecases/accounts';
-import { createHarness, type Harness } from '../support/harness';
+import { createHarness, hotlineCase, TEST_SECRET, type Harness } from '../support/harness';
 import { body, expectProblem, expectValidation, SHANGHAI_ISO_RE } from '../support/http';
 
 /**
@@ -198,12 +200,35 @@ describe('local sign-in and accounts', () => {
       expect((await signIn('zhao', 'second password 2', ip)).status).toBe(200);
     });
 
+    it('holds tokens already handed out to the account as it is now: new roles apply, a new password ends them', async () => {
+      await createUser('sun', { displayName: '孙二', roles: ['operator'], password: 'sun password 01' });
+      const ip = freshIp();
+      const { token } = await body<LoginBody>(await signIn('sun', 'sun password 01', ip));
+      const me = (t: string) => h.app.request('/v1/auth/me', { headers: { Authorization: `Bearer ${t}` } });
+      expect(await body(await me(token))).toEqual({ sub: 'sun', roles: ['operator'], displayName: '孙二' });
+
+      expect((await putUser('sun', { displayName: '孙二', roles: ['office'], office: 'rights' })).status).toBe(200);
+      expect(await body(await me(token))).toEqual({ sub: 'sun', roles: ['office'], office: 'rights', displayName: '孙二' });
+      expect((await h.app.request('/v1/cases', { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(hotlineCase()) })).status).toBe(403);
+
+      expect((await putUser('sun', { displayName: '孙二', roles: ['office'], office: 'rights', password: 'sun password 02' })).status).toBe(200);
+      const ended = await expectProblem(await me(token), 401);
+      expect(ended.detail).toMatch(/password .* changed/);
+      const { token: fresh } = await body<LoginBody>(await signIn('sun', 'sun password 02', ip));
+      expect((await me(fresh)).status).toBe(200);
+    });
+
     it('deletes an account: it can no longer sign in, and a second delete is 404', async () => {
       await createUser('leaver', { displayName: '离职者', roles: ['operator'], password: 'leaving password' });
       const ip = freshIp();
-      expect((await signIn('leaver', 'leaving password', ip)).status).toBe(200);
+      const signedIn = await signIn('leaver', 'leaving password', ip);
+      expect(signedIn.status).toBe(200);
+      const { token } = await body<LoginBody>(signedIn);
       expect((await h.request('/v1/admin/users/leaver', { method: 'DELETE', roles: ['admin'] })).status).toBe(204);
       await expectProblem(await signIn('leaver', 'leaving password', ip), 401);
+      // The token it already had stops working too.
+      const gone = await expectProblem(await h.app.request('/v1/cases', { headers: { Authorization: `Bearer ${token}` } }), 401);
+      expect(gone.detail).toMatch(/no longer exists/);
       await expectProblem(await h.request('/v1/admin/users/leaver', { method: 'DELETE', roles: ['admin'] }), 404);
     });
 
@@ -223,6 +248,19 @@ describe('local sign-in and accounts', () => {
       expect((await putUser('forgetful', { displayName: '健忘者', roles: ['operator'], password: 'new password 456' })).status).toBe(200);
       expect((await signIn('forgetful', 'new password 456', ip)).status).toBe(200);
     });
+  });
+
+  it('re-reads an account at most every cacheMs (30 s by default): a removal takes effect within it', async () => {
+    await createUser('cached', { displayName: '缓存', roles: ['supervisor'], password: 'cached password' });
+    const { token } = await body<LoginBody>(await signIn('cached', 'cached password', freshIp()));
+    let now = Date.now();
+    const verifier = new LocalAccountTokens({ inner: new Hs256TokenVerifier({ secret: TEST_SECRET }), accounts: h.deps.accounts, now: () => now });
+    expect((await verifier.verify(token)).roles).toEqual(['supervisor']);
+    expect((await h.request('/v1/admin/users/cached', { method: 'DELETE', roles: ['admin'] })).status).toBe(204);
+    now += 29_000;
+    expect((await verifier.verify(token)).sub).toBe('cached');
+    now += 2_000;
+    await expect(verifier.verify(token)).rejects.toThrow(/no longer exists/);
   });
 
   describe('sign-in config and identity', () => {

@@ -1,5 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'hono';
+import { LocalAccountTokens } from '../../shared/adapters/auth/account-tokens';
 import { Hs256TokenIssuer, Hs256TokenVerifier, signHs256 } from '../../shared/adapters/auth/hs256';
 import { createDynamoClient } from '../../shared/adapters/dynamo/client';
 import { ensureTable } from '../../shared/adapters/dynamo/ensure-table';
@@ -117,7 +118,8 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     publicBaseUrl: 'https://cases.union.example.org',
     calendar: calendarService({ ...stores, timers, clock, logger, config: loadApiConfig({}) }),
     queue: sqs.queue,
-    tokens: new Hs256TokenVerifier({ secret: TEST_SECRET }),
+    // As the runtimes wire it; accounts read afresh on every request, so a test sees a change at once.
+    tokens: new LocalAccountTokens({ inner: new Hs256TokenVerifier({ secret: TEST_SECRET }), accounts: stores.accounts, cacheMs: 0 }),
     // Local sign-in signs with real time, as the verifier checks: the harness clock moves lockouts, not token expiry.
     signIn: { provider: 'local', issuer: new Hs256TokenIssuer({ secret: TEST_SECRET, ttlSeconds: 8 * 3600 }) },
     clock,

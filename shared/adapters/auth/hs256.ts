@@ -63,6 +63,10 @@ export interface DevTokenClaims {
   office?: string;
   /** The display name (`name` claim). */
   name?: string;
+  /** How the subject authenticated (RFC 8176): `['pwd']` on tokens from local sign-in. */
+  amr?: string[];
+  /** The account's password version the token was signed in with (local sign-in). */
+  pwv?: number;
 }
 
 /** Signs a token the verifier above accepts (local dev tokens, tests). */
@@ -81,6 +85,9 @@ export async function signHs256(claims: DevTokenClaims, options: Hs256Options & 
   );
 }
 
+/** The `amr` value of tokens from local sign-in (a password). */
+export const ACCOUNT_AMR = 'pwd';
+
 /** The tokens local sign-in hands out: what the verifier above accepts, for `ttlSeconds`. */
 export class Hs256TokenIssuer implements TokenIssuer {
   constructor(
@@ -88,9 +95,17 @@ export class Hs256TokenIssuer implements TokenIssuer {
     private readonly clock: () => number = Date.now,
   ) {}
 
-  async issue(principal: Principal): Promise<{ token: string; expiresAt: number }> {
+  async issue(principal: Principal, account: { passwordVersion: number }): Promise<{ token: string; expiresAt: number }> {
     const now = this.clock();
-    const claims: DevTokenClaims = { sub: principal.sub, roles: principal.roles, ...(principal.office && { office: principal.office }), ...(principal.displayName && { name: principal.displayName }) };
+    const claims: DevTokenClaims = {
+      sub: principal.sub,
+      roles: principal.roles,
+      ...(principal.office && { office: principal.office }),
+      ...(principal.displayName && { name: principal.displayName }),
+      // Marks a local account's token: LocalAccountTokens holds it to the account as it is now.
+      amr: [ACCOUNT_AMR],
+      pwv: account.passwordVersion,
+    };
     const token = await signHs256(claims, { ...this.options, now });
     return { token, expiresAt: (Math.floor(now / 1000) + this.options.ttlSeconds) * 1000 };
   }

@@ -58,13 +58,13 @@ const listAccountsRoute = createRoute({
 const putAccountRoute = createRoute({
   ...admin('put', '/v1/admin/users/{username}', 'putUser', `Create or replace a local sign-in account${localOnly}`),
   description:
-    'A new account needs `password`; omit it when replacing to keep the current one (a new password also lifts a lockout). Office staff need `office`, an office that exists. The last admin account cannot lose the admin role (409).',
+    'A new account needs `password`; omit it when replacing to keep the current one (a new password also lifts a lockout and ends the sessions signed in with the old one). Office staff need `office`, an office that exists. The last admin account cannot lose the admin role (409). Tokens already handed out take the new roles and office within 30 s.',
   request: { params: AccountParams, body: { ...json(AccountInput, 'The account'), required: true } },
   responses: { 200: json(Account, 'Replaced'), 201: json(Account, 'Created'), ...unauthorized, ...problems(400, 403, 404, 409, 413, 415) },
 });
 const deleteAccountRoute = createRoute({
   ...admin('delete', '/v1/admin/users/{username}', 'deleteUser', `Remove a local sign-in account${localOnly}`),
-  description: 'The last admin account cannot be removed (409). Tokens already handed out stay valid until they expire (LOGIN_TOKEN_MINUTES).',
+  description: 'The last admin account cannot be removed (409). Tokens it signed in with stop working (within 30 s).',
   request: { params: AccountParams },
   responses: { 204: { description: 'Removed' }, ...unauthorized, ...problems(403, 404, 409) },
 });
