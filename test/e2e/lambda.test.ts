@@ -45,13 +45,18 @@ beforeAll(async () => {
   const db = createDynamoClient({ tableName: 'lambda-test', endpoint: engine.endpoint });
   await ensureTable(db, 'lambda-test');
   db.destroy();
+  handler = buildHandler({ ...lambdaEnv(), JWT_SECRET: secret, FORM_RATE_LIMIT: '2' });
+});
+
+/** What the function needs besides how it verifies tokens: the embedded engines for table and queues. */
+function lambdaEnv(): Record<string, string> {
   const queues = Object.fromEntries(
     Object.entries(sqs.queues).flatMap(([category, q]) => [
       [`QUEUE_URL_${category.toUpperCase()}`, q.url],
       [`DLQ_URL_${category.toUpperCase()}`, q.dlqUrl],
     ]),
   );
-  handler = buildHandler({
+  return {
     TABLE_NAME: 'lambda-test',
     DYNAMODB_ENDPOINT: engine.endpoint,
     SQS_ENDPOINT: sqs.endpoint,
@@ -62,11 +67,9 @@ beforeAll(async () => {
     SCHEDULE_GROUP: 'union-cases',
     ESCALATOR_ARN: 'arn:aws:lambda:ap-east-1:123456789012:function:escalator',
     SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/scheduler-invokes-escalator',
-    JWT_SECRET: secret,
     LOG_LEVEL: 'error',
-    FORM_RATE_LIMIT: '2',
-  });
-});
+  };
+}
 afterAll(async () => {
   await sqs.close();
   await engine.close();
@@ -128,27 +131,12 @@ describe('Lambda entry (functions/api)', () => {
   });
 
   it("with Cognito: /v1/auth/config names the managed login, and local sign-in answers 404", async () => {
-    const queues = Object.fromEntries(
-      Object.entries(sqs.queues).flatMap(([category, q]) => [
-        [`QUEUE_URL_${category.toUpperCase()}`, q.url],
-        [`DLQ_URL_${category.toUpperCase()}`, q.dlqUrl],
-      ]),
-    );
     const cognito = buildHandler({
-      TABLE_NAME: 'lambda-test',
-      DYNAMODB_ENDPOINT: engine.endpoint,
-      SQS_ENDPOINT: sqs.endpoint,
-      AWS_REGION: 'ap-east-1',
-      ...queues,
-      PUBLIC_BASE_URL: 'https://cases.union.example.org',
-      SCHEDULE_GROUP: 'union-cases',
-      ESCALATOR_ARN: 'arn:aws:lambda:ap-east-1:123456789012:function:escalator',
-      SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/scheduler-invokes-escalator',
+      ...lambdaEnv(),
       COGNITO_USER_POOL_ID: 'ap-east-1_AbC123xyz',
       COGNITO_CLIENT_ID: 'apiclient123',
       COGNITO_CONSOLE_CLIENT_ID: 'consoleclient456',
       COGNITO_DOMAIN: 'https://caserouting-prod-123456789012.auth.ap-east-1.amazoncognito.com',
-      LOG_LEVEL: 'error',
     });
     const config = (await cognito(event('GET', '/v1/auth/config') as never, context)) as { statusCode: number; body: string };
     expect(JSON.parse(config.body)).toEqual({

@@ -278,27 +278,11 @@ describe('local sign-in and accounts', () => {
     });
 
     it('with Cognito configured: names the managed login endpoints, and local sign-in and accounts answer 404', async () => {
-      const cognito = createApp({
-        ...h.deps,
-        signIn: {
-          provider: 'cognito',
-          authorizeUrl: 'https://union-cases.auth.ap-east-1.amazoncognito.com/oauth2/authorize',
-          tokenUrl: 'https://union-cases.auth.ap-east-1.amazoncognito.com/oauth2/token',
-          logoutUrl: 'https://union-cases.auth.ap-east-1.amazoncognito.com/logout',
-          clientId: 'console-client-1',
-          scopes: ['openid', 'profile'],
-        },
-      });
+      const base = 'https://union-cases.auth.ap-east-1.amazoncognito.com';
+      const managedLogin = { authorizeUrl: `${base}/oauth2/authorize`, tokenUrl: `${base}/oauth2/token`, logoutUrl: `${base}/logout`, clientId: 'console-client-1', scopes: ['openid', 'profile'] };
+      const cognito = createApp({ ...h.deps, signIn: { provider: 'cognito', ...managedLogin } });
       const config = await cognito.request('/v1/auth/config');
-      expect(await body(config)).toEqual({
-        provider: 'cognito',
-        authorizeUrl: 'https://union-cases.auth.ap-east-1.amazoncognito.com/oauth2/authorize',
-        tokenUrl: 'https://union-cases.auth.ap-east-1.amazoncognito.com/oauth2/token',
-        logoutUrl: 'https://union-cases.auth.ap-east-1.amazoncognito.com/logout',
-        clientId: 'console-client-1',
-        scopes: ['openid', 'profile'],
-        redirectPath: '/console/callback',
-      });
+      expect(await body(config)).toEqual({ provider: 'cognito', ...managedLogin, redirectPath: '/console/callback' });
       const login = await cognito.request('/v1/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'wang.li', password: 'correct horse battery' }) });
       const problem = await expectProblem(login, 404);
       expect(problem.detail).toMatch(/local sign-in is off/i);
