@@ -12,6 +12,8 @@ export interface DevAccount {
   office?: string;
 }
 
+const SEEDER = 'dev-seed';
+
 /** One sign-in account per role for trying the console (office staff of `rights`, as the dev token). */
 const DEV_ACCOUNTS: { username: string; displayName: string; roles: Role[]; office?: string }[] = [
   { username: 'operator', displayName: '热线话务员（演示）', roles: ['operator'] },
@@ -24,8 +26,9 @@ const DEV_ACCOUNTS: { username: string; displayName: string; roles: Role[]; offi
 /**
  * Development only: makes sure each demo account exists and writes their passwords to `path`
  * (mode 0600). A missing account is created with the password the file already names for it, or a
- * new random one (the first start); an existing account is left alone, and listed only when the
- * file knows its password (an admin may have changed it since). Returns what the file now holds.
+ * new random one (the first start). An existing one is listed with the file's password; if the file
+ * forgot it (deleted), a demo account nobody changed gets a new random password, and one an admin
+ * has changed is left alone and not listed. Returns what the file now holds.
  */
 export async function ensureDevAccounts(deps: { accounts: AccountStore; passwords: PasswordHasher; clock: Clock; logger: Logger }, path: string): Promise<DevAccount[]> {
   const known = await readDevAccounts(path);
@@ -34,10 +37,25 @@ export async function ensureDevAccounts(deps: { accounts: AccountStore; password
     DEV_ACCOUNTS.map(async (dev): Promise<DevAccount | undefined> => {
       const entry = (password: string): DevAccount => ({ username: dev.username, password, roles: dev.roles, ...(dev.office && { office: dev.office }) });
       const remembered = known.find((k) => k.username === dev.username)?.password;
-      if (await deps.accounts.get(dev.username)) return remembered ? entry(remembered) : undefined;
+      const existing = await deps.accounts.get(dev.username);
+      // Listed with the file's password while it still opens the account (an admin may have set another).
+      if (existing && remembered) return existing.updatedBy === SEEDER || (await deps.passwords.verify(remembered, existing.passwordHash)) ? entry(remembered) : undefined;
+      // Changed by an admin since it was seeded: theirs now, and its password is not ours to print.
+      if (existing && existing.updatedBy !== SEEDER) return undefined;
+      // Missing, or seeded but its password forgotten (the file was deleted): a new random one.
       const password = remembered ?? randomBytes(12).toString('base64url');
       try {
-        await deps.accounts.put({ ...dev, passwordHash: await deps.passwords.hash(password), passwordVersion: 1, updatedAt: deps.clock.now(), updatedBy: 'dev-seed', version: 1 }, 0);
+        await deps.accounts.put(
+          {
+            ...dev,
+            passwordHash: await deps.passwords.hash(password),
+            passwordVersion: (existing?.passwordVersion ?? 0) + 1,
+            updatedAt: deps.clock.now(),
+            updatedBy: SEEDER,
+            version: (existing?.version ?? 0) + 1,
+          },
+          existing?.version ?? 0,
+        );
       } catch (err) {
         // Another process made it first: its password is not ours to know.
         if (err instanceof VersionConflictError) return undefined;

@@ -219,6 +219,19 @@ describe('local runtime persistence under DATA_DIR', () => {
     const n = await next.json();
     expect(Number(n.ticketNo.slice(6))).toBe(Number(c.ticketNo.slice(6)) + 1);
     expect(n.ticketNo.slice(0, 5)).toBe(c.ticketNo.slice(0, 5));
+
+    // dev-accounts.json deleted: the demo accounts get new passwords, and the old ones stop working.
+    await runtime.close();
+    runtime = undefined;
+    await rm(join(dataDir, 'dev-accounts.json'));
+    runtime = await startLocalRuntime({ inMemory: false, env: env(dataDir) });
+    expect(runtime.devAccounts.map((a) => a.username)).toEqual([...ROLES]);
+    const login = (username: string, password: string) =>
+      fetch(`${runtime?.url}/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password }) });
+    const [oldAdmin, newAdmin] = [firstAccounts.find((a) => a.username === 'admin'), runtime.devAccounts.find((a) => a.username === 'admin')];
+    expect(newAdmin?.password).not.toBe(oldAdmin?.password);
+    expect((await login('admin', newAdmin?.password ?? '')).status).toBe(200);
+    expect((await login('admin', oldAdmin?.password ?? '')).status).toBe(401);
   });
 });
 
