@@ -219,6 +219,8 @@ describe('the office console in Chromium', () => {
 
     await p.click(`#queue tr[data-case="${c.id}"] a.ticket`);
     await p.locator('#history').waitFor();
+    // An in-app navigation moves the focus to the new page's heading (what a screen reader reads next).
+    expect(await p.evaluate('document.activeElement?.id')).toBe('page-title');
     await p.click('button[data-action=assign]');
     await p.selectOption('form[data-action=assign] select[name=office]', 'legal-aid');
     await p.fill('form[data-action=assign] textarea[name=reason]', '涉及解除劳动关系，转法律援助中心');

@@ -1,19 +1,32 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect } from 'preact/hooks';
+import { useEffect, useRef } from 'preact/hooks';
 import { SLA_STATE_LABELS, STATUS_LABELS } from '../../domain/vocabulary';
 import type { ApiError } from './api';
 import { useI18n } from './i18n';
+import { navigationCount } from './router';
+
+/** The navigation whose page last took the focus. */
+let focusedFor = 0;
 
 /** A page: its heading and the document title (what a screen reader announces on navigation). */
 export function Page(props: { title: string; children: ComponentChildren; actions?: ComponentChildren }) {
   const { t } = useI18n();
+  const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     document.title = `${props.title} · ${t('app.title')}`;
   }, [props.title, t]);
+  useEffect(() => {
+    // After an in-app navigation (not the first load), the focus moves to the new page's heading.
+    const n = navigationCount();
+    if (n > focusedFor) {
+      focusedFor = n;
+      heading.current?.focus();
+    }
+  });
   return (
     <section class="page" aria-labelledby="page-title">
       <div class="page-head">
-        <h1 id="page-title" tabIndex={-1}>
+        <h1 id="page-title" tabIndex={-1} ref={heading}>
           {props.title}
         </h1>
         {props.actions}

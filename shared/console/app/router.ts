@@ -4,8 +4,12 @@ import { useEffect, useState } from 'preact/hooks';
 export const BASE = '/console';
 
 let listeners: (() => void)[] = [];
+/** Counts in-app navigations, so the new page can take the focus (a screen reader then reads its heading). */
+let navigations = 0;
+export const navigationCount = () => navigations;
 
 export function navigate(to: string, options: { replace?: boolean } = {}): void {
+  navigations++;
   if (options.replace) history.replaceState(null, '', to);
   else history.pushState(null, '', to);
   for (const l of listeners) l();
@@ -13,6 +17,7 @@ export function navigate(to: string, options: { replace?: boolean } = {}): void 
 }
 
 addEventListener('popstate', () => {
+  navigations++;
   for (const l of listeners) l();
 });
 
