@@ -71,6 +71,9 @@ export const ACTION_LABELS: Readonly<Record<Action, Label>> = {
   close: l('办结', 'Close'),
 };
 
+/** `assign` on a case not yet routed is its first dispatch (分派), not a transfer. */
+export const DISPATCH_LABEL: Label = l('分派', 'Dispatch');
+
 export const SATISFACTIONS = ['satisfied', 'basically_satisfied', 'dissatisfied'] as const satisfies readonly Satisfaction[];
 export const SATISFACTION_LABELS: Readonly<Record<Satisfaction, Label>> = {
   satisfied: l('满意', 'Satisfied'),

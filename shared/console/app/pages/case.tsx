@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { WorkingCalendar } from '../../../domain/calendar';
 import { CATEGORIES } from '../../../domain/case';
 import { allowedActions, mayAct, type Action } from '../../../domain/lifecycle';
-import { ACTION_LABELS, CATEGORY_LABELS, CHANNEL_LABELS, EVENT_LABELS, ROLE_LABELS, SATISFACTION_LABELS, SATISFACTIONS, STATUS_LABELS, TOPIC_LABELS } from '../../../domain/vocabulary';
+import { ACTION_LABELS, CATEGORY_LABELS, CHANNEL_LABELS, DISPATCH_LABEL, EVENT_LABELS, ROLE_LABELS, SATISFACTION_LABELS, SATISFACTIONS, STATUS_LABELS, TOPIC_LABELS } from '../../../domain/vocabulary';
 import { act, api, ApiError, getCase, loadOfficeNames, ok, problemOf, type ActionBody, type CaseEvent, type CaseView } from '../api';
 import { ErrorBox, Loading, Page, SlaBadge, StatusBadge } from '../components';
 import { formatDate, useI18n, type I18n } from '../i18n';
@@ -35,6 +35,8 @@ async function loadEvents(id: string): Promise<CaseEvent[]> {
 interface Notice {
   kind: 'ok' | 'conflict';
   text: string;
+  /** The server's own words (English), for the record. */
+  detail?: string;
 }
 
 /** 案件详情: everything about the case, its history, and the actions its status allows, with the ETag carried along. */
@@ -94,7 +96,7 @@ export function CasePage({ id, session }: { id: string; session: Session }) {
       const next = await act(c.id, action, body as ActionBody<typeof action>, state?.etag ?? '');
       setState(next);
       setOpen(undefined);
-      setNotice({ kind: 'ok', text: t('case.done', { action: label(ACTION_LABELS, action) }) });
+      setNotice({ kind: 'ok', text: t('case.done', { action: actionName(action) }) });
       setEvents(await loadEvents(c.id));
     } catch (e) {
       if (e instanceof ApiError && e.status === 412) {
@@ -102,7 +104,7 @@ export function CasePage({ id, session }: { id: string; session: Session }) {
         await reload().catch(setError);
       } else if (e instanceof ApiError && e.status === 409) {
         const allowed = (e.problem.allowedActions ?? []).map((a) => label(ACTION_LABELS, a)).join('、') || t('case.nothing');
-        setNotice({ kind: 'conflict', text: t('case.notAllowed', { status: label(STATUS_LABELS, e.problem.currentStatus ?? c.status), allowed, detail: e.problem.detail ?? '' }) });
+        setNotice({ kind: 'conflict', text: t('case.notAllowed', { status: label(STATUS_LABELS, e.problem.currentStatus ?? c.status), allowed }), ...(e.problem.detail && { detail: e.problem.detail }) });
         await reload().catch(setError);
       } else setFormError(e);
     } finally {
@@ -110,6 +112,7 @@ export function CasePage({ id, session }: { id: string; session: Session }) {
     }
   }
 
+  const actionName = (a: Action) => (a === 'assign' && c.status === 'received' ? DISPATCH_LABEL[locale] : label(ACTION_LABELS, a));
   const pausedDays = (c.pauses ?? []).reduce((n, p) => n + (p.workingDays ?? 0), 0);
   const contact = c.complainant && (c.complainant.name || c.complainant.phone || c.complainant.email || c.complainant.employer);
   return (
@@ -117,6 +120,12 @@ export function CasePage({ id, session }: { id: string; session: Session }) {
       {notice && (
         <div class={`alert ${notice.kind === 'ok' ? 'success' : 'warning'}`} role={notice.kind === 'ok' ? 'status' : 'alert'} data-testid="notice">
           {notice.text}
+          {notice.detail && (
+            <small class="detail" lang="en">
+              {' '}
+              ({notice.detail})
+            </small>
+          )}
         </div>
       )}
       <div class="case-grid">
@@ -269,11 +278,11 @@ export function CasePage({ id, session }: { id: string; session: Session }) {
               {actions.map((a) =>
                 FIELDS[a].length === 0 ? (
                   <button key={a} type="button" data-action={a} disabled={busy} onClick={() => void submit(a)}>
-                    {label(ACTION_LABELS, a)}
+                    {actionName(a)}
                   </button>
                 ) : (
                   <button key={a} type="button" class="secondary" data-action={a} aria-expanded={open === a} aria-controls={`form-${a}`} onClick={() => setOpen(open === a ? undefined : a)}>
-                    {label(ACTION_LABELS, a)}
+                    {actionName(a)}
                   </button>
                 ),
               )}
@@ -284,7 +293,7 @@ export function CasePage({ id, session }: { id: string; session: Session }) {
               id={`form-${open}`}
               class="action-form"
               data-action={open}
-              aria-label={label(ACTION_LABELS, open)}
+              aria-label={actionName(open)}
               onSubmit={(ev) => {
                 ev.preventDefault();
                 void submit(open, ev.currentTarget);
@@ -296,7 +305,7 @@ export function CasePage({ id, session }: { id: string; session: Session }) {
               <ErrorBox error={formError} />
               <div class="row">
                 <button type="submit" disabled={busy}>
-                  {t('case.submitAction', { action: label(ACTION_LABELS, open) })}
+                  {t('case.submitAction', { action: actionName(open) })}
                 </button>
                 <button type="button" class="secondary" onClick={() => setOpen(undefined)}>
                   {t('common.cancel')}
