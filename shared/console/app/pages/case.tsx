@@ -315,7 +315,7 @@ export function CasePage({ id, session }: { id: string; session: Session }) {
           )}
           {!open && <ErrorBox error={formError} />}
           <p class="muted small">
-            {t('case.version', { v: c.version })} · <a href={`/track#ticket=${encodeURIComponent(c.ticketNo)}`}>{t('case.trackPage')}</a>
+            {t('case.version', { v: c.version })} · <a href={`/track#ticket=${encodeURIComponent(c.ticketNo)}&code=${encodeURIComponent(c.trackingCode)}`}>{t('case.trackPage')}</a>
           </p>
         </aside>
       </div>
