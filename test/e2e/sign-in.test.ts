@@ -242,6 +242,16 @@ describe('local sign-in and accounts', () => {
       await expectProblem(await h.request('/v1/admin/users/chief2', { method: 'DELETE', roles: ['admin'] }), 409);
     });
 
+    it("keeps an office that sign-in accounts belong to (409), until they move", async () => {
+      const put = await h.request('/v1/admin/offices/legal', { method: 'PUT', roles: ['admin'], json: { name: '法律援助中心', email: 'legal@union.example.org' } });
+      expect(put.status).toBe(200);
+      await createUser('lawyer', { displayName: '律师', roles: ['office'], office: 'legal', password: 'lawyer password' });
+      const refused = await expectProblem(await h.request('/v1/admin/offices/legal', { method: 'DELETE', roles: ['admin'] }), 409);
+      expect(refused.detail).toMatch(/1 sign-in account/);
+      expect((await putUser('lawyer', { displayName: '律师', roles: ['office'], office: 'rights' })).status).toBe(200);
+      expect((await h.request('/v1/admin/offices/legal', { method: 'DELETE', roles: ['admin'] })).status).toBe(204);
+    });
+
     it('lifts a lockout when an admin sets a new password', async () => {
       await createUser('forgetful', { displayName: '健忘者', roles: ['operator'], password: 'old password 123' });
       const ip = freshIp();

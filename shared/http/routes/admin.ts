@@ -20,7 +20,7 @@ const listOfficesRoute = createRoute({
   responses: { 200: json(OfficeList, 'The offices, by id'), ...problems(401, 403) },
 });
 const deleteOfficeRoute = createRoute({
-  ...route('delete', '/v1/admin/offices/{officeId}', 'Remove an office (refused while it has open cases or routing names it)'),
+  ...route('delete', '/v1/admin/offices/{officeId}', 'Remove an office (refused while it has open cases, routing names it, or sign-in accounts belong to it)'),
   request: { params: OfficeParams },
   responses: { 204: { description: 'Removed' }, ...problems(401, 403, 404, 409) },
 });
@@ -44,7 +44,7 @@ const redriveRoute = createRoute({
 });
 
 export function adminRoutes(deps: AppDeps) {
-  const admin: AdminDeps = { cases: deps.cases, offices: deps.offices, routing: deps.routing, queue: deps.queue, clock: deps.clock, logger: deps.logger };
+  const admin: AdminDeps = { cases: deps.cases, offices: deps.offices, routing: deps.routing, queue: deps.queue, clock: deps.clock, logger: deps.logger, accounts: deps.accounts };
   const auth = bearerAuth({ verifier: deps.tokens });
   const adminOnly: [MiddlewareHandler<AuthEnv>, MiddlewareHandler<AuthEnv>] = [auth, requireRole('admin')];
   const supervisors: [MiddlewareHandler<AuthEnv>, MiddlewareHandler<AuthEnv>] = [auth, requireRole('admin', 'supervisor')];
