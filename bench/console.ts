@@ -2,7 +2,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { BatchWriteItemCommand, type AttributeValue, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import { startLocalRuntime, type LocalRuntime } from '../functions/local/runtime';
 import { toItem } from '../shared/adapters/dynamo/case-store';
 import { createDynamoClient } from '../shared/adapters/dynamo/client';
@@ -15,6 +14,7 @@ import type { CaseRecord, Category, Status } from '../shared/domain/case';
 import { computeDeadline } from '../shared/domain/deadline';
 import { launchChromium } from '../test/support/browser';
 import { prng } from '../test/support/random';
+import { batchPut } from './reports';
 
 /**
  * The console's budgets: its JavaScript gzipped, and the queue page with 10,000 open cases on the
@@ -155,21 +155,6 @@ function openCases(n: number, now: number): CaseRecord[] {
     });
   }
   return out;
-}
-
-/** BatchWriteItem in 25s, 8 batches in flight, unprocessed items retried. */
-async function batchPut(db: DynamoDBClient, items: Record<string, AttributeValue>[]): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      let batch: WriteRequest[] = items.slice(next, (next += 25)).map((Item) => ({ PutRequest: { Item } }));
-      while (batch.length) {
-        const out = await db.send(new BatchWriteItemCommand({ RequestItems: { 'union-cases': batch } }));
-        batch = out.UnprocessedItems?.['union-cases'] ?? [];
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: 8 }, worker));
 }
 
 /** `npm run bench:console`: this section alone. */
