@@ -219,4 +219,19 @@ describe('Cognito ID tokens through the API', () => {
   it('still answers 403 to a known role without access', async () => {
     await expectProblem(await get('/v1/cases', idToken({ 'cognito:groups': ['office'] })), 403);
   });
+
+  it('GET /v1/auth/me names the caller of a Cognito ID token, with the name attribute as displayName', async () => {
+    const res = await get('/v1/auth/me', idToken({ sub: 'clerk-9', 'cognito:groups': ['office'], 'custom:office': 'rights', name: '王丽' }));
+    expect(await res.json()).toEqual({ sub: 'clerk-9', roles: ['office'], office: 'rights', displayName: '王丽' });
+    expect(await (await get('/v1/auth/me', idToken())).json()).toEqual({ sub: 'a1b2c3d4-0000-4000-8000-000000000001', roles: ['supervisor'] });
+  });
+});
+
+describe("the console's app client", () => {
+  it("the verifier takes ID tokens of the API client and of the console's, and no other client's", async () => {
+    const both = new CognitoTokenVerifier({ userPoolId, clientId: [clientId, 'console9client'], jwks, jwksCache: offlineCache(async () => jwks) });
+    expect((await both.verify(idToken({ sub: 'via-console', aud: 'console9client' }))).sub).toBe('via-console');
+    expect((await both.verify(idToken({ sub: 'via-api' }))).sub).toBe('via-api');
+    await expect(both.verify(idToken({ aud: 'someone-else' }))).rejects.toBeInstanceOf(UnauthorizedError);
+  });
 });
