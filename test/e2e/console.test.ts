@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { simpleParser } from 'mailparser';
+import { simpleParser, type ParsedMail } from 'mailparser';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalRuntime, type LocalRuntime } from '../../functions/local/runtime';
@@ -69,6 +69,13 @@ async function page(context?: BrowserContext, viewport = { width: 1366, height: 
   return p;
 }
 
+/** The e-mails written so far (the outbox writes `.tmp` files and renames them: only finished `.eml` files count). */
+async function outbox(): Promise<ParsedMail[]> {
+  const names = (await readdir(runtime.outboxDir).catch(() => [] as string[])).filter((f) => f.endsWith('.eml'));
+  const mails = await Promise.all(names.map((f) => readFile(join(runtime.outboxDir, f)).then(simpleParser, () => undefined)));
+  return mails.filter((m): m is ParsedMail => m !== undefined);
+}
+
 /** Screenshot and accessibility check of a console page as it stands. */
 async function look(p: Page, name: string): Promise<void> {
   await screenshot(p, name);
@@ -113,10 +120,7 @@ describe('the office console in Chromium', () => {
     // The office's e-mail, as it landed in the outbox, and the link in it.
     const eml = await waitFor(
       async () => {
-        for (const f of await readdir(runtime.outboxDir).catch(() => [])) {
-          const mail = await simpleParser(await readFile(join(runtime.outboxDir, f)));
-          if (mail.subject?.includes(c.ticketNo)) return mail;
-        }
+        for (const mail of await outbox()) if (mail.subject?.includes(c.ticketNo)) return mail;
         return undefined;
       },
       (m) => m !== undefined,
@@ -188,6 +192,7 @@ describe('the office console in Chromium', () => {
     await look(p, 'case-stale');
     await p.click('form[data-action=note] button[type=submit]');
     await p.locator('[data-testid=notice]').filter({ hasText: '已备注' }).waitFor();
+    await p.locator('#history li[data-action=note]').filter({ hasText: '已联系项目部' }).waitFor();
     expect(await p.locator('#history li[data-action=note]').count()).toBe(2);
 
     // Two pauses used (the policy's limit): the status still allows 暂停, the case does not.
@@ -234,10 +239,9 @@ describe('the office console in Chromium', () => {
     const mails = await waitFor(
       async () => {
         const found: string[] = [];
-        for (const f of await readdir(runtime.outboxDir).catch(() => [])) {
-          const m = await simpleParser(await readFile(join(runtime.outboxDir, f)));
+        for (const m of await outbox()) {
           const to = Array.isArray(m.to) ? m.to.map((x) => x.text).join(',') : (m.to?.text ?? '');
-          if (m.subject?.includes(c.ticketNo) && to.includes('legal-aid@union.example.org')) found.push(f);
+          if (m.subject?.includes(c.ticketNo) && to.includes('legal-aid@union.example.org')) found.push(m.messageId ?? '');
         }
         return found;
       },
@@ -257,6 +261,7 @@ describe('the office console in Chromium', () => {
     const dues = await p.locator('#queue tbody tr').evaluateAll((rows) => rows.map((r) => Date.parse(r.getAttribute('data-due') ?? '')));
     expect(dues.length).toBeGreaterThan(1);
     expect(dues).toEqual([...dues].sort((a, b) => a - b));
+    await p.locator('[data-count=open]', { hasText: /\d/ }).waitFor();
     const openCount = Number(await p.textContent('[data-count=open]'));
     expect(openCount).toBeGreaterThanOrEqual(await p.locator('#queue tbody tr').count());
     // Every row carries a deadline badge; a paused one is grey.

@@ -420,7 +420,7 @@ function Users() {
                 <td><code>{a.username}</code></td>
                 <td>{a.displayName}</td>
                 <td>{a.roles.map((r) => label(ROLE_LABELS, r)).join('、')}</td>
-                <td>{a.office ?? '—'}</td>
+                <td>{a.office ? (offices.find((o) => o.id === a.office)?.name ?? a.office) : '—'}</td>
                 <td class="row">
                   <button type="button" class="secondary" onClick={() => setEditing(a)}>{t('admin.edit')}</button>
                   <button type="button" class="danger" onClick={() => void remove(a.username)}>{t('admin.delete')}</button>

@@ -94,10 +94,12 @@ export function CasePage({ id, session }: { id: string; session: Session }) {
     setNotice(undefined);
     try {
       const next = await act(c.id, action, body as ActionBody<typeof action>, state?.etag ?? '');
+      // The history with the new step, before saying it is done: the page never shows one without the other.
+      const history = await loadEvents(c.id).catch(() => undefined);
       setState(next);
+      if (history) setEvents(history);
       setOpen(undefined);
       setNotice({ kind: 'ok', text: t('case.done', { action: actionName(action) }) });
-      setEvents(await loadEvents(c.id));
     } catch (e) {
       if (e instanceof ApiError && e.status === 412) {
         setNotice({ kind: 'conflict', text: t('case.stale') });
