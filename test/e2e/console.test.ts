@@ -303,6 +303,10 @@ describe('the office console in Chromium', () => {
     expect(ticket).toMatch(/^W\d{4}-\d{6}$/);
     expect(code).toMatch(/^[A-Z0-9]{8}$/);
     await look(desk, 'intake-receipt');
+    // Back to the form: the desk's own cases are listed under it, with the code to read out again.
+    await desk.click('text=继续登记');
+    await desk.locator('#my-cases tr', { hasText: ticket ?? '' }).waitFor();
+    expect(await desk.locator('#my-cases tr', { hasText: ticket ?? '' }).textContent()).toContain(code ?? '');
     const visit = await apiOk<{ items: (CaseBody & { walkIn: { visitors: number; batchId: string } })[] }>('supervisor', 'GET', `/v1/cases?ticketNo=${ticket}`);
     expect(visit.items[0]?.walkIn).toEqual({ visitors: 3, batchId: 'B-20261201-01' });
 

@@ -1,7 +1,7 @@
-import { useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { CATEGORIES, TOPICS } from '../../../domain/case';
-import { CATEGORY_LABELS, CHANNEL_LABELS, TOPIC_LABELS } from '../../../domain/vocabulary';
-import { api, problemOf, type CaseView } from '../api';
+import { CATEGORY_LABELS, CHANNEL_LABELS, STATUS_LABELS, TOPIC_LABELS } from '../../../domain/vocabulary';
+import { api, ok, problemOf, type CaseView } from '../api';
 import { ErrorBox, Page } from '../components';
 import { formatDate, useI18n } from '../i18n';
 import { hasRole, type Session } from '../session';
@@ -162,7 +162,54 @@ export function IntakePage({ session }: { session: Session }) {
           {busy ? t('common.saving') : t('intake.save')}
         </button>
       </form>
+      {/* The API scopes operators' and reception's lists to what they logged; others would see every case here. */}
+      {!hasRole(session, 'office', 'supervisor', 'admin') && <MyCases reload={formKey} />}
     </Page>
+  );
+}
+
+/** 我登记的: the cases this desk or operator logged, newest deadline last, to read a ticket and code out again when someone calls back. */
+function MyCases({ reload }: { reload: number }) {
+  const { t, label, locale } = useI18n();
+  const [items, setItems] = useState<CaseView[]>();
+  useEffect(() => {
+    ok(api.v1.cases.$get({ query: { limit: '20' } as never })).then((r) => setItems(r.items as CaseView[]), () => setItems([]));
+  }, [reload]);
+  if (!items?.length) return null;
+  return (
+    <section class="block" aria-labelledby="mine-h">
+      <h2 id="mine-h">{t('intake.mine')}</h2>
+      <div class="table-wrap">
+        <table id="my-cases">
+          <thead>
+            <tr>
+              <th scope="col">{t('case.ticket')}</th>
+              <th scope="col">{t('intake.trackingCode')}</th>
+              <th scope="col">{t('case.subject')}</th>
+              <th scope="col">{t('case.status')}</th>
+              <th scope="col">{t('case.due')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((c) => (
+              <tr key={c.id} data-case={c.id}>
+                <td>
+                  <a class="ticket" href={`/console/cases/${encodeURIComponent(c.id)}`}>
+                    {c.ticketNo}
+                  </a>
+                </td>
+                <td>
+                  <code>{c.trackingCode}</code>
+                </td>
+                <td>{c.subject}</td>
+                <td>{label(STATUS_LABELS, c.status)}</td>
+                <td>{formatDate(c.dueAt, locale)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
   );
 }
 
