@@ -4,7 +4,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     // The crash test runs alone (`npm run test:chaos`): it starts and kills its own server processes.
-    exclude: ['test/chaos/**', '**/node_modules/**'],
+    // The AWS suite (`npm run test:aws`) needs Java and a `cdk synth`.
+    exclude: ['test/chaos/**', 'test/aws/**', '**/node_modules/**'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: 'forks',

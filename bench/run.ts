@@ -15,7 +15,7 @@ import { runLoad, summarize, type LoadOptions, type LoadResult, type LoadSample 
 import { benchRouting, ROUTING, type RoutingResult } from './routing';
 import { benchReports, REPORTS, type ReportsResult } from './reports';
 import { benchTimers, TIMERS, type TimersResult } from './timers';
-import { benchBundles, BUNDLES, type BundleResult } from './bundles';
+import { benchBundles, BUNDLES, bundleNotes, bundleRows, type BundleResult } from './bundles';
 import { benchConsole, CONSOLE_BENCH, type ConsoleResult } from './console';
 
 const TARGETS = { deadlinePerSecond: 1_000_000, ratio: 0.35 } as const;
@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   const timers = await benchTimers();
   console.log(`6/7 reports: seed ${int(REPORTS.cases)} cases over 2026 on a fresh on-disk engine, then time each report ${REPORTS.runs} times over HTTP…`);
   const reports = await benchReports();
-  console.log(`7/7 bundles: esbuild each Lambda as deployed, then ${BUNDLES.runs} cold imports of each in a fresh node…`);
+  console.log(`7/7 bundles: esbuild each Lambda as deployed, then ${BUNDLES.runs} imports of each in a fresh node, beside as many bare node -e 0…`);
   const bundles = await benchBundles();
   console.log(`console (own section, also npm run bench:console): its JavaScript gzipped, then the queue page with ${int(CONSOLE_BENCH.openCases)} open cases in Chromium…`);
   const consoleResult = await benchConsole();
@@ -144,28 +144,6 @@ function reportRows(r: ReportsResult): Row[] {
   ];
 }
 
-/**
- * Per Lambda: the minified bundle against its size limit (gzip beside it), and the cold init, an
- * `await import()` in a fresh node, whose median has target ≤ 150 ms. A build or import failure fails both.
- */
-function bundleRows(bundles: BundleResult[]): Row[] {
-  const kb = (n: number) => (n / 1024).toFixed(1);
-  return bundles.flatMap((b) => [
-    {
-      figure: `Bundle ${b.name} (minified / gzip)`,
-      value: b.bytes === null || b.gzipBytes === null ? 'build failed' : `${kb(b.bytes)} / ${kb(b.gzipBytes)} KB`,
-      target: `<= ${int(b.limitBytes / 1024)} KB`,
-      pass: b.sizePass,
-    },
-    {
-      figure: `Cold init ${b.name} median / max`,
-      value: b.init ? `${int(b.init.medianMs)} / ${int(b.init.maxMs)} ms` : b.bytes === null ? '—' : 'import failed',
-      target: `median <= ${int(BUNDLES.initTargetMs)} ms`,
-      pass: b.initPass,
-    },
-  ]);
-}
-
 /** The office console: its JavaScript gzipped, and the queue page from navigation start to the list on screen. */
 function consoleRows(c: ConsoleResult): Row[] {
   const kb = (n: number) => (n / 1024).toFixed(1);
@@ -236,8 +214,7 @@ async function report(
   console.log(`(routing burst on a fresh runtime: by category ${tally(routing.byCategory)}; by office ${tally(routing.byOffice)})`);
   console.log(`(drain from the cases' assignedAt; the polls saw none received ${routing.observedDrainMs === null ? 'before the timeout' : `after ${sec(routing.observedDrainMs)}`}; runtime warnings: ${tally(routing.warnings)})`);
   console.log(`(timers: default runner settings, handler records lateness only; runner warnings: ${tally(timers.warnings)})`);
-  console.log(`(bundles: cold init in a child with no environment, external @aws-sdk/* from the repository's node_modules, where Lambda's runtime provides them; importing those alone takes ${bundles.map((b) => `${b.name} ${b.init ? int(b.init.externalsMedianMs) : '—'}`).join(', ')} ms, median)`);
-  for (const b of bundles) if (b.error) console.log(`bundle ${b.name} failed: ${b.error}`);
+  for (const l of bundleNotes(bundles)) console.log(l);
   console.log(`(reports: ${int(reports.bucketItems)} fact buckets, largest ${int(reports.maxBucketBytes)} B; responses ${int(reports.summary.bytes)} / ${int(reports.supervision.bytes)} / ${int(reports.quarterly.bytes)} B)`);
 
   const misses = rows.filter((r) => r.pass === false);

@@ -7,10 +7,11 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import type { ConfigurationSet, EmailIdentity } from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { INDEXES } from '../shared/adapters/dynamo/table';
 import type { Category } from '../shared/domain/case';
-import { consoleCommandHooks } from './console-assets';
+import { consoleBuildCommands } from './console-assets';
 import { ESM_REQUIRE_BANNER, EXTERNAL_MODULES, FUNCTION_ENTRIES, LAMBDA_NODE_TARGET, type FunctionName } from './bundling';
 import type { CategoryQueue } from './stateful-stack';
 
@@ -23,6 +24,10 @@ export interface LambdaFunctionProps {
   environment?: Record<string, string>;
   /** A physical name, for a function whose own ARN must be known without referring to itself (the escalator). */
   functionName?: string;
+  /** Files copied into the asset beside the bundle: path in the asset → absolute source path (the API's docs). */
+  assetFiles?: Record<string, string>;
+  /** Build the office console into the asset as console/ (the API: shared/http/routes/console.ts serves it). */
+  console?: boolean;
 }
 
 /** Fixed for every function: what the issue asks of all of them, decided once. */
@@ -36,13 +41,21 @@ export const FUNCTION_DEFAULTS = {
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-/** Data actions the adapters use; never Scan, never table administration. */
+/** Reads the adapters use; never Scan, never table administration. */
 const TABLE_READ = ['dynamodb:GetItem', 'dynamodb:Query'];
-const TABLE_WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
+/** Item writes a function may be granted, each only where its code calls it (test/aws compares). */
+export type TableWrite = 'PutItem' | 'UpdateItem' | 'DeleteItem';
+
+/** Shell commands that copy `files` (path in the asset → source) into the asset's folder. */
+function copyInto(outputDir: string, files: Record<string, string>): string[] {
+  const q = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
+  return Object.entries(files).flatMap(([to, from]) => [`mkdir -p ${q(dirname(join(outputDir, to)))}`, `cp ${q(from)} ${q(join(outputDir, to))}`]);
+}
 
 /**
- * A Lambda of this app: Node 22 on arm64, bundled by esbuild (minified, source maps, the AWS SDK
- * left to the runtime), JSON logs with a retention, X-Ray tracing. The `bind*` helpers set the
+ * A Lambda of this app: Node 22 on arm64, bundled by esbuild (minified, the AWS SDK bundled and
+ * tree-shaken, a source map beside the bundle but no `--enable-source-maps`: see infra/bundling.ts),
+ * JSON logs with a retention, X-Ray tracing. The `bind*` helpers set the
  * environment a function reads and grant exactly the actions it needs on that resource, together,
  * so a function never has a variable without the permission or the other way round.
  */
@@ -80,12 +93,19 @@ export class LambdaFunction extends Construct {
         mainFields: ['module', 'main'],
         externalModules: [...EXTERNAL_MODULES],
         banner: ESM_REQUIRE_BANNER,
-        // The API function serves the office console too (shared/http/routes/console.ts).
-        ...(props.name === 'api' && { commandHooks: consoleCommandHooks() }),
+        ...((props.assetFiles || props.console) && {
+          commandHooks: {
+            beforeBundling: () => [],
+            beforeInstall: () => [],
+            afterBundling: (_inputDir: string, outputDir: string) => [
+              ...copyInto(outputDir, props.assetFiles ?? {}),
+              ...(props.console ? consoleBuildCommands(outputDir) : []),
+            ],
+          },
+        }),
       },
       environment: {
         NODE_ENV: 'production',
-        NODE_OPTIONS: '--enable-source-maps',
         LOG_LEVEL: 'info',
         ...props.environment,
       },
@@ -102,11 +122,11 @@ export class LambdaFunction extends Construct {
     return this;
   }
 
-  /** TABLE_NAME, and item reads (+ writes) on the table and its indexes, by name. */
-  bindTable(table: TableV2, access: 'read' | 'readWrite'): this {
+  /** TABLE_NAME, item reads on the table and its indexes (by name), and the item writes given. */
+  bindTable(table: TableV2, writes: readonly TableWrite[]): this {
     this.env({ TABLE_NAME: table.tableName });
     this.allow(TABLE_READ, [table.tableArn, ...INDEXES.map((i) => `${table.tableArn}/index/${i.name}`)]);
-    if (access === 'readWrite') this.allow(TABLE_WRITE, [table.tableArn]);
+    if (writes.length) this.allow(writes.map((w) => `dynamodb:${w}`), [table.tableArn]);
     return this;
   }
 
@@ -129,24 +149,25 @@ export class LambdaFunction extends Construct {
   }
 
   /**
-   * SLA timers: create, move and delete one-time schedules in the group (their names are per case
-   * and step, hence the group-scoped wildcard), and hand Scheduler the role that invokes the escalator.
+   * SLA timers: create and move one-time schedules in the group (their names are per case and
+   * step, hence the group-scoped wildcard), delete them too unless `schedule` only (the router
+   * only ever starts a case's first timer), and hand Scheduler the role that invokes the escalator.
    */
-  bindTimers(group: ScheduleGroup, escalatorArn: string, schedulerRole: Role, deadLetterArn: string): this {
+  bindTimers(group: ScheduleGroup, escalatorArn: string, schedulerRole: Role, deadLetterArn: string, access: 'schedule' | 'scheduleAndCancel' = 'scheduleAndCancel'): this {
     this.env({ SCHEDULE_GROUP: group.scheduleGroupName, ESCALATOR_ARN: escalatorArn, SCHEDULER_ROLE_ARN: schedulerRole.roleArn, TIMER_DLQ_ARN: deadLetterArn });
     const stack = Stack.of(this);
     const schedules = stack.formatArn({ service: 'scheduler', resource: 'schedule', resourceName: `${group.scheduleGroupName}/*` });
-    this.allow(['scheduler:CreateSchedule', 'scheduler:UpdateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule'], [schedules]);
+    this.allow(['scheduler:CreateSchedule', 'scheduler:UpdateSchedule', ...(access === 'scheduleAndCancel' ? ['scheduler:DeleteSchedule'] : [])], [schedules]);
     this.allow(['iam:PassRole'], [schedulerRole.roleArn]);
     return this;
   }
 
-  /** MAIL_FROM and SES_CONFIGURATION_SET; send through that identity and configuration set only. */
+  /** MAIL_FROM and SES_CONFIGURATION_SET; send (SES v2 SendEmail, Simple content) through that identity and configuration set only. */
   bindMail(identity: EmailIdentity, from: string, configurationSet: ConfigurationSet): this {
     this.env({ MAIL_FROM: from, SES_CONFIGURATION_SET: configurationSet.configurationSetName });
     const stack = Stack.of(this);
     const configArn = stack.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: configurationSet.configurationSetName });
-    this.allow(['ses:SendEmail', 'ses:SendRawEmail'], [identity.emailIdentityArn, configArn]);
+    this.allow(['ses:SendEmail'], [identity.emailIdentityArn, configArn]);
     return this;
   }
 }

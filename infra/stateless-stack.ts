@@ -18,6 +18,8 @@ import { EmailIdentity, Identity as SesIdentity, type ConfigurationSet } from 'a
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { Category } from '../shared/domain/case';
+import { join } from 'node:path';
+import { DOCS_ASSETS, DOCS_DIR, repositoryDocsFiles, SWAGGER_UI_FILES } from '../shared/http/docs';
 import { Alarms } from './alarms';
 import { LambdaFunction } from './function';
 import { Identity } from './identity';
@@ -44,6 +46,7 @@ export const PUBLIC_ROUTES: readonly [HttpMethod, string][] = [
   [HttpMethod.OPTIONS, '/v1/track/{proxy+}'],
   [HttpMethod.GET, '/track'],
   [HttpMethod.GET, '/docs'],
+  [HttpMethod.GET, `${DOCS_ASSETS}/{proxy+}`],
   [HttpMethod.GET, '/openapi.json'],
   [HttpMethod.GET, '/openapi.yaml'],
   [HttpMethod.GET, '/health'],
@@ -89,7 +92,9 @@ export class StatelessStack extends Stack {
 
     const fn = (name: keyof StatelessStack['functions'], description: string, extra: Partial<ConstructorParameters<typeof LambdaFunction>[2]> = {}) =>
       new LambdaFunction(this, `${name[0]?.toUpperCase()}${name.slice(1)}`, { name, description, ...extra });
-    const common = { PUBLIC_BASE_URL: publicBaseUrl, CALENDAR_OVERRIDES: calendarOverrides };
+    // What every function reads (shared/config.ts FUNCTION_VARIABLES), and the links in e-mails for those that send case notices.
+    const calendar = { CALENDAR_OVERRIDES: calendarOverrides };
+    const common = { ...calendar, PUBLIC_BASE_URL: publicBaseUrl };
     // A physical name: the escalator hands its own ARN to Scheduler, which it cannot take from itself without a cycle.
     const escalatorName = `${this.stackName}-escalator`;
     const escalatorArn = this.formatArn({ service: 'lambda', resource: 'function', resourceName: escalatorName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
@@ -102,12 +107,20 @@ export class StatelessStack extends Stack {
     });
     this.schedulerRole.addToPolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [escalatorArn] }));
     this.schedulerRole.addToPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [timerDlq.queueArn] }));
-    const timers = (f: LambdaFunction) => f.bindTimers(scheduleGroup, escalatorArn, this.schedulerRole, timerDlq.queueArn);
+    const timers = (f: LambdaFunction, access?: 'schedule') => f.bindTimers(scheduleGroup, escalatorArn, this.schedulerRole, timerDlq.queueArn, access);
 
-    escalator.bindTable(table, 'readWrite').bindMail(sender, senderEmail, configurationSet);
+    escalator.bindTable(table, ['PutItem', 'UpdateItem']).bindMail(sender, senderEmail, configurationSet);
     timers(escalator);
 
+    const docs = repositoryDocsFiles();
     const api = fn('api', 'The HTTP API (Hono): intake, lifecycle, tracking, reports, administration', {
+      // Served by the function itself (shared/http/docs.ts): the generated openapi.yaml and Swagger UI's files.
+      assetFiles: {
+        [`${DOCS_DIR}/openapi.yaml`]: docs.openapiYaml,
+        ...Object.fromEntries(Object.keys(SWAGGER_UI_FILES).map((f) => [`${DOCS_DIR}/${f}`, join(docs.swaggerUiDir, f)])),
+      },
+      // The office console too, built into the asset as console/ (infra/console-assets.ts).
+      console: true,
       memorySize: 1024,
       timeout: Duration.seconds(29),
       environment: {
@@ -121,25 +134,27 @@ export class StatelessStack extends Stack {
         COGNITO_CONSOLE_CLIENT_ID: this.identity.consoleClient.userPoolClientId,
       },
     });
-    api.bindTable(table, 'readWrite').bindQueues(queues, 'operate').bindMail(sender, senderEmail, configurationSet);
+    // Deletes: offices (the only items ever deleted).
+    api.bindTable(table, ['PutItem', 'UpdateItem', 'DeleteItem']).bindQueues(queues, 'operate').bindMail(sender, senderEmail, configurationSet);
     timers(api);
 
     const router = fn('router', 'Routes each new case to its office and e-mails the office', { timeout: ROUTER_TIMEOUT, environment: common });
-    router.bindTable(table, 'readWrite').bindMail(sender, senderEmail, configurationSet);
-    timers(router);
+    router.bindTable(table, ['PutItem', 'UpdateItem']).bindMail(sender, senderEmail, configurationSet);
+    timers(router, 'schedule');
     for (const { queue } of Object.values(queues)) {
       router.fn.addEventSource(new SqsEventSource(queue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: 5 }));
     }
 
-    const reconciler = fn('reconciler', 'Rebuilds queues, timers and report facts from the table', { timeout: Duration.minutes(5), environment: common });
-    reconciler.bindTable(table, 'readWrite').bindQueues(queues, 'send');
+    const reconciler = fn('reconciler', 'Rebuilds queues, timers and report facts from the table', { timeout: Duration.minutes(5), environment: calendar });
+    // Case and report-fact puts only: no counters, no notice marks (it only reads the ledger).
+    reconciler.bindTable(table, ['PutItem']).bindQueues(queues, 'send');
     timers(reconciler);
 
     const reporter = fn('reporter', 'The monthly report to leadership on the first working day', {
       timeout: Duration.minutes(2),
-      environment: { ...common, LEADERSHIP_EMAILS: leadershipEmails },
+      environment: { ...calendar, LEADERSHIP_EMAILS: leadershipEmails },
     });
-    reporter.bindTable(table, 'readWrite').bindMail(sender, senderEmail, configurationSet);
+    reporter.bindTable(table, ['PutItem', 'UpdateItem']).bindMail(sender, senderEmail, configurationSet);
     this.functions = { api, router, escalator, reconciler, reporter };
 
     this.scheduleRole = new Role(this, 'ScheduleRole', {

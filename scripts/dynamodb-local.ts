@@ -174,9 +174,13 @@ function runVitest(endpoint: string, files: string[]): Promise<number> {
   });
 }
 
-async function main(): Promise<number> {
-  const files = process.argv.slice(2).filter((a) => a !== '--');
+export interface DynamoDbLocal {
+  endpoint: string;
+  stop(): Promise<void>;
+}
 
+/** DynamoDB Local on a free loopback port, fetched first if need be; also used by the AWS suite (test/aws). */
+export async function startDynamoDbLocal(): Promise<DynamoDbLocal> {
   let t = Date.now();
   if (await emulatorReady()) {
     say(`${PACKAGE}'s DynamoDB Local is in ${EMULATOR}`);
@@ -185,32 +189,43 @@ async function main(): Promise<number> {
     await fetchEmulator();
     say(`fetched and extracted in ${elapsed(t)}`);
   }
-
   t = Date.now();
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   const java = startJava(port);
-  const stop = () => void stopJava(java).finally(() => process.exit(130));
+  try {
+    await waitUntilAnswering(endpoint, java);
+  } catch (err) {
+    await stopJava(java);
+    throw err;
+  }
+  say(`DynamoDB Local answers on ${endpoint} after ${elapsed(t)}`);
+  return { endpoint, stop: () => stopJava(java) };
+}
+
+async function main(): Promise<number> {
+  const files = process.argv.slice(2).filter((a) => a !== '--');
+  const local = await startDynamoDbLocal();
+  const stop = () => void local.stop().finally(() => process.exit(130));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    await waitUntilAnswering(endpoint, java);
-    say(`DynamoDB Local answers on ${endpoint} after ${elapsed(t)}`);
-
-    t = Date.now();
-    const code = await runVitest(endpoint, files.length ? files : STORAGE_SUITE);
+    const t = Date.now();
+    const code = await runVitest(local.endpoint, files.length ? files : STORAGE_SUITE);
     say(`vitest exited with ${code} after ${elapsed(t)}`);
     return code;
   } finally {
-    await stopJava(java);
+    await local.stop();
     say(`done in ${elapsed(startedAt)}`);
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error('[dynamodb-local]', err instanceof Error ? err.message : err);
-    process.exit(1);
-  },
-);
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      console.error('[dynamodb-local]', err instanceof Error ? err.message : err);
+      process.exit(1);
+    },
+  );
+}

@@ -12,12 +12,12 @@ import type { CalendarStore, CaseStore, Clock, TimerService } from './ports';
 import { CalendarService } from './usecases/calendar';
 
 /** EventBridge Scheduler timers from the environment (the Lambdas that move or create timers). */
-export function eventBridgeTimers(config: ApiConfig): EventBridgeTimers {
+export function eventBridgeTimers(config: Parameters<typeof schedulerFromConfig>[0] & Pick<ApiConfig, 'AWS_REGION'>): EventBridgeTimers {
   return new EventBridgeTimers(new SchedulerClient({ region: config.AWS_REGION }), schedulerFromConfig(config));
 }
 
 /** The escalation policy: the defaults, with what ESCALATION_POLICY sets. */
-export function escalationPolicy(config: ApiConfig): EscalationPolicy {
+export function escalationPolicy(config: Pick<ApiConfig, 'ESCALATION_POLICY'>): EscalationPolicy {
   const o = config.ESCALATION_POLICY;
   const d = DEFAULT_ESCALATION_POLICY;
   return {
@@ -31,12 +31,12 @@ export function escalationPolicy(config: ApiConfig): EscalationPolicy {
 }
 
 /** The lifecycle policy (sign-for time, pauses, reopen window): the defaults, with what LIFECYCLE_POLICY sets. */
-export function lifecyclePolicy(config: ApiConfig): LifecyclePolicy {
+export function lifecyclePolicy(config: Pick<ApiConfig, 'LIFECYCLE_POLICY'>): LifecyclePolicy {
   return { ...DEFAULT_LIFECYCLE_POLICY, ...config.LIFECYCLE_POLICY };
 }
 
 /** The calendar in force, shared by whatever in one process computes deadlines or moves timers. */
-export function calendarService(deps: { calendarStore: CalendarStore; cases: CaseStore; timers: TimerService; clock: Clock; logger: Logger; config: ApiConfig }): CalendarService {
+export function calendarService(deps: { calendarStore: CalendarStore; cases: CaseStore; timers: TimerService; clock: Clock; logger: Logger; config: Pick<ApiConfig, 'CALENDAR_OVERRIDES' | 'CALENDAR_CACHE_SECONDS' | 'ESCALATION_POLICY'> }): CalendarService {
   const given = Object.entries(deps.config.CALENDAR_OVERRIDES).map(([year, y]) => ({ year: Number(year), ...y }));
   return new CalendarService({
     shipped: [...shippedCalendarYears().filter((y) => !given.some((g) => g.year === y.year)), ...given],
@@ -55,4 +55,14 @@ export function signIn(config: ApiConfig, hs256: Hs256Options): SignIn {
   const chosen = signInFromConfig(config);
   if (chosen.provider === 'cognito') return chosen;
   return { provider: 'local', issuer: new Hs256TokenIssuer({ ...hs256, ttlSeconds: chosen.tokenMinutes * 60 }) };
+}
+
+/**
+ * The TimerService of a function that is granted no Scheduler access and never moves a timer (the
+ * reporter: its calendar service only reads the calendar; moving timers comes with storing a year,
+ * which only the API does). Called anyway, it fails loudly instead of sending an unauthorized call.
+ */
+export function noTimers(fn: string): TimerService {
+  const refuse = (): Promise<never> => Promise.reject(new Error(`${fn}: moves no SLA timers (no Scheduler access)`));
+  return { schedule: refuse, cancel: refuse };
 }

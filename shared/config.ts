@@ -136,6 +136,12 @@ const apiSchema = z.object({
 
 export type ApiConfig = z.infer<typeof apiSchema>;
 
+/** Groups of variables that go together (a function reading one part of a group reads all of it). */
+const STORE = ['TABLE_NAME', 'AWS_REGION', 'DYNAMODB_ENDPOINT', 'LOG_LEVEL', 'CALENDAR_CACHE_SECONDS', 'CALENDAR_OVERRIDES', 'ESCALATION_POLICY'] as const;
+const MAIL = ['PUBLIC_BASE_URL', 'MAIL_FROM', 'SES_CONFIGURATION_SET'] as const;
+const QUEUES = ['QUEUE_URL_ADVICE', 'QUEUE_URL_COMPLAINT', 'QUEUE_URL_INVESTIGATION', 'DLQ_URL_ADVICE', 'DLQ_URL_COMPLAINT', 'DLQ_URL_INVESTIGATION', 'SQS_ENDPOINT'] as const;
+const TIMERS = ['SCHEDULE_GROUP', 'ESCALATOR_ARN', 'SCHEDULER_ROLE_ARN', 'TIMER_DLQ_ARN'] as const;
+
 /** Every variable the API reads, for the README's configuration table (a test keeps them in step). */
 export const API_ENV_VARIABLES = Object.keys(apiSchema.shape);
 
@@ -153,7 +159,7 @@ function parse<T extends z.ZodMiniType>(schema: T, env: Record<string, string | 
 }
 
 /** The category queues named by the environment; fails fast, naming what is missing. */
-export function queuesFromConfig(config: ApiConfig): Record<Category, { url: string; dlqUrl: string }> {
+export function queuesFromConfig(config: Pick<ApiConfig, (typeof QUEUES)[number]>): Record<Category, { url: string; dlqUrl: string }> {
   const missing: string[] = [];
   const entry = (category: Category) => {
     const suffix = category.toUpperCase() as 'ADVICE' | 'COMPLAINT' | 'INVESTIGATION';
@@ -169,7 +175,7 @@ export function queuesFromConfig(config: ApiConfig): Record<Category, { url: str
 }
 
 /** EventBridge Scheduler settings named by the environment; fails fast, naming what is missing. */
-export function schedulerFromConfig(config: ApiConfig): { groupName: string; targetArn: string; roleArn: string; deadLetterArn?: string } {
+export function schedulerFromConfig(config: Pick<ApiConfig, (typeof TIMERS)[number]>): { groupName: string; targetArn: string; roleArn: string; deadLetterArn?: string } {
   const missing = (['SCHEDULE_GROUP', 'ESCALATOR_ARN', 'SCHEDULER_ROLE_ARN'] as const).filter((k) => !config[k]);
   if (missing.length) throw new ConfigError(`Invalid configuration:\n${missing.map((m) => `  ${m}: required`).join('\n')}`);
   return {
@@ -201,6 +207,34 @@ export function signInFromConfig(config: Pick<ApiConfig, 'COGNITO_USER_POOL_ID' 
   if (!config.COGNITO_USER_POOL_ID || !config.COGNITO_DOMAIN || !config.COGNITO_CONSOLE_CLIENT_ID) return { provider: 'local', tokenMinutes: config.LOGIN_TOKEN_MINUTES };
   const base = config.COGNITO_DOMAIN;
   return { provider: 'cognito', authorizeUrl: `${base}/oauth2/authorize`, tokenUrl: `${base}/oauth2/token`, logoutUrl: `${base}/logout`, clientId: config.COGNITO_CONSOLE_CLIENT_ID, scopes: CONSOLE_SCOPES };
+}
+
+/**
+ * The variables each Lambda besides the API reads, and validates: nothing else (no auth, and
+ * Scheduler only where timers are scheduled). The API reads them all (loadApiConfig). The template
+ * gives each function these and no others (test/aws checks it against the synthesized template).
+ */
+export const FUNCTION_VARIABLES = {
+  router: [...STORE, ...MAIL, 'ROUTING_CACHE_SECONDS', ...TIMERS],
+  escalator: [...STORE, ...MAIL, ...TIMERS],
+  reconciler: [...STORE, ...QUEUES, ...TIMERS, 'RECONCILE_GRACE_SECONDS'],
+  // The monthly e-mail has no case links, and the reporter moves no timers (it never stores a calendar year).
+  reporter: [...STORE, 'MAIL_FROM', 'SES_CONFIGURATION_SET', 'LEADERSHIP_EMAILS', 'MONTHLY_REPORT_HOUR'],
+} as const satisfies Record<string, readonly (keyof ApiConfig)[]>;
+
+export type WorkerName = keyof typeof FUNCTION_VARIABLES;
+export type WorkerConfig<F extends WorkerName> = Pick<ApiConfig, (typeof FUNCTION_VARIABLES)[F][number]>;
+
+/** The configuration of one of the Lambdas other than the API: its own variables, checked; the rest of the environment ignored. */
+export function loadFunctionConfig<F extends WorkerName>(fn: F, env: Record<string, string | undefined> = process.env): WorkerConfig<F> {
+  const mask: Partial<Record<keyof ApiConfig, true>> = Object.fromEntries(FUNCTION_VARIABLES[fn].map((k) => [k, true]));
+  return parse(z.pick(apiSchema, mask), env) as WorkerConfig<F>;
+}
+
+/** PUBLIC_BASE_URL, which the functions that e-mail case links cannot do without. */
+export function publicBaseUrlFromConfig(config: Pick<ApiConfig, 'PUBLIC_BASE_URL'>): string {
+  if (!config.PUBLIC_BASE_URL) throw new ConfigError('Invalid configuration:\n  PUBLIC_BASE_URL: required for the links in e-mails');
+  return config.PUBLIC_BASE_URL;
 }
 
 export function loadApiConfig(env: Record<string, string | undefined> = process.env): ApiConfig {

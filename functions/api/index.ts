@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LambdaContext, LambdaEvent } from 'hono/aws-lambda';
-import { handle } from 'hono/aws-lambda';
+import { defaultIsContentTypeBinary, handle } from 'hono/aws-lambda';
 import type { Context } from 'hono';
 import { LocalAccountTokens } from '../../shared/adapters/auth/account-tokens';
 import { CognitoTokenVerifier } from '../../shared/adapters/auth/cognito';
@@ -13,11 +15,29 @@ import { sesV2Mailer } from '../../shared/adapters/mail/ses-mailer';
 import { calendarService, escalationPolicy, eventBridgeTimers, lifecyclePolicy, signIn } from '../../shared/compose';
 import { SqsCaseQueue } from '../../shared/adapters/sqs/case-queue';
 import { createSqsClient } from '../../shared/adapters/sqs/client';
-import { cognitoFromConfig, ConfigError, loadApiConfig, queuesFromConfig } from '../../shared/config';
+import { cognitoFromConfig, ConfigError, loadApiConfig, publicBaseUrlFromConfig, queuesFromConfig } from '../../shared/config';
 import { loadConsoleAssets } from '../../shared/console/assets';
 import { createApp } from '../../shared/http/app';
+import { DOCS_DIR, repositoryDocsFiles, type DocsFiles } from '../../shared/http/docs';
 import { createLogger } from '../../shared/observability/logger';
 import { systemClock, type TokenVerifier } from '../../shared/ports';
+
+/**
+ * Which responses go back to API Gateway base64-encoded, as bytes: hono's default (anything not
+ * text, JSON or XML) and CSV. A text body is read with `Response.text()`, whose UTF-8 decoding
+ * drops a leading byte-order mark, and the CSV reports need theirs: without it Excel on zh-CN
+ * Windows reads them as GBK. API Gateway decodes the base64 and sends the exact bytes.
+ */
+export const isContentTypeBinary = (contentType: string): boolean => defaultIsContentTypeBinary(contentType) || /^text\/csv\s*(?:;|$)/i.test(contentType);
+
+/**
+ * The docs files: in the deployed asset, the folder the CDK bundling copies beside index.mjs
+ * (infra/function.ts); run from source (tests), the repository's.
+ */
+function docsFiles(): DocsFiles {
+  const dir = fileURLToPath(new URL(`./${DOCS_DIR}/`, import.meta.url));
+  return existsSync(join(dir, 'openapi.yaml')) ? { openapiYaml: join(dir, 'openapi.yaml'), swaggerUiDir: dir } : repositoryDocsFiles();
+}
 
 /** Builds the API handler from the environment; called once per Lambda instance, on first use. */
 export function buildHandler(env: Record<string, string | undefined> = process.env) {
@@ -25,7 +45,7 @@ export function buildHandler(env: Record<string, string | undefined> = process.e
   const cognito = cognitoFromConfig(config);
   if (!cognito && !config.JWT_SECRET) throw new ConfigError('Invalid configuration:\n  COGNITO_USER_POOL_ID and COGNITO_CLIENT_ID, or JWT_SECRET: required on Lambda');
   const db = createDynamoClient({ tableName: config.TABLE_NAME, region: config.AWS_REGION, endpoint: config.DYNAMODB_ENDPOINT });
-  if (!config.PUBLIC_BASE_URL) throw new ConfigError('Invalid configuration:\n  PUBLIC_BASE_URL: required for the links in e-mails');
+  const publicBaseUrl = publicBaseUrlFromConfig(config);
   const stores = dynamoStores(db, config.TABLE_NAME);
   // Cognito ID tokens when a user pool is configured, else HS256 tokens signed with JWT_SECRET
   // (those from local sign-in held to their account as it is now).
@@ -41,7 +61,7 @@ export function buildHandler(env: Record<string, string | undefined> = process.e
     mailer: sesV2Mailer({ client: new SESv2Client({ region: config.AWS_REGION }), from: config.MAIL_FROM, configurationSet: config.SES_CONFIGURATION_SET }),
     policy: escalationPolicy(config),
     lifecycle: lifecyclePolicy(config),
-    publicBaseUrl: config.PUBLIC_BASE_URL,
+    publicBaseUrl,
     queue: new SqsCaseQueue(createSqsClient({ region: config.AWS_REGION, endpoint: config.SQS_ENDPOINT }), queuesFromConfig(config)),
     tokens,
     // Cognito's managed login when configured; else local accounts signing the HS256 tokens verified above.
@@ -50,12 +70,13 @@ export function buildHandler(env: Record<string, string | undefined> = process.e
     ids: randomIds,
     logger,
     config,
-    // API Gateway (HTTP API) gives the caller's address in the request context.
+    docs: docsFiles(),
     // The console's files, built into the function's asset beside this bundle (infra/console-assets.ts).
     console: loadConsoleAssets(env.CONSOLE_DIR ?? fileURLToPath(new URL('./console/', import.meta.url))),
+    // API Gateway (HTTP API) gives the caller's address in the request context.
     clientIp: (c: Context) => (c.env as { event?: { requestContext?: { http?: { sourceIp?: string } } } } | undefined)?.event?.requestContext?.http?.sourceIp,
   });
-  return handle(app);
+  return handle(app, { isContentTypeBinary });
 }
 
 let cached: ReturnType<typeof buildHandler> | undefined;

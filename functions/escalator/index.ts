@@ -3,15 +3,15 @@ import { createDynamoClient } from '../../shared/adapters/dynamo/client';
 import { dynamoStores } from '../../shared/adapters/dynamo';
 import { sesV2Mailer } from '../../shared/adapters/mail/ses-mailer';
 import { calendarService, escalationPolicy, eventBridgeTimers } from '../../shared/compose';
-import { ConfigError, loadApiConfig } from '../../shared/config';
+import { loadFunctionConfig, publicBaseUrlFromConfig } from '../../shared/config';
 import { createLogger } from '../../shared/observability/logger';
 import { systemClock, type TimerPayload } from '../../shared/ports';
 import { escalate, type EscalatorDeps } from '../../shared/usecases/escalate';
 
 /** Builds the escalator from the environment, once per Lambda instance, on first use. */
 export function buildEscalator(env: Record<string, string | undefined> = process.env): EscalatorDeps {
-  const config = loadApiConfig(env);
-  if (!config.PUBLIC_BASE_URL) throw new ConfigError('Invalid configuration:\n  PUBLIC_BASE_URL: required for the links in e-mails');
+  const config = loadFunctionConfig('escalator', env);
+  const publicBaseUrl = publicBaseUrlFromConfig(config);
   const db = createDynamoClient({ tableName: config.TABLE_NAME, region: config.AWS_REGION, endpoint: config.DYNAMODB_ENDPOINT });
   const stores = dynamoStores(db, config.TABLE_NAME);
   const logger = createLogger({ level: config.LOG_LEVEL, base: { service: 'escalator' } });
@@ -24,7 +24,7 @@ export function buildEscalator(env: Record<string, string | undefined> = process
     policy: escalationPolicy(config),
     clock: systemClock,
     logger,
-    publicBaseUrl: config.PUBLIC_BASE_URL,
+    publicBaseUrl,
   };
 }
 

@@ -1,12 +1,11 @@
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { createRequire } from 'node:module';
 import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
 import { Hs256TokenIssuer, Hs256TokenVerifier, signHs256 } from '../../shared/adapters/auth/hs256';
 import { LocalAccountTokens } from '../../shared/adapters/auth/account-tokens';
 import { scryptPasswords } from '../../shared/adapters/auth/password';
@@ -25,6 +24,7 @@ import type { Role } from '../../shared/domain/principal';
 import { createMailer } from '../../shared/adapters/mail/nodemailer-mailer';
 import { buildConsole } from '../../shared/console/build';
 import { createApp } from '../../shared/http/app';
+import { repositoryDocsFiles } from '../../shared/http/docs';
 import { RoutingConfigCache } from '../../shared/usecases/routing-config';
 import { sendMonthlyReport, type MonthlyReportDeps, type MonthlyReportOutcome } from '../../shared/usecases/monthly-report';
 import { DEFAULT_SEED_FILE, seedIfEmpty } from './seed';
@@ -112,10 +112,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   type App = ReturnType<typeof createApp>;
   const built: { app?: App; ready?: (app: App) => void } = {};
   const appReady = new Promise<App>((resolve) => (built.ready = resolve));
-  // The docs assets sit beside the app, not inside it: the app stays exactly what Lambda runs.
-  const assets = new Hono().route(DOCS_ASSETS, swaggerUiAssets());
-  const fetch = async (req: Request, env: unknown) =>
-    new URL(req.url).pathname.startsWith(`${DOCS_ASSETS}/`) ? assets.fetch(req, env) : (built.app ?? (await appReady)).fetch(req, env);
+  const fetch = async (req: Request, env: unknown) => (built.app ?? (await appReady)).fetch(req, env);
   const server = await new Promise<Server>((resolveServer) => {
     const s = serve({ fetch, port: local.PORT, hostname: local.HOST }, () => resolveServer(s as Server));
   });
@@ -140,7 +137,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     ids: randomIds,
     logger,
     config,
-    docsAssetsBaseUrl: DOCS_ASSETS,
+    docs: repositoryDocsFiles(),
     // The office console, bundled now from shared/console (esbuild, well under a second).
     console: await buildConsole(),
     clientIp: (c: Context) => {
@@ -240,22 +237,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   };
 }
 
-const DOCS_ASSETS = '/docs/assets';
 const MONTHLY_REPORT_CHECK_MS = 60_000;
-
-/**
- * Swagger UI's two files from the installed swagger-ui-dist, so /docs works on a machine without
- * internet. Only these files: nothing else of node_modules is reachable.
- */
-function swaggerUiAssets() {
-  const dir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
-  const files: Record<string, string> = { 'swagger-ui.css': 'text/css; charset=utf-8', 'swagger-ui-bundle.js': 'text/javascript; charset=utf-8' };
-  return new Hono().get('/swagger-ui-dist/:file', async (c) => {
-    const type = files[c.req.param('file')];
-    if (!type) return c.notFound();
-    return c.body(await readFile(join(dir, c.req.param('file'))), 200, { 'Content-Type': type, 'Cache-Control': 'public, max-age=86400' });
-  });
-}
 
 /** A random HS256 secret kept in DATA_DIR, so tokens survive restarts. */
 async function persistentSecret(path: string): Promise<string> {

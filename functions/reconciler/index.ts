@@ -3,14 +3,14 @@ import { dynamoStores } from '../../shared/adapters/dynamo';
 import { SqsCaseQueue } from '../../shared/adapters/sqs/case-queue';
 import { createSqsClient } from '../../shared/adapters/sqs/client';
 import { calendarService, escalationPolicy, eventBridgeTimers } from '../../shared/compose';
-import { loadApiConfig, queuesFromConfig } from '../../shared/config';
+import { loadFunctionConfig, queuesFromConfig } from '../../shared/config';
 import { createLogger } from '../../shared/observability/logger';
 import { systemClock } from '../../shared/ports';
 import { reconcile, type ReconcileDeps } from '../../shared/usecases/reconcile';
 
 /** Builds the reconciler from the environment; on AWS a Scheduler rate(5 minutes) invokes it. */
 export function buildReconciler(env: Record<string, string | undefined> = process.env): ReconcileDeps {
-  const config = loadApiConfig(env);
+  const config = loadFunctionConfig('reconciler', env);
   const db = createDynamoClient({ tableName: config.TABLE_NAME, region: config.AWS_REGION, endpoint: config.DYNAMODB_ENDPOINT });
   const stores = dynamoStores(db, config.TABLE_NAME);
   const logger = createLogger({ level: config.LOG_LEVEL, base: { service: 'reconciler' } });

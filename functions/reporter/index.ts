@@ -2,20 +2,20 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { createDynamoClient } from '../../shared/adapters/dynamo/client';
 import { dynamoStores } from '../../shared/adapters/dynamo';
 import { sesV2Mailer } from '../../shared/adapters/mail/ses-mailer';
-import { calendarService, eventBridgeTimers } from '../../shared/compose';
-import { loadApiConfig } from '../../shared/config';
+import { calendarService, noTimers } from '../../shared/compose';
+import { loadFunctionConfig } from '../../shared/config';
 import { createLogger } from '../../shared/observability/logger';
 import { systemClock } from '../../shared/ports';
 import { sendMonthlyReport, type MonthlyReportDeps } from '../../shared/usecases/monthly-report';
 
 /** Builds the monthly reporter from the environment; on AWS a daily Scheduler schedule invokes it. */
 export function buildReporter(env: Record<string, string | undefined> = process.env): MonthlyReportDeps {
-  const config = loadApiConfig(env);
+  const config = loadFunctionConfig('reporter', env);
   const db = createDynamoClient({ tableName: config.TABLE_NAME, region: config.AWS_REGION, endpoint: config.DYNAMODB_ENDPOINT });
   const stores = dynamoStores(db, config.TABLE_NAME);
   const logger = createLogger({ level: config.LOG_LEVEL, base: { service: 'reporter' } });
-  // The calendar service moves timers only on a calendar upload, which the reporter never does.
-  const timers = eventBridgeTimers(config);
+  // The calendar service moves timers only when a year is stored, which the reporter never does.
+  const timers = noTimers('reporter');
   return {
     ...stores,
     calendar: calendarService({ ...stores, timers, clock: systemClock, logger, config }),

@@ -4,7 +4,7 @@ import { createDynamoClient } from '../../shared/adapters/dynamo/client';
 import { dynamoStores } from '../../shared/adapters/dynamo';
 import { sesV2Mailer } from '../../shared/adapters/mail/ses-mailer';
 import { calendarService, escalationPolicy, eventBridgeTimers } from '../../shared/compose';
-import { ConfigError, loadApiConfig } from '../../shared/config';
+import { loadFunctionConfig, publicBaseUrlFromConfig } from '../../shared/config';
 import { createLogger } from '../../shared/observability/logger';
 import { systemClock } from '../../shared/ports';
 import { RoutingConfigCache } from '../../shared/usecases/routing-config';
@@ -12,8 +12,8 @@ import { createRouterHandler } from './handler';
 
 /** Builds the router from the environment, once per Lambda instance, on first use. */
 export function buildRouter(env: Record<string, string | undefined> = process.env) {
-  const config = loadApiConfig(env);
-  if (!config.PUBLIC_BASE_URL) throw new ConfigError('Invalid configuration:\n  PUBLIC_BASE_URL: required for the links in e-mails');
+  const config = loadFunctionConfig('router', env);
+  const publicBaseUrl = publicBaseUrlFromConfig(config);
   const db = createDynamoClient({ tableName: config.TABLE_NAME, region: config.AWS_REGION, endpoint: config.DYNAMODB_ENDPOINT });
   const stores = dynamoStores(db, config.TABLE_NAME);
   const clock = systemClock;
@@ -29,7 +29,7 @@ export function buildRouter(env: Record<string, string | undefined> = process.en
     mailer: sesV2Mailer({ client: new SESv2Client({ region: config.AWS_REGION }), from: config.MAIL_FROM, configurationSet: config.SES_CONFIGURATION_SET }),
     clock,
     logger,
-    publicBaseUrl: config.PUBLIC_BASE_URL,
+    publicBaseUrl,
   });
 }
 

@@ -1,13 +1,14 @@
 import { swaggerUI } from '@hono/swagger-ui';
+import { createRoute, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
-import { stringify } from 'yaml';
 import type { IntakeDeps } from '../usecases/intake';
 import type { AppDeps } from './deps';
-import { router } from './env';
+import { DOCS_ASSETS, docsRoutes } from './docs';
+import { json, noAuth, problemRefs, registerProblemComponents, router } from './env';
 import { errorPage } from './pages';
 import { problemResponse, toProblem } from './problem';
 import type { ActDeps } from '../usecases/act';
@@ -30,9 +31,24 @@ export const OPENAPI_INFO = {
   info: {
     title: 'Union case routing API',
     version: '0.1.0',
-    description:
+    description: [
       "Cases from the chairman's hotline, mailbox and reception desks of a trade union's workers' service centre, each with a ticket number and a legal deadline in Chinese working days.",
+      '',
+      'Every error is an RFC 9457 `application/problem+json` (the `Problem` schema). A method a path does not have answers 405 with `Allow`; `OPTIONS` on a path answers 204 with `Allow`, or the CORS preflight on the public `/v1/intake/*` and `/v1/track/*` routes for allowed origins. `HEAD` works wherever `GET` does.',
+    ].join('\n'),
+    contact: { name: "The service centre's IT team" },
+    license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
   },
+  servers: [
+    // First, so /docs tries requests against whichever server it was loaded from.
+    { url: '/', description: 'The server this document is served from' },
+    { url: 'http://127.0.0.1:3000', description: '`npm start` on this machine (PORT changes the port)' },
+    {
+      url: 'https://{apiId}.execute-api.{region}.amazonaws.com',
+      description: 'Deployed: the HTTP API URL in the stack outputs',
+      variables: { apiId: { default: 'abcdef1234', description: 'The API id' }, region: { default: 'ap-east-1', description: 'The AWS region' } },
+    },
+  ],
   tags: [
     { name: 'cases', description: 'Intake and reading of cases (operators, reception, supervisors)' },
     { name: 'public', description: 'The web form and tracking for workers; no token' },
@@ -41,8 +57,20 @@ export const OPENAPI_INFO = {
     { name: 'calendar', description: 'Working days and deadlines' },
     { name: 'auth', description: 'Sign-in for the console: local accounts or Cognito managed login, and who the caller is' },
     { name: 'admin', description: 'Administration' },
+    { name: 'service', description: 'The service itself' },
   ],
 };
+
+const health = createRoute({
+  method: 'get',
+  path: '/health',
+  operationId: 'getHealth',
+  tags: ['service'],
+  summary: 'Liveness',
+  description: 'Answers 200 while the process serves requests; touches no dependency.',
+  security: noAuth,
+  responses: { 200: json(z.object({ status: z.literal('ok') }).openapi('Health'), 'Serving'), ...problemRefs(431, 500) },
+});
 
 /** The one Hono app: the Lambda handler and the local server both wrap it. */
 export function createApp(deps: AppDeps) {
@@ -84,16 +112,25 @@ export function createApp(deps: AppDeps) {
     if (c.get('htmlErrors')) return c.html(errorPage(problem.body), problem.body.status as 400, problem.headers);
     return problemResponse(c, problem);
   });
+  // A path we serve with another method: 405 and Allow; OPTIONS: 204 and Allow (CORS preflights
+  // on the public routes are answered by the cors middleware above). Otherwise 404.
   app.notFound((c) => {
-    const problem = toProblem(new HTTPException(404, { message: `No route for ${c.req.method} ${c.req.path}` }), c.req.path);
+    const allow = allowedMethods(app.routes, c.req.path);
+    if (allow.length && c.req.method === 'OPTIONS') return c.body(null, 204, { Allow: allow.join(', ') });
+    const err = allow.length
+      ? new HTTPException(405, { message: `${c.req.path} does not take ${c.req.method}; it takes ${allow.join(', ')}` })
+      : new HTTPException(404, { message: `No route for ${c.req.method} ${c.req.path}` });
+    const problem = toProblem(err, c.req.path);
     problem.body.requestId = c.get('requestId');
+    if (allow.length) problem.headers.Allow = allow.join(', ');
     return problemResponse(c, problem);
   });
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  registerProblemComponents(app);
 
   const routes = app
-    .get('/health', (c) => c.json({ status: 'ok' as const }, 200))
+    .openapi(health, (c) => c.json({ status: 'ok' as const }, 200))
     .route('/', caseRoutes(deps, intake))
     .route('/', mailboxRoutes(deps, intake, calendar))
     .route('/', trackingRoutes(deps, actDeps))
@@ -107,13 +144,38 @@ export function createApp(deps: AppDeps) {
   // Built on first request, once every route is registered.
   let doc: ReturnType<typeof openApiDocument> | undefined;
   routes.get('/openapi.json', (c) => c.json((doc ??= openApiDocument(app))));
-  routes.get('/openapi.yaml', (c) => c.body(stringify((doc ??= openApiDocument(app)), { aliasDuplicateObjects: false }), 200, { 'Content-Type': 'application/yaml; charset=utf-8' }));
-  routes.get('/docs', swaggerUI({ url: '/openapi.yaml', title: 'Union case routing API', ...(deps.docsAssetsBaseUrl && { baseUrl: deps.docsAssetsBaseUrl }) }));
+  // openapi.yaml as generated and committed, and Swagger UI's files, from the app itself: no CDN, no YAML library.
+  routes.route('/', docsRoutes(deps.docs));
+  routes.get('/docs', swaggerUI({ url: '/openapi.yaml', title: 'Union case routing API', baseUrl: DOCS_ASSETS }));
   return routes;
 }
 
 function openApiDocument(app: ReturnType<typeof router>) {
   return app.getOpenAPI31Document(OPENAPI_INFO);
+}
+
+/** The methods routes (not middleware) take on a path, with HEAD beside GET and OPTIONS; none: unknown path. */
+function allowedMethods(routes: readonly { method: string; path: string }[], path: string): string[] {
+  const methods = new Set<string>();
+  for (const r of routes) if (r.method !== 'ALL' && matches(r.path, path)) methods.add(r.method);
+  if (!methods.size) return [];
+  if (methods.has('GET')) methods.add('HEAD');
+  methods.add('OPTIONS');
+  return [...methods].sort();
+}
+
+/** Hono's path patterns as the router uses them here: `:name` is one segment, `*` any tail. */
+function matches(pattern: string, path: string): boolean {
+  const want = pattern.split('/');
+  const got = path.split('/');
+  for (let i = 0; i < want.length; i++) {
+    const w = want[i] ?? '';
+    if (w === '*') return true;
+    const g = got[i];
+    if (g === undefined) return false;
+    if (w.startsWith(':') ? g === '' : w !== g) return false;
+  }
+  return want.length === got.length;
 }
 
 export type AppType = ReturnType<typeof createApp>;

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { ConsoleAssets } from '../console/assets';
 import type { ApiConfig, SignInConfig } from '../config';
+import type { DocsFiles } from './docs';
 import type { Logger } from '../observability/logger';
 import type { CalendarService } from '../usecases/calendar';
 import type { LifecyclePolicy } from '../domain/lifecycle';
@@ -64,6 +65,6 @@ export interface AppDeps {
   clientIp(c: Context): string | undefined;
   /** The office console's built files (shared/console/build.ts); without them /console/ answers that it was not built. */
   console?: ConsoleAssets;
-  /** Where /docs loads Swagger UI from: the local runtime serves it itself, so docs work offline. Default: a CDN. */
-  docsAssetsBaseUrl?: string;
+  /** openapi.yaml and Swagger UI's files, which the app serves itself (shared/http/docs.ts). */
+  docs: DocsFiles;
 }

@@ -1,5 +1,6 @@
 import type { z } from '@hono/zod-openapi';
 import type { CaseRecord, Status } from '../domain/case';
+import type { RoutingDecision } from '../domain/routing';
 import { formatShanghai } from '../domain/time';
 import type { Case } from './schemas';
 
@@ -46,7 +47,7 @@ export function caseJson(r: CaseRecord): z.infer<typeof Case> {
     }),
     ...(r.office !== undefined && { office: r.office }),
     ...(r.assignedAt !== undefined && { assignedAt: formatShanghai(r.assignedAt) }),
-    ...(r.routing && { routing: { ...r.routing, when: r.routing.when ? { ...r.routing.when } : null } }),
+    ...(r.routing && { routing: routingJson(r.routing) }),
     createdAt: formatShanghai(r.createdAt),
     updatedAt: formatShanghai(r.updatedAt),
     version: r.version,
@@ -80,4 +81,9 @@ export function caseEvents(r: CaseRecord) {
 const INSTANT_KEYS = new Set(['at', 'dueAt']);
 function instantsIn(detail: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(detail).map(([k, v]) => [k, INSTANT_KEYS.has(k) && typeof v === 'number' ? formatShanghai(v) : v]));
+}
+
+/** Why the case went where it did; the decision's time as a Shanghai ISO string, like every time. */
+function routingJson({ at, when, ...decision }: RoutingDecision) {
+  return { ...decision, when: when ? { ...when } : null, ...(at !== undefined && { at: formatShanghai(at) }) };
 }

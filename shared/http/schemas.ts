@@ -11,13 +11,16 @@ import { TICKET_NO_PATTERN, TRACKING_CODE_LENGTH, TRACKING_CODE_PATTERN } from '
 // Text from people: control characters other than tab and line breaks are never meant.
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+// Nor are lone UTF-16 surrogates (JSON may carry "\ud800"): no encoder can write them out again.
+const LONE_SURROGATE = /\p{Cs}/u;
 const text = (min: number, max: number) =>
   z
     .string()
     .trim()
     .min(min, min === 1 ? 'must not be empty' : `must be at least ${min} characters`)
     .max(max, `must be at most ${max} characters`)
-    .refine((s) => !CONTROL.test(s), 'must not contain control characters');
+    .refine((s) => !CONTROL.test(s), 'must not contain control characters')
+    .refine((s) => !LONE_SURROGATE.test(s), 'must be valid Unicode text (no lone surrogates)');
 export const line = (max: number) => text(1, max).refine((s) => !/[\r\n]/.test(s), 'must be a single line');
 
 /** Mainland mobile or landline, with optional +86 and separators; stored as digits only. */
@@ -150,6 +153,7 @@ export const Case = z
         when: z.record(z.string(), z.unknown()).nullable(),
         rulesVersion: z.number().int(),
         messageVersion: z.number().int(),
+        at: instantOut.optional().openapi({ description: 'When the router decided' }),
       })
       .optional()
       .openapi({ description: 'Why the case went to its office' }),
@@ -316,14 +320,18 @@ export const DeadlineAnswer = z
 
 export const Problem = z
   .object({
-    type: z.string(),
+    type: z.string().openapi({ format: 'uri-reference', description: 'The kind of problem, e.g. /problems/validation', example: '/problems/validation' }),
     title: z.string(),
-    status: z.number().int(),
+    status: z.number().int().min(400).max(599).openapi({ description: 'The HTTP status' }),
     detail: z.string().optional(),
-    instance: z.string().optional(),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    instance: z.string().optional().openapi({ description: 'The request path' }),
+    requestId: z.string().optional().openapi({ description: 'Quote it when reporting a fault: it is in our logs' }),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional().openapi({ description: 'Invalid fields (400): the path as body field, query.<name>, param.<name> or header.<name>' }),
+    currentStatus: Status.optional().openapi({ description: '409 on a case: its status now' }),
+    allowedActions: z.array(z.string()).optional().openapi({ description: '409 on a case: the actions its status allows' }),
+    currentVersion: z.number().int().optional().openapi({ description: '412: the version (ETag) to read again' }),
   })
-  .openapi('Problem');
+  .openapi('Problem', { description: 'RFC 9457 problem details' });
 
 // ── Administration: offices, routing, queues ─────────────────────────────────────────────
 
@@ -425,7 +433,8 @@ export const IfMatch = z.object({
   'if-match': z
     .string()
     .optional()
-    .openapi({ param: { name: 'if-match', in: 'header' }, description: 'The ETag from GET /v1/cases/{id}, e.g. "3"', example: '"3"' }),
+    // Required in the contract; checked in the handler so that a missing one answers 428, not 400.
+    .openapi({ param: { name: 'if-match', in: 'header', required: true }, description: 'The ETag from GET /v1/cases/{id}, e.g. "3"', example: '"3"' }),
 });
 
 export const CaseEventSchema = z

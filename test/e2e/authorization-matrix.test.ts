@@ -212,6 +212,7 @@ const MATRIX: Row[] = [
       return { path: `/v1/admin/users/${username}` };
     },
   },
+  { method: 'GET', path: '/health', cells: 'public', build: async () => ({ path: '/health' }) },
   { method: 'POST', path: '/v1/intake/mailbox', cells: 'public', build: async () => ({ path: '/v1/intake/mailbox', json: { message: '食堂饭菜质量差' } }) },
   {
     method: 'GET',

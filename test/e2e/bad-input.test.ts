@@ -146,6 +146,44 @@ describe('bad input', () => {
       await expectProblem(res, 415);
     });
 
+    it.each(['application/merge-patch+json', 'application/vnd.api+json', 'text/json', 'application/x-www-form-urlencoded'])(
+      'a media type the operation does not list (%s) → 415 problem, nothing stored',
+      async (type) => {
+        const before = (await listAll(h)).length;
+        await expectProblem(await raw(JSON.stringify(hotlineCase({ hotline: { callId: `media-${type}` } })), type), 415);
+        expect((await listAll(h)).length).toBe(before);
+      },
+    );
+
+    it('merge-patch is refused on PUT too (offices), 415', async () => {
+      const res = await h.request('/v1/admin/offices/rights', {
+        method: 'PUT',
+        roles: ['admin'],
+        headers: { 'Content-Type': 'application/merge-patch+json' },
+        body: JSON.stringify({ name: '权益保障部', email: 'rights@union.example.org' }),
+      });
+      await expectProblem(res, 415);
+    });
+
+    it.each([
+      ['subject', { subject: 'x\ud800y' }],
+      ['description', { description: '拖欠\udfff工资' }],
+      ['region', { region: '\ud83d' }],
+      ['complainant.name', { complainant: { name: '王\udc00' } }],
+      ['complainant.employer', { complainant: { employer: '公司\ud800' } }],
+      ['hotline.callId', { hotline: { callId: 'c\ud800' } }],
+    ])('a lone UTF-16 surrogate in %s → 400 naming it, like other invalid text', async (path, overrides) => {
+      // JSON.stringify writes a lone surrogate as a \u escape, as a client in another language might.
+      const text = JSON.stringify(hotlineCase(overrides));
+      expect(text).toMatch(/\\u[dD][89a-fA-F]/);
+      const problem = await expectValidation(await raw(text), path);
+      expect(problem.errors?.find((e) => e.path === path)?.message).toMatch(/surrogate/);
+    });
+
+    it('a surrogate pair (an emoji) is ordinary text', async () => {
+      expect((await raw(JSON.stringify(hotlineCase({ subject: '工资 😡', hotline: { callId: 'emoji-1' } })))).status).toBe(201);
+    });
+
     it('application/json with a charset is fine', async () => {
       const res = await raw(JSON.stringify(hotlineCase()), 'application/json; charset=utf-8');
       expect(res.status).toBe(201);
@@ -201,18 +239,48 @@ describe('bad input', () => {
       }
     });
 
-    it('unknown routes and methods → 404 problem+json', async () => {
+    it('unknown routes → 404 problem+json', async () => {
       for (const [method, path] of [
         ['GET', '/nope'],
         ['GET', '/v1'],
-        ['DELETE', '/v1/cases'],
-        ['PATCH', '/v1/cases/abc'],
         ['GET', '/v2/cases'],
+        ['DELETE', '/v1/cases/abc/accept/more'],
       ] as const) {
-        const res = await h.request(path, { method, roles: ['admin'] });
+        const res = await h.request(path, { method, roles: ['admin'], outsideSpec: 'an unknown path' });
         const problem = await expectProblem(res, 404);
         expect(problem.instance).toBe(path);
       }
+    });
+
+    it('a method the path does not take → 405 problem+json with Allow', async () => {
+      for (const [method, path, allow] of [
+        ['DELETE', '/v1/cases', 'GET, HEAD, OPTIONS, POST'],
+        ['PATCH', '/v1/cases/abc', 'GET, HEAD, OPTIONS'],
+        ['PUT', '/v1/cases/abc/accept', 'OPTIONS, POST'],
+        ['GET', '/v1/intake/mailbox', 'OPTIONS, POST'],
+        ['POST', '/v1/admin/offices/rights', 'DELETE, OPTIONS, PUT'],
+      ] as const) {
+        const res = await h.request(path, { method, roles: ['admin'], outsideSpec: 'a method the path does not take' });
+        const problem = await expectProblem(res, 405);
+        expect(problem.type).toBe('/problems/method-not-allowed');
+        expect(res.headers.get('allow'), `${method} ${path}`).toBe(allow);
+      }
+    });
+
+    it('OPTIONS on a staff path → 204 with Allow and no body; on an unknown path → 404', async () => {
+      const res = await h.request('/v1/cases/abc', { method: 'OPTIONS', outsideSpec: 'OPTIONS is not an operation' });
+      expect(res.status).toBe(204);
+      expect(res.headers.get('allow')).toBe('GET, HEAD, OPTIONS');
+      expect(await res.text()).toBe('');
+      await expectProblem(await h.request('/nope', { method: 'OPTIONS', outsideSpec: 'an unknown path' }), 404);
+    });
+
+    it('HEAD wherever GET works: the same status and headers, no body', async () => {
+      const c = await createOk(h, hotlineCase({ hotline: { callId: 'head-1' } }));
+      const res = await h.request(`/v1/cases/${c.id}`, { method: 'HEAD', roles: ['supervisor'] });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('etag')).toBe(`"${c.version}"`);
+      expect(await res.text()).toBe('');
     });
   });
 

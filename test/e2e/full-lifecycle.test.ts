@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkedFetch } from '../support/contract';
 import { startLocalRuntime, type LocalRuntime } from '../../functions/local/runtime';
 import { TestClock } from '../support/harness';
 import type { CaseBody } from '../support/http';
@@ -44,7 +45,7 @@ afterAll(async () => {
 const auth = (role: string) => ({ Authorization: `Bearer ${runtime.tokens[role]}` });
 
 async function api<T>(path: string, init: { method?: string; role?: string; json?: unknown; etag?: string; expect?: number } = {}): Promise<{ body: T; etag: string }> {
-  const res = await fetch(`${runtime.url}${path}`, {
+  const res = await checkedFetch(`${runtime.url}${path}`, {
     method: init.method ?? (init.json === undefined ? 'GET' : 'POST'),
     headers: {
       ...(init.role && auth(init.role)),

@@ -7,6 +7,7 @@ import type { Role } from '../../shared/domain/principal';
 import { putOffice, putRouting } from '../../shared/usecases/admin';
 import { createHarness, hotlineCase, TEST_SECRET, type Harness } from '../support/harness';
 import type { CaseBody } from '../support/http';
+import { OUTSIDE_SPEC_HEADER } from '../support/contract';
 
 /**
  * Fuzzes every operation in openapi.yaml with fast-check: odd path parameters, junk query strings,
@@ -688,7 +689,11 @@ function toRequest(p: Plan): Request {
   }
   // Fetch forbids a body on GET and HEAD.
   if (p.op.method === 'GET' || p.op.method === 'HEAD') body = undefined;
-  return new Request(new URL(p.url, 'http://localhost'), { method: p.op.method, headers, body });
+  const url = new URL(p.url, 'http://localhost');
+  // An empty path parameter (or one that adds a segment) makes a path the document does not have.
+  const template = new RegExp(`^${p.op.path.replace(/\{[^}]+\}/g, '[^/]+')}$`);
+  if (!template.test(url.pathname)) headers.set(OUTSIDE_SPEC_HEADER, 'a path parameter that leaves the template');
+  return new Request(url, { method: p.op.method, headers, body });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -856,7 +861,8 @@ describe('fuzzing every operation in openapi.yaml', () => {
     for (const [path, methods] of byPath) {
       for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'].filter((m) => !methods.has(m))) {
         const url = path.replace('{id}', pool.ids[0] ?? 'x').replace('{ticketNo}', pool.ticketNos[0] ?? 'x').replace('{year}', '2026').replace('{officeId}', 'rights').replace('{category}', 'advice');
-        const plan: Plan = { op: { method, path, params: [], secured: true }, url, caller: 'admin', headers: { authorization: authorization.get('admin') ?? '', 'content-type': 'application/json', origin: 'https://union.example.org' }, currentIfMatch: false };
+        const headers = { authorization: authorization.get('admin') ?? '', 'content-type': 'application/json', origin: 'https://union.example.org', [OUTSIDE_SPEC_HEADER]: 'a method the path does not take' };
+        const plan: Plan = { op: { method, path, params: [], secured: true }, url, caller: 'admin', headers, currentIfMatch: false };
         if (method !== 'GET' && method !== 'HEAD') plan.body = { kind: 'text', text: '{}' };
         await send(plan);
       }

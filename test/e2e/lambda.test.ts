@@ -6,13 +6,22 @@ import { ensureTable } from '../../shared/adapters/dynamo/ensure-table';
 import { startDynalite, type LocalDynamo } from '../../shared/adapters/local/dynalite';
 import { startLocalSqs, type LocalSqs } from '../../shared/adapters/local/fauxqs';
 import { buildHandler } from '../../functions/api';
+import { checkLambdaResult } from '../support/contract';
 import { hotlineCase } from '../support/harness';
 
 /** The Lambda entry, fed API Gateway HTTP API (v2) events, on the embedded engine. */
 const secret = 'lambda-secret-of-at-least-thirty-two-chars';
 let engine: LocalDynamo;
 let sqs: LocalSqs;
-let handler: ReturnType<typeof buildHandler>;
+let handler: ReturnType<typeof checked>;
+/** The Lambda's results are held to openapi.yaml like every other test response. */
+const checked =
+  (h: ReturnType<typeof buildHandler>) =>
+  async (...args: Parameters<ReturnType<typeof buildHandler>>) => {
+    const result = await h(...args);
+    await checkLambdaResult(args[0] as Parameters<typeof checkLambdaResult>[0], result);
+    return result;
+  };
 
 function event(method: string, path: string, opts: { body?: string; headers?: Record<string, string>; query?: string; ip?: string } = {}) {
   return {
@@ -45,7 +54,7 @@ beforeAll(async () => {
   const db = createDynamoClient({ tableName: 'lambda-test', endpoint: engine.endpoint });
   await ensureTable(db, 'lambda-test');
   db.destroy();
-  handler = buildHandler({ ...lambdaEnv(), JWT_SECRET: secret, FORM_RATE_LIMIT: '2' });
+  handler = checked(buildHandler({ ...lambdaEnv(), JWT_SECRET: secret, FORM_RATE_LIMIT: '2' }));
 });
 
 /** What the function needs besides how it verifies tokens: the embedded engines for table and queues. */
@@ -150,5 +159,22 @@ describe('Lambda entry (functions/api)', () => {
     });
     const login = (await cognito(event('POST', '/v1/auth/login', { body: JSON.stringify({ username: 'lambda.user', password: 'lambda password 1' }), headers: { 'content-type': 'application/json' } }) as never, context)) as { statusCode: number };
     expect(login.statusCode).toBe(404);
+  });
+});
+
+describe('Lambda entry: CSV through API Gateway', () => {
+  it('returns CSV reports base64-encoded so their UTF-8 byte-order mark reaches Excel, and JSON as text', async () => {
+    const token = await signHs256({ sub: 'sup', roles: ['supervisor'] }, { secret, ttlSeconds: 60 });
+    const headers = { authorization: `Bearer ${token}`, accept: 'text/csv' };
+    const csv = (await handler(event('GET', '/v1/reports/supervision', { headers, query: 'month=2026-10' }) as never, context)) as { statusCode: number; body: string; isBase64Encoded: boolean; headers: Record<string, string> };
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    expect(csv.isBase64Encoded).toBe(true);
+    const bytes = Buffer.from(csv.body, 'base64');
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(bytes.subarray(3).toString('utf8')).toMatch(/^工单号|^[^\n]*工单号/);
+    const json = (await handler(event('GET', '/v1/reports/supervision', { headers: { authorization: headers.authorization }, query: 'month=2026-10' }) as never, context)) as { isBase64Encoded: boolean; body: string };
+    expect(json.isBase64Encoded).toBe(false);
+    expect(JSON.parse(json.body)).toHaveProperty('items');
   });
 });

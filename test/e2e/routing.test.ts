@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkedFetch } from '../support/contract';
 import { startLocalRuntime, type LocalRuntime } from '../../functions/local/runtime';
 import type { CaseBody } from '../support/http';
 
@@ -39,13 +40,13 @@ afterAll(async () => {
 const auth = (role: string) => ({ Authorization: `Bearer ${runtime.tokens[role]}` });
 
 async function create(body: Record<string, unknown>, role = 'operator'): Promise<CaseBody> {
-  const res = await fetch(`${runtime.url}/v1/cases`, { method: 'POST', headers: { ...auth(role), 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await checkedFetch(`${runtime.url}/v1/cases`, { method: 'POST', headers: { ...auth(role), 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
   expect(res.status, await res.clone().text()).toBe(201);
   return (await res.json()) as CaseBody;
 }
 
 async function read(id: string): Promise<CaseBody> {
-  return (await (await fetch(`${runtime.url}/v1/cases/${id}`, { headers: auth('supervisor') })).json()) as CaseBody;
+  return (await (await checkedFetch(`${runtime.url}/v1/cases/${id}`, { headers: auth('supervisor') })).json()) as CaseBody;
 }
 
 /** Polls until the case is assigned, up to `ms`; returns it either way. */
@@ -166,7 +167,7 @@ describe('routing on the local runtime', () => {
   it('a poison message lands in the dead-letter queue after 5 receives, visible to admins, and can be redriven', async () => {
     await runtime.queues.client.send(new SendMessageCommand({ QueueUrl: runtime.queues.queues.investigation.url, MessageBody: 'not json at all' }));
     const depth = async () => {
-      const res = await fetch(`${runtime.url}/v1/admin/queues`, { headers: auth('supervisor') });
+      const res = await checkedFetch(`${runtime.url}/v1/admin/queues`, { headers: auth('supervisor') });
       expect(res.status).toBe(200);
       const { queues } = (await res.json()) as { queues: { category: string; deadLetters: number }[] };
       return queues.find((q) => q.category === 'investigation')?.deadLetters ?? 0;
@@ -174,7 +175,7 @@ describe('routing on the local runtime', () => {
     const until = Date.now() + 15_000;
     while ((await depth()) === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 250));
     expect(await depth()).toBe(1);
-    const redrive = await fetch(`${runtime.url}/v1/admin/queues/investigation/redrive`, { method: 'POST', headers: auth('admin') });
+    const redrive = await checkedFetch(`${runtime.url}/v1/admin/queues/investigation/redrive`, { method: 'POST', headers: auth('admin') });
     expect(await redrive.json()).toEqual({ category: 'investigation', moved: 1 });
   });
 });

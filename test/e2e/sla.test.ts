@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkedFetch } from '../support/contract';
 import { startLocalRuntime, type LocalRuntime } from '../../functions/local/runtime';
 import { shippedCalendarYears } from '../../shared/calendar/shipped';
 import { WorkingCalendar } from '../../shared/domain/calendar';
@@ -52,7 +53,7 @@ describe('SLA escalation on the local runtime', () => {
     const calendar = new WorkingCalendar(shippedCalendarYears().map((y) => ({ ...y, source: 'shipped' as const })));
     const receiptDay = calendar.subtractWorkingDays(shanghaiDayOf(Date.now()), 25);
     const receivedAt = new Date(startOfShanghaiDay(receiptDay) + 10 * 3_600_000).toISOString();
-    const res = await fetch(`${runtime.url}/v1/cases`, {
+    const res = await checkedFetch(`${runtime.url}/v1/cases`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${runtime.tokens.operator}`, 'Content-Type': 'application/json' },
       body: JSON.stringify({
@@ -69,7 +70,7 @@ describe('SLA escalation on the local runtime', () => {
     expect(res.status).toBe(201);
     c = (await res.json()) as CaseBody;
 
-    const read = async () => (await (await fetch(`${runtime?.url}/v1/cases/${c.id}`, { headers: { Authorization: `Bearer ${runtime?.tokens.supervisor}` } })).json()) as CaseBody & {
+    const read = async () => (await (await checkedFetch(`${runtime?.url}/v1/cases/${c.id}`, { headers: { Authorization: `Bearer ${runtime?.tokens.supervisor}` } })).json()) as CaseBody & {
       sla: { lastStep?: string };
     };
     const escalated = await waitFor(read, (r) => r.sla.state === 'overdue');
@@ -101,16 +102,16 @@ describe('SLA escalation on the local runtime', () => {
     await runtime.reconcileNow(0);
     await new Promise((r) => setTimeout(r, 1000));
     expect(await slaMails(c.ticketNo)).toHaveLength(before);
-    const r = (await (await fetch(`${runtime.url}/v1/cases/${c.id}`, { headers: { Authorization: `Bearer ${runtime.tokens.supervisor}` } })).json()) as CaseBody;
+    const r = (await (await checkedFetch(`${runtime.url}/v1/cases/${c.id}`, { headers: { Authorization: `Bearer ${runtime.tokens.supervisor}` } })).json()) as CaseBody;
     expect(r.sla.state).toBe('overdue');
   });
 
   it('lists overdue cases through the slaState index', async () => {
     if (!runtime) throw new Error('no runtime');
-    const res = await fetch(`${runtime.url}/v1/cases?slaState=overdue`, { headers: { Authorization: `Bearer ${runtime.tokens.supervisor}` } });
+    const res = await checkedFetch(`${runtime.url}/v1/cases?slaState=overdue`, { headers: { Authorization: `Bearer ${runtime.tokens.supervisor}` } });
     const { items } = (await res.json()) as { items: CaseBody[] };
     expect(items.map((i) => i.id)).toContain(c.id);
-    const onTrack = (await (await fetch(`${runtime.url}/v1/cases?slaState=on_track`, { headers: { Authorization: `Bearer ${runtime.tokens.supervisor}` } })).json()) as { items: CaseBody[] };
+    const onTrack = (await (await checkedFetch(`${runtime.url}/v1/cases?slaState=on_track`, { headers: { Authorization: `Bearer ${runtime.tokens.supervisor}` } })).json()) as { items: CaseBody[] };
     expect(onTrack.items.map((i) => i.id)).not.toContain(c.id);
   });
 });

@@ -46,9 +46,9 @@ const actionsOf = (roleId: string) => [...new Set(statementsOf(roleId).flatMap((
 
 const LOGS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
 const XRAY = ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
-const TABLE_RW = ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'];
-const TIMERS = ['iam:PassRole', 'scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule', 'scheduler:UpdateSchedule'];
-const MAIL = ['ses:SendEmail', 'ses:SendRawEmail'];
+const TABLE_RW = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'];
+const TIMERS = ['iam:PassRole', 'scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:UpdateSchedule'];
+const MAIL = ['ses:SendEmail'];
 const CONSUME = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'];
 
 describe('synthesis', () => {
@@ -74,25 +74,27 @@ describe('cdk-nag', () => {
 });
 
 describe('functions', () => {
-  it('are five, on Node 22 arm64 with X-Ray, JSON logs in their own group and source maps', () => {
+  it('are five, on Node 22 arm64 with X-Ray and JSON logs in their own group, without --enable-source-maps', () => {
     stateless.resourceCountIs('AWS::Lambda::Function', 5);
     stateless.allResourcesProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
       TracingConfig: { Mode: 'Active' },
       LoggingConfig: Match.objectLike({ LogFormat: 'JSON', LogGroup: Match.anyValue() }),
-      Environment: { Variables: Match.objectLike({ NODE_OPTIONS: '--enable-source-maps', NODE_ENV: 'production' }) },
+      Environment: { Variables: Match.objectLike({ NODE_ENV: 'production' }) },
       Handler: 'index.handler',
     });
+    // Its cost at every cold start buys nothing the shipped source map does not give (README: Deploy to AWS).
+    for (const f of Object.values(stateless.findResources('AWS::Lambda::Function'))) expect((f.Properties as { Environment: { Variables: object } }).Environment.Variables).not.toHaveProperty('NODE_OPTIONS');
     stateless.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
     expect(FUNCTION_DEFAULTS.architecture.name).toBe('arm64');
   });
 
   it('get exactly the actions they use, and no wildcard action anywhere', () => {
-    expect(actionsOf(roleOf('api'))).toEqual([...LOGS, ...TABLE_RW, ...TIMERS, ...MAIL, 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage', 'sqs:SendMessage', ...XRAY].sort());
-    expect(actionsOf(roleOf('router'))).toEqual([...LOGS, ...TABLE_RW, ...TIMERS, ...MAIL, ...CONSUME, ...XRAY].sort());
+    expect(actionsOf(roleOf('api'))).toEqual([...LOGS, ...TABLE_RW, 'dynamodb:DeleteItem', ...TIMERS, ...MAIL, 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage', 'sqs:SendMessage', ...XRAY].sort());
+    expect(actionsOf(roleOf('router'))).toEqual([...LOGS, ...TABLE_RW, ...TIMERS.filter((a) => a !== 'scheduler:DeleteSchedule'), ...MAIL, ...CONSUME, ...XRAY].sort());
     expect(actionsOf(roleOf('escalator'))).toEqual([...LOGS, ...TABLE_RW, ...TIMERS, ...MAIL, ...XRAY].sort());
-    expect(actionsOf(roleOf('reconciler'))).toEqual([...LOGS, ...TABLE_RW, ...TIMERS, 'sqs:SendMessage', ...XRAY].sort());
+    expect(actionsOf(roleOf('reconciler'))).toEqual([...LOGS, ...TABLE_RW.filter((a) => a !== 'dynamodb:UpdateItem'), ...TIMERS, 'sqs:SendMessage', ...XRAY].sort());
     expect(actionsOf(roleOf('reporter'))).toEqual([...LOGS, ...TABLE_RW, ...MAIL, ...XRAY].sort());
     const all = Object.values(stateless.findResources('AWS::IAM::Policy')).flatMap((p) => (p.Properties as { PolicyDocument: { Statement: Statement[] } }).PolicyDocument.Statement);
     for (const s of all) for (const a of list(s.Action)) expect(a).not.toMatch(/\*/);

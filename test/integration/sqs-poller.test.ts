@@ -127,7 +127,7 @@ describe('partial batch failures', () => {
 
 describe('a handler that throws', () => {
   it('has its whole batch redelivered after the visibility timeout, and logs ids but not bodies', async () => {
-    await sendCases('t-1', 't-2', 't-3');
+    await sendCases('body-t-1', 'body-t-2', 'body-t-3');
     const log = deliveryLog();
     poll(async (event) => {
       log.record(event);
@@ -136,13 +136,13 @@ describe('a handler that throws', () => {
 
     await waitFor(() => log.deliveries.length === 6);
     await settle(300);
-    expect(log.deliveries.map((d) => `${d.caseId}#${d.receiveCount}@${d.batch}`)).toEqual(['t-1#1@1', 't-2#1@1', 't-3#1@1', 't-1#2@2', 't-2#2@2', 't-3#2@2']);
+    expect(log.deliveries.map((d) => `${d.caseId}#${d.receiveCount}@${d.batch}`)).toEqual(['body-t-1#1@1', 'body-t-2#1@1', 'body-t-3#1@1', 'body-t-1#2@2', 'body-t-2#2@2', 'body-t-3#2@2']);
     expect(await adviceDepth()).toMatchObject({ visible: 0, inFlight: 0 });
 
     const thrown = logLines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.level === 'error');
     expect(thrown).toMatchObject({ message: expect.stringMatching(/whole batch/), queue: 'union-cases-advice', err: { message: 'database unavailable' } });
     expect(thrown?.messageIds).toHaveLength(3);
-    expect(logLines.join('\n')).not.toContain('t-1');
+    expect(logLines.join('\n')).not.toContain('body-t-1');
   });
 });
 

@@ -19,9 +19,11 @@ import { loadApiConfig, type ApiConfig } from '../../shared/config';
 import { startQueues, type LocalQueues } from '../../functions/local/workers';
 import type { Role } from '../../shared/domain/principal';
 import { createApp } from '../../shared/http/app';
+import { repositoryDocsFiles } from '../../shared/http/docs';
 import type { AppDeps } from '../../shared/http/deps';
 import { createLogger } from '../../shared/observability/logger';
 import type { Clock } from '../../shared/ports';
+import { checkResponse, describeRequest, OUTSIDE_SPEC_HEADER } from './contract';
 
 export const TEST_SECRET = 'test-secret-that-is-at-least-32-characters-long';
 
@@ -70,8 +72,12 @@ export interface Harness {
   /** Raw log lines, for scanning for personal data. */
   rawLogs: string[];
   token(roles: Role[], extra?: { sub?: string; office?: string; ttlSeconds?: number }): Promise<string>;
-  /** app.request with a bearer token for the given roles (none: no Authorization header). */
-  request(path: string, init?: RequestInit & { roles?: Role[]; json?: unknown; ip?: string }): Promise<Response>;
+  /**
+   * app.request with a bearer token for the given roles (none: no Authorization header). Like
+   * every app.request here, its response is checked against openapi.yaml; `outsideSpec` says
+   * why a request is deliberately outside it (a method the path does not take, an unknown path).
+   */
+  request(path: string, init?: RequestInit & { roles?: Role[]; json?: unknown; ip?: string; outsideSpec?: string }): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -128,9 +134,18 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     config,
     // Tests say which client they are with an x-test-ip header.
     clientIp: (c: Context) => c.req.header('x-test-ip') ?? '198.51.100.7',
+    docs: repositoryDocsFiles(),
     ...options.deps,
   };
   const app = createApp(deps);
+  // Every response any test gets from this app, through h.request or h.app.request, meets the contract.
+  const unchecked = app.request;
+  app.request = (async (...args: Parameters<typeof unchecked>) => {
+    const res = await unchecked(...args);
+    const [input, init] = args;
+    await checkResponse(describeRequest(input, init), res);
+    return res;
+  }) as typeof app.request;
 
   const token: Harness['token'] = (roles, extra = {}) =>
     signHs256(
@@ -139,8 +154,9 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     );
 
   const request: Harness['request'] = async (path, init = {}) => {
-    const { roles, json, ip, ...rest } = init;
+    const { roles, json, ip, outsideSpec, ...rest } = init;
     const headers = new Headers(rest.headers);
+    if (outsideSpec) headers.set(OUTSIDE_SPEC_HEADER, outsideSpec);
     if (roles) headers.set('Authorization', `Bearer ${await token(roles)}`);
     if (ip) headers.set('x-test-ip', ip);
     let body = rest.body;

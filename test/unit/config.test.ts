@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { escalationPolicy, lifecyclePolicy } from '../../shared/compose';
-import { ConfigError, loadApiConfig, loadLocalConfig } from '../../shared/config';
+import { escalationPolicy, lifecyclePolicy, noTimers } from '../../shared/compose';
+import { ConfigError, FUNCTION_VARIABLES, loadApiConfig, loadFunctionConfig, loadLocalConfig } from '../../shared/config';
+import { buildEscalator } from '../../functions/escalator';
+import { buildReconciler } from '../../functions/reconciler';
+import { buildReporter } from '../../functions/reporter';
+import { buildRouter } from '../../functions/router';
 import { DEFAULT_LIFECYCLE_POLICY } from '../../shared/domain/lifecycle';
 import { DEFAULT_ESCALATION_POLICY } from '../../shared/domain/sla';
 
@@ -60,5 +64,40 @@ describe('configuration', () => {
     expect(config.CALENDAR_OVERRIDES).toEqual({ '2026': { holidays: ['2026-03-02'], workdays: [] } });
     expect(() => loadApiConfig({ CALENDAR_OVERRIDES: '{"26":{"holidays":[],"workdays":[]}}' })).toThrowError(/CALENDAR_OVERRIDES/);
     expect(() => loadApiConfig({ CALENDAR_OVERRIDES: '{"2027":{"holidays":["1 Jan"],"workdays":[]}}' })).toThrowError(/CALENDAR_OVERRIDES/);
+  });
+});
+
+describe('configuration of the Lambdas other than the API', () => {
+  const production = { NODE_ENV: 'production', TABLE_NAME: 'cases' };
+  const links = { PUBLIC_BASE_URL: 'https://cases.union.example.org' };
+  const scheduler = { SCHEDULE_GROUP: 'timers', ESCALATOR_ARN: 'arn:aws:lambda:ap-east-1:123456789012:function:esc', SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/s' };
+  const queues = Object.fromEntries(['ADVICE', 'COMPLAINT', 'INVESTIGATION'].flatMap((c) => [[`QUEUE_URL_${c}`, `https://sqs.ap-east-1.amazonaws.com/123456789012/${c}`], [`DLQ_URL_${c}`, `https://sqs.ap-east-1.amazonaws.com/123456789012/${c}-dlq`]]));
+
+  it('start under NODE_ENV=production without any token configuration (only the API verifies tokens)', () => {
+    expect(() => buildRouter({ ...production, ...links, ...scheduler })).not.toThrow();
+    expect(() => buildEscalator({ ...production, ...links, ...scheduler })).not.toThrow();
+    expect(() => buildReconciler({ ...production, ...queues, ...scheduler })).not.toThrow();
+    expect(() => buildReporter({ ...production })).not.toThrow();
+  });
+
+  it('the reporter needs no Scheduler settings and no case links: it moves no timers and its e-mail has no links', () => {
+    expect(FUNCTION_VARIABLES.reporter).not.toContain('SCHEDULE_GROUP');
+    expect(FUNCTION_VARIABLES.reporter).not.toContain('PUBLIC_BASE_URL');
+    expect(buildReporter(production).calendar).toBeDefined();
+    return expect(noTimers('reporter').cancel('c1', 'warning')).rejects.toThrow(/reporter: moves no SLA timers/);
+  });
+
+  it('fail fast naming what is missing or malformed among their own variables', () => {
+    expect(() => buildRouter({ ...production, ...scheduler })).toThrowError(/PUBLIC_BASE_URL/);
+    expect(() => buildEscalator({ ...production, ...links })).toThrowError(/SCHEDULE_GROUP[\s\S]*ESCALATOR_ARN[\s\S]*SCHEDULER_ROLE_ARN/);
+    expect(() => buildReconciler({ ...production, ...scheduler })).toThrowError(/QUEUE_URL_ADVICE[\s\S]*DLQ_URL_INVESTIGATION/);
+    expect(() => buildReporter({ ...production, LEADERSHIP_EMAILS: 'chair@union, not-an-address' })).toThrowError(/LEADERSHIP_EMAILS/);
+    expect(() => loadFunctionConfig('router', { ROUTING_CACHE_SECONDS: 'soon' })).toThrowError(/ROUTING_CACHE_SECONDS/);
+  });
+
+  it('ignore what other functions read, such as the API\'s rate limits or token settings', () => {
+    const config = loadFunctionConfig('router', { ...production, FORM_RATE_LIMIT: 'many', JWT_SECRET: 'short' });
+    expect(config).not.toHaveProperty('FORM_RATE_LIMIT');
+    expect(config).toMatchObject({ TABLE_NAME: 'cases', ROUTING_CACHE_SECONDS: 30 });
   });
 });

@@ -5,42 +5,52 @@ import { deleteOffice, getRouting, listOffices, putOffice, putRouting, queueDept
 import type { MiddlewareHandler } from 'hono';
 import { bearerAuth, requireRole, type AuthEnv } from '../auth';
 import type { AppDeps } from '../deps';
-import { bearer, json, problems, router } from '../env';
+import { bearer, BEARER_PROBLEMS, BODY_PROBLEMS, json, problems, router } from '../env';
 import { CategoryParams, Office, OfficeInput, OfficeList, OfficeParams, QueueDepths, RedriveResult, Routing, RoutingInput } from '../schemas';
 
-const route = <P extends string>(method: 'get' | 'put' | 'post' | 'delete', path: P, summary: string) => ({ method, path, summary, tags: ['admin'], security: bearer });
+const route = <P extends string>(method: 'get' | 'put' | 'post' | 'delete', path: P, operationId: string, summary: string, description: string) => ({
+  method,
+  path,
+  operationId,
+  summary,
+  description,
+  tags: ['admin'],
+  security: bearer,
+});
+/** Every admin operation: a token with the role (admin; reading, also supervisor). */
+const ADMIN_PROBLEMS = [...BEARER_PROBLEMS, 403] as const;
 
 const putOfficeRoute = createRoute({
-  ...route('put', '/v1/admin/offices/{officeId}', 'Create or replace an office'),
+  ...route('put', '/v1/admin/offices/{officeId}', 'putOffice', 'Create or replace an office', 'Its name, notice address, e-mail language and 督办 ladder (admin).'),
   request: { params: OfficeParams, body: { ...json(OfficeInput, 'The office'), required: true } },
-  responses: { 200: json(Office, 'Stored'), ...problems(400, 401, 403, 415) },
+  responses: { 200: json(Office, 'Stored'), ...problems(...BODY_PROBLEMS, ...ADMIN_PROBLEMS) },
 });
 const listOfficesRoute = createRoute({
-  ...route('get', '/v1/admin/offices', 'Every office'),
-  responses: { 200: json(OfficeList, 'The offices, by id'), ...problems(401, 403) },
+  ...route('get', '/v1/admin/offices', 'listOffices', 'Every office', 'The offices cases can be routed to, by id (supervisors, admins).'),
+  responses: { 200: json(OfficeList, 'The offices, by id'), ...problems(...ADMIN_PROBLEMS) },
 });
 const deleteOfficeRoute = createRoute({
-  ...route('delete', '/v1/admin/offices/{officeId}', 'Remove an office (refused while it has open cases, routing names it, or sign-in accounts belong to it)'),
+  ...route('delete', '/v1/admin/offices/{officeId}', 'deleteOffice', 'Remove an office', 'Refused with 409 while it has open cases, the routing in force names it, or sign-in accounts belong to it (admin).'),
   request: { params: OfficeParams },
-  responses: { 204: { description: 'Removed' }, ...problems(401, 403, 404, 409) },
+  responses: { 204: { description: 'Removed' }, ...problems(400, ...ADMIN_PROBLEMS, 404, 409) },
 });
 const putRoutingRoute = createRoute({
-  ...route('put', '/v1/admin/routing', 'Store a new version of the routing rules'),
+  ...route('put', '/v1/admin/routing', 'putRouting', 'Store a new version of the routing rules', 'Ordered rules, first match wins, and the default office; every office named must exist (admin).'),
   request: { body: { ...json(RoutingInput, 'Ordered rules, first match wins, and the default office'), required: true } },
-  responses: { 200: json(Routing, 'Stored as the next version'), ...problems(400, 401, 403, 409, 415) },
+  responses: { 200: json(Routing, 'Stored as the next version'), ...problems(...BODY_PROBLEMS, ...ADMIN_PROBLEMS, 409) },
 });
 const getRoutingRoute = createRoute({
-  ...route('get', '/v1/admin/routing', 'The routing rules in force and their version'),
-  responses: { 200: json(Routing, 'The current version'), ...problems(401, 403, 404) },
+  ...route('get', '/v1/admin/routing', 'getRouting', 'The routing rules in force and their version', '404 until a first version is stored (supervisors, admins).'),
+  responses: { 200: json(Routing, 'The current version'), ...problems(...ADMIN_PROBLEMS, 404) },
 });
 const queuesRoute = createRoute({
-  ...route('get', '/v1/admin/queues', 'Approximate depth and dead letters per category queue'),
-  responses: { 200: json(QueueDepths, 'One entry per category'), ...problems(401, 403, 503) },
+  ...route('get', '/v1/admin/queues', 'listQueueDepths', 'Approximate depth and dead letters per category queue', 'For watching the router (supervisors, admins).'),
+  responses: { 200: json(QueueDepths, 'One entry per category'), ...problems(...ADMIN_PROBLEMS) },
 });
 const redriveRoute = createRoute({
-  ...route('post', '/v1/admin/queues/{category}/redrive', "Move a category's dead letters back to its queue"),
+  ...route('post', '/v1/admin/queues/{category}/redrive', 'redriveDeadLetters', "Move a category's dead letters back to its queue", 'After the cause is fixed (supervisors, admins).'),
   request: { params: CategoryParams },
-  responses: { 200: json(RedriveResult, 'How many moved'), ...problems(400, 401, 403, 503) },
+  responses: { 200: json(RedriveResult, 'How many moved'), ...problems(400, ...ADMIN_PROBLEMS) },
 });
 
 export function adminRoutes(deps: AppDeps) {

@@ -5,38 +5,43 @@ import { formatShanghai } from '../../domain/time';
 import type { CalendarService } from '../../usecases/calendar';
 import { bearerAuth, requireRole } from '../auth';
 import type { AppDeps } from '../deps';
-import { bearer, json, problems, router } from '../env';
+import { bearer, BEARER_PROBLEMS, BODY_PROBLEMS, json, problems, router } from '../env';
 import { CalendarYear, CalendarYearInput, CalendarYearStored, DeadlineAnswer, DeadlineQuery, Year } from '../schemas';
 
 const deadline = createRoute({
   method: 'get',
   path: '/v1/calendar/deadline',
+  operationId: 'getDeadline',
   tags: ['calendar'],
   summary: 'When is the reply due? (for telling a caller)',
+  description: 'The legal deadline of a case of this category received at this time, in working days on the calendar in force.',
   security: bearer,
   request: { query: DeadlineQuery },
-  responses: { 200: json(DeadlineAnswer, 'The legal deadline'), ...problems(400, 401) },
+  responses: { 200: json(DeadlineAnswer, 'The legal deadline'), ...problems(400, ...BEARER_PROBLEMS, 403) },
 });
 
 const getYear = createRoute({
   method: 'get',
   path: '/v1/calendar/{year}',
+  operationId: 'getCalendarYear',
   tags: ['calendar'],
   summary: "A year's working-day calendar and its source",
+  description: 'Holidays and makeup working days of the year, and whether they are shipped, stored by an admin, or a weekends-only estimate.',
   security: bearer,
   request: { params: Year },
-  responses: { 200: json(CalendarYear, 'The year'), ...problems(400, 401) },
+  responses: { 200: json(CalendarYear, 'The year'), ...problems(400, ...BEARER_PROBLEMS, 403) },
 });
 
 const putYear = createRoute({
   method: 'put',
   path: '/v1/admin/calendar/{year}',
+  operationId: 'putCalendarYear',
   tags: ['admin'],
   summary: "Store a newly published year's holidays and makeup working days",
   description: 'Overrides shipped data without a deploy and moves the deadlines of open cases it affects.',
   security: bearer,
   request: { params: Year, body: { ...json(CalendarYearInput, 'The State Council notice for the year'), required: true } },
-  responses: { 200: json(CalendarYearStored, 'Stored; recomputedCases says how many open deadlines moved'), ...problems(400, 401, 403, 415) },
+  responses: { 200: json(CalendarYearStored, 'Stored; recomputedCases says how many open deadlines moved'), ...problems(...BODY_PROBLEMS, ...BEARER_PROBLEMS, 403) },
 });
 
 export function calendarRoutes(deps: AppDeps, calendar: CalendarService) {

@@ -8,7 +8,7 @@ import { getCase, listCases } from '../../usecases/cases';
 import { createCase, type IdempotencyRequest, type IntakeDeps } from '../../usecases/intake';
 import { bearerAuth } from '../auth';
 import type { AppDeps } from '../deps';
-import { bearer, json, problems, router } from '../env';
+import { bearer, BEARER_PROBLEMS, BODY_PROBLEMS, etagHeader, json, problems, router } from '../env';
 import { caseJson, etagOf } from '../present';
 import { Case, CaseCreate, CaseId, CaseList, CaseListQuery } from '../schemas';
 
@@ -29,37 +29,48 @@ const IdempotencyKey = z
 const create = createRoute({
   method: 'post',
   path: '/v1/cases',
+  operationId: 'createCase',
   tags: ['cases'],
   summary: 'Log a case (hotline call, paper letter, walk-in visit)',
+  description:
+    'Gives the case its ticket number, tracking code and legal deadline, and queues it for routing. Operators log hotline calls, reception walk-in visits and letters on paper. With an Idempotency-Key, a retry with the same body returns the same case.',
   security: bearer,
   request: { headers: z.object({ 'idempotency-key': IdempotencyKey }), body: { ...json(CaseCreate, 'The case'), required: true } },
   responses: {
     201: {
       ...json(Case, 'Created; replays of an Idempotency-Key return the same case with Idempotent-Replayed: true'),
-      headers: { Location: { schema: { type: 'string' } }, ETag: { schema: { type: 'string' } } },
+      headers: {
+        Location: { description: 'The new case: /v1/cases/{id}', required: true, schema: { type: 'string' } },
+        ETag: etagHeader,
+        'Idempotent-Replayed': { description: 'Sent on a replay of an Idempotency-Key: the case was created by the first request', schema: { type: 'string', enum: ['true'] } },
+      },
     },
-    ...problems(400, 401, 403, 413, 415, 422, 503),
+    ...problems(...BODY_PROBLEMS, ...BEARER_PROBLEMS, 403, 422),
   },
 });
 
 const getOne = createRoute({
   method: 'get',
   path: '/v1/cases/{id}',
+  operationId: 'getCase',
   tags: ['cases'],
   summary: 'A case',
+  description: 'The case with its deadline and SLA state; its ETag goes in If-Match of the next action. Personal data is left out for operators and reception.',
   security: bearer,
   request: { params: CaseId },
-  responses: { 200: { ...json(Case, 'The case'), headers: { ETag: { schema: { type: 'string' } } } }, ...problems(401, 404) },
+  responses: { 200: { ...json(Case, 'The case'), headers: { ETag: etagHeader } }, ...problems(400, ...BEARER_PROBLEMS, 404) },
 });
 
 const list = createRoute({
   method: 'get',
   path: '/v1/cases',
+  operationId: 'listCases',
   tags: ['cases'],
   summary: 'Cases, most pressing deadline first',
+  description: 'Filtered by status, SLA state, category, channel, due date or ticket number; each caller sees the cases their role allows. Follow nextCursor for the next page.',
   security: bearer,
   request: { query: CaseListQuery },
-  responses: { 200: json(CaseList, 'A page of cases sorted by dueAt ascending'), ...problems(400, 401, 403) },
+  responses: { 200: json(CaseList, 'A page of cases sorted by dueAt ascending'), ...problems(400, ...BEARER_PROBLEMS, 403) },
 });
 
 export function caseRoutes(deps: AppDeps, intake: IntakeDeps) {

@@ -6,7 +6,7 @@ import { act, type ActDeps } from '../../usecases/act';
 import { getCase } from '../../usecases/cases';
 import { bearerAuth } from '../auth';
 import type { AppDeps } from '../deps';
-import { bearer, json, problems, router } from '../env';
+import { bearer, BEARER_PROBLEMS, BODY_PROBLEMS, etagHeader, json, problems, router } from '../env';
 import { caseEvents, caseJson, etagOf } from '../present';
 import { ACTION_BODIES, Case, CaseEvents, CaseId, IfMatch } from '../schemas';
 import { NotFoundError } from '../../domain/errors';
@@ -26,6 +26,22 @@ const SUMMARY: Record<(typeof ACTIONS)[number], string> = {
   close: '办结 without follow-up (supervisor)',
 };
 
+/** Stable operation ids, verb + noun, for client generators. */
+const OPERATION_ID: Record<(typeof ACTIONS)[number], string> = {
+  accept: 'acceptCase',
+  return: 'returnCase',
+  assign: 'assignCase',
+  recategorize: 'recategorizeCase',
+  extend: 'extendCase',
+  pause: 'pauseCase',
+  resume: 'resumeCase',
+  note: 'addCaseNote',
+  reply: 'replyToCase',
+  'follow-up': 'recordCaseFollowUp',
+  reopen: 'reopenCase',
+  close: 'closeCase',
+};
+
 /** `"3"`, `W/"3"` or `3` → 3. */
 function parseIfMatch(header: string | undefined): number {
   if (header === undefined) throw new PreconditionRequiredError('Send If-Match with the ETag you read (GET /v1/cases/{id})');
@@ -41,13 +57,15 @@ export function lifecycleRoutes(deps: AppDeps, actDeps: ActDeps) {
     const route = createRoute({
       method: 'post',
       path: `/v1/cases/{id}/${action}`,
+      operationId: OPERATION_ID[action],
       tags: ['lifecycle'],
       summary: SUMMARY[action],
+      description: `${SUMMARY[action]}. Send the ETag you read as If-Match: 428 without it, 412 if the case changed since; 409 (with currentStatus and allowedActions) when its status does not allow the action.`,
       security: bearer,
       request: { params: CaseId, headers: IfMatch, body: { ...json(ACTION_BODIES[action] as z.ZodType, 'The action'), required: true } },
       responses: {
-        200: { ...json(Case, 'The updated case'), headers: { ETag: { schema: { type: 'string' } } } },
-        ...problems(400, 401, 403, 404, 409, 412, 415, 428),
+        200: { ...json(Case, 'The updated case'), headers: { ETag: etagHeader } },
+        ...problems(...BODY_PROBLEMS, ...BEARER_PROBLEMS, 403, 404, 409, 412, 428),
       },
     });
     app.openapi({ ...route, middleware: [auth] }, async (c) => {
@@ -61,11 +79,13 @@ export function lifecycleRoutes(deps: AppDeps, actDeps: ActDeps) {
   const events = createRoute({
     method: 'get',
     path: '/v1/cases/{id}/events',
+    operationId: 'listCaseEvents',
     tags: ['lifecycle'],
     summary: "The case's history: received, routed, escalations, and every action with who and why",
+    description: 'Intake, routing, escalations and actions merged by time, oldest first; for whoever may read the case.',
     security: bearer,
     request: { params: CaseId },
-    responses: { 200: json(CaseEvents, 'Oldest first'), ...problems(401, 404) },
+    responses: { 200: json(CaseEvents, 'Oldest first'), ...problems(400, ...BEARER_PROBLEMS, 404) },
   });
   app.openapi({ ...events, middleware: [auth] }, async (c) => {
     const record = await getCase(deps.cases, c.req.valid('param').id);

@@ -7,7 +7,7 @@ import { formatShanghai, shanghaiDayOf, yearOf } from '../../domain/time';
 import type { CalendarService } from '../../usecases/calendar';
 import { createCase, type IntakeDeps } from '../../usecases/intake';
 import type { AppDeps } from '../deps';
-import { problems, router, type AppEnv } from '../env';
+import { noAuth, problems, problemsOrPage, router, type AppEnv } from '../env';
 import { thankYouPage } from '../pages';
 import { rateLimit } from '../rate-limit';
 import { MailboxForm, MailboxReceipt } from '../schemas';
@@ -15,7 +15,9 @@ import { MailboxForm, MailboxReceipt } from '../schemas';
 const submit = createRoute({
   method: 'post',
   path: '/v1/intake/mailbox',
+  operationId: 'submitMailboxLetter',
   tags: ['public'],
+  security: noAuth,
   summary: "The chairman's mailbox (主席信箱): post a letter from the union's web form",
   description:
     'Accepts a plain HTML form post (urlencoded or multipart) or JSON. Browsers get a 303 to `redirect` (allowed origins only) with `ticketNo` and `code` appended, or a zh-CN thank-you page; JSON clients get 201 with the receipt.',
@@ -35,8 +37,12 @@ const submit = createRoute({
       content: { 'application/json': { schema: MailboxReceipt }, 'text/html': { schema: { type: 'string' } } },
       description: 'Letter received: receipt (JSON) or thank-you page (HTML)',
     },
-    303: { description: 'Browser redirected to `redirect` with ticketNo and code' },
-    ...problems(400, 413, 415, 429),
+    303: {
+      description: 'Browser redirected to `redirect` with ticketNo and code',
+      headers: { Location: { description: 'The form’s redirect URL with ticketNo and code added', required: true, schema: { type: 'string', format: 'uri' } } },
+    },
+    ...problems(),
+    ...problemsOrPage(400, 413, 415, 429, 500),
   },
 });
 

@@ -7,7 +7,7 @@ import { civilFromDays, shanghaiDayOf } from '../../domain/time';
 import { quarterlyReport, summaryReport, supervisionReport, type ReportDeps, type ReportScope } from '../../usecases/reports';
 import { bearerAuth } from '../auth';
 import type { AppDeps } from '../deps';
-import { bearer, json, problems, router } from '../env';
+import { bearer, BEARER_PROBLEMS, json, problems, router } from '../env';
 import { quarterlyJson, supervisionJson } from '../../reports/json';
 import { quarterlyCsv, quarterlyHtml, summaryCsv, summaryHtml, supervisionCsv, supervisionHtml } from '../../reports/render';
 import { formatShanghai } from '../../domain/time';
@@ -25,15 +25,18 @@ const reportResponses = <T extends z.ZodType>(schema: T, description: string) =>
       'text/csv': { schema: { type: 'string' as const } },
       'text/html': { schema: { type: 'string' as const } },
     },
+    headers: { 'Content-Disposition': { description: 'CSV only: a file name that says what it is', schema: { type: 'string' as const } } },
   },
-  ...problems(400, 401, 403),
+  ...problems(400, ...BEARER_PROBLEMS, 403),
 });
 
 const summaryRoute = createRoute({
   method: 'get',
   path: '/v1/reports/summary',
+  operationId: 'getSummaryReport',
   tags: ['reports'],
-  summary: 'Figures of the cases received in a period (received per channel, replied, on time, overdue, signed, satisfaction), per group and in total',
+  summary: 'Figures of the cases received in a period, per group and in total',
+  description: 'Received per channel, replied, on time, overdue, signed for, satisfaction: the cohort received in the period as it stands now.',
   security: bearer,
   request: { query: SummaryQuery },
   responses: reportResponses(SummaryReport, 'The summary'),
@@ -41,8 +44,10 @@ const summaryRoute = createRoute({
 const supervisionRoute = createRoute({
   method: 'get',
   path: '/v1/reports/supervision',
+  operationId: 'getSupervisionReport',
   tags: ['reports'],
-  summary: '督办清单: every case open at month end or overdue during the month, most overdue first',
+  summary: '督办清单: the monthly chase list',
+  description: 'Every case open at month end or overdue during the month, most overdue first.',
   security: bearer,
   request: { query: SupervisionQuery },
   responses: reportResponses(SupervisionReport, 'The chase list'),
@@ -50,8 +55,10 @@ const supervisionRoute = createRoute({
 const quarterlyRoute = createRoute({
   method: 'get',
   path: '/v1/reports/quarterly',
+  operationId: 'getQuarterlyReport',
   tags: ['reports'],
-  summary: 'Quarterly analysis: the quarter by office, change on the previous quarter, top topics, the same problem at several sites',
+  summary: 'Quarterly analysis',
+  description: 'The quarter by office, the change on the previous quarter, top topics, and the same problem at several sites or regions.',
   security: bearer,
   request: { query: QuarterlyQuery },
   responses: reportResponses(QuarterlyReport, 'The analysis'),

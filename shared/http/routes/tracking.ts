@@ -3,7 +3,7 @@ import { formatShanghai } from '../../domain/time';
 import type { ActDeps } from '../../usecases/act';
 import { rateFromTracking, trackCase, type PublicCaseView } from '../../usecases/tracking';
 import type { AppDeps } from '../deps';
-import { json, problems, router } from '../env';
+import { BODY_PROBLEMS, json, noAuth, problems, router } from '../env';
 import { rateLimit } from '../rate-limit';
 import { PublicCase, PublicFollowUp, TrackParams, TrackQuery } from '../schemas';
 import { TRACK_PAGE, TRACK_PAGE_CSP } from '../track-page';
@@ -11,8 +11,11 @@ import { TRACK_PAGE, TRACK_PAGE_CSP } from '../track-page';
 const track = createRoute({
   method: 'get',
   path: '/v1/track/{ticketNo}',
+  operationId: 'trackCase',
   tags: ['public'],
-  summary: 'Track a case with its ticket number and tracking code: status, deadline, public timeline and the reply (no personal data)',
+  summary: 'Track a case with its ticket number and tracking code',
+  description: 'Status, deadline, the public timeline and the reply, for the complainant (no personal data, no internal notes). Rate limited per client address.',
+  security: noAuth,
   request: { params: TrackParams, query: TrackQuery },
   responses: { 200: json(PublicCase, 'Status, dates, timeline'), ...problems(400, 404, 429) },
 });
@@ -20,10 +23,13 @@ const track = createRoute({
 const rate = createRoute({
   method: 'post',
   path: '/v1/track/{ticketNo}/follow-up',
+  operationId: 'rateCaseReply',
   tags: ['public'],
-  summary: '回访 by the complainant: rate the reply (once per reply). Resolved and not dissatisfied closes the case; otherwise a supervisor may reopen it',
+  summary: '回访 by the complainant: rate the reply',
+  description: 'Once per reply, with the tracking code. Resolved and not dissatisfied closes the case; otherwise a supervisor may reopen it. 409 when there is no reply to rate or it was rated already.',
+  security: noAuth,
   request: { params: TrackParams, body: { ...json(PublicFollowUp, 'The tracking code and the rating'), required: true } },
-  responses: { 200: json(PublicCase, 'The case after the rating'), ...problems(400, 404, 409, 415, 429) },
+  responses: { 200: json(PublicCase, 'The case after the rating'), ...problems(...BODY_PROBLEMS, 404, 409, 429) },
 });
 
 /** Times as Shanghai ISO strings, as everywhere in the API. */

@@ -1,0 +1,446 @@
+/**
+ * The AWS configuration, end to end, without an account: every function from its built asset with
+ * the environment its template gives it, on DynamoDB Local, fauxqs, aws-ses-v2-local and the
+ * Scheduler stand-in, fed real-format events. One case's life through all of it, then the IAM
+ * policies held against the calls the functions made.
+ */
+import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, type Message } from '@aws-sdk/client-sqs';
+import { readFileSync } from 'node:fs';
+import type { SourceMapPayload } from 'node:module';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mapStack } from '../../scripts/stack-trace';
+import { API_ENV_VARIABLES, FUNCTION_VARIABLES } from '../../shared/config';
+import type { MappingRun } from './gateway';
+import { FUNCTIONS, PARAMETERS, startLocalAws, type FunctionKey, type LocalAws } from './local-aws';
+import type { StoredEmail, StoredSchedule } from './services';
+import { allowed } from './template';
+
+/** Tuesday 1 December 2026, 10:30 in Shanghai: the month's first working day, after the report hour. */
+const SCENARIO_START = Date.parse('2026-12-01T02:30:00Z');
+const BOM = [0xef, 0xbb, 0xbf];
+
+let aws: LocalAws;
+beforeAll(async () => {
+  aws = await startLocalAws({ clockStartMs: SCENARIO_START });
+});
+afterAll(async () => {
+  await aws?.close();
+});
+
+const seconds = () => Math.floor(aws.now() / 1000);
+const bearer = (groups: string[], office?: string, sub = `${groups[0]}-1`) => ({ authorization: `Bearer ${aws.cognito.idToken({ sub, groups, ...(office && { office }) }, seconds())}` });
+const json = (headers: Record<string, string>) => ({ ...headers, 'content-type': 'application/json' });
+
+/** Polls every mapping until every queue is empty; returns the batches delivered. */
+async function drainQueues(): Promise<MappingRun[]> {
+  const runs: MappingRun[] = [];
+  for (let round = 0; round < 20; round++) {
+    const got = (await Promise.all(aws.mappings.map((m) => m.poll()))).filter((r): r is MappingRun => r !== undefined);
+    if (!got.length) return runs;
+    runs.push(...got);
+  }
+  throw new Error('queues did not drain');
+}
+
+const emails = () => aws.ses.emails();
+const newEmails = async (before: StoredEmail[]) => (await emails()).slice(before.length);
+
+function fireInput(s: StoredSchedule): unknown {
+  // A templated Lambda target gets Target.Input, parsed, as its event.
+  return JSON.parse(s.Target.Input ?? '{}');
+}
+
+/** What Scheduler sends a target whose schedule has no Input. */
+const defaultNotification = (scheduleName: string) => ({
+  version: '0',
+  id: crypto.randomUUID(),
+  'detail-type': 'Scheduled Event',
+  source: 'aws.scheduler',
+  account: '123456789012',
+  time: new Date(aws.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+  region: 'ap-east-1',
+  resources: [`arn:aws:scheduler:ap-east-1:123456789012:schedule/default/${scheduleName}`],
+  detail: '{}',
+});
+
+describe('every function starts from its template', () => {
+  it('gets exactly the variables it reads (and NODE_ENV, LOG_LEVEL), no --enable-source-maps, its asset with a source map beside the bundle', async () => {
+    const { readdirSync } = await import('node:fs');
+    for (const [key, fn] of Object.entries(aws.functions) as [FunctionKey, (typeof aws.functions)[FunctionKey]][]) {
+      const vars = Object.keys(fn.environment).filter((v) => !['NODE_ENV', 'LOG_LEVEL'].includes(v));
+      const reads: readonly string[] = key === 'api' ? API_ENV_VARIABLES : FUNCTION_VARIABLES[key];
+      expect(vars.filter((v) => !reads.includes(v)), `${key}: template variables it never reads`).toEqual([]);
+      expect(fn.environment.NODE_ENV).toBe('production');
+      expect(fn.environment).not.toHaveProperty('NODE_OPTIONS');
+      expect(readdirSync(fn.assetDir).sort(), key).toEqual(key === 'api' ? ['docs', 'index.mjs', 'index.mjs.map'] : ['index.mjs', 'index.mjs.map']);
+    }
+    expect(aws.functions.reporter.environment).not.toHaveProperty('SCHEDULE_GROUP');
+  });
+
+  it('each one answers its first invocation with no configuration error (the reporter and reconciler on their scheduled events)', async () => {
+    const health = await aws.gateway.request('GET', '/health');
+    expect(health.status).toBe(200);
+    const reconcile = await aws.lambdas.reconciler.invoke(defaultNotification('ReconcileEvery5Minutes'));
+    expect(reconcile.error, aws.lambdas.reconciler.output).toBeUndefined();
+  });
+});
+
+describe('a case end to end on AWS-format events', () => {
+  const ids: Record<string, string> = {};
+  let firstBatch: MappingRun | undefined;
+  let officeMails: StoredEmail[] = [];
+
+  it('admins set up offices and routing through the API with Cognito ID tokens', async () => {
+    const admin = json(bearer(['admin']));
+    const office = (id: string, name: string) =>
+      aws.gateway.request('PUT', `/v1/admin/offices/${id}`, {
+        headers: admin,
+        body: JSON.stringify({ name, email: `${id}@union.example.org`, escalation: { head: [`${id}.head@union.example.org`], supervisor: ['supervision@union.example.org'], chairman: ['chairman@union.example.org'] } }),
+      });
+    for (const [id, name] of [['rights', '权益保障部'], ['general', '办公室'], ['closing-soon', '临时窗口']] as const) expect((await office(id, name)).status, id).toBeLessThan(300);
+    const routing = await aws.gateway.request('PUT', '/v1/admin/routing', {
+      headers: admin,
+      body: JSON.stringify({ rules: [{ when: { topic: 'wages' }, office: 'rights' }, { when: { channel: 'walk_in' }, office: 'rights' }], defaultOffice: 'general' }),
+    });
+    expect(routing.status, routing.text()).toBe(200);
+    // An office nobody routes to can go (DeleteItem is the API's alone).
+    expect((await aws.gateway.request('DELETE', '/v1/admin/offices/closing-soon', { headers: admin })).status).toBe(204);
+    // Without a token the authorizer stops the request before the function.
+    expect((await aws.gateway.request('GET', '/v1/admin/routing')).status).toBe(401);
+  });
+
+  it('takes a hotline call, a mailbox letter (urlencoded and multipart, base64 through API Gateway) and a walk-in visit', async () => {
+    const operator = json(bearer(['operator']));
+    const hotline = await aws.gateway.request('POST', '/v1/cases', {
+      headers: { ...operator, 'idempotency-key': 'call-20261102-01' },
+      body: JSON.stringify({ channel: 'hotline', category: 'advice', subject: '工地拖欠工资', description: '来电反映工地三个月未发工资', topic: 'wages', receivedAt: '2026-11-02T10:00:00+08:00', complainant: { name: '王师傅', phone: '13800138000' }, hotline: { callId: '0001' } }),
+    });
+    expect(hotline.status, hotline.text()).toBe(201);
+    ids.hotline = hotline.json<{ id: string }>().id;
+
+    const form = await aws.gateway.request('POST', '/v1/intake/mailbox', {
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', origin: 'https://www.union.example.org' },
+      body: new URLSearchParams({ name: '李四', message: '食堂饭菜质量差，多次反映无人处理' }).toString(),
+    });
+    expect(form.status, form.text()).toBe(201);
+    ids.mailbox = form.json<{ id?: string; ticketNo: string }>().ticketNo;
+    expect(form.headers['access-control-allow-origin']).toBe('https://www.union.example.org');
+
+    const boundary = '----aws-suite-boundary';
+    const multipart = Buffer.from([`--${boundary}`, 'Content-Disposition: form-data; name="name"', '', '赵六', `--${boundary}`, 'Content-Disposition: form-data; name="message"', '', '宿舍热水器坏了一个月', `--${boundary}--`, ''].join('\r\n'));
+    const letter = await aws.gateway.request('POST', '/v1/intake/mailbox', { headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, accept: 'application/json' }, body: multipart });
+    expect(letter.status, letter.text()).toBe(201);
+
+    const reception = json(bearer(['reception']));
+    const walkIn = await aws.gateway.request('POST', '/v1/cases', {
+      headers: reception,
+      body: JSON.stringify({ channel: 'walk_in', category: 'complaint', subject: '集体反映加班费', description: '三名职工来访反映加班费未结算', receivedAt: '2026-11-03T09:30:00+08:00', walkIn: { visitors: 3 } }),
+    });
+    expect(walkIn.status, walkIn.text()).toBe(201);
+    ids.walkIn = walkIn.json<{ id: string }>().id;
+
+    // The complainant tracks the letter; the browser's cookies arrive as API Gateway's cookies array.
+    const code = letter.json<{ ticketNo: string; trackingCode: string }>();
+    const track = await aws.gateway.request('GET', `/v1/track/${code.ticketNo}?code=${encodeURIComponent(code.trackingCode)}`, { headers: { cookie: 'lang=zh-CN; seen=1' } });
+    expect(track.status, track.text()).toBe(200);
+  });
+
+  it('routes every case from the SQS batches (partial batch responses) and e-mails each office once, in zh-CN', async () => {
+    const runs = await drainQueues();
+    expect(runs.length).toBeGreaterThan(0);
+    for (const r of runs) {
+      expect(r.error, aws.lambdas.router.output).toBeUndefined();
+      expect(r.response).toEqual({ batchItemFailures: [] });
+      expect(r.deleted.sort()).toEqual(r.records.map((x) => x.messageId).sort());
+    }
+    firstBatch = runs[0];
+    officeMails = (await emails()).filter((m) => m.subject.startsWith('【新案件'));
+    expect(officeMails).toHaveLength(4);
+    const toRights = officeMails.filter((m) => m.destination.to.includes('rights@union.example.org'));
+    expect(toRights).toHaveLength(2);
+    expect(officeMails.filter((m) => m.destination.to.includes('general@union.example.org'))).toHaveLength(2);
+    for (const m of officeMails) {
+      expect(m.from).toContain('cases@union.example.org');
+      expect(m.subject).toMatch(/^【新案件】[HMW]\d{4}-\d{6} (建议咨询|求助申诉|需调查处理) · 请于/);
+      expect(m.body.text).not.toContain('13800138000');
+    }
+  });
+
+  it('a duplicate SQS delivery of a batch changes nothing and sends nothing', async () => {
+    const before = await emails();
+    const mapping = aws.mappings.find((m) => m.queueArn === firstBatch?.records[0]?.eventSourceARN);
+    const again = await mapping?.deliver(firstBatch?.records.map((r) => ({ ...r, receiptHandle: `${r.receiptHandle}-again`, attributes: { ...r.attributes, ApproximateReceiveCount: '2' } })) ?? []);
+    expect(again?.response).toEqual({ batchItemFailures: [] });
+    expect(await newEmails(before)).toEqual([]);
+  });
+
+  it('a poison message in a batch is reported alone; redriven from the DLQ by an admin, it fails again while the good one is routed', async () => {
+    const admin = json(bearer(['admin']));
+    const queues = await aws.gateway.request('GET', '/v1/admin/queues', { headers: admin });
+    expect(queues.status, queues.text()).toBe(200);
+    // A message that already failed its five receives sits in the advice DLQ (SQS moved it there).
+    const dlq = Object.entries(aws.queueUrls).find(([id]) => id.startsWith('AdviceDlq'))?.[1] ?? '';
+    await aws.sqs.send(new SendMessageCommand({ QueueUrl: dlq, MessageBody: 'not json' }));
+    const redrive = await aws.gateway.request('POST', '/v1/admin/queues/advice/redrive', { headers: admin, body: '{}' });
+    expect(redrive.status, redrive.text()).toBe(200);
+    const good = await aws.gateway.request('POST', '/v1/cases', { headers: json(bearer(['operator'])), body: JSON.stringify({ channel: 'hotline', category: 'advice', subject: '咨询年假', description: '来电咨询年休假天数', hotline: { callId: '0002' } }) });
+    expect(good.status).toBe(201);
+    const advice = aws.mappings.find((m) => m.queueUrl === aws.queueUrls[Object.keys(aws.queueUrls).find((id) => id.startsWith('AdviceQueue')) ?? '']);
+    const run = await advice?.poll();
+    expect(run?.records).toHaveLength(2);
+    const poison = run?.records.find((r) => r.body === 'not json');
+    expect(run?.response?.batchItemFailures).toEqual([{ itemIdentifier: poison?.messageId }]);
+    expect(run?.deleted).toEqual(run?.records.filter((r) => r !== poison).map((r) => r.messageId));
+  });
+
+  it('creates the SLA timer in the template\'s schedule group, as the real Scheduler API accepts it', () => {
+    const timers = [...aws.scheduler.schedules.values()].filter((s) => JSON.parse(s.Target.Input ?? '{}').caseId === ids.hotline);
+    expect(timers).toHaveLength(1);
+    const [t] = timers as [StoredSchedule];
+    const stateless = Object.keys(aws.assembly.stacks).find((s) => s.endsWith('Stateless')) ?? '';
+    expect(t.GroupName).toBe(aws.functions.router.environment.SCHEDULE_GROUP);
+    expect(t.Target.Arn).toBe(aws.functions.escalator.arn);
+    expect(t.Target.RoleArn).toBe(aws.assembly.getAtt(stateless, Object.keys(aws.assembly.stacks[stateless]?.Resources ?? {}).find((id) => id.startsWith('SchedulerRole')) ?? '', 'Arn'));
+    expect(t.ScheduleExpressionTimezone).toBe('Asia/Shanghai');
+    expect(t.FlexibleTimeWindow).toEqual({ Mode: 'OFF' });
+    expect(t.ActionAfterCompletion).toBe('DELETE');
+    expect(t.Target.DeadLetterConfig?.Arn).toMatch(/^arn:aws:sqs:ap-east-1:123456789012:.*TimerDlq/);
+    // The payload the escalator gets: the case, the step, the deadline it was planned for, the case version.
+    expect(JSON.parse(t.Target.Input ?? '')).toEqual({ caseId: ids.hotline, step: expect.stringMatching(/^(warning|breach|overdue-\d+)$/), dueAt: Date.parse('2026-11-09T23:59:59+08:00'), version: 2 });
+    expect(t.Name).toBe(`c-${ids.hotline}-${JSON.parse(t.Target.Input ?? '').step}`);
+    expect(aws.scheduler.log.filter((l) => l.status >= 400 && l.op !== 'CreateSchedule')).toEqual([]);
+  });
+
+  it('fires the escalator with the stored Target.Input: one 督办 e-mail up the ladder; a duplicate firing sends nothing more', async () => {
+    const [t] = [...aws.scheduler.schedules.values()].filter((s) => JSON.parse(s.Target.Input ?? '{}').caseId === ids.hotline) as [StoredSchedule];
+    aws.scheduler.schedules.delete(`${t.GroupName}/${t.Name}`); // ActionAfterCompletion: DELETE, once it ran
+    const before = await emails();
+    const fired = await aws.lambdas.escalator.invoke(fireInput(t));
+    expect(fired.error, aws.lambdas.escalator.output).toBeUndefined();
+    const sent = await newEmails(before);
+    expect(sent).toHaveLength(1);
+    const [mail] = sent as [StoredEmail];
+    expect(mail.subject).toMatch(/^【督办】H2026-\d{6} .*超期\d+个工作日/);
+    expect(mail.destination.to).toContain('rights@union.example.org');
+    expect([...mail.destination.to, ...mail.destination.cc]).toEqual(expect.arrayContaining(['rights.head@union.example.org', 'supervision@union.example.org', 'chairman@union.example.org']));
+    // The next step is scheduled; firing the same timer again (at-least-once delivery) is a no-op.
+    const next = [...aws.scheduler.schedules.values()].filter((s) => JSON.parse(s.Target.Input ?? '{}').caseId === ids.hotline);
+    expect(next).toHaveLength(1);
+    expect(next[0]?.Name).not.toBe(t.Name);
+    expect(next[0]?.ScheduleExpression).toMatch(/^at\(2026-12-02T09:00:00\)$/);
+    const again = await aws.lambdas.escalator.invoke(fireInput(t));
+    expect(again.error).toBeUndefined();
+    expect(await newEmails(before)).toHaveLength(1);
+  });
+
+  it('warns about the walk-in visit (due today) and, finding its next timer already made by a racing writer, moves it (ConflictException → UpdateSchedule)', async () => {
+    const [t] = [...aws.scheduler.schedules.values()].filter((s) => JSON.parse(s.Target.Input ?? '{}').caseId === ids.walkIn) as [StoredSchedule];
+    expect(JSON.parse(t.Target.Input ?? '{}')).toMatchObject({ step: 'warning', dueAt: Date.parse('2026-12-01T23:59:59+08:00') });
+    aws.scheduler.schedules.delete(`${t.GroupName}/${t.Name}`);
+    // The breach timer exists already, with an older payload (a reconciler run that raced the escalator).
+    const racing = `c-${ids.walkIn}-breach`;
+    const key = `${t.GroupName}/${racing}`;
+    aws.scheduler.schedules.set(key, { ...t, Name: racing, Target: { ...t.Target, Input: JSON.stringify({ ...JSON.parse(t.Target.Input ?? '{}'), step: 'breach' }) } });
+    const before = await emails();
+    const fired = await aws.lambdas.escalator.invoke(fireInput(t));
+    expect(fired.error, aws.lambdas.escalator.output).toBeUndefined();
+    const sent = await newEmails(before);
+    expect(sent.map((m) => m.subject)).toEqual([expect.stringMatching(/^【即将超期】W2026-\d{6} .*剩余/)]);
+    expect(aws.scheduler.log.filter((l) => l.name === racing).map((l) => `${l.op} ${l.status} ${l.by}`)).toEqual(['CreateSchedule 409 ASIALOCALESCALATOR', 'UpdateSchedule 200 ASIALOCALESCALATOR']);
+    const moved = JSON.parse(aws.scheduler.schedules.get(key)?.Target.Input ?? '{}') as { step: string; version: number };
+    expect(moved.step).toBe('breach');
+    expect(moved.version).toBeGreaterThan(JSON.parse(t.Target.Input ?? '{}').version);
+    expect(aws.scheduler.schedules.get(key)?.ScheduleExpression).toBe('at(2026-12-02T00:00:00)');
+  });
+
+  it('the office signs for the case and replies, each with the ETag in If-Match', async () => {
+    const staff = json(bearer(['office'], 'rights', 'rights-staff'));
+    const read = await aws.gateway.request('GET', `/v1/cases/${ids.hotline}`, { headers: staff });
+    expect(read.status, read.text()).toBe(200);
+    const stale = read.headers.etag ?? '';
+    expect(stale).not.toBe('');
+    expect((await aws.gateway.request('POST', `/v1/cases/${ids.hotline}/accept`, { headers: staff, body: '{}' })).status).toBe(428);
+    const accepted = await aws.gateway.request('POST', `/v1/cases/${ids.hotline}/accept`, { headers: { ...staff, 'if-match': stale }, body: '{}' });
+    expect(accepted.status, accepted.text()).toBe(200);
+    expect((await aws.gateway.request('POST', `/v1/cases/${ids.hotline}/reply`, { headers: { ...staff, 'if-match': stale }, body: JSON.stringify({ text: '已督促企业' }) })).status).toBe(412);
+    const replied = await aws.gateway.request('POST', `/v1/cases/${ids.hotline}/reply`, { headers: { ...staff, 'if-match': accepted.headers.etag ?? '' }, body: JSON.stringify({ text: '已督促企业于本周内发放拖欠工资。' }) });
+    expect(replied.status, replied.text()).toBe(200);
+    expect(replied.json<{ status: string }>().status).toBe('replied');
+    // The overdue reminder gave way to the auto-close timer.
+    const timers = [...aws.scheduler.schedules.values()].filter((s) => JSON.parse(s.Target.Input ?? '{}').caseId === ids.hotline);
+    expect(timers.map((s) => JSON.parse(s.Target.Input ?? '{}').step)).toEqual(['autoclose']);
+  });
+
+  it('a supervisor transfers the walk-in visit to another office, which the API e-mails', async () => {
+    const supervisor = json(bearer(['supervisor']));
+    const read = await aws.gateway.request('GET', `/v1/cases/${ids.walkIn}`, { headers: supervisor });
+    const before = await emails();
+    const moved = await aws.gateway.request('POST', `/v1/cases/${ids.walkIn}/assign`, { headers: { ...supervisor, 'if-match': read.headers.etag ?? '' }, body: JSON.stringify({ office: 'general', reason: '属办公室职责' }) });
+    expect(moved.status, moved.text()).toBe(200);
+    const sent = await newEmails(before);
+    expect(sent.map((m) => m.destination.to)).toEqual([['general@union.example.org']]);
+    expect(sent[0]?.subject).toMatch(/^【/);
+    // The transfer also queued the case for the router, which finds the new office told already.
+    const runs = await drainQueues();
+    expect(runs.flatMap((r) => r.records.map((x) => JSON.parse(x.body).caseId))).toEqual([ids.walkIn]);
+    expect(runs.every((r) => r.response?.batchItemFailures.length === 0)).toBe(true);
+    expect(await newEmails(before)).toHaveLength(1);
+  });
+
+  it('serves the CSV chase list through API Gateway starting with the UTF-8 BOM bytes', async () => {
+    const supervisor = bearer(['supervisor']);
+    const csv = await aws.gateway.request('GET', '/v1/reports/supervision?month=2026-11&format=csv', { headers: supervisor });
+    expect(csv.status, csv.text()).toBe(200);
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    expect([...csv.bytes.subarray(0, 3)]).toEqual(BOM);
+    expect(csv.bytes.subarray(3).toString('utf8')).toContain('工单号');
+  });
+
+  it('serves /docs with Swagger UI and openapi.yaml from the function itself, on public routes', async () => {
+    const page = await aws.gateway.request('GET', '/docs');
+    expect(page.status).toBe(200);
+    const assets = [...page.text().matchAll(/(?:href|src)="([^"]+)"/g)].map((m) => m[1] ?? '');
+    expect(page.text()).not.toMatch(/https?:\/\//);
+    expect(assets.length).toBeGreaterThanOrEqual(2);
+    for (const a of assets) {
+      const res = await aws.gateway.request('GET', a);
+      expect(res.status, a).toBe(200);
+      expect(res.bytes.byteLength).toBeGreaterThan(10_000);
+    }
+    const yaml = await aws.gateway.request('GET', '/openapi.yaml');
+    expect(yaml.status).toBe(200);
+    expect(yaml.text()).toMatch(/^# Generated by `npm run openapi`[\s\S]*openapi: 3\.1/);
+  });
+
+  it('the scheduled reconciler re-creates nothing twice and sends nothing', async () => {
+    const before = await emails();
+    const schedules = new Map(aws.scheduler.schedules);
+    const out = await aws.lambdas.reconciler.invoke(defaultNotification('ReconcileEvery5Minutes'));
+    expect(out.error, aws.lambdas.reconciler.output).toBeUndefined();
+    expect(await newEmails(before)).toEqual([]);
+    expect([...aws.scheduler.schedules.keys()].sort()).toEqual([...schedules.keys()].sort());
+  });
+
+  it('the daily reporter sends November\'s report once, to the leadership addresses, with both CSV attachments', async () => {
+    const before = await emails();
+    const first = await aws.lambdas.reporter.invoke(defaultNotification('MonthlyReportCheck'));
+    expect(first.error, aws.lambdas.reporter.output).toBeUndefined();
+    expect(first.result).toBe('sent');
+    const sent = await newEmails(before);
+    expect(sent).toHaveLength(1);
+    const [mail] = sent as [StoredEmail];
+    expect(mail.destination.to.sort()).toEqual(PARAMETERS.LeadershipEmails.split(',').sort());
+    expect(mail.subject).toMatch(/^【月度统计】2026年11月 受理\d+件/);
+    expect(mail.attachments.map((a) => a.filename).sort()).toEqual(['督办清单-2026-11.csv', '统计-2026-11.csv'].sort());
+    for (const a of mail.attachments) {
+      const bytes = Buffer.from(a.content, 'base64');
+      expect([...bytes.subarray(0, 3)], a.filename).toEqual(BOM);
+    }
+    const again = await aws.lambdas.reporter.invoke(defaultNotification('MonthlyReportCheck'));
+    expect(again.error).toBeUndefined();
+    expect(await newEmails(before)).toHaveLength(1);
+  });
+});
+
+describe('the reconciler rebuilds queues and timers from the table', () => {
+  const stuck: string[] = [];
+
+  it('re-sends a case whose queue message was lost, once it has waited longer than the grace period', async () => {
+    const operator = json(bearer(['operator']));
+    for (const callId of ['0101', '0102']) {
+      const res = await aws.gateway.request('POST', '/v1/cases', { headers: operator, body: JSON.stringify({ channel: 'hotline', category: 'advice', subject: '咨询加班工资计算', description: '来电咨询加班工资计算方法', receivedAt: '2026-11-16T09:00:00+08:00', hotline: { callId } }) });
+      expect(res.status).toBe(201);
+      stuck.push(res.json<{ id: string }>().id);
+    }
+    // One message is lost on its way (received and deleted by nobody's router).
+    const advice = aws.queueUrls[Object.keys(aws.queueUrls).find((id) => id.startsWith('AdviceQueue')) ?? ''] ?? '';
+    const got: Message[] = [];
+    for (let i = 0; i < 10 && got.length < 2; i++) got.push(...((await aws.sqs.send(new ReceiveMessageCommand({ QueueUrl: advice, MaxNumberOfMessages: 10 }))).Messages ?? []));
+    expect(got.map((m) => JSON.parse(m.Body ?? '{}').caseId).sort()).toEqual([...stuck].sort());
+    const lost = got.find((m) => JSON.parse(m.Body ?? '{}').caseId === stuck[0]);
+    await aws.sqs.send(new DeleteMessageCommand({ QueueUrl: advice, ReceiptHandle: lost?.ReceiptHandle }));
+    // The other one the mapping delivers.
+    const mapping = aws.mappings.find((m) => m.queueUrl === advice);
+    const other = got.filter((m) => m !== lost);
+    expect((await mapping?.deliver(other.map((m) => mapping.record(m))))?.response).toEqual({ batchItemFailures: [] });
+
+    aws.advanceClock(2 * 60_000);
+    const before = await emails();
+    const out = await aws.lambdas.reconciler.invoke<{ requeued: number }>(defaultNotification('ReconcileEvery5Minutes'));
+    expect(out.error, aws.lambdas.reconciler.output).toBeUndefined();
+    expect(out.result?.requeued).toBe(1);
+    const runs = await drainQueues();
+    expect(runs.flatMap((r) => r.records.map((x) => JSON.parse(x.body).caseId))).toEqual([stuck[0]]);
+    expect((await newEmails(before)).map((m) => m.destination.to)).toEqual([['general@union.example.org']]);
+  });
+
+  it('re-creates a timer Scheduler lost and moves one that did not fire, five minutes on', async () => {
+    const timerOf = (id: string) => [...aws.scheduler.schedules.values()].find((s) => JSON.parse(s.Target.Input ?? '{}').caseId === id);
+    const [lostId, lateId] = stuck as [string, string];
+    const lost = timerOf(lostId);
+    expect(lost).toBeDefined();
+    expect(timerOf(lateId)).toBeDefined();
+    aws.scheduler.schedules.delete(`${lost?.GroupName}/${lost?.Name}`);
+    aws.advanceClock(5 * 60_000);
+    const mark = aws.scheduler.log.length;
+    const out = await aws.lambdas.reconciler.invoke<{ timersRepaired: number }>(defaultNotification('ReconcileEvery5Minutes'));
+    expect(out.error, aws.lambdas.reconciler.output).toBeUndefined();
+    expect(out.result?.timersRepaired).toBeGreaterThanOrEqual(2);
+    const byName = (name?: string) => aws.scheduler.log.slice(mark).filter((l) => l.name === name && l.by === 'ASIALOCALRECONCILER').map((l) => `${l.op} ${l.status}`);
+    expect(byName(lost?.Name)).toEqual(['CreateSchedule 200']);
+    expect(byName(timerOf(lateId)?.Name)).toEqual(['CreateSchedule 409', 'UpdateSchedule 200']);
+    expect(timerOf(lostId)?.Target.Input).toBe(lost?.Target.Input);
+  });
+});
+
+describe('errors from the minified bundles', () => {
+  it('carry stack traces that the source map shipped in the asset maps back to the TypeScript sources (npm run stack-trace)', async () => {
+    // A schedule whose Target.Input is the JSON `null` (none of ours): the handler throws on it.
+    const out = await aws.lambdas.escalator.invoke(null);
+    expect(out.error?.stack).toMatch(/index\.mjs:\d+:\d+/);
+    const map = JSON.parse(readFileSync(join(aws.functions.escalator.assetDir, 'index.mjs.map'), 'utf8')) as SourceMapPayload;
+    const mapped = mapStack(out.error?.stack ?? '', map, aws.functions.escalator.assetDir);
+    expect(mapped).not.toMatch(/index\.mjs:\d+:\d+/);
+    expect(mapped).toMatch(/\((shared|functions)\/[\w/-]+\.ts:\d+:\d+\)/);
+  });
+});
+
+describe('IAM: the policies in the template against the calls the functions made', () => {
+  /** Granted to the Lambda service on the function's behalf, not called by its code: logs, traces, and the SQS poller's own calls. */
+  const RUNTIME = /^(logs|xray):/;
+  /** Granted by CDK's SqsEventSource for the poller (grantConsumeMessages); Lambda's poller uses Receive, Delete and GetQueueAttributes only. */
+  const POLLER_EXTRA = ['sqs:ChangeMessageVisibility', 'sqs:GetQueueUrl'];
+  /**
+   * Granted for a path the code has that this scenario cannot reach from the template, each with
+   * the path. The test below also fails once the scenario does call it, so the list cannot go stale.
+   */
+  const REACHABLE_NOT_EXERCISED: Partial<Record<FunctionKey, Record<string, string>>> = {
+    reconciler: {
+      'scheduler:DeleteSchedule':
+        "repairTimers: a case whose recorded timer step is not the one the escalation policy plans (after the policy's defaults change in a release) gets the planned one and the old step's schedule deleted",
+    },
+  };
+
+  it('every call a function made is allowed by its role, on that resource', () => {
+    for (const key of Object.keys(FUNCTIONS) as FunctionKey[]) {
+      const fn = aws.functions[key];
+      expect(aws.calls[key].length, key).toBeGreaterThan(0);
+      for (const c of aws.calls[key]) for (const r of c.resources) expect(allowed(fn.statements, c.action, r), `${key}: ${c.action} on ${r}`).toBe(true);
+    }
+  });
+
+  it('every action granted is one the function called', () => {
+    for (const key of Object.keys(FUNCTIONS) as FunctionKey[]) {
+      const granted = new Set(aws.functions[key].statements.flatMap((s) => s.Action).filter((a) => !RUNTIME.test(a) && !(key === 'router' && POLLER_EXTRA.includes(a))));
+      const called = new Set(aws.calls[key].map((c) => c.action));
+      const excused = Object.keys(REACHABLE_NOT_EXERCISED[key] ?? {});
+      expect([...granted].filter((a) => !called.has(a) && !excused.includes(a)).sort(), `${key}: granted, never called`).toEqual([]);
+      for (const a of excused) expect(granted.has(a) && !called.has(a), `${key}: ${a} is exercised now (or no longer granted): drop it from the list`).toBe(true);
+    }
+  });
+
+  it('nothing was called with credentials no function has', () => {
+    expect(aws.calls.other.filter((c) => !c.accessKeyId.startsWith('suite'))).toEqual([]);
+  });
+});
