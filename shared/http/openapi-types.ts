@@ -302,10 +302,10 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Sign in with a local account: a bearer token for the API (the embedded default; off when Cognito signs people in)
-         * @description A wrong username and a wrong password get the same 401. Five wrong passwords for one username within 15 minutes lock it for 15 minutes (429 with Retry-After, whatever is sent). Also limited per client address (LOGIN_RATE_LIMIT a minute). 404 when this deployment signs in through Cognito (see GET /v1/auth/config).
+         * Sign in with a local account: a bearer token for the API
+         * @description The embedded default; off when Cognito signs people in (404, see GET /v1/auth/config). A wrong username and a wrong password get the same 401. Five wrong passwords for one username within 15 minutes lock it for 15 minutes (429 with Retry-After, whatever is sent). Also limited per client address (LOGIN_RATE_LIMIT a minute).
          */
-        post: operations["login"];
+        post: operations["createLoginToken"];
         delete?: never;
         options?: never;
         head?: never;
@@ -319,7 +319,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** How the console signs people in: local accounts, or Cognito managed login (OAuth 2.0 authorization code with PKCE) */
+        /**
+         * How the console signs people in
+         * @description Local accounts (POST /v1/auth/login), or Cognito managed login (OAuth 2.0 authorization code with PKCE) with its endpoints and the console’s client id.
+         */
         get: operations["getAuthConfig"];
         put?: never;
         post?: never;
@@ -336,7 +339,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Who the bearer token says the caller is: subject, roles, office and display name */
+        /**
+         * Who the bearer token says the caller is
+         * @description Subject, roles, office and display name, as the API reads them from the token (for local accounts, as the account is now).
+         */
         get: operations["getMe"];
         put?: never;
         post?: never;
@@ -353,7 +359,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every local sign-in account, by username (local accounts: 404 when Cognito signs people in) */
+        /**
+         * Every local sign-in account
+         * @description By username; never a password or its hash. Local accounts only: 404 when Cognito signs people in (admin).
+         */
         get: operations["listUsers"];
         put?: never;
         post?: never;
@@ -372,14 +381,14 @@ export interface paths {
         };
         get?: never;
         /**
-         * Create or replace a local sign-in account (local accounts: 404 when Cognito signs people in)
-         * @description A new account needs `password`; omit it when replacing to keep the current one (a new password also lifts a lockout and ends the sessions signed in with the old one). Office staff need `office`, an office that exists. The last admin account cannot lose the admin role (409). Tokens already handed out take the new roles and office within 30 s.
+         * Create or replace a local sign-in account
+         * @description A new account needs `password`; omit it when replacing to keep the current one (a new password also lifts a lockout and ends the sessions signed in with the old one). Office staff need `office`, an office that exists. The last admin account cannot lose the admin role (409). Tokens already handed out take the new roles and office within 30 s. Local accounts only: 404 when Cognito signs people in (admin).
          */
         put: operations["putUser"];
         post?: never;
         /**
-         * Remove a local sign-in account (local accounts: 404 when Cognito signs people in)
-         * @description The last admin account cannot be removed (409). Tokens it signed in with stop working (within 30 s).
+         * Remove a local sign-in account
+         * @description The last admin account cannot be removed (409). Tokens it signed in with stop working (within 30 s). Local accounts only: 404 when Cognito signs people in (admin).
          */
         delete: operations["deleteUser"];
         options?: never;
@@ -654,32 +663,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The work queues now: open cases per office (to sign for, in progress, paused), due soon and overdue — the console's queue page */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Counts per office and in total */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["QueueCountsReport"];
-                    };
-                };
-                401: components["responses"]["Unauthorized"];
-                403: components["responses"]["Forbidden"];
-                413: components["responses"]["ContentTooLarge"];
-                431: components["responses"]["RequestHeaderFieldsTooLarge"];
-                500: components["responses"]["InternalError"];
-            };
-        };
+        /**
+         * The work queues now: open cases per office
+         * @description To sign for, in progress, paused, due soon and overdue, per office and in total — the console's queue page (office staff: their office).
+         */
+        get: operations["getQueueCounts"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2397,7 +2385,7 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
-    login: {
+    createLoginToken: {
         parameters: {
             query?: never;
             header?: never;
@@ -2411,11 +2399,9 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Signed in */
+            /** @description Signed in: the token, when it expires, and who it names */
             200: {
                 headers: {
-                    /** @description Never cached: the answer carries a token or depends on the caller */
-                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2423,12 +2409,10 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
-            /** @description Wrong username or password */
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["ContentTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description Locked after wrong passwords, or too many attempts from this address */
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
@@ -2446,13 +2430,15 @@ export interface operations {
             /** @description The sign-in provider and, for Cognito, its endpoints */
             200: {
                 headers: {
-                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["AuthConfig"];
                 };
             };
+            413: components["responses"]["ContentTooLarge"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalError"];
         };
     };
     getMe: {
@@ -2467,8 +2453,6 @@ export interface operations {
             /** @description The caller */
             200: {
                 headers: {
-                    /** @description Never cached: the answer carries a token or depends on the caller */
-                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2476,6 +2460,10 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            413: components["responses"]["ContentTooLarge"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listUsers: {
@@ -2502,6 +2490,7 @@ export interface operations {
             413: components["responses"]["ContentTooLarge"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     putUser: {
@@ -2547,6 +2536,7 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     deleteUser: {
@@ -2567,6 +2557,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -2574,6 +2565,7 @@ export interface operations {
             413: components["responses"]["ContentTooLarge"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     acceptCase: {
@@ -3127,6 +3119,32 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            413: components["responses"]["ContentTooLarge"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getQueueCounts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Counts per office and in total */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueCountsReport"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             413: components["responses"]["ContentTooLarge"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];

@@ -140,13 +140,13 @@ describe('Lambda entry (functions/api)', () => {
   });
 
   it("with Cognito: /v1/auth/config names the managed login, and local sign-in answers 404", async () => {
-    const cognito = buildHandler({
+    const cognito = checked(buildHandler({
       ...lambdaEnv(),
       COGNITO_USER_POOL_ID: 'ap-east-1_AbC123xyz',
       COGNITO_CLIENT_ID: 'apiclient123',
       COGNITO_CONSOLE_CLIENT_ID: 'consoleclient456',
       COGNITO_DOMAIN: 'https://caserouting-prod-123456789012.auth.ap-east-1.amazoncognito.com',
-    });
+    }));
     const config = (await cognito(event('GET', '/v1/auth/config') as never, context)) as { statusCode: number; body: string };
     expect(JSON.parse(config.body)).toEqual({
       provider: 'cognito',

@@ -6,27 +6,20 @@ import { deleteAccount, listAccounts, login, putAccount, type AccountDeps, type 
 import { bearerAuth, requireRole } from '../auth';
 import { Account, AccountInput, AccountList, AccountParams, AuthConfig, LoginAnswer, LoginBody, Me } from '../auth-schemas';
 import type { AppDeps } from '../deps';
-import { bearer, json, problems, router } from '../env';
+import { bearer, BEARER_PROBLEMS, BODY_PROBLEMS, json, noAuth, problems, router } from '../env';
 import { rateLimit } from '../rate-limit';
-
-const noStore = { 'Cache-Control': { schema: { type: 'string' as const, example: 'no-store' }, description: 'Never cached: the answer carries a token or depends on the caller' } };
-const unauthorized = { 401: { ...problems(401)[401], headers: { 'WWW-Authenticate': { schema: { type: 'string' as const, example: 'Bearer' } } } } };
 
 const loginRoute = createRoute({
   method: 'post',
   path: '/v1/auth/login',
-  operationId: 'login',
+  operationId: 'createLoginToken',
   tags: ['auth'],
-  summary: 'Sign in with a local account: a bearer token for the API (the embedded default; off when Cognito signs people in)',
+  summary: 'Sign in with a local account: a bearer token for the API',
   description:
-    'A wrong username and a wrong password get the same 401. Five wrong passwords for one username within 15 minutes lock it for 15 minutes (429 with Retry-After, whatever is sent). Also limited per client address (LOGIN_RATE_LIMIT a minute). 404 when this deployment signs in through Cognito (see GET /v1/auth/config).',
+    'The embedded default; off when Cognito signs people in (404, see GET /v1/auth/config). A wrong username and a wrong password get the same 401. Five wrong passwords for one username within 15 minutes lock it for 15 minutes (429 with Retry-After, whatever is sent). Also limited per client address (LOGIN_RATE_LIMIT a minute).',
+  security: noAuth,
   request: { body: { ...json(LoginBody, 'Username and password'), required: true } },
-  responses: {
-    200: { ...json(LoginAnswer, 'Signed in'), headers: noStore },
-    ...problems(400, 404, 413, 415),
-    401: { ...problems(401)[401], description: 'Wrong username or password', headers: { 'WWW-Authenticate': { schema: { type: 'string' as const, example: 'Bearer' } } } },
-    429: { ...problems(429)[429], description: 'Locked after wrong passwords, or too many attempts from this address', headers: { 'Retry-After': { schema: { type: 'integer' as const }, description: 'Seconds until sign-in may be tried again' } } },
-  },
+  responses: { 200: json(LoginAnswer, 'Signed in: the token, when it expires, and who it names'), ...problems(...BODY_PROBLEMS, 401, 404, 429) },
 });
 
 const configRoute = createRoute({
@@ -34,8 +27,10 @@ const configRoute = createRoute({
   path: '/v1/auth/config',
   operationId: 'getAuthConfig',
   tags: ['auth'],
-  summary: 'How the console signs people in: local accounts, or Cognito managed login (OAuth 2.0 authorization code with PKCE)',
-  responses: { 200: { ...json(AuthConfig, 'The sign-in provider and, for Cognito, its endpoints'), headers: { 'Cache-Control': { schema: { type: 'string' as const, example: 'no-cache' } } } } },
+  summary: 'How the console signs people in',
+  description: 'Local accounts (POST /v1/auth/login), or Cognito managed login (OAuth 2.0 authorization code with PKCE) with its endpoints and the console’s client id.',
+  security: noAuth,
+  responses: { 200: json(AuthConfig, 'The sign-in provider and, for Cognito, its endpoints'), ...problems() },
 });
 
 const meRoute = createRoute({
@@ -44,29 +39,42 @@ const meRoute = createRoute({
   operationId: 'getMe',
   tags: ['auth'],
   security: bearer,
-  summary: 'Who the bearer token says the caller is: subject, roles, office and display name',
-  responses: { 200: { ...json(Me, 'The caller'), headers: noStore }, ...unauthorized },
+  summary: 'Who the bearer token says the caller is',
+  description: 'Subject, roles, office and display name, as the API reads them from the token (for local accounts, as the account is now).',
+  responses: { 200: json(Me, 'The caller'), ...problems(...BEARER_PROBLEMS) },
 });
 
-const admin = <P extends string>(method: 'get' | 'put' | 'delete', path: P, operationId: string, summary: string) => ({ method, path, operationId, summary, tags: ['admin'], security: bearer });
-const localOnly = ' (local accounts: 404 when Cognito signs people in)';
+const admin = <P extends string>(method: 'get' | 'put' | 'delete', path: P, operationId: string, summary: string, description: string) => ({
+  method,
+  path,
+  operationId,
+  summary,
+  description: `${description} Local accounts only: 404 when Cognito signs people in (admin).`,
+  tags: ['admin'],
+  security: bearer,
+});
+/** Every account operation: an admin's token, and local sign-in in force. */
+const ACCOUNT_PROBLEMS = [...BEARER_PROBLEMS, 403, 404] as const;
 
 const listAccountsRoute = createRoute({
-  ...admin('get', '/v1/admin/users', 'listUsers', `Every local sign-in account, by username${localOnly}`),
-  responses: { 200: json(AccountList, 'The accounts (never a password or its hash)'), ...unauthorized, ...problems(403, 404) },
+  ...admin('get', '/v1/admin/users', 'listUsers', 'Every local sign-in account', 'By username; never a password or its hash.'),
+  responses: { 200: json(AccountList, 'The accounts (never a password or its hash)'), ...problems(...ACCOUNT_PROBLEMS) },
 });
 const putAccountRoute = createRoute({
-  ...admin('put', '/v1/admin/users/{username}', 'putUser', `Create or replace a local sign-in account${localOnly}`),
-  description:
+  ...admin(
+    'put',
+    '/v1/admin/users/{username}',
+    'putUser',
+    'Create or replace a local sign-in account',
     'A new account needs `password`; omit it when replacing to keep the current one (a new password also lifts a lockout and ends the sessions signed in with the old one). Office staff need `office`, an office that exists. The last admin account cannot lose the admin role (409). Tokens already handed out take the new roles and office within 30 s.',
+  ),
   request: { params: AccountParams, body: { ...json(AccountInput, 'The account'), required: true } },
-  responses: { 200: json(Account, 'Replaced'), 201: json(Account, 'Created'), ...unauthorized, ...problems(400, 403, 404, 409, 413, 415) },
+  responses: { 200: json(Account, 'Replaced'), 201: json(Account, 'Created'), ...problems(...BODY_PROBLEMS, ...ACCOUNT_PROBLEMS, 409) },
 });
 const deleteAccountRoute = createRoute({
-  ...admin('delete', '/v1/admin/users/{username}', 'deleteUser', `Remove a local sign-in account${localOnly}`),
-  description: 'The last admin account cannot be removed (409). Tokens it signed in with stop working (within 30 s).',
+  ...admin('delete', '/v1/admin/users/{username}', 'deleteUser', 'Remove a local sign-in account', 'The last admin account cannot be removed (409). Tokens it signed in with stop working (within 30 s).'),
   request: { params: AccountParams },
-  responses: { 204: { description: 'Removed' }, ...unauthorized, ...problems(403, 404, 409) },
+  responses: { 204: { description: 'Removed' }, ...problems(400, ...ACCOUNT_PROBLEMS, 409) },
 });
 
 const accountJson = (a: AccountView) => ({ ...a, updatedAt: formatShanghai(a.updatedAt) });

@@ -67,10 +67,12 @@ const quarterlyRoute = createRoute({
 const queueRoute = createRoute({
   method: 'get',
   path: '/v1/reports/queue',
+  operationId: 'getQueueCounts',
   tags: ['reports'],
-  summary: "The work queues now: open cases per office (to sign for, in progress, paused), due soon and overdue — the console's queue page",
+  summary: 'The work queues now: open cases per office',
+  description: "To sign for, in progress, paused, due soon and overdue, per office and in total — the console's queue page (office staff: their office).",
   security: bearer,
-  responses: { 200: json(QueueCountsReport, 'Counts per office and in total'), ...problems(401, 403) },
+  responses: { 200: json(QueueCountsReport, 'Counts per office and in total'), ...problems(...BEARER_PROBLEMS, 403) },
 });
 
 /** Supervisors and admins see every case; office staff their office's; nobody else any. */
