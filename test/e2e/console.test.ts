@@ -10,6 +10,7 @@ import { screenshot, seriousA11yViolations, signIn } from '../support/console';
 import { hotlineCase } from '../support/harness';
 import type { CaseBody } from '../support/http';
 import { waitFor } from '../support/wait';
+import { checkedFetch, checkResponse } from '../support/contract';
 
 /**
  * The office console in headless Chromium against the whole local system (npm start's runtime,
@@ -22,6 +23,9 @@ let runtime: LocalRuntime;
 let dataDir: string;
 let browser: Browser;
 const problems: string[] = [];
+/** The contract checks of the API answers the pages received (settled before the last test reads `problems`). */
+const checks: Promise<void>[] = [];
+let checkedByPages = 0;
 const a11y: Record<string, unknown[]> = {};
 
 const password = (username: string) => {
@@ -32,7 +36,7 @@ const password = (username: string) => {
 const token = (role: string) => runtime.tokens[role] ?? '';
 
 async function api(role: string, method: string, path: string, json?: unknown, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(`${runtime.url}${path}`, {
+  return checkedFetch(`${runtime.url}${path}`, {
     method,
     headers: { Authorization: `Bearer ${token(role)}`, ...(json !== undefined && { 'Content-Type': 'application/json' }), ...headers },
     ...(json !== undefined && { body: JSON.stringify(json) }),
@@ -62,6 +66,22 @@ async function routedCase(overrides: Record<string, unknown> = {}): Promise<Case
 async function page(context?: BrowserContext, viewport = { width: 1366, height: 768 }): Promise<Page> {
   const p = await (context ?? (await browser.newContext({ viewport, acceptDownloads: true }))).newPage();
   p.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  // Every answer the console got from the server is held to openapi.yaml, like the API tests' (the console's own pages are outside it).
+  p.on('response', (r) => {
+    const url = new URL(r.url());
+    // blob: URLs (a report shown in the frame, a CSV download) carry the page's origin but are no server answer.
+    if (!url.protocol.startsWith('http') || url.origin !== new URL(runtime.url).origin) return;
+    checks.push(
+      (async () => {
+        const method = r.request().method();
+        const body = method === 'HEAD' || [204, 304].includes(r.status()) || (r.status() >= 300 && r.status() < 400) ? null : await r.body().catch(() => null);
+        await checkResponse({ method, path: url.pathname }, new Response(body ? new Uint8Array(body) : null, { status: r.status(), headers: await r.allHeaders() }));
+        if (url.pathname.startsWith('/v1/')) checkedByPages++;
+      })().catch((e: unknown) => {
+        problems.push(`contract: ${e instanceof Error ? e.message : String(e)}`);
+      }),
+    );
+  });
   p.on('console', (m) => {
     // A 4xx the console handles (412, 409, 401 on a wrong password) is logged by Chromium as a failed load; anything else is a fault.
     if (m.type() === 'error' && !/Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())) problems.push(`console: ${m.text()}`);
@@ -96,7 +116,7 @@ afterAll(async () => {
 
 describe('the office console in Chromium', () => {
   it('serves the app shell for deep links with a strict CSP, and its hashed files', async () => {
-    const res = await fetch(`${runtime.url}/console/cases/some-id`);
+    const res = await checkedFetch(`${runtime.url}/console/cases/some-id`);
     expect(res.status).toBe(200);
     const csp = res.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("script-src 'self'");
@@ -108,11 +128,11 @@ describe('the office console in Chromium', () => {
     expect(shell).not.toMatch(/<style|style=|https?:\/\//);
     const script = /src="(\/console\/assets\/app-[A-Z0-9]+\.js)"/.exec(shell)?.[1];
     expect(script).toBeDefined();
-    const js = await fetch(`${runtime.url}${script}`);
+    const js = await checkedFetch(`${runtime.url}${script}`);
     expect(js.headers.get('content-type')).toMatch(/^text\/javascript/);
     expect(js.headers.get('cache-control')).toContain('immutable');
-    expect((await fetch(`${runtime.url}/console/assets/nope.js`)).status).toBe(404);
-    expect((await fetch(`${runtime.url}/console`, { redirect: 'manual' })).headers.get('location')).toBe('/console/');
+    expect((await checkedFetch(`${runtime.url}/console/assets/nope.js`)).status).toBe(404);
+    expect((await checkedFetch(`${runtime.url}/console`, { redirect: 'manual' })).headers.get('location')).toBe('/console/');
   });
 
   it('the office day: the e-mail link → sign in → the case → 签收 → 答复 → the complainant sees the reply on /track', async () => {
@@ -429,7 +449,9 @@ describe('the office console in Chromium', () => {
     expect((await seriousA11yViolations(p)).map((v) => v.id).sort()).toEqual(['button-name', 'image-alt']);
   });
 
-  it('no page had a serious or critical accessibility violation, a script error or a CSP violation', () => {
+  it('no page had a serious or critical accessibility violation, a script error, a CSP violation or an API answer outside openapi.yaml', async () => {
+    await Promise.all(checks);
+    expect(checkedByPages).toBeGreaterThan(50);
     expect(Object.keys(a11y).length).toBeGreaterThanOrEqual(15);
     expect(Object.fromEntries(Object.entries(a11y).filter(([, v]) => v.length > 0))).toEqual({});
     expect(problems).toEqual([]);

@@ -7,6 +7,7 @@ import { startLocalRuntime, type LocalRuntime } from '../../functions/local/runt
 import type { AppType } from '../../shared/http/app';
 import { hotlineCase } from '../support/harness';
 import { TICKET_RE, TRACKING_RE } from '../support/http';
+import { checkedFetch } from '../support/contract';
 
 const ROLES = ['operator', 'reception', 'office', 'supervisor', 'admin'] as const;
 
@@ -104,10 +105,10 @@ describe('local runtime over HTTP (in-memory engine)', () => {
     for (const account of file.accounts) {
       expect(account.roles).toEqual([account.username]);
       expect(account.password.length).toBeGreaterThanOrEqual(12);
-      const res = await fetch(`${runtime.url}/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: account.username, password: account.password }) });
+      const res = await checkedFetch(`${runtime.url}/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: account.username, password: account.password }) });
       expect(res.status, account.username).toBe(200);
       const { token } = (await res.json()) as { token: string };
-      const me = (await (await fetch(`${runtime.url}/v1/auth/me`, { headers: { Authorization: `Bearer ${token}` } })).json()) as Record<string, unknown>;
+      const me = (await (await checkedFetch(`${runtime.url}/v1/auth/me`, { headers: { Authorization: `Bearer ${token}` } })).json()) as Record<string, unknown>;
       expect(me).toMatchObject({ sub: account.username, roles: account.roles, ...(account.office && { office: account.office }) });
     }
     expect(file.accounts.find((a) => a.username === 'office')?.office).toBe('rights');
@@ -227,7 +228,7 @@ describe('local runtime persistence under DATA_DIR', () => {
     runtime = await startLocalRuntime({ inMemory: false, env: env(dataDir) });
     expect(runtime.devAccounts.map((a) => a.username)).toEqual([...ROLES]);
     const login = (username: string, password: string) =>
-      fetch(`${runtime?.url}/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password }) });
+      checkedFetch(`${runtime?.url}/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password }) });
     const [oldAdmin, newAdmin] = [firstAccounts.find((a) => a.username === 'admin'), runtime.devAccounts.find((a) => a.username === 'admin')];
     expect(newAdmin?.password).not.toBe(oldAdmin?.password);
     expect((await login('admin', newAdmin?.password ?? '')).status).toBe(200);
@@ -242,7 +243,7 @@ describe('local runtime in production mode', () => {
     try {
       expect(runtime.devAccounts).toEqual([]);
       await expect(stat(join(dataDir, 'dev-accounts.json'))).rejects.toThrow(/ENOENT/);
-      const res = await fetch(`${runtime.url}/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'anything at all' }) });
+      const res = await checkedFetch(`${runtime.url}/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'anything at all' }) });
       expect(res.status).toBe(401);
     } finally {
       await runtime.close();
