@@ -117,12 +117,14 @@ export function createApp(deps: AppDeps) {
   app.notFound((c) => {
     const allow = allowedMethods(app.routes, c.req.path);
     if (allow.length && c.req.method === 'OPTIONS') return c.body(null, 204, { Allow: allow.join(', ') });
-    const err = allow.length
+    // A route that takes this method but found nothing to serve (a handler's notFound()) is a 404, not a 405.
+    const wrongMethod = allow.length > 0 && !allow.includes(c.req.method);
+    const err = wrongMethod
       ? new HTTPException(405, { message: `${c.req.path} does not take ${c.req.method}; it takes ${allow.join(', ')}` })
       : new HTTPException(404, { message: `No route for ${c.req.method} ${c.req.path}` });
     const problem = toProblem(err, c.req.path);
     problem.body.requestId = c.get('requestId');
-    if (allow.length) problem.headers.Allow = allow.join(', ');
+    if (wrongMethod) problem.headers.Allow = allow.join(', ');
     return problemResponse(c, problem);
   });
 
