@@ -92,7 +92,7 @@ export async function benchReports(): Promise<ReportsResult> {
 }
 
 /** BatchWriteItem in 25s, 8 batches in flight, unprocessed items retried. */
-async function batchPut(db: DynamoDBClient, items: Record<string, AttributeValue>[]): Promise<void> {
+export async function batchPut(db: DynamoDBClient, items: Record<string, AttributeValue>[]): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < items.length) {

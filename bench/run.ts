@@ -17,6 +17,7 @@ import { benchReports, REPORTS, type ReportsResult } from './reports';
 import { benchTimers, TIMERS, type TimersResult } from './timers';
 import { benchBundles, BUNDLES, bundleNotes, bundleRows, type BundleResult } from './bundles';
 import { benchSoak, SOAK, type SoakResult } from './soak';
+import { benchConsole, CONSOLE_BENCH, type ConsoleResult } from './console';
 
 const TARGETS = { deadlinePerSecond: 1_000_000, ratio: 0.35 } as const;
 /**
@@ -63,7 +64,9 @@ async function main(): Promise<void> {
   const bundles = await benchBundles();
   console.log(`8/8 ${soakBanner()}`);
   const soak = await benchSoak();
-  await report(deadline, intake, base, caseItemBytes, routing, timers, reports, bundles, soak);
+  console.log(`console (own section, also npm run bench:console): its JavaScript gzipped, then the queue page with ${int(CONSOLE_BENCH.openCases)} open cases in Chromium…`);
+  const consoleResult = await benchConsole();
+  await report(deadline, intake, base, caseItemBytes, routing, timers, reports, bundles, soak, consoleResult);
 }
 
 /** Intake vs the bare-PutItem baseline, on one runtime over an on-disk dynalite; everything is closed after. */
@@ -153,6 +156,21 @@ function reportRows(r: ReportsResult): Row[] {
   ];
 }
 
+/** The office console: its JavaScript gzipped, and the queue page from navigation start to the list on screen. */
+function consoleRows(c: ConsoleResult): Row[] {
+  const kb = (n: number) => (n / 1024).toFixed(1);
+  return [
+    { figure: 'Console JS (minified / gzip)', value: `${kb(c.jsBytes)} / ${kb(c.jsGzipBytes)} KB`, target: `gzip <= ${int(CONSOLE_BENCH.jsGzipLimitBytes / 1024)} KB`, pass: c.jsGzipBytes <= CONSOLE_BENCH.jsGzipLimitBytes },
+    {
+      figure: `Console queue, ${int(c.openCount)} open: cold / median / max`,
+      value: `${int(c.coldMs)} / ${int(c.medianMs)} / ${int(c.maxMs)} ms`,
+      target: `median <= ${int(CONSOLE_BENCH.queueTargetMs)} ms`,
+      pass: c.medianMs <= CONSOLE_BENCH.queueTargetMs && c.openCount === CONSOLE_BENCH.openCases,
+    },
+    { figure: 'Console queue counts shown, median', value: `${int([...c.countsMs].sort((a, b) => a - b)[Math.floor(c.countsMs.length / 2)] ?? 0)} ms`, target: '' },
+  ];
+}
+
 /** One request before the load: the body must be accepted; returns the size of the stored case item. */
 async function probeIntake(url: string, headers: Record<string, string>, body: string, endpoint: string, tableName: string, region?: string): Promise<number> {
   const res = await fetch(url, { method: 'POST', headers, body });
@@ -198,7 +216,18 @@ function printRows(rows: Row[]): void {
   for (const r of rows) line([r.figure, r.value, r.target, r.pass === undefined ? '' : r.pass ? 'PASS' : 'FAIL']);
 }
 
-async function report(deadline: ReturnType<typeof benchDeadline>, intake: LoadResult, base: LoadResult, caseItemBytes: number, routing: RoutingResult, timers: TimersResult, reports: ReportsResult, bundles: BundleResult[], soak: SoakResult): Promise<void> {
+async function report(
+  deadline: ReturnType<typeof benchDeadline>,
+  intake: LoadResult,
+  base: LoadResult,
+  caseItemBytes: number,
+  routing: RoutingResult,
+  timers: TimersResult,
+  reports: ReportsResult,
+  bundles: BundleResult[],
+  soak: SoakResult,
+  consoleResult: ConsoleResult,
+): Promise<void> {
   const ratio = intake.rps / base.rps;
   const rows: Row[] = [
     { figure: 'Deadline computations / s', value: int(deadline.perSecond), target: `>= ${int(TARGETS.deadlinePerSecond)}`, pass: deadline.perSecond >= TARGETS.deadlinePerSecond },
@@ -214,6 +243,7 @@ async function report(deadline: ReturnType<typeof benchDeadline>, intake: LoadRe
     ...reportRows(reports),
     ...bundleRows(bundles),
     ...soakRows(soak),
+    ...consoleRows(consoleResult),
   ];
   printRows(rows);
   console.log(`\n(case item ~${caseItemBytes} B, baseline item padded to match; deadline inputs ${(deadline.estimatedShare * 100).toFixed(1)} % estimated-calendar)`);
@@ -249,6 +279,7 @@ async function report(deadline: ReturnType<typeof benchDeadline>, intake: LoadRe
     reports: { settings: REPORTS, ...reports },
     bundles: { settings: BUNDLES, results: bundles },
     soak: { settings: SOAK, ...soak },
+    console: { settings: CONSOLE_BENCH, ...consoleResult },
     pass: misses.length === 0,
     misses: misses.map((r) => r.figure),
   };

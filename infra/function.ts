@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { INDEXES } from '../shared/adapters/dynamo/table';
 import type { Category } from '../shared/domain/case';
+import { consoleBuildCommands } from './console-assets';
 import { ESM_REQUIRE_BANNER, EXTERNAL_MODULES, FUNCTION_ENTRIES, LAMBDA_NODE_TARGET, type FunctionName } from './bundling';
 import type { CategoryQueue } from './stateful-stack';
 
@@ -26,6 +27,8 @@ export interface LambdaFunctionProps {
   functionName?: string;
   /** Files copied into the asset beside the bundle: path in the asset → absolute source path (the API's docs). */
   assetFiles?: Record<string, string>;
+  /** Build the office console into the asset as console/ (the API: shared/http/routes/console.ts serves it). */
+  console?: boolean;
 }
 
 /** Fixed for every function: what the issue asks of all of them, decided once. */
@@ -91,11 +94,14 @@ export class LambdaFunction extends Construct {
         mainFields: ['module', 'main'],
         externalModules: [...EXTERNAL_MODULES],
         banner: ESM_REQUIRE_BANNER,
-        ...(props.assetFiles && {
+        ...((props.assetFiles || props.console) && {
           commandHooks: {
             beforeBundling: () => [],
             beforeInstall: () => [],
-            afterBundling: (_inputDir: string, outputDir: string) => copyInto(outputDir, props.assetFiles ?? {}),
+            afterBundling: (_inputDir: string, outputDir: string) => [
+              ...copyInto(outputDir, props.assetFiles ?? {}),
+              ...(props.console ? consoleBuildCommands(outputDir) : []),
+            ],
           },
         }),
       },

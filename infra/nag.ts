@@ -37,7 +37,7 @@ export function acknowledgeNagFindings(stateful: StatefulStack, stateless: State
   for (const route of stateless.publicRoutes) {
     Validations.of(route).acknowledge({
       id: 'AwsSolutions-APIG4',
-      reason: 'Public by design: the web form, tracking with the tracking code, the docs and health. Throttled at the stage and rate-limited per client address by the app.',
+      reason: "Public by design: the web form, tracking with the tracking code, the docs, health, the console's static files and its sign-in config (the console's data calls carry the Cognito ID token). Throttled at the stage and rate-limited per client address by the app.",
     });
   }
   Validations.of(stateful.attachments).acknowledge({

@@ -3,7 +3,7 @@
  * reconciler and reporter functions, the Scheduler role and schedules, the Cognito users, and the
  * alarms. It takes the stateful resources as props, so it can be rebuilt without touching data.
  */
-import { ArnFormat, CfnOutput, CfnParameter, Duration, Stack, TimeZone, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, Aws, CfnCondition, CfnOutput, CfnParameter, Duration, Fn, Stack, TimeZone, type StackProps } from 'aws-cdk-lib';
 import type { CfnStage} from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpApi, HttpMethod, type HttpRoute, type HttpRouteIntegration } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -36,7 +36,11 @@ export interface StatelessStackProps extends StackProps {
   attachmentsBucketName?: string;
 }
 
-/** Routes anyone may call (the web form, tracking, docs); everything else needs a Cognito ID token. */
+/**
+ * Routes anyone may call (the web form, tracking, docs, the console's static files and how to sign
+ * in); everything else needs a Cognito ID token. `POST /v1/auth/login` is public so a client that
+ * tries it hears the app's own answer (local sign-in is off on Cognito: 404), not the authorizer's.
+ */
 export const PUBLIC_ROUTES: readonly [HttpMethod, string][] = [
   [HttpMethod.POST, '/v1/intake/mailbox'],
   [HttpMethod.OPTIONS, '/v1/intake/mailbox'],
@@ -51,6 +55,10 @@ export const PUBLIC_ROUTES: readonly [HttpMethod, string][] = [
   [HttpMethod.GET, '/openapi.json'],
   [HttpMethod.GET, '/openapi.yaml'],
   [HttpMethod.GET, '/health'],
+  [HttpMethod.GET, '/console'],
+  [HttpMethod.GET, '/console/{proxy+}'],
+  [HttpMethod.GET, '/v1/auth/config'],
+  [HttpMethod.POST, '/v1/auth/login'],
 ];
 
 /** Per client address, on top of the app's own per-IP limits stored in the table. */
@@ -77,9 +85,14 @@ export class StatelessStack extends Stack {
     const calendarOverrides = param('CalendarOverrides', 'Working calendars as JSON {"2027":{"holidays":[...],"workdays":[...]}}; admins can also PUT /v1/admin/calendar/{year}', '');
     const leadershipEmails = param('LeadershipEmails', 'Addresses for the monthly report, comma-separated (empty: none)', '');
     const alarmEmail = param('AlarmEmail', 'Address subscribed to the operators alarm topic (empty: none)', '');
+    const loginPrefix = param('LoginDomainPrefix', "Prefix of the console's Cognito managed login domain, <prefix>.auth.<region>.amazoncognito.com (auto: derived from the stack and account)", 'auto');
+    // Unique per account and stage, and free of the words Cognito refuses in a prefix (aws, amazon, cognito).
+    const derivedPrefix = Fn.join('-', [this.stackName.toLowerCase().replace(/-stateless$/, ''), Aws.ACCOUNT_ID]);
+    const prefixGiven = new CfnCondition(this, 'LoginDomainPrefixGiven', { expression: Fn.conditionNot(Fn.conditionEquals(loginPrefix, 'auto')) });
+    const domainPrefix = Fn.conditionIf(prefixGiven.logicalId, loginPrefix, derivedPrefix).toString();
 
     const { table, queues, timerDlq, scheduleGroup, configurationSet } = props;
-    this.identity = new Identity(this, 'Identity');
+    this.identity = new Identity(this, 'Identity', { publicBaseUrl, domainPrefix });
     const sender = new EmailIdentity(this, 'Sender', { identity: SesIdentity.email(senderEmail), configurationSet });
 
     const fn = (name: keyof StatelessStack['functions'], description: string, extra: Partial<ConstructorParameters<typeof LambdaFunction>[2]> = {}) =>
@@ -111,6 +124,8 @@ export class StatelessStack extends Stack {
         [`${DOCS_DIR}/openapi.yaml`]: docs.openapiYaml,
         ...Object.fromEntries(Object.keys(SWAGGER_UI_FILES).map((f) => [`${DOCS_DIR}/${f}`, join(docs.swaggerUiDir, f)])),
       },
+      // The office console too, built into the asset as console/ (infra/console-assets.ts).
+      console: true,
       memorySize: 1024,
       timeout: Duration.seconds(29),
       environment: {
@@ -119,6 +134,9 @@ export class StatelessStack extends Stack {
         ALLOWED_REDIRECT_ORIGINS: redirectOrigins,
         COGNITO_USER_POOL_ID: this.identity.userPool.userPoolId,
         COGNITO_CLIENT_ID: this.identity.client.userPoolClientId,
+        // The console signs in through the managed login; /v1/auth/config hands these to it.
+        COGNITO_DOMAIN: this.identity.domain.baseUrl(),
+        COGNITO_CONSOLE_CLIENT_ID: this.identity.consoleClient.userPoolClientId,
       },
     });
     // Deletes: offices (the only items ever deleted).
@@ -167,13 +185,16 @@ export class StatelessStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint, description: 'The API; the tracking page is at /track, the docs at /docs' });
     new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });
-    new CfnOutput(this, 'UserPoolClientId', { value: this.identity.client.userPoolClientId });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.identity.client.userPoolClientId, description: 'App client for API clients signing in with SRP' });
+    new CfnOutput(this, 'ConsoleUrl', { value: `${publicBaseUrl}/console/`, description: 'The office console (served by the API function)' });
+    new CfnOutput(this, 'ConsoleClientId', { value: this.identity.consoleClient.userPoolClientId, description: "The console's app client (managed login, authorization code with PKCE)" });
+    new CfnOutput(this, 'LoginDomain', { value: this.identity.domain.baseUrl(), description: "Cognito's managed login for the console" });
   }
 
   /** One Lambda behind the HTTP API: public routes without a token, every other route with a Cognito ID token. */
   private httpApi(fn: LambdaFunction): HttpApi {
     const integration: HttpRouteIntegration = new HttpLambdaIntegration('App', fn.fn);
-    const authorizer = new HttpUserPoolAuthorizer('Staff', this.identity.userPool, { userPoolClients: [this.identity.client] });
+    const authorizer = new HttpUserPoolAuthorizer('Staff', this.identity.userPool, { userPoolClients: [this.identity.client, this.identity.consoleClient] });
     const api = new HttpApi(this, 'HttpApi', { description: 'Union case routing API', createDefaultStage: true });
     for (const [method, path] of PUBLIC_ROUTES) this.publicRoutes.push(...api.addRoutes({ path, methods: [method], integration }));
     api.addRoutes({ path: '/{proxy+}', methods: [HttpMethod.ANY], integration, authorizer });

@@ -44,6 +44,8 @@ export const STORAGE_SUITE = [
   'test/e2e/idempotency.test.ts',
   'test/e2e/reports.test.ts',
   'test/e2e/lifecycle.test.ts',
+  // Accounts (conditional create / replace on version) and sign-in failures (list_append, size()).
+  'test/e2e/sign-in.test.ts',
 ];
 
 const startedAt = Date.now();

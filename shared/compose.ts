@@ -2,7 +2,9 @@
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { EventBridgeTimers } from './adapters/scheduler/eventbridge-timers';
 import { shippedCalendarYears } from './calendar/shipped';
-import { schedulerFromConfig, type ApiConfig } from './config';
+import { Hs256TokenIssuer, type Hs256Options } from './adapters/auth/hs256';
+import { schedulerFromConfig, signInFromConfig, type ApiConfig } from './config';
+import type { SignIn } from './http/deps';
 import { DEFAULT_LIFECYCLE_POLICY, type LifecyclePolicy } from './domain/lifecycle';
 import { DEFAULT_ESCALATION_POLICY, type EscalationPolicy } from './domain/sla';
 import type { Logger } from './observability/logger';
@@ -46,6 +48,13 @@ export function calendarService(deps: { calendarStore: CalendarStore; cases: Cas
     logger: deps.logger,
     cacheMs: deps.config.CALENDAR_CACHE_SECONDS * 1000,
   });
+}
+
+/** How people sign in: Cognito's managed login when configured, else local accounts with HS256 tokens signed with `hs256`. */
+export function signIn(config: ApiConfig, hs256: Hs256Options): SignIn {
+  const chosen = signInFromConfig(config);
+  if (chosen.provider === 'cognito') return chosen;
+  return { provider: 'local', issuer: new Hs256TokenIssuer({ ...hs256, ttlSeconds: chosen.tokenMinutes * 60 }) };
 }
 
 /**

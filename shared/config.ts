@@ -69,6 +69,14 @@ const apiSchema = z.object({
   // Cognito user pool on AWS: the API then accepts the pool's ID tokens instead of HS256 ones.
   COGNITO_USER_POOL_ID: text(z.regex(/^(?:eusc-[a-z]{2}|[a-z]{2})-(?:gov-)?[a-z]+-\d_[A-Za-z0-9]+$/, 'must be a user pool id like ap-east-1_AbC123xyz')),
   COGNITO_CLIENT_ID: text(z.regex(/^[\w+]{1,128}$/, 'must be an app client id of the user pool')),
+  // The console's managed login (Cognito's hosted OAuth 2.0 pages): its domain and the console's app client.
+  COGNITO_DOMAIN: z.optional(
+    z.url().check(z.refine((s) => /^https:\/\/[^/?#]+$/.test(s), 'must be the managed login domain, e.g. https://union-cases.auth.ap-east-1.amazoncognito.com (https, no path)')),
+  ),
+  COGNITO_CONSOLE_CLIENT_ID: text(z.regex(/^[\w+]{1,128}$/, 'must be an app client id of the user pool')),
+  // Local sign-in (POST /v1/auth/login): token lifetime in minutes (at most 12 h) and attempts per client IP per minute.
+  LOGIN_TOKEN_MINUTES: intVar(480, 5, 720),
+  LOGIN_RATE_LIMIT: positiveInt(20),
   FORM_RATE_LIMIT: positiveInt(5),
   TRACK_RATE_LIMIT: positiveInt(30),
   TRACK_TICKET_RATE_LIMIT: positiveInt(60),
@@ -189,9 +197,27 @@ export function schedulerFromConfig(config: Pick<ApiConfig, (typeof TIMERS)[numb
   };
 }
 
-/** The Cognito user pool and app client whose ID tokens the API accepts, when both are configured. */
-export function cognitoFromConfig(config: Pick<ApiConfig, 'COGNITO_USER_POOL_ID' | 'COGNITO_CLIENT_ID'>): { userPoolId: string; clientId: string } | undefined {
-  return config.COGNITO_USER_POOL_ID && config.COGNITO_CLIENT_ID ? { userPoolId: config.COGNITO_USER_POOL_ID, clientId: config.COGNITO_CLIENT_ID } : undefined;
+/** The Cognito user pool and the app clients whose ID tokens the API accepts (the API client, and the console's when set), when configured. */
+export function cognitoFromConfig(
+  config: Pick<ApiConfig, 'COGNITO_USER_POOL_ID' | 'COGNITO_CLIENT_ID' | 'COGNITO_CONSOLE_CLIENT_ID'>,
+): { userPoolId: string; clientId: string[] } | undefined {
+  if (!config.COGNITO_USER_POOL_ID || !config.COGNITO_CLIENT_ID) return undefined;
+  const clientId = [config.COGNITO_CLIENT_ID, ...(config.COGNITO_CONSOLE_CLIENT_ID && config.COGNITO_CONSOLE_CLIENT_ID !== config.COGNITO_CLIENT_ID ? [config.COGNITO_CONSOLE_CLIENT_ID] : [])];
+  return { userPoolId: config.COGNITO_USER_POOL_ID, clientId };
+}
+
+/** How the console signs people in: local accounts (POST /v1/auth/login), or Cognito's managed login. */
+export type SignInConfig =
+  | { provider: 'local'; tokenMinutes: number }
+  | { provider: 'cognito'; authorizeUrl: string; tokenUrl: string; logoutUrl: string; clientId: string; scopes: string[] };
+
+/** The scopes the console asks Cognito for: `openid` for the ID token, `profile` for the `name` it greets people by. */
+export const CONSOLE_SCOPES = ['openid', 'profile'];
+
+export function signInFromConfig(config: Pick<ApiConfig, 'COGNITO_USER_POOL_ID' | 'COGNITO_DOMAIN' | 'COGNITO_CONSOLE_CLIENT_ID' | 'LOGIN_TOKEN_MINUTES'>): SignInConfig {
+  if (!config.COGNITO_USER_POOL_ID || !config.COGNITO_DOMAIN || !config.COGNITO_CONSOLE_CLIENT_ID) return { provider: 'local', tokenMinutes: config.LOGIN_TOKEN_MINUTES };
+  const base = config.COGNITO_DOMAIN;
+  return { provider: 'cognito', authorizeUrl: `${base}/oauth2/authorize`, tokenUrl: `${base}/oauth2/token`, logoutUrl: `${base}/logout`, clientId: config.COGNITO_CONSOLE_CLIENT_ID, scopes: CONSOLE_SCOPES };
 }
 
 /**
@@ -227,6 +253,13 @@ export function loadApiConfig(env: Record<string, string | undefined> = process.
   if (!config.COGNITO_USER_POOL_ID !== !config.COGNITO_CLIENT_ID) {
     const [missing, other] = config.COGNITO_USER_POOL_ID ? ['COGNITO_CLIENT_ID', 'COGNITO_USER_POOL_ID'] : ['COGNITO_USER_POOL_ID', 'COGNITO_CLIENT_ID'];
     throw new ConfigError(`Invalid configuration:\n  ${missing}: required with ${other}`);
+  }
+  // The console's managed login needs all three; the user pool needs both of its own.
+  const consoleVars = (['COGNITO_DOMAIN', 'COGNITO_CONSOLE_CLIENT_ID'] as const).filter((k) => config[k]);
+  if (consoleVars.length > 0 || config.COGNITO_USER_POOL_ID) {
+    const missing = (['COGNITO_DOMAIN', 'COGNITO_CONSOLE_CLIENT_ID'] as const).filter((k) => !config[k]);
+    if (consoleVars.length > 0 && !config.COGNITO_USER_POOL_ID) throw new ConfigError(`Invalid configuration:\n  COGNITO_USER_POOL_ID: required with ${consoleVars.join(', ')}`);
+    if (missing.length) throw new ConfigError(`Invalid configuration:\n${missing.map((m) => `  ${m}: required with COGNITO_USER_POOL_ID (the console signs in through Cognito's managed login)`).join('\n')}`);
   }
   if (config.NODE_ENV === 'production' && !config.JWT_SECRET && !cognitoFromConfig(config)) {
     throw new ConfigError('Invalid configuration:\n  JWT_SECRET: required when NODE_ENV=production, unless COGNITO_USER_POOL_ID and COGNITO_CLIENT_ID are set');

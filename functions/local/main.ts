@@ -8,8 +8,12 @@ async function main() {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const runtime = await startLocalRuntime();
   const line = '─'.repeat(72);
-  console.log(`\n${line}\n Union case routing API is running\n\n  API   ${runtime.url}\n  Docs  ${runtime.url}/docs\n  Data  ${runtime.dataDir}\n\n Bearer tokens (also in ${runtime.dataDir}/dev-tokens.json):`);
+  console.log(`\n${line}\n Union case routing API is running\n\n  API   ${runtime.url}\n  Docs  ${runtime.url}/docs\n  Console ${runtime.url}/console/\n  Data  ${runtime.dataDir}\n\n Bearer tokens (also in ${runtime.dataDir}/dev-tokens.json):`);
   for (const [role, token] of Object.entries(runtime.tokens)) console.log(`\n  ${role.padEnd(10)} ${token}`);
+  if (runtime.devAccounts.length) {
+    console.log(`\n Console sign-in (username / password; also in ${runtime.dataDir}/dev-accounts.json):\n`);
+    for (const a of runtime.devAccounts) console.log(`  ${a.username.padEnd(10)} ${a.password}${a.office ? `   (office ${a.office})` : ''}`);
+  }
   console.log(`\n${line}\n`);
   // A graceful stop: requests in flight finish (up to 10 s), then the workers, then the engines.
   // A second signal, or a stop that hangs, ends the process at once.

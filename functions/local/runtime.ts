@@ -6,7 +6,10 @@ import { randomBytes } from 'node:crypto';
 import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
-import { Hs256TokenVerifier, signHs256 } from '../../shared/adapters/auth/hs256';
+import { Hs256TokenIssuer, Hs256TokenVerifier, signHs256 } from '../../shared/adapters/auth/hs256';
+import { LocalAccountTokens } from '../../shared/adapters/auth/account-tokens';
+import { scryptPasswords } from '../../shared/adapters/auth/password';
+import { ensureDevAccounts, type DevAccount } from './dev-accounts';
 import { createDynamoClient } from '../../shared/adapters/dynamo/client';
 import { ensureTable, OutdatedTableError } from '../../shared/adapters/dynamo/ensure-table';
 import { dynamoStores } from '../../shared/adapters/dynamo';
@@ -20,6 +23,7 @@ import { ConfigError, loadApiConfig, loadLocalConfig } from '../../shared/config
 import { LocalAttachmentStore } from '../../shared/adapters/files/local-attachments';
 import type { Role } from '../../shared/domain/principal';
 import { createMailer } from '../../shared/adapters/mail/nodemailer-mailer';
+import { buildConsole } from '../../shared/console/build';
 import { createApp } from '../../shared/http/app';
 import { repositoryDocsFiles } from '../../shared/http/docs';
 import { RoutingConfigCache } from '../../shared/usecases/routing-config';
@@ -55,6 +59,8 @@ export interface LocalRuntime {
   /** The monthly report check now (it also runs every minute). */
   sendMonthlyReport(): Promise<MonthlyReportOutcome>;
   tokens: Record<string, string>;
+  /** Development only (empty when NODE_ENV=production): the demo sign-in accounts, also in dev-accounts.json. */
+  devAccounts: DevAccount[];
   close(): Promise<void>;
 }
 
@@ -145,12 +151,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     lifecycle: lifecyclePolicy(config),
     publicBaseUrl,
     queue: queues.queue,
-    tokens: new Hs256TokenVerifier({ secret, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
+    // Tokens from local sign-in follow their account (removed, new password, new roles); dev tokens pass as they are.
+    tokens: new LocalAccountTokens({ inner: new Hs256TokenVerifier({ secret, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }), accounts: stores.accounts }),
+    // Always local accounts here: the local runtime verifies HS256 tokens, never Cognito's.
+    signIn: { provider: 'local', issuer: new Hs256TokenIssuer({ secret, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlSeconds: config.LOGIN_TOKEN_MINUTES * 60 }) },
     clock,
     ids: randomIds,
     logger,
     config,
     docs: repositoryDocsFiles(),
+    // The office console, bundled now from shared/console (esbuild, well under a second).
+    console: await buildConsole(),
     clientIp: (c: Context) => clientAddress(c.req.header('x-forwarded-for'), getConnInfo(c).remote.address, config.TRUST_PROXY),
   });
   built.app = app;
@@ -216,6 +227,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   }, MONTHLY_REPORT_CHECK_MS);
   monthlyTimer.unref();
 
+  const devAccounts =
+    config.NODE_ENV === 'production' ? [] : await ensureDevAccounts({ accounts: stores.accounts, passwords: scryptPasswords, clock, logger }, join(dataDir, 'dev-accounts.json'));
   const tokensFile = join(dataDir, 'dev-tokens.json');
   await writeFile(tokensFile, `${JSON.stringify({ url, expiresInDays: DEV_TOKEN_TTL_SECONDS / 86_400, tokens }, null, 2)}\n`, { mode: 0o600 });
   await chmod(tokensFile, 0o600); // mode applies only to a new file: an older, wider one is narrowed
@@ -228,6 +241,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     mailTransport: mail.kind,
     queues,
     tokens,
+    devAccounts,
     reconcileNow: workers.reconcileNow,
     fireDueTimers: () => timerRunner.fireDueNow(),
     sendMonthlyReport: sendMonthly,

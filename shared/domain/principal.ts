@@ -7,6 +7,8 @@ export interface Principal {
   roles: readonly Role[];
   /** The office a member of office staff belongs to. */
   office?: string;
+  /** How the person is addressed in the console (the token's `name`); personal data: never logged. */
+  displayName?: string;
 }
 
 export function hasAnyRole(p: Principal, roles: readonly Role[]): boolean {

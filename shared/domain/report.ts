@@ -348,7 +348,7 @@ export function supervisionRows(facts: readonly CaseFact[], month: string, ctx: 
 }
 
 /** Working days from `at` to the deadline: positive left, negative over (0 on the due day itself). */
-function signedWorkingDays(calendar: WorkingCalendar, at: number, dueAt: number): number {
+export function signedWorkingDays(calendar: WorkingCalendar, at: number, dueAt: number): number {
   const a = shanghaiDayOf(at);
   const d = shanghaiDayOf(dueAt);
   if (at <= dueAt) return calendar.countWorkingDays(a, d);

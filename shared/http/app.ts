@@ -16,9 +16,11 @@ import type { ActDeps } from '../usecases/act';
 import { RoutingConfigCache } from '../usecases/routing-config';
 import { adminRoutes } from './routes/admin';
 import { attachmentRoutes } from './routes/attachments';
+import { authRoutes } from './routes/auth';
 import { lifecycleRoutes } from './routes/lifecycle';
 import { calendarRoutes } from './routes/calendar';
 import { caseRoutes } from './routes/cases';
+import { consoleRoutes } from './routes/console';
 import { mailboxRoutes, wantsHtml } from './routes/mailbox';
 import { reportRoutes } from './routes/reports';
 import { trackingRoutes } from './routes/tracking';
@@ -57,6 +59,7 @@ export const OPENAPI_INFO = {
     { name: 'lifecycle', description: 'Working a case: sign for, send back, transfer, extend, pause, reply, follow up (each needs If-Match)' },
     { name: 'reports', description: 'Figures, the monthly chase list and the quarterly analysis (supervisors, admins; office staff their own office)' },
     { name: 'calendar', description: 'Working days and deadlines' },
+    { name: 'auth', description: 'Sign-in for the console: local accounts or Cognito managed login, and who the caller is' },
     { name: 'admin', description: 'Administration' },
     { name: 'service', description: 'The service itself' },
   ],
@@ -148,9 +151,11 @@ export function createApp(deps: AppDeps) {
     .route('/', trackingRoutes(deps, actDeps))
     .route('/', calendarRoutes(deps, calendar))
     .route('/', adminRoutes(deps))
+    .route('/', authRoutes(deps))
     .route('/', lifecycleRoutes(deps, actDeps))
     .route('/', reportRoutes(deps))
-    .route('/', attachmentRoutes(deps));
+    .route('/', attachmentRoutes(deps))
+    .route('/', consoleRoutes({ assets: deps.console, connectSrc: deps.signIn.provider === 'cognito' ? [new URL(deps.signIn.tokenUrl).origin] : [] }));
 
   // Built on first request, once every route is registered.
   let doc: ReturnType<typeof openApiDocument> | undefined;

@@ -1,11 +1,34 @@
 import type { Context } from 'hono';
-import type { ApiConfig } from '../config';
+import type { ConsoleAssets } from '../console/assets';
+import type { ApiConfig, SignInConfig } from '../config';
 import type { DocsFiles } from './docs';
 import type { Logger } from '../observability/logger';
 import type { CalendarService } from '../usecases/calendar';
 import type { LifecyclePolicy } from '../domain/lifecycle';
 import type { EscalationPolicy } from '../domain/sla';
-import type { AttachmentStore, CaseQueue, CaseStore, Clock, IdGenerator, IdempotencyStore, Mailer, NoticeLedger, OfficeStore, RateLimiter, ReportFactStore, RoutingStore, TimerService, TokenVerifier } from '../ports';
+import type {
+  AccountStore,
+  AttachmentStore,
+  CaseQueue,
+  CaseStore,
+  Clock,
+  IdGenerator,
+  IdempotencyStore,
+  LoginAttemptStore,
+  Mailer,
+  NoticeLedger,
+  OfficeStore,
+  PasswordHasher,
+  RateLimiter,
+  ReportFactStore,
+  RoutingStore,
+  TimerService,
+  TokenIssuer,
+  TokenVerifier,
+} from '../ports';
+
+/** How people sign in: local accounts and tokens this server signs, or Cognito's managed login. */
+export type SignIn = { provider: 'local'; issuer: TokenIssuer } | Extract<SignInConfig, { provider: 'cognito' }>;
 
 /** Everything the HTTP app needs, passed in: AWS adapters on Lambda, local ones under `npm start`, test ones in tests. */
 export interface AppDeps {
@@ -31,12 +54,20 @@ export interface AppDeps {
   /** Files attached to mailbox letters; without it, letters with files are refused (and kept on the page). */
   attachments?: AttachmentStore;
   tokens: TokenVerifier;
+  /** Local sign-in accounts and their wrong-password counts (unused when Cognito signs people in). */
+  accounts: AccountStore;
+  loginAttempts: LoginAttemptStore;
+  signIn: SignIn;
+  /** Default: scrypt (shared/adapters/auth/password.ts). */
+  passwords?: PasswordHasher;
   clock: Clock;
   ids: IdGenerator;
   logger: Logger;
-  config: Pick<ApiConfig, 'FORM_RATE_LIMIT' | 'TRACK_RATE_LIMIT' | 'ALLOWED_ORIGINS' | 'ALLOWED_REDIRECT_ORIGINS'> & Partial<Pick<ApiConfig, 'MAILBOX_FIELDS' | 'TRACK_TICKET_RATE_LIMIT'>>;
+  config: Pick<ApiConfig, 'FORM_RATE_LIMIT' | 'TRACK_RATE_LIMIT' | 'LOGIN_RATE_LIMIT' | 'ALLOWED_ORIGINS' | 'ALLOWED_REDIRECT_ORIGINS'> & Partial<Pick<ApiConfig, 'MAILBOX_FIELDS' | 'TRACK_TICKET_RATE_LIMIT'>>;
   /** The caller's address as the runtime knows it (socket, or API Gateway's sourceIp). */
   clientIp(c: Context): string | undefined;
+  /** The office console's built files (shared/console/build.ts); without them /console/ answers that it was not built. */
+  console?: ConsoleAssets;
   /** openapi.yaml and Swagger UI's files, which the app serves itself (shared/http/docs.ts). */
   docs: DocsFiles;
 }

@@ -240,7 +240,7 @@ export interface paths {
         post?: never;
         /**
          * Remove an office
-         * @description Refused with 409 while it has open cases or the routing in force names it (admin).
+         * @description Refused with 409 while it has open cases, the routing in force names it, or sign-in accounts belong to it (admin).
          */
         delete: operations["deleteOffice"];
         options?: never;
@@ -327,6 +327,110 @@ export interface paths {
          */
         post: operations["redriveDeadLetters"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in with a local account: a bearer token for the API
+         * @description The embedded default; off when Cognito signs people in (404, see GET /v1/auth/config). A wrong username and a wrong password get the same 401. Five wrong passwords for one username within 15 minutes lock it for 15 minutes (429 with Retry-After, whatever is sent). Also limited per client address (LOGIN_RATE_LIMIT a minute).
+         */
+        post: operations["createLoginToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How the console signs people in
+         * @description Local accounts (POST /v1/auth/login), or Cognito managed login (OAuth 2.0 authorization code with PKCE) with its endpoints and the console’s client id.
+         */
+        get: operations["getAuthConfig"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who the bearer token says the caller is
+         * @description Subject, roles, office and display name, as the API reads them from the token (for local accounts, as the account is now).
+         */
+        get: operations["getMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every local sign-in account
+         * @description By username; never a password or its hash. Local accounts only: 404 when Cognito signs people in (admin).
+         */
+        get: operations["listUsers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/users/{username}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Create or replace a local sign-in account
+         * @description A new account needs `password`; omit it when replacing to keep the current one (a new password also lifts a lockout and ends the sessions signed in with the old one). Office staff need `office`, an office that exists. The last admin account cannot lose the admin role (409). Tokens already handed out take the new roles and office within 30 s. Local accounts only: 404 when Cognito signs people in (admin).
+         */
+        put: operations["putUser"];
+        post?: never;
+        /**
+         * Remove a local sign-in account
+         * @description The last admin account cannot be removed (409). Tokens it signed in with stop working (within 30 s). Local accounts only: 404 when Cognito signs people in (admin).
+         */
+        delete: operations["deleteUser"];
         options?: never;
         head?: never;
         patch?: never;
@@ -584,6 +688,26 @@ export interface paths {
          * @description Intake, routing, escalations and actions merged by time, oldest first; for whoever may read the case.
          */
         get: operations["listCaseEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The work queues now: open cases per office
+         * @description To sign for, in progress, paused, due soon and overdue, per office and in total — the console's queue page (office staff: their office).
+         */
+        get: operations["getQueueCounts"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1264,6 +1388,85 @@ export interface components {
             category: "advice" | "complaint" | "investigation";
             moved: number;
         };
+        LoginAnswer: {
+            /** @description HS256 JWT: send it as `Authorization: Bearer <token>` */
+            token: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-09T17:30:00+08:00
+             */
+            expiresAt: string;
+            roles: ("operator" | "reception" | "office" | "supervisor" | "admin")[];
+            office?: string;
+            displayName: string;
+        };
+        LoginBody: {
+            /** @example office */
+            username: string;
+            /** Format: password */
+            password: string;
+        };
+        AuthConfig: {
+            /**
+             * @description Sign in with POST /v1/auth/login
+             * @enum {string}
+             */
+            provider: "local";
+        } | {
+            /**
+             * @description Cognito's managed login: OAuth 2.0 authorization code with PKCE
+             * @enum {string}
+             */
+            provider: "cognito";
+            /** Format: uri */
+            authorizeUrl: string;
+            /** Format: uri */
+            tokenUrl: string;
+            /** Format: uri */
+            logoutUrl: string;
+            clientId: string;
+            scopes: string[];
+            /**
+             * @description Append to the console origin for redirect_uri
+             * @enum {string}
+             */
+            redirectPath: "/console/callback";
+        };
+        Me: {
+            sub: string;
+            roles: ("operator" | "reception" | "office" | "supervisor" | "admin")[];
+            office?: string;
+            displayName?: string;
+        };
+        AccountList: {
+            items: components["schemas"]["Account"][];
+        };
+        Account: {
+            username: string;
+            displayName: string;
+            roles: ("operator" | "reception" | "office" | "supervisor" | "admin")[];
+            office?: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-09T17:30:00+08:00
+             */
+            updatedAt: string;
+        };
+        AccountInput: {
+            /** @example 王丽 */
+            displayName: string;
+            roles: ("operator" | "reception" | "office" | "supervisor" | "admin")[];
+            /**
+             * @description Required for the office role; must exist
+             * @example rights
+             */
+            office?: string;
+            /**
+             * Format: password
+             * @description Required when creating; when replacing, omit to keep the current one
+             */
+            password?: string;
+        };
         AcceptBody: Record<string, never>;
         ReturnBody: {
             /** @description Why: kept in the case history */
@@ -1339,6 +1542,40 @@ export interface components {
             detail?: {
                 [key: string]: unknown;
             };
+        };
+        QueueCountsReport: {
+            /**
+             * Format: date-time
+             * @example 2026-03-09T23:59:59+08:00
+             */
+            asOf: string;
+            total: {
+                /** @description Assigned, in progress or paused */
+                open: number;
+                /** @description Waiting to be signed for (待签收) */
+                assigned: number;
+                inProgress: number;
+                paused: number;
+                /** @description 即将超期: warned, deadline not yet passed */
+                dueSoon: number;
+                /** @description 已超期: past the deadline, not paused */
+                overdue: number;
+            };
+            /** @description Most overdue first */
+            offices: {
+                office: string;
+                officeName: string | null;
+                /** @description Assigned, in progress or paused */
+                open: number;
+                /** @description Waiting to be signed for (待签收) */
+                assigned: number;
+                inProgress: number;
+                paused: number;
+                /** @description 即将超期: warned, deadline not yet passed */
+                dueSoon: number;
+                /** @description 已超期: past the deadline, not paused */
+                overdue: number;
+            }[];
         };
         SummaryReport: {
             from: string;
@@ -2330,6 +2567,191 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    createLoginToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Username and password */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoginBody"];
+            };
+        };
+        responses: {
+            /** @description Signed in: the token, when it expires, and who it names */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginAnswer"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["ContentTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAuthConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sign-in provider and, for Cognito, its endpoints */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthConfig"];
+                };
+            };
+            413: components["responses"]["ContentTooLarge"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["ContentTooLarge"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listUsers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The accounts (never a password or its hash) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["ContentTooLarge"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    putUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                username: string;
+            };
+            cookie?: never;
+        };
+        /** @description The account */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountInput"];
+            };
+        };
+        responses: {
+            /** @description Replaced */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Account"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Account"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["ContentTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["ContentTooLarge"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     acceptCase: {
         parameters: {
             query?: never;
@@ -2881,6 +3303,32 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            413: components["responses"]["ContentTooLarge"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getQueueCounts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Counts per office and in total */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueCountsReport"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             413: components["responses"]["ContentTooLarge"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];

@@ -21,7 +21,7 @@ const text = (min: number, max: number) =>
     .max(max, `must be at most ${max} characters`)
     .refine((s) => !CONTROL.test(s), 'must not contain control characters')
     .refine((s) => !LONE_SURROGATE.test(s), 'must be valid Unicode text (no lone surrogates)');
-const line = (max: number) => text(1, max).refine((s) => !/[\r\n]/.test(s), 'must be a single line');
+export const line = (max: number) => text(1, max).refine((s) => !/[\r\n]/.test(s), 'must be a single line');
 
 /** Mainland mobile or landline, with optional +86 and separators; stored as digits only. */
 export const phoneSchema = z
@@ -350,7 +350,7 @@ export const Problem = z
 
 // ── Administration: offices, routing, queues ─────────────────────────────────────────────
 
-const officeId = z
+export const officeId = z
   .string()
   .regex(/^[a-z][a-z0-9_-]{1,39}$/, 'must be a short lowercase code such as rights or legal-aid')
   .openapi({ example: 'rights' });
@@ -571,3 +571,19 @@ export const QuarterlyQuery = z
     format: reportFormat,
   })
   .openapi('QuarterlyQuery');
+
+const queueCounts = {
+  open: z.number().int().openapi({ description: 'Assigned, in progress or paused' }),
+  assigned: z.number().int().openapi({ description: 'Waiting to be signed for (待签收)' }),
+  inProgress: z.number().int(),
+  paused: z.number().int(),
+  dueSoon: z.number().int().openapi({ description: '即将超期: warned, deadline not yet passed' }),
+  overdue: z.number().int().openapi({ description: '已超期: past the deadline, not paused' }),
+};
+export const QueueCountsReport = z
+  .object({
+    asOf: instantOut,
+    total: z.object(queueCounts),
+    offices: z.array(z.object({ office: z.string(), officeName: z.string().nullable(), ...queueCounts })).openapi({ description: 'Most overdue first' }),
+  })
+  .openapi('QueueCountsReport');

@@ -101,8 +101,9 @@ export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 }
 
+/** The case's page in the office console: a click opens it (after sign-in), not the API's JSON. */
 export function caseLink(publicBaseUrl: string, caseId: string): string {
-  return `${publicBaseUrl.replace(/\/+$/, '')}/v1/cases/${encodeURIComponent(caseId)}`;
+  return `${publicBaseUrl.replace(/\/+$/, '')}/console/cases/${encodeURIComponent(caseId)}`;
 }
 
 /** The working days a category allows, as the notices show it (urgent cases show their category's limit). */

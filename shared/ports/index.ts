@@ -2,6 +2,7 @@
  * Ports: what the use cases need from the outside world. AWS and local adapters implement them;
  * the domain core never sees them.
  */
+import type { Account } from '../domain/account';
 import type { CalendarYearData } from '../domain/calendar';
 import type { CaseRecord, Category, Channel, SlaState, Status } from '../domain/case';
 import type { Principal } from '../domain/principal';
@@ -113,6 +114,49 @@ export interface RateLimiter {
 export interface TokenVerifier {
   /** Resolves the caller, or throws UnauthorizedError. */
   verify(token: string): Promise<Principal>;
+}
+
+/**
+ * Signs the bearer tokens local sign-in hands out (HS256, verified by the TokenVerifier above).
+ * It keeps its own clock, the one its verifier checks `exp` against.
+ */
+export interface TokenIssuer {
+  /** The token for this principal (signed in to a local account with this password version), and when it expires (epoch ms). */
+  issue(principal: Principal, account: { passwordVersion: number }): Promise<{ token: string; expiresAt: number }>;
+}
+
+/** Password hashing (scrypt in shared/adapters/auth/password.ts). */
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  verify(password: string, hash: string): Promise<boolean>;
+  /** A hash nobody knows the password of, checked when the username does not exist (same cost as a wrong password). */
+  decoy(): Promise<string>;
+}
+
+/** Local sign-in accounts (the embedded default). */
+export interface AccountStore {
+  get(username: string): Promise<Account | undefined>;
+  /** Every account, by username. */
+  list(): Promise<Account[]>;
+  /**
+   * Conditional put: a create when `expectedVersion` is 0 (fails if the username exists), else a
+   * replace of exactly that version. Fails with VersionConflictError otherwise.
+   */
+  put(account: Account, expectedVersion: number): Promise<void>;
+  /** Removes the account; false when there was none. */
+  delete(username: string): Promise<boolean>;
+}
+
+/** Wrong passwords per username (keyed by a hash of it, never the name itself), and locks. */
+export interface LoginAttemptStore {
+  /** The recorded failures (epoch ms) and the lock, if any. */
+  get(key: string): Promise<{ failures: number[]; lockedUntil?: number }>;
+  /** Appends a failure at `now`; returns every failure recorded since the last lock or clear. */
+  recordFailure(key: string, now: number, keepUntil: number): Promise<number[]>;
+  /** Locks until `until` and forgets the failures that led to it. */
+  lock(key: string, until: number, keepUntil: number): Promise<void>;
+  /** Forgets failures and lock (a successful sign-in, a new password). */
+  clear(key: string): Promise<void>;
 }
 
 /** What intake puts on a category's queue: enough for the router to find the case and skip stale news. */

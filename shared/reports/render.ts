@@ -234,7 +234,7 @@ function html(strings: TemplateStringsArray, ...parts: Part[]): Html {
   return new Html(out);
 }
 
-const STYLE = `
+export const REPORT_STYLE = `
   @page { size: A4 landscape; margin: 12mm; }
   body { font-family: system-ui, "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif; font-size: 10.5pt; line-height: 1.5; color: #222; max-width: 1100px; margin: 1.5rem auto; padding: 0 1rem; }
   h1 { font-size: 16pt; margin: 0 0 .25em; }
@@ -267,7 +267,7 @@ function page(title: string, body: Html): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title}</title>
-<style>${new Html(STYLE)}</style>
+<style>${new Html(REPORT_STYLE)}</style>
 </head>
 <body>
 ${body}

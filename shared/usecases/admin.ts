@@ -2,7 +2,7 @@ import type { Category } from '../domain/case';
 import { ConflictError, NotFoundError, UnavailableError, ValidationError, VersionConflictError } from '../domain/errors';
 import { unknownOffices, type Office, type RoutingConfig, type VersionedRoutingConfig } from '../domain/routing';
 import type { Logger } from '../observability/logger';
-import type { CaseQueue, CaseStore, Clock, OfficeStore, QueueDepth, RoutingStore } from '../ports';
+import type { AccountStore, CaseQueue, CaseStore, Clock, OfficeStore, QueueDepth, RoutingStore } from '../ports';
 
 export interface AdminDeps {
   cases: CaseStore;
@@ -11,6 +11,8 @@ export interface AdminDeps {
   queue: CaseQueue;
   clock: Clock;
   logger: Logger;
+  /** Local sign-in accounts: an office staff account names its office. */
+  accounts?: AccountStore;
 }
 
 export async function putOffice(deps: AdminDeps, office: Office, actor: string): Promise<Office> {
@@ -24,7 +26,7 @@ export function listOffices(deps: AdminDeps): Promise<Office[]> {
   return deps.offices.list().then((list) => list.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
 }
 
-/** Refused while the office still has open cases or the routing rules in force name it. */
+/** Refused while the office still has open cases, the routing rules in force name it, or sign-in accounts belong to it. */
 export async function deleteOffice(deps: AdminDeps, id: string): Promise<void> {
   if (!(await deps.offices.get(id))) throw new NotFoundError(`No office ${id}`);
   const routing = await deps.routing.current();
@@ -32,6 +34,8 @@ export async function deleteOffice(deps: AdminDeps, id: string): Promise<void> {
     throw new ConflictError(`Office ${id} is named by routing version ${routing.version}; change the routing first`);
   }
   if (await deps.cases.hasOpenCases(id)) throw new ConflictError(`Office ${id} still has open cases; reassign them first`);
+  const staff = deps.accounts ? (await deps.accounts.list()).filter((a) => a.office === id).length : 0;
+  if (staff) throw new ConflictError(`Office ${id} is the office of ${staff} sign-in account(s); move them to another office first`);
   await deps.offices.delete(id);
   deps.logger.info('admin.office_deleted', { office: id });
 }

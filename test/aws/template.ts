@@ -118,6 +118,9 @@ export class CloudAssembly {
         const poolId = `${REGION}_Local${id.replace(/[^A-Za-z0-9]/g, '').slice(0, 12)}`;
         return { ref: poolId, attrs: { Arn: arn('cognito-idp', `userpool/${poolId}`), ProviderName: `cognito-idp.${REGION}.amazonaws.com/${poolId}`, ProviderURL: `https://cognito-idp.${REGION}.amazonaws.com/${poolId}` } };
       }
+      case 'AWS::Cognito::UserPoolDomain':
+        // Ref is the domain prefix itself (the template's `Domain`, a parameter or a name derived from one).
+        return { ref: String(this.resolve(stack, p.Domain)), attrs: {} };
       case 'AWS::Cognito::UserPoolClient':
         return { ref: `local${id.replace(/[^A-Za-z0-9]/g, '').toLowerCase().slice(0, 20)}`, attrs: {} };
       case 'AWS::S3::Bucket': {

@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../shared/domain/principal';
+import { scryptPasswords } from '../../shared/adapters/auth/password';
+import { putAccount } from '../../shared/usecases/accounts';
 import { putOffice, putRouting } from '../../shared/usecases/admin';
 import { createHarness, hotlineCase, type Harness } from '../support/harness';
 import type { CaseBody } from '../support/http';
@@ -150,6 +152,10 @@ function action(name: string, status: Status, json: unknown, cells: Cells): Row 
   };
 }
 
+/** A local sign-in account made straight through the use case (the rows test the HTTP side). */
+const account = (username: string) =>
+  putAccount({ ...h.deps, passwords: scryptPasswords }, username, { displayName: '矩阵测试', roles: ['operator'], password: 'matrix password 1' }, 'test');
+
 const office = (id: string) => ({ name: `办公室 ${id}`, email: `${id}@union.example.org`, locale: 'zh-CN' as const, escalation: { head: [], supervisor: [], chairman: [] } });
 
 const MATRIX: Row[] = [
@@ -193,7 +199,36 @@ const MATRIX: Row[] = [
   { method: 'POST', path: '/v1/admin/queues/{category}/redrive', cells: SUPERVISORS, build: async () => ({ path: '/v1/admin/queues/advice/redrive' }) },
   { method: 'GET', path: '/v1/reports/summary', cells: REPORTS, build: async () => ({ path: '/v1/reports/summary?from=2026-03-01&to=2026-03-31' }) },
   { method: 'GET', path: '/v1/reports/supervision', cells: REPORTS, build: async () => ({ path: '/v1/reports/supervision?month=2026-03' }) },
+  { method: 'GET', path: '/v1/reports/queue', cells: REPORTS, build: async () => ({ path: '/v1/reports/queue' }) },
   { method: 'GET', path: '/v1/reports/quarterly', cells: REPORTS, build: async () => ({ path: '/v1/reports/quarterly?quarter=2026-Q1' }) },
+  {
+    method: 'POST',
+    path: '/v1/auth/login',
+    cells: 'public',
+    build: async () => {
+      await account('matrix.login');
+      return { path: '/v1/auth/login', json: { username: 'matrix.login', password: 'matrix password 1' } };
+    },
+  },
+  { method: 'GET', path: '/v1/auth/config', cells: 'public', build: async () => ({ path: '/v1/auth/config' }) },
+  { method: 'GET', path: '/v1/auth/me', cells: EVERY_ROLE, build: async () => ({ path: '/v1/auth/me' }) },
+  { method: 'GET', path: '/v1/admin/users', cells: ADMIN_ONLY, build: async () => ({ path: '/v1/admin/users' }) },
+  {
+    method: 'PUT',
+    path: '/v1/admin/users/{username}',
+    cells: ADMIN_ONLY,
+    build: async (caller) => ({ path: `/v1/admin/users/matrix-${caller.toLowerCase()}`, json: { displayName: '矩阵', roles: ['reception'], password: 'matrix password 2' } }),
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/admin/users/{username}',
+    cells: ADMIN_ONLY,
+    build: async (caller, through) => {
+      const username = through ? `gone-${++serial}` : 'matrix.login';
+      if (through) await account(username);
+      return { path: `/v1/admin/users/${username}` };
+    },
+  },
   { method: 'GET', path: '/health', cells: 'public', build: async () => ({ path: '/health' }) },
   { method: 'GET', path: '/mailbox', cells: 'public', build: async () => ({ path: '/mailbox' }) },
   { method: 'GET', path: '/mailbox/thanks', cells: 'public', build: async () => ({ path: '/mailbox/thanks?ticketNo=M2026-000001' }) },

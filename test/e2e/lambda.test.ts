@@ -54,13 +54,18 @@ beforeAll(async () => {
   const db = createDynamoClient({ tableName: 'lambda-test', endpoint: engine.endpoint });
   await ensureTable(db, 'lambda-test');
   db.destroy();
+  handler = checked(buildHandler({ ...lambdaEnv(), JWT_SECRET: secret, FORM_RATE_LIMIT: '2' }));
+});
+
+/** What the function needs besides how it verifies tokens: the embedded engines for table and queues. */
+function lambdaEnv(): Record<string, string> {
   const queues = Object.fromEntries(
     Object.entries(sqs.queues).flatMap(([category, q]) => [
       [`QUEUE_URL_${category.toUpperCase()}`, q.url],
       [`DLQ_URL_${category.toUpperCase()}`, q.dlqUrl],
     ]),
   );
-  handler = checked(buildHandler({
+  return {
     TABLE_NAME: 'lambda-test',
     DYNAMODB_ENDPOINT: engine.endpoint,
     SQS_ENDPOINT: sqs.endpoint,
@@ -71,11 +76,9 @@ beforeAll(async () => {
     SCHEDULE_GROUP: 'union-cases',
     ESCALATOR_ARN: 'arn:aws:lambda:ap-east-1:123456789012:function:escalator',
     SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/scheduler-invokes-escalator',
-    JWT_SECRET: secret,
     LOG_LEVEL: 'error',
-    FORM_RATE_LIMIT: '2',
-  }));
-});
+  };
+}
 afterAll(async () => {
   await sqs.close();
   await engine.close();
@@ -118,6 +121,44 @@ describe('Lambda entry (functions/api)', () => {
     for (let i = 0; i < 3; i++) codes.push((await post('192.0.2.1')).statusCode);
     expect(codes).toEqual([201, 201, 429]);
     expect((await post('192.0.2.2')).statusCode).toBe(201);
+  });
+
+  it('with JWT_SECRET and no Cognito: local sign-in works on Lambda, its token accepted by the same function', async () => {
+    const admin = await signHs256({ sub: 'adm', roles: ['admin'] }, { secret, ttlSeconds: 60 });
+    const json = { 'content-type': 'application/json' };
+    const put = (await handler(
+      event('PUT', '/v1/admin/users/lambda.user', { body: JSON.stringify({ displayName: '函数用户', roles: ['supervisor'], password: 'lambda password 1' }), headers: { ...json, authorization: `Bearer ${admin}` } }) as never,
+      context,
+    )) as { statusCode: number };
+    expect(put.statusCode).toBe(201);
+    expect(JSON.parse(((await handler(event('GET', '/v1/auth/config') as never, context)) as { body: string }).body)).toEqual({ provider: 'local' });
+    const login = (await handler(event('POST', '/v1/auth/login', { body: JSON.stringify({ username: 'lambda.user', password: 'lambda password 1' }), headers: json }) as never, context)) as { statusCode: number; body: string };
+    expect(login.statusCode).toBe(200);
+    const { token } = JSON.parse(login.body) as { token: string };
+    const me = (await handler(event('GET', '/v1/auth/me', { headers: { authorization: `Bearer ${token}` } }) as never, context)) as { statusCode: number; body: string };
+    expect(JSON.parse(me.body)).toEqual({ sub: 'lambda.user', roles: ['supervisor'], displayName: '函数用户' });
+  });
+
+  it("with Cognito: /v1/auth/config names the managed login, and local sign-in answers 404", async () => {
+    const cognito = checked(buildHandler({
+      ...lambdaEnv(),
+      COGNITO_USER_POOL_ID: 'ap-east-1_AbC123xyz',
+      COGNITO_CLIENT_ID: 'apiclient123',
+      COGNITO_CONSOLE_CLIENT_ID: 'consoleclient456',
+      COGNITO_DOMAIN: 'https://caserouting-prod-123456789012.auth.ap-east-1.amazoncognito.com',
+    }));
+    const config = (await cognito(event('GET', '/v1/auth/config') as never, context)) as { statusCode: number; body: string };
+    expect(JSON.parse(config.body)).toEqual({
+      provider: 'cognito',
+      authorizeUrl: 'https://caserouting-prod-123456789012.auth.ap-east-1.amazoncognito.com/oauth2/authorize',
+      tokenUrl: 'https://caserouting-prod-123456789012.auth.ap-east-1.amazoncognito.com/oauth2/token',
+      logoutUrl: 'https://caserouting-prod-123456789012.auth.ap-east-1.amazoncognito.com/logout',
+      clientId: 'consoleclient456',
+      scopes: ['openid', 'profile'],
+      redirectPath: '/console/callback',
+    });
+    const login = (await cognito(event('POST', '/v1/auth/login', { body: JSON.stringify({ username: 'lambda.user', password: 'lambda password 1' }), headers: { 'content-type': 'application/json' } }) as never, context)) as { statusCode: number };
+    expect(login.statusCode).toBe(404);
   });
 });
 

@@ -7,6 +7,7 @@ import { startLocalRuntime, type LocalRuntime } from '../../functions/local/runt
 import type { AppType } from '../../shared/http/app';
 import { hotlineCase } from '../support/harness';
 import { TICKET_RE, TRACKING_RE } from '../support/http';
+import { checkedFetch } from '../support/contract';
 
 const ROLES = ['operator', 'reception', 'office', 'supervisor', 'admin'] as const;
 
@@ -95,6 +96,26 @@ describe('local runtime over HTTP (in-memory engine)', () => {
     expect((await fetch(`${runtime.url}/v1/cases`)).status).toBe(401);
   });
 
+  it('writes dev-accounts.json (mode 0600) with one sign-in account per role, each signing in through POST /v1/auth/login', async () => {
+    const path = join(dataDir, 'dev-accounts.json');
+    expect((await stat(path)).mode & 0o077).toBe(0);
+    const file = JSON.parse(await readFile(path, 'utf8')) as { accounts: { username: string; password: string; roles: string[]; office?: string }[] };
+    expect(file.accounts).toEqual(runtime.devAccounts);
+    expect(file.accounts.map((a) => a.username)).toEqual([...ROLES]);
+    for (const account of file.accounts) {
+      expect(account.roles).toEqual([account.username]);
+      expect(account.password.length).toBeGreaterThanOrEqual(12);
+      const res = await checkedFetch(`${runtime.url}/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: account.username, password: account.password }) });
+      expect(res.status, account.username).toBe(200);
+      const { token } = (await res.json()) as { token: string };
+      const me = (await (await checkedFetch(`${runtime.url}/v1/auth/me`, { headers: { Authorization: `Bearer ${token}` } })).json()) as Record<string, unknown>;
+      expect(me).toMatchObject({ sub: account.username, roles: account.roles, ...(account.office && { office: account.office }) });
+    }
+    expect(file.accounts.find((a) => a.username === 'office')?.office).toBe('rights');
+    // The passwords differ from each other: each one random.
+    expect(new Set(file.accounts.map((a) => a.password)).size).toBe(ROLES.length);
+  });
+
   it('the typed client creates a hotline case and reads it back', async () => {
     const client = hc<AppType>(runtime.url, { headers: { Authorization: `Bearer ${runtime.tokens.operator}` } });
     const created = await client.v1.cases.$post({ json: hotline, header: { 'idempotency-key': 'local-runtime-1' } });
@@ -167,6 +188,7 @@ describe('local runtime persistence under DATA_DIR', () => {
   it('a second runtime on the same DATA_DIR sees the earlier case, and old tokens still work', async () => {
     runtime = await startLocalRuntime({ inMemory: false, env: env(dataDir) });
     const firstTokens = runtime.tokens;
+    const firstAccounts = runtime.devAccounts;
     const client = hc<AppType>(runtime.url, { headers: { Authorization: `Bearer ${firstTokens.operator}` } });
     const created = await client.v1.cases.$post({ json: hotline, header: {} });
     if (created.status !== 201) throw new Error(`unexpected ${created.status}`);
@@ -179,6 +201,8 @@ describe('local runtime persistence under DATA_DIR', () => {
     runtime = undefined;
 
     runtime = await startLocalRuntime({ inMemory: false, env: env(dataDir) });
+    // The dev accounts are made once: the same passwords after a restart.
+    expect(runtime.devAccounts).toEqual(firstAccounts);
     // Tokens from before the restart verify: the secret is kept in DATA_DIR.
     const again = hc<AppType>(runtime.url, { headers: { Authorization: `Bearer ${firstTokens.supervisor}` } });
     const read = await again.v1.cases[':id'].$get({ param: { id: c.id } });
@@ -196,5 +220,34 @@ describe('local runtime persistence under DATA_DIR', () => {
     const n = await next.json();
     expect(Number(n.ticketNo.slice(6))).toBe(Number(c.ticketNo.slice(6)) + 1);
     expect(n.ticketNo.slice(0, 5)).toBe(c.ticketNo.slice(0, 5));
+
+    // dev-accounts.json deleted: the demo accounts get new passwords, and the old ones stop working.
+    await runtime.close();
+    runtime = undefined;
+    await rm(join(dataDir, 'dev-accounts.json'));
+    runtime = await startLocalRuntime({ inMemory: false, env: env(dataDir) });
+    expect(runtime.devAccounts.map((a) => a.username)).toEqual([...ROLES]);
+    const login = (username: string, password: string) =>
+      checkedFetch(`${runtime?.url}/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password }) });
+    const [oldAdmin, newAdmin] = [firstAccounts.find((a) => a.username === 'admin'), runtime.devAccounts.find((a) => a.username === 'admin')];
+    expect(newAdmin?.password).not.toBe(oldAdmin?.password);
+    expect((await login('admin', newAdmin?.password ?? '')).status).toBe(200);
+    expect((await login('admin', oldAdmin?.password ?? '')).status).toBe(401);
+  });
+});
+
+describe('local runtime in production mode', () => {
+  it('seeds no sign-in accounts and writes no dev-accounts.json', async () => {
+    const dataDir = await freshDir();
+    const runtime = await startLocalRuntime({ inMemory: true, env: { ...env(dataDir), NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(40) } });
+    try {
+      expect(runtime.devAccounts).toEqual([]);
+      await expect(stat(join(dataDir, 'dev-accounts.json'))).rejects.toThrow(/ENOENT/);
+      const res = await checkedFetch(`${runtime.url}/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'anything at all' }) });
+      expect(res.status).toBe(401);
+    } finally {
+      await runtime.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });

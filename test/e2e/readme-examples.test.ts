@@ -92,8 +92,8 @@ type Doc = Record<string, unknown> & { items?: Record<string, unknown>[] };
 const supervisorGet = async (path: string) => (await (await checkedFetch(`${runtime.url}${path}`, { headers: { Authorization: `Bearer ${runtime.tokens.supervisor}` } })).json()) as Doc;
 
 describe("the README's shell examples, in order, against npm start", () => {
-  it('finds the five blocks that talk to the local API', () => {
-    expect(blocks).toHaveLength(5);
+  it('finds the seven blocks that talk to the local API', () => {
+    expect(blocks).toHaveLength(7);
   });
 
   it('"The API in five lines": logs a call, lists it, tells the deadline, posts a letter and tracks it', async () => {
@@ -138,8 +138,24 @@ describe("the README's shell examples, in order, against npm start", () => {
     expect(csv.trim().split('\n')).toHaveLength(3);
   });
 
-  it('"Next year\'s calendar": an admin stores 2027', async () => {
+  it('"Sign-in": a dev account signs in with the password dev-accounts.json holds, and its token works', async () => {
     const { stdout, stderr } = await shell.paste(blocks[4] ?? '');
+    const [signedIn, ...rest] = jsonDocuments(stdout) as Doc[];
+    expect(rest, stdout).toEqual([]);
+    expect(signedIn, stderr).toMatchObject({ token: expect.any(String), roles: ['office'], office: 'rights', expiresAt: expect.stringMatching(/\+08:00$/) });
+    const me = await checkedFetch(`${runtime.url}/v1/auth/me`, { headers: { Authorization: `Bearer ${String(signedIn?.token)}` } });
+    expect(await me.json()).toMatchObject({ sub: 'office', roles: ['office'], office: 'rights' });
+  });
+
+  it('"Sign-in": an admin creates an office account', async () => {
+    const { stdout, stderr } = await shell.paste(blocks[5] ?? '');
+    const [account, ...rest] = jsonDocuments(stdout) as Doc[];
+    expect(rest, stdout).toEqual([]);
+    expect(account, stderr).toEqual({ username: 'wang.li', displayName: '王丽', roles: ['office'], office: 'rights', updatedAt: expect.any(String) });
+  });
+
+  it('"Next year\'s calendar": an admin stores 2027', async () => {
+    const { stdout, stderr } = await shell.paste(blocks[6] ?? '');
     const [stored, ...rest] = jsonDocuments(stdout) as Doc[];
     expect(rest, stdout).toEqual([]);
     expect(stored, stderr).toMatchObject({ year: 2027, source: 'override', holidays: ['2027-01-01'], workdays: [], recomputedCases: expect.any(Number) });

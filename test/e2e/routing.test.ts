@@ -114,7 +114,9 @@ describe('routing on the local runtime', () => {
     expect(to.flatMap((a) => a.value.map((v) => v.address))).toEqual([`${office === 'psych' ? 'care' : office === 'labour-protection' ? 'safety' : office === 'general' ? 'office' : office}@union.example.org`]);
     expect(mail?.subject).toContain(c.ticketNo);
     expect(mail?.subject).toMatch(/^【新案件】/);
-    expect(mail?.text).toContain(`https://cases.union.example.org/v1/cases/${c.id}`);
+    // The link opens the case in the office console (sign-in first), not the API's JSON.
+    expect(mail?.text).toContain(`https://cases.union.example.org/console/cases/${c.id}`);
+    expect(`${mail?.text}${mail?.html}`).not.toContain('/v1/cases/');
     // Never the complainant's contact details.
     const whole = `${mail?.subject}\n${mail?.text}\n${mail?.html}`;
     for (const secret of ['13800138000', 'zhao@example.com', '赵六']) expect(whole).not.toContain(secret);

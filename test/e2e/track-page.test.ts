@@ -1,18 +1,18 @@
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../shared/domain/principal';
 import { putOffice, putRouting } from '../../shared/usecases/admin';
 import { createHarness, hotlineCase, type Harness } from '../support/harness';
+import { launchChromium } from '../support/browser';
 import { createOk, type CaseBody } from '../support/http';
 
 /**
- * The zh-CN status page at /track in a real headless browser (Debian's chromium, driven by
- * playwright-core): it looks a case up, shows the timeline and the reply, and takes the rating.
- * .ci/run installs chromium; CHROMIUM_PATH points elsewhere if needed.
+ * The zh-CN status page at /track in a real headless browser (test/support/browser.ts: the
+ * system's chromium or the one from npm, driven by playwright-core): it looks a case up, shows the
+ * timeline and the reply, and takes the rating.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const REPLY = '经核查，工资已补发。<img src=x onerror="document.body.dataset.pwned=1">';
 
 let h: Harness;
@@ -48,10 +48,7 @@ beforeAll(async () => {
   server = serve({ fetch: h.app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise((resolve) => server.once('listening', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

@@ -159,6 +159,15 @@ describe('the HTTP API', () => {
     stateless.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { AuthorizerType: 'JWT', IdentitySource: ['$request.header.Authorization'] });
   });
 
+  it("opens the console's static files and its sign-in routes; GET /v1/auth/me stays behind the authorizer", () => {
+    const keys = PUBLIC_ROUTES.map(([m, p]) => `${m} ${p}`);
+    expect(keys).toEqual(expect.arrayContaining(['GET /console', 'GET /console/{proxy+}', 'GET /v1/auth/config', 'POST /v1/auth/login']));
+    expect(keys.some((k) => k.includes('/v1/auth/me') || k.includes('/v1/admin'))).toBe(false);
+    // The authorizer takes ID tokens of both app clients: API clients' and the console's.
+    const authorizer = Object.values(stateless.findResources('AWS::ApiGatewayV2::Authorizer'))[0]?.Properties as { JwtConfiguration: { Audience: unknown[] } };
+    expect(authorizer.JwtConfiguration.Audience).toHaveLength(2);
+  });
+
   it('throttles the public routes harder than the rest, and logs access without identities', () => {
     const stage = Object.values(stateless.findResources('AWS::ApiGatewayV2::Stage'))[0]?.Properties as {
       DefaultRouteSettings: { ThrottlingRateLimit: number };
@@ -181,6 +190,37 @@ describe('users', () => {
     });
     const groups = Object.values(stateless.findResources('AWS::Cognito::UserPoolGroup')).map((g) => (g.Properties as { GroupName: string }).GroupName);
     expect(groups.sort()).toEqual([...ROLES].sort());
+  });
+
+  it("a console app client: authorization code only, no secret, back to the console's callback, openid + profile", () => {
+    const clients = Object.values(stateless.findResources('AWS::Cognito::UserPoolClient')).map((c) => c.Properties as Record<string, unknown>);
+    expect(clients).toHaveLength(2);
+    const consoleClient = clients.find((c) => c.AllowedOAuthFlowsUserPoolClient === true);
+    expect(consoleClient).toMatchObject({
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthScopes: ['openid', 'profile'],
+      SupportedIdentityProviders: ['COGNITO'],
+      ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
+      EnableTokenRevocation: true,
+    });
+    expect(consoleClient?.GenerateSecret).not.toBe(true);
+    expect(JSON.stringify(consoleClient?.CallbackURLs)).toMatch(/\{"Ref":"PublicBaseUrl"\},"\/console\/callback"/);
+    expect(JSON.stringify(consoleClient?.LogoutURLs)).toMatch(/\{"Ref":"PublicBaseUrl"\},"\/console\/"/);
+    // The SRP client for API clients has no OAuth flows: no implicit grant to CDK's example.com placeholder.
+    const apiClient = clients.find((c) => c !== consoleClient);
+    expect(apiClient).toMatchObject({ AllowedOAuthFlowsUserPoolClient: false, ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] });
+    expect(apiClient?.AllowedOAuthFlows).toBeUndefined();
+    expect(apiClient?.CallbackURLs).toBeUndefined();
+  });
+
+  it('a managed login domain (prefix a parameter, else derived) with a style for the console, handed to the API function', () => {
+    stateless.hasResourceProperties('AWS::Cognito::UserPoolDomain', { ManagedLoginVersion: 2, Domain: { 'Fn::If': ['LoginDomainPrefixGiven', { Ref: 'LoginDomainPrefix' }, Match.anyValue()] } });
+    stateless.hasResourceProperties('AWS::Cognito::ManagedLoginBranding', { UseCognitoProvidedValues: true, ClientId: Match.anyValue() });
+    expect(stateless.toJSON().Parameters.LoginDomainPrefix).toMatchObject({ Type: 'String', Default: 'auto' });
+    const apiFn = stateless.findResources('AWS::Lambda::Function')[built.stateless.getLogicalId(built.stateless.functions.api.fn.node.defaultChild as CfnElement)];
+    const vars = (apiFn?.Properties as { Environment: { Variables: Record<string, unknown> } }).Environment.Variables;
+    expect(Object.keys(vars)).toEqual(expect.arrayContaining(['COGNITO_USER_POOL_ID', 'COGNITO_CLIENT_ID', 'COGNITO_DOMAIN', 'COGNITO_CONSOLE_CLIENT_ID']));
+    expect(JSON.stringify(vars.COGNITO_DOMAIN)).toMatch(/https:\/\/.*\.auth\..*amazoncognito\.com/);
   });
 });
 

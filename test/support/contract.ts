@@ -17,8 +17,9 @@ import { OPENAPI_PATH } from '../../scripts/openapi';
 
 export const OUTSIDE_SPEC_HEADER = 'x-test-outside-spec';
 
-/** Pages and the document itself: served, but not part of the API described. */
-const NOT_IN_SPEC = new Set(['/openapi.json', '/openapi.yaml', '/docs', '/track']);
+/** Pages and the document itself: served, but not part of the API described (the console's, /console/…, too). */
+const NOT_IN_SPEC = new Set(['/openapi.json', '/openapi.yaml', '/docs', '/track', '/console']);
+const PAGES_UNDER = ['/docs/', '/console/'];
 /** Headers a client acts on: sending one the operation does not declare is a drift. */
 const MUST_BE_DECLARED = ['location', 'retry-after', 'etag', 'idempotent-replayed', 'www-authenticate', 'content-disposition'];
 
@@ -122,7 +123,7 @@ export function describeRequest(input: string | URL | Request, init?: RequestIni
 
 /** Throws, naming the operation and what differs, when the response breaks the contract. */
 export async function checkResponse(req: { method: string; path: string; outsideSpec?: boolean }, res: Response): Promise<void> {
-  if (NOT_IN_SPEC.has(req.path) || req.path.startsWith('/docs/')) return;
+  if (NOT_IN_SPEC.has(req.path) || PAGES_UNDER.some((p) => req.path.startsWith(p))) return;
   const where = `${req.method} ${req.path} → ${res.status}`;
   const found = findOperation(req.method, req.path);
   const text = req.method === 'HEAD' ? '' : await res.clone().text();

@@ -1,6 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'hono';
-import { Hs256TokenVerifier, signHs256 } from '../../shared/adapters/auth/hs256';
+import { LocalAccountTokens } from '../../shared/adapters/auth/account-tokens';
+import { Hs256TokenIssuer, Hs256TokenVerifier, signHs256 } from '../../shared/adapters/auth/hs256';
 import { createDynamoClient } from '../../shared/adapters/dynamo/client';
 import { ensureTable } from '../../shared/adapters/dynamo/ensure-table';
 import { dynamoStores } from '../../shared/adapters/dynamo';
@@ -105,6 +106,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   const config: AppDeps['config'] = {
     FORM_RATE_LIMIT: 5,
     TRACK_RATE_LIMIT: 30,
+    LOGIN_RATE_LIMIT: 20,
     ALLOWED_ORIGINS: ['https://union.example.org'],
     ALLOWED_REDIRECT_ORIGINS: ['https://union.example.org'],
     ...options.config,
@@ -124,7 +126,10 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     publicBaseUrl: 'https://cases.union.example.org',
     calendar: calendarService({ ...stores, timers, clock, logger, config: loadApiConfig({}) }),
     queue: sqs.queue,
-    tokens: new Hs256TokenVerifier({ secret: TEST_SECRET }),
+    // As the runtimes wire it; accounts read afresh on every request, so a test sees a change at once.
+    tokens: new LocalAccountTokens({ inner: new Hs256TokenVerifier({ secret: TEST_SECRET }), accounts: stores.accounts, cacheMs: 0 }),
+    // Local sign-in signs with real time, as the verifier checks: the harness clock moves lockouts, not token expiry.
+    signIn: { provider: 'local', issuer: new Hs256TokenIssuer({ secret: TEST_SECRET, ttlSeconds: 8 * 3600 }) },
     clock,
     ids: randomIds,
     logger,

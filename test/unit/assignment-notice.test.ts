@@ -51,7 +51,7 @@ function record(overrides: Partial<CaseRecord> = {}): CaseRecord {
 }
 
 const BASE = 'https://cases.union.example.org';
-const LINK = `${BASE}/v1/cases/01JD0000000000000000000042`;
+const LINK = `${BASE}/console/cases/01JD0000000000000000000042`;
 
 describe('assignmentNotice, zh-CN', () => {
   const m = assignmentNotice({ record: record(), office: office('zh-CN'), publicBaseUrl: BASE });
@@ -196,7 +196,7 @@ describe('assignmentNotice keeps personal data out', () => {
   });
 
   it('escapes and encodes the link', () => {
-    expect(caseLink('https://x.example/', 'a/b?c')).toBe('https://x.example/v1/cases/a%2Fb%3Fc');
+    expect(caseLink('https://x.example/', 'a/b?c')).toBe('https://x.example/console/cases/a%2Fb%3Fc');
     expect(escapeHtml(`"'<>&`)).toBe('&quot;&#39;&lt;&gt;&amp;');
   });
 });

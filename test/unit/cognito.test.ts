@@ -3,7 +3,7 @@ import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import type { Jwks } from 'aws-jwt-verify/jwk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CognitoTokenVerifier } from '../../shared/adapters/auth/cognito';
-import { ConfigError, loadApiConfig } from '../../shared/config';
+import { cognitoFromConfig, ConfigError, loadApiConfig, signInFromConfig } from '../../shared/config';
 import { UnauthorizedError, UnavailableError } from '../../shared/domain/errors';
 import { createHarness, type Harness } from '../support/harness';
 import { expectProblem } from '../support/http';
@@ -149,12 +149,39 @@ describe('verified-token cache', () => {
 });
 
 describe('Cognito configuration', () => {
+  const managedLogin = { COGNITO_DOMAIN: 'https://union-cases.auth.ap-east-1.amazoncognito.com', COGNITO_CONSOLE_CLIENT_ID: 'console9client' };
+
   it('reads the user pool and app client, checking the pool id', () => {
-    const c = loadApiConfig({ COGNITO_USER_POOL_ID: userPoolId, COGNITO_CLIENT_ID: clientId });
+    const c = loadApiConfig({ COGNITO_USER_POOL_ID: userPoolId, COGNITO_CLIENT_ID: clientId, ...managedLogin });
     expect(c).toMatchObject({ COGNITO_USER_POOL_ID: userPoolId, COGNITO_CLIENT_ID: clientId });
-    expect(loadApiConfig({ COGNITO_USER_POOL_ID: 'us-gov-west-1_Ab12', COGNITO_CLIENT_ID: clientId }).COGNITO_USER_POOL_ID).toBe('us-gov-west-1_Ab12');
-    expect(() => loadApiConfig({ COGNITO_USER_POOL_ID: 'TestPool1', COGNITO_CLIENT_ID: clientId })).toThrowError(/COGNITO_USER_POOL_ID/);
-    expect(() => loadApiConfig({ COGNITO_USER_POOL_ID: `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`, COGNITO_CLIENT_ID: clientId })).toThrowError(/COGNITO_USER_POOL_ID/);
+    expect(loadApiConfig({ COGNITO_USER_POOL_ID: 'us-gov-west-1_Ab12', COGNITO_CLIENT_ID: clientId, ...managedLogin }).COGNITO_USER_POOL_ID).toBe('us-gov-west-1_Ab12');
+    expect(() => loadApiConfig({ COGNITO_USER_POOL_ID: 'TestPool1', COGNITO_CLIENT_ID: clientId, ...managedLogin })).toThrowError(/COGNITO_USER_POOL_ID/);
+    expect(() => loadApiConfig({ COGNITO_USER_POOL_ID: `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`, COGNITO_CLIENT_ID: clientId, ...managedLogin })).toThrowError(/COGNITO_USER_POOL_ID/);
+  });
+
+  it("needs the console's managed login (domain and app client) with the user pool, and the pool with them", () => {
+    expect(() => loadApiConfig({ COGNITO_USER_POOL_ID: userPoolId, COGNITO_CLIENT_ID: clientId })).toThrowError(/COGNITO_DOMAIN: required with COGNITO_USER_POOL_ID[\s\S]*COGNITO_CONSOLE_CLIENT_ID: required/);
+    expect(() => loadApiConfig({ COGNITO_USER_POOL_ID: userPoolId, COGNITO_CLIENT_ID: clientId, COGNITO_DOMAIN: managedLogin.COGNITO_DOMAIN })).toThrowError(/COGNITO_CONSOLE_CLIENT_ID: required/);
+    expect(() => loadApiConfig(managedLogin)).toThrowError(/COGNITO_USER_POOL_ID: required with COGNITO_DOMAIN, COGNITO_CONSOLE_CLIENT_ID/);
+    expect(() => loadApiConfig({ COGNITO_USER_POOL_ID: userPoolId, COGNITO_CLIENT_ID: clientId, ...managedLogin, COGNITO_DOMAIN: 'https://union-cases.auth.ap-east-1.amazoncognito.com/login' })).toThrowError(/COGNITO_DOMAIN: must be the managed login domain/);
+    expect(() => loadApiConfig({ COGNITO_USER_POOL_ID: userPoolId, COGNITO_CLIENT_ID: clientId, ...managedLogin, COGNITO_DOMAIN: 'http://union-cases.example.org' })).toThrowError(/COGNITO_DOMAIN/);
+  });
+
+  it('turns local sign-in off when Cognito is configured, and names the OAuth endpoints of the managed login', () => {
+    expect(signInFromConfig(loadApiConfig({}))).toEqual({ provider: 'local', tokenMinutes: 480 });
+    expect(signInFromConfig(loadApiConfig({ LOGIN_TOKEN_MINUTES: '60' }))).toEqual({ provider: 'local', tokenMinutes: 60 });
+    expect(() => loadApiConfig({ LOGIN_TOKEN_MINUTES: '721' })).toThrowError(/LOGIN_TOKEN_MINUTES/);
+    const config = loadApiConfig({ COGNITO_USER_POOL_ID: userPoolId, COGNITO_CLIENT_ID: clientId, ...managedLogin });
+    expect(signInFromConfig(config)).toEqual({
+      provider: 'cognito',
+      authorizeUrl: 'https://union-cases.auth.ap-east-1.amazoncognito.com/oauth2/authorize',
+      tokenUrl: 'https://union-cases.auth.ap-east-1.amazoncognito.com/oauth2/token',
+      logoutUrl: 'https://union-cases.auth.ap-east-1.amazoncognito.com/logout',
+      clientId: 'console9client',
+      scopes: ['openid', 'profile'],
+    });
+    // The API accepts ID tokens of the API's app client and of the console's.
+    expect(cognitoFromConfig(config)).toEqual({ userPoolId, clientId: [clientId, 'console9client'] });
   });
 
   it('wants both or neither', () => {
@@ -164,7 +191,7 @@ describe('Cognito configuration', () => {
 
   it('lets production run on Cognito without JWT_SECRET', () => {
     expect(() => loadApiConfig({ NODE_ENV: 'production' })).toThrowError(ConfigError);
-    expect(loadApiConfig({ NODE_ENV: 'production', COGNITO_USER_POOL_ID: userPoolId, COGNITO_CLIENT_ID: clientId }).JWT_SECRET).toBeUndefined();
+    expect(loadApiConfig({ NODE_ENV: 'production', COGNITO_USER_POOL_ID: userPoolId, COGNITO_CLIENT_ID: clientId, ...managedLogin }).JWT_SECRET).toBeUndefined();
   });
 });
 
@@ -191,5 +218,20 @@ describe('Cognito ID tokens through the API', () => {
 
   it('still answers 403 to a known role without access', async () => {
     await expectProblem(await get('/v1/cases', idToken({ 'cognito:groups': ['office'] })), 403);
+  });
+
+  it('GET /v1/auth/me names the caller of a Cognito ID token, with the name attribute as displayName', async () => {
+    const res = await get('/v1/auth/me', idToken({ sub: 'clerk-9', 'cognito:groups': ['office'], 'custom:office': 'rights', name: '王丽' }));
+    expect(await res.json()).toEqual({ sub: 'clerk-9', roles: ['office'], office: 'rights', displayName: '王丽' });
+    expect(await (await get('/v1/auth/me', idToken())).json()).toEqual({ sub: 'a1b2c3d4-0000-4000-8000-000000000001', roles: ['supervisor'] });
+  });
+});
+
+describe("the console's app client", () => {
+  it("the verifier takes ID tokens of the API client and of the console's, and no other client's", async () => {
+    const both = new CognitoTokenVerifier({ userPoolId, clientId: [clientId, 'console9client'], jwks, jwksCache: offlineCache(async () => jwks) });
+    expect((await both.verify(idToken({ sub: 'via-console', aud: 'console9client' }))).sub).toBe('via-console');
+    expect((await both.verify(idToken({ sub: 'via-api' }))).sub).toBe('via-api');
+    await expect(both.verify(idToken({ aud: 'someone-else' }))).rejects.toBeInstanceOf(UnauthorizedError);
   });
 });

@@ -58,7 +58,7 @@ function record(overrides: Partial<CaseRecord> = {}): CaseRecord {
 }
 
 const BASE = 'https://cases.union.example.org';
-const LINK = `${BASE}/v1/cases/01JD0000000000000000000042`;
+const LINK = `${BASE}/console/cases/01JD0000000000000000000042`;
 
 type Extra = Omit<EscalationNoticeInput, 'record' | 'office' | 'publicBaseUrl'>;
 const WARNING: Extra = { step: 'warning', level: 1, workingDaysLeft: 1 };
@@ -228,7 +228,7 @@ describe('escalationNotice bodies', () => {
 
   it('trims the trailing slash of the base url and encodes the id', () => {
     const m = escalationNotice({ record: record({ id: 'a/b?c' }), office: office('zh-CN'), publicBaseUrl: `${BASE}/`, ...WARNING });
-    expect(m.text).toContain(`案件链接：${BASE}/v1/cases/a%2Fb%3Fc\n`);
+    expect(m.text).toContain(`案件链接：${BASE}/console/cases/a%2Fb%3Fc\n`);
   });
 });
 

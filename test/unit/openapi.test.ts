@@ -30,6 +30,11 @@ describe('openapi.yaml', () => {
         '/v1/admin/queues',
         '/v1/admin/queues/{category}/redrive',
         '/v1/admin/routing',
+        '/v1/admin/users',
+        '/v1/admin/users/{username}',
+        '/v1/auth/config',
+        '/v1/auth/login',
+        '/v1/auth/me',
         '/v1/calendar/deadline',
         '/v1/calendar/{year}',
         '/v1/cases',
@@ -39,6 +44,7 @@ describe('openapi.yaml', () => {
         ...['accept', 'return', 'assign', 'recategorize', 'extend', 'pause', 'resume', 'note', 'reply', 'follow-up', 'reopen', 'close'].map((a) => `/v1/cases/{id}/${a}`),
         '/v1/intake/mailbox',
         '/v1/reports/quarterly',
+        '/v1/reports/queue',
         '/v1/reports/summary',
         '/v1/reports/supervision',
         '/v1/track/{ticketNo}',
@@ -50,6 +56,10 @@ describe('openapi.yaml', () => {
     // Public operations say so explicitly (an empty requirement), rather than by omission.
     expect(doc.paths['/v1/intake/mailbox']?.post?.security).toEqual([]);
     expect(doc.paths['/v1/track/{ticketNo}']?.get?.security).toEqual([]);
+    expect(doc.paths['/v1/auth/login']?.post?.security).toEqual([]);
+    expect(doc.paths['/v1/auth/config']?.get?.security).toEqual([]);
+    expect(doc.paths['/v1/auth/me']?.get?.security).toEqual([{ bearerAuth: [] }]);
+    expect(doc.paths['/v1/admin/users/{username}']?.put?.security).toEqual([{ bearerAuth: [] }]);
   });
 
   it('gives every operation a unique verb+noun operationId, a tag and a description', async () => {

@@ -10,8 +10,8 @@ import { VerifiedTokens } from './verified-tokens';
 export interface CognitoOptions {
   /** `<region>_<id>`, e.g. ap-east-1_AbC123xyz. */
   userPoolId: string;
-  /** The app client the ID tokens are issued to (their `aud`). */
-  clientId: string;
+  /** The app client(s) the ID tokens are issued to (their `aud`): the API's, and the console's. */
+  clientId: string | string[];
   /** Keys to start with instead of downloading the pool's JWKS on first use (tests, offline). */
   jwks?: Jwks;
   /** Where keys are looked up and fetched; default: the library's cache, fetching from Cognito. */
@@ -26,6 +26,7 @@ const claims = z.object({
   sub: z.string().min(1),
   'cognito:groups': z.array(z.string()).optional(),
   'custom:office': z.unknown().optional(),
+  name: z.unknown().optional(),
   exp: z.number(),
 });
 
@@ -75,8 +76,15 @@ export class CognitoTokenVerifier implements TokenVerifier {
     const roles = (parsed.data['cognito:groups'] ?? []).filter(isRole);
     if (roles.length === 0) throw new UnauthorizedError('Token lacks required claims (sub, cognito:groups, exp)');
     const office = parsed.data['custom:office'];
+    const name = parsed.data.name;
     return {
-      principal: { sub: parsed.data.sub, roles: [...new Set(roles)], ...(typeof office === 'string' && OFFICE_ID.test(office) ? { office } : {}) },
+      principal: {
+        sub: parsed.data.sub,
+        roles: [...new Set(roles)],
+        ...(typeof office === 'string' && OFFICE_ID.test(office) ? { office } : {}),
+        // The `name` attribute, when the pool has it (the `profile` scope): how the console greets them.
+        ...(typeof name === 'string' && name.length > 0 && name.length <= 100 ? { displayName: name } : {}),
+      },
       exp: parsed.data.exp,
     };
   }

@@ -2,7 +2,7 @@ import { sign, verify } from 'hono/jwt';
 import * as z from 'zod';
 import { UnauthorizedError } from '../../domain/errors';
 import { ROLES, type Principal } from '../../domain/principal';
-import type { TokenVerifier } from '../../ports';
+import type { TokenIssuer, TokenVerifier } from '../../ports';
 import { VerifiedTokens } from './verified-tokens';
 
 export interface Hs256Options {
@@ -21,6 +21,7 @@ const claims = z.object({
   sub: z.string().min(1),
   roles: z.array(z.string()),
   office: z.string().min(1).optional(),
+  name: z.string().min(1).max(100).optional(),
   exp: z.number(),
   iat: z.number().optional(),
 });
@@ -60,7 +61,8 @@ export class Hs256TokenVerifier implements TokenVerifier {
     const from = Math.min(this.now() / 1000, parsed.data.iat ?? Infinity);
     if (parsed.data.exp - from > max) throw new UnauthorizedError(`Token lifetime exceeds the maximum of ${Math.round(max / 86_400)} days`);
     const roles = parsed.data.roles.filter((r): r is Principal['roles'][number] => (ROLES as readonly string[]).includes(r));
-    return { principal: { sub: parsed.data.sub, roles, ...(parsed.data.office ? { office: parsed.data.office } : {}) }, exp: parsed.data.exp };
+    const { sub, office, name } = parsed.data;
+    return { principal: { sub, roles, ...(office && { office }), ...(name && { displayName: name }) }, exp: parsed.data.exp };
   }
 }
 
@@ -68,6 +70,12 @@ export interface DevTokenClaims {
   sub: string;
   roles: Principal['roles'];
   office?: string;
+  /** The display name (`name` claim). */
+  name?: string;
+  /** How the subject authenticated (RFC 8176): `['pwd']` on tokens from local sign-in. */
+  amr?: string[];
+  /** The account's password version the token was signed in with (local sign-in). */
+  pwv?: number;
 }
 
 /** Signs a token the verifier above accepts (local dev tokens, tests). */
@@ -84,4 +92,30 @@ export async function signHs256(claims: DevTokenClaims, options: Hs256Options & 
     options.secret,
     'HS256',
   );
+}
+
+/** The `amr` value of tokens from local sign-in (a password). */
+export const ACCOUNT_AMR = 'pwd';
+
+/** The tokens local sign-in hands out: what the verifier above accepts, for `ttlSeconds`. */
+export class Hs256TokenIssuer implements TokenIssuer {
+  constructor(
+    private readonly options: Hs256Options & { ttlSeconds: number },
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  async issue(principal: Principal, account: { passwordVersion: number }): Promise<{ token: string; expiresAt: number }> {
+    const now = this.clock();
+    const claims: DevTokenClaims = {
+      sub: principal.sub,
+      roles: principal.roles,
+      ...(principal.office && { office: principal.office }),
+      ...(principal.displayName && { name: principal.displayName }),
+      // Marks a local account's token: LocalAccountTokens holds it to the account as it is now.
+      amr: [ACCOUNT_AMR],
+      pwv: account.passwordVersion,
+    };
+    const token = await signHs256(claims, { ...this.options, now });
+    return { token, expiresAt: (Math.floor(now / 1000) + this.options.ttlSeconds) * 1000 };
+  }
 }

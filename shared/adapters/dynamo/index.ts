@@ -1,4 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoAccountStore, DynamoLoginAttemptStore } from './account-store';
 import { DynamoCalendarStore } from './calendar-store';
 import { DynamoCaseStore } from './case-store';
 import { DynamoIdempotencyStore } from './idempotency-store';
@@ -20,5 +21,7 @@ export function dynamoStores(db: DynamoDBClient, tableName: string) {
     offices: new DynamoOfficeStore(db, tableName),
     routing: new DynamoRoutingStore(db, tableName),
     notices: new DynamoNoticeLedger(db, tableName),
+    accounts: new DynamoAccountStore(db, tableName),
+    loginAttempts: new DynamoLoginAttemptStore(db, tableName),
   };
 }

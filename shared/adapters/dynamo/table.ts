@@ -72,6 +72,10 @@ export const ITEM = {
   notice: (caseId: string, key: string) => ({ pk: `CASE#${caseId}`, sk: `NOTICE#${key}` }),
   // A local SLA timer, named by (case, step): scheduling the same name again replaces (moves) it.
   timer: (caseId: string, step: string) => ({ pk: `TIMER#${caseId}#${step}`, sk: 'TIMER' }),
+  // Local sign-in accounts; one partition lists them all.
+  account: (username: string) => ({ pk: 'ACCOUNT', sk: username }),
+  // Wrong passwords of one username, keyed by a hash of it (usernames are personal data).
+  loginAttempts: (key: string) => ({ pk: `LOGIN#${key}`, sk: 'LOGIN' }),
   // Report facts of the cases received in a month, in buckets by receipt day and shard.
   reportFacts: (month: string, bucket: string) => ({ pk: `REPORT#${month}`, sk: bucket }),
 } as const;

@@ -30,7 +30,7 @@ const listOfficesRoute = createRoute({
   responses: { 200: json(OfficeList, 'The offices, by id'), ...problems(...ADMIN_PROBLEMS) },
 });
 const deleteOfficeRoute = createRoute({
-  ...route('delete', '/v1/admin/offices/{officeId}', 'deleteOffice', 'Remove an office', 'Refused with 409 while it has open cases or the routing in force names it (admin).'),
+  ...route('delete', '/v1/admin/offices/{officeId}', 'deleteOffice', 'Remove an office', 'Refused with 409 while it has open cases, the routing in force names it, or sign-in accounts belong to it (admin).'),
   request: { params: OfficeParams },
   responses: { 204: { description: 'Removed' }, ...problems(400, ...ADMIN_PROBLEMS, 404, 409) },
 });
@@ -54,7 +54,7 @@ const redriveRoute = createRoute({
 });
 
 export function adminRoutes(deps: AppDeps) {
-  const admin: AdminDeps = { cases: deps.cases, offices: deps.offices, routing: deps.routing, queue: deps.queue, clock: deps.clock, logger: deps.logger };
+  const admin: AdminDeps = { cases: deps.cases, offices: deps.offices, routing: deps.routing, queue: deps.queue, clock: deps.clock, logger: deps.logger, accounts: deps.accounts };
   const auth = bearerAuth({ verifier: deps.tokens });
   const adminOnly: [MiddlewareHandler<AuthEnv>, MiddlewareHandler<AuthEnv>] = [auth, requireRole('admin')];
   const supervisors: [MiddlewareHandler<AuthEnv>, MiddlewareHandler<AuthEnv>] = [auth, requireRole('admin', 'supervisor')];

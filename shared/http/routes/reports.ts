@@ -7,10 +7,12 @@ import { civilFromDays, shanghaiDayOf } from '../../domain/time';
 import { quarterlyReport, summaryReport, supervisionReport, type ReportDeps, type ReportScope } from '../../usecases/reports';
 import { bearerAuth } from '../auth';
 import type { AppDeps } from '../deps';
-import { bearer, BEARER_PROBLEMS, problems, router } from '../env';
+import { bearer, BEARER_PROBLEMS, json, problems, router } from '../env';
 import { quarterlyJson, supervisionJson } from '../../reports/json';
 import { quarterlyCsv, quarterlyHtml, summaryCsv, summaryHtml, supervisionCsv, supervisionHtml } from '../../reports/render';
-import { QuarterlyQuery, QuarterlyReport, SummaryQuery, SummaryReport, SupervisionQuery, SupervisionReport } from '../schemas';
+import { formatShanghai } from '../../domain/time';
+import { queueCounts } from '../../usecases/queue-counts';
+import { QuarterlyQuery, QuarterlyReport, QueueCountsReport, SummaryQuery, SummaryReport, SupervisionQuery, SupervisionReport } from '../schemas';
 
 /** Longest summary period: a year and a day, so a calendar year compares with any twelve months. */
 const MAX_SUMMARY_DAYS = 366;
@@ -62,6 +64,17 @@ const quarterlyRoute = createRoute({
   responses: reportResponses(QuarterlyReport, 'The analysis'),
 });
 
+const queueRoute = createRoute({
+  method: 'get',
+  path: '/v1/reports/queue',
+  operationId: 'getQueueCounts',
+  tags: ['reports'],
+  summary: 'The work queues now: open cases per office',
+  description: "To sign for, in progress, paused, due soon and overdue, per office and in total — the console's queue page (office staff: their office).",
+  security: bearer,
+  responses: { 200: json(QueueCountsReport, 'Counts per office and in total'), ...problems(...BEARER_PROBLEMS, 403) },
+});
+
 /** Supervisors and admins see every case; office staff their office's; nobody else any. */
 export function reportScope(p: Principal): ReportScope {
   if (hasAnyRole(p, ['supervisor', 'admin'])) return {};
@@ -95,6 +108,11 @@ export function reportRoutes(deps: AppDeps) {
   const reports: ReportDeps = deps;
   const today = () => dayString(deps.clock.now());
   return router()
+    .openapi({ ...queueRoute, middleware: [auth] as const }, async (c) => {
+      const r = await queueCounts(reports, reportScope(c.get('principal')));
+      c.header('Cache-Control', 'no-store');
+      return c.json({ ...r, asOf: formatShanghai(r.asOf) }, 200);
+    })
     .openapi({ ...summaryRoute, middleware: [auth] as const }, async (c) => {
       const scope = reportScope(c.get('principal'));
       const q = c.req.valid('query');

@@ -1,0 +1,469 @@
+import { useEffect, useState } from 'preact/hooks';
+import { CATEGORIES, CHANNELS, TOPICS } from '../../../domain/case';
+import { ROLES, type Role } from '../../../domain/principal';
+import { CATEGORY_LABELS, CHANNEL_LABELS, ROLE_LABELS, TOPIC_LABELS } from '../../../domain/vocabulary';
+import { PASSWORD_MIN_LENGTH } from '../../../domain/account';
+import type { z } from '@hono/zod-openapi';
+import type { Account as AccountSchema, AccountInput } from '../../../http/auth-schemas';
+import type { OfficeInput, RedriveResult, Routing } from '../../../http/schemas';
+import { api, ApiError, ok, send } from '../api';
+import { ErrorBox, Loading, Page } from '../components';
+import { useI18n } from '../i18n';
+import { hasRole, type Session } from '../session';
+
+const TABS = ['offices', 'routing', 'calendar', 'queues', 'users'] as const;
+type Tab = (typeof TABS)[number];
+
+/** 管理: offices, routing rules (ordered, first match wins), calendar years, dead letters, accounts. */
+export function AdminPage({ session, path }: { session: Session; path: string }) {
+  const { t } = useI18n();
+  const admin = hasRole(session, 'admin');
+  const tabs = TABS.filter((x) => admin || x === 'offices' || x === 'routing' || x === 'queues' || x === 'calendar');
+  const tab = (tabs.find((x) => path === `/admin/${x}`) ?? tabs[0]) as Tab;
+  return (
+    <Page title={t('nav.admin')}>
+      <nav class="tabs" aria-label={t('nav.admin')}>
+        {tabs.map((x) => (
+          <a key={x} href={`/console/admin/${x}`} aria-current={tab === x ? 'page' : undefined}>
+            {t(`admin.${x}`)}
+          </a>
+        ))}
+      </nav>
+      {tab === 'offices' && <Offices admin={admin} />}
+      {tab === 'routing' && <RoutingRules admin={admin} />}
+      {tab === 'calendar' && <Calendar admin={admin} />}
+      {tab === 'queues' && <Queues />}
+      {tab === 'users' && admin && <Users />}
+    </Page>
+  );
+}
+
+const lines = (s: string) =>
+  s
+    .split(/[\s,，;；]+/)
+    .map((x) => x.trim())
+    .filter(Boolean);
+
+type OfficeItem = Awaited<ReturnType<typeof loadOffices>>[number];
+const loadOffices = async () => (await ok(api.v1.admin.offices.$get())).items;
+
+function Offices({ admin }: { admin: boolean }) {
+  const { t } = useI18n();
+  const [items, setItems] = useState<OfficeItem[]>();
+  const [editing, setEditing] = useState<OfficeItem | 'new'>();
+  const [error, setError] = useState<unknown>();
+  const refresh = () => loadOffices().then(setItems, setError);
+  useEffect(() => void refresh(), []);
+
+  async function save(ev: Event) {
+    ev.preventDefault();
+    const d = new FormData(ev.currentTarget as HTMLFormElement);
+    const s = (k: string) => String(d.get(k) ?? '').trim();
+    try {
+      const office: z.input<typeof OfficeInput> = { name: s('name'), email: s('email'), locale: s('locale') === 'en' ? 'en' : 'zh-CN', escalation: { head: lines(s('head')), supervisor: lines(s('supervisor')), chairman: lines(s('chairman')) } };
+      await send('PUT', `/v1/admin/offices/${encodeURIComponent(s('id'))}`, office);
+      setEditing(undefined);
+      setError(undefined);
+      await refresh();
+    } catch (e) {
+      setError(e);
+    }
+  }
+  async function remove(id: string) {
+    if (!confirm(t('admin.confirmDelete', { name: id }))) return;
+    try {
+      await send('DELETE', `/v1/admin/offices/${encodeURIComponent(id)}`);
+      await refresh();
+    } catch (e) {
+      setError(e);
+    }
+  }
+  if (!items) return error ? <ErrorBox error={error} /> : <Loading />;
+  const e = editing === 'new' ? undefined : editing;
+  return (
+    <section>
+      <ErrorBox error={error} />
+      <div class="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t('admin.officeId')}</th>
+              <th scope="col">{t('admin.officeName')}</th>
+              <th scope="col">{t('admin.email')}</th>
+              <th scope="col">{t('admin.locale')}</th>
+              <th scope="col">{t('admin.ladder')}</th>
+              {admin && <th scope="col"><span class="sr-only">{t('admin.edit')}</span></th>}
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((o) => (
+              <tr key={o.id} data-office={o.id}>
+                <td><code>{o.id}</code></td>
+                <td>{o.name}</td>
+                <td>{o.email}</td>
+                <td>{o.locale}</td>
+                <td class="small">{[...o.escalation.head, ...o.escalation.supervisor, ...o.escalation.chairman].length}</td>
+                {admin && (
+                  <td class="row">
+                    <button type="button" class="secondary" onClick={() => setEditing(o)}>{t('admin.edit')}</button>
+                    <button type="button" class="danger" onClick={() => void remove(o.id)}>{t('admin.delete')}</button>
+                  </td>
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {admin && !editing && <button type="button" onClick={() => setEditing('new')}>{t('admin.addOffice')}</button>}
+      {admin && editing && (
+        <form class="panel" onSubmit={save} key={e?.id ?? 'new'}>
+          <div class="row">
+            <label>{t('admin.officeId')}<input name="id" value={e?.id ?? ''} readOnly={!!e} required pattern="[a-z][a-z0-9_\-]{1,39}" /></label>
+            <label>{t('admin.officeName')}<input name="name" value={e?.name ?? ''} required maxLength={100} /></label>
+          </div>
+          <div class="row">
+            <label>{t('admin.email')}<input name="email" type="email" value={e?.email ?? ''} required /></label>
+            <label>{t('admin.locale')}<select name="locale" value={e?.locale ?? 'zh-CN'}><option value="zh-CN">中文</option><option value="en">English</option></select></label>
+          </div>
+          <label>{t('admin.head')}<input name="head" value={e?.escalation.head.join(', ') ?? ''} /></label>
+          <label>{t('admin.supervisorMail')}<input name="supervisor" value={e?.escalation.supervisor.join(', ') ?? ''} /></label>
+          <label>{t('admin.chairman')}<input name="chairman" value={e?.escalation.chairman.join(', ') ?? ''} /></label>
+          <div class="row">
+            <button type="submit">{t('common.save')}</button>
+            <button type="button" class="secondary" onClick={() => setEditing(undefined)}>{t('common.cancel')}</button>
+          </div>
+        </form>
+      )}
+    </section>
+  );
+}
+
+type Rule = { when: { category?: string; topic?: string; channel?: string; region?: string; urgent?: boolean }; office: string };
+
+function RoutingRules({ admin }: { admin: boolean }) {
+  const { t, label } = useI18n();
+  const [rules, setRules] = useState<Rule[]>();
+  const [meta, setMeta] = useState<{ version: number; defaultOffice: string; updatedAt: string }>();
+  const [offices, setOffices] = useState<OfficeItem[]>([]);
+  const [error, setError] = useState<unknown>();
+  const [saved, setSaved] = useState<number>();
+  const load = async () => {
+    const [routing, o] = await Promise.all([send<z.infer<typeof Routing>>('GET', '/v1/admin/routing').catch((e: unknown) => (e instanceof ApiError && e.status === 404 ? undefined : Promise.reject(e))), loadOffices()]);
+    setOffices(o);
+    if (!routing) {
+      setRules([]);
+      setMeta({ version: 0, defaultOffice: o[0]?.id ?? '', updatedAt: '' });
+      return;
+    }
+    setRules(routing.rules as Rule[]);
+    setMeta({ version: routing.version, defaultOffice: routing.defaultOffice, updatedAt: routing.updatedAt });
+  };
+  useEffect(() => void load().catch(setError), []);
+  if (!rules || !meta) return error ? <ErrorBox error={error} /> : <Loading />;
+
+  const update = (i: number, r: Rule) => setRules(rules.map((x, j) => (j === i ? r : x)));
+  const move = (i: number, by: number) => {
+    const next = [...rules];
+    const [r] = next.splice(i, 1);
+    if (r) next.splice(i + by, 0, r);
+    setRules(next);
+  };
+  const setWhen = (i: number, r: Rule, key: keyof Rule['when'], value: string) => {
+    const when = { ...r.when } as Record<string, unknown>;
+    if (value === '') delete when[key];
+    else when[key] = key === 'urgent' ? value === 'true' : value;
+    update(i, { ...r, when: when as Rule['when'] });
+  };
+  async function save() {
+    try {
+      const r = await send<z.infer<typeof Routing>>('PUT', '/v1/admin/routing', { rules, defaultOffice: meta?.defaultOffice ?? '' });
+      setSaved(r.version);
+      setError(undefined);
+      await load();
+    } catch (e) {
+      setError(e);
+    }
+  }
+  const select = (name: string, value: string | undefined, options: [string, string][], onChange: (v: string) => void, aria: string) => (
+    <select name={name} value={value ?? ''} disabled={!admin} aria-label={aria} onChange={(ev) => onChange((ev.currentTarget as HTMLSelectElement).value)}>
+      <option value="">{t('admin.any')}</option>
+      {/* A code the lists do not know (an admin's own topic) stays selectable as it is. */}
+      {value && !options.some(([v]) => v === value) && <option value={value}>{value}</option>}
+      {options.map(([v, l]) => (
+        <option key={v} value={v}>{l}</option>
+      ))}
+    </select>
+  );
+  return (
+    <section>
+      <p class="muted">{t('admin.routingAbout', { v: meta.version })}</p>
+      <ErrorBox error={error} />
+      {saved !== undefined && <p class="alert success" role="status">{t('admin.routingSaved', { v: saved })}</p>}
+      <div class="table-wrap">
+        <table class="rules">
+          <thead>
+            <tr>
+              <th scope="col">#</th>
+              <th scope="col">{t('case.category')}</th>
+              <th scope="col">{t('case.topic')}</th>
+              <th scope="col">{t('case.channel')}</th>
+              <th scope="col">{t('case.region')}</th>
+              <th scope="col">{t('case.urgent')}</th>
+              <th scope="col">{t('admin.toOffice')}</th>
+              {admin && <th scope="col"><span class="sr-only">{t('admin.edit')}</span></th>}
+            </tr>
+          </thead>
+          <tbody>
+            {rules.map((r, i) => {
+              const n = i + 1;
+              return (
+                <tr key={i}>
+                  <td>{n}</td>
+                  <td>{select('category', r.when.category, CATEGORIES.map((c) => [c, label(CATEGORY_LABELS, c)]), (v) => setWhen(i, r, 'category', v), `${n} ${t('case.category')}`)}</td>
+                  <td>{select('topic', r.when.topic, TOPICS.map((c) => [c, label(TOPIC_LABELS, c)]), (v) => setWhen(i, r, 'topic', v), `${n} ${t('case.topic')}`)}</td>
+                  <td>{select('channel', r.when.channel, CHANNELS.map((c) => [c, label(CHANNEL_LABELS, c)]), (v) => setWhen(i, r, 'channel', v), `${n} ${t('case.channel')}`)}</td>
+                  <td><input value={r.when.region ?? ''} disabled={!admin} aria-label={`${n} ${t('case.region')}`} onChange={(ev) => setWhen(i, r, 'region', (ev.currentTarget as HTMLInputElement).value)} /></td>
+                  <td>{select('urgent', r.when.urgent === undefined ? undefined : String(r.when.urgent), [['true', t('common.yes')], ['false', t('common.no')]], (v) => setWhen(i, r, 'urgent', v), `${n} ${t('case.urgent')}`)}</td>
+                  <td>
+                    <select value={r.office} disabled={!admin} aria-label={`${n} ${t('admin.toOffice')}`} onChange={(ev) => update(i, { ...r, office: (ev.currentTarget as HTMLSelectElement).value })}>
+                      {offices.map((o) => <option key={o.id} value={o.id}>{o.name}</option>)}
+                    </select>
+                  </td>
+                  {admin && (
+                    <td class="row">
+                      <button type="button" class="secondary" disabled={i === 0} onClick={() => move(i, -1)} aria-label={t('admin.up', { n })}>↑</button>
+                      <button type="button" class="secondary" disabled={i === rules.length - 1} onClick={() => move(i, 1)} aria-label={t('admin.down', { n })}>↓</button>
+                      <button type="button" class="danger" onClick={() => setRules(rules.filter((_, j) => j !== i))} aria-label={t('admin.removeRule', { n })}>×</button>
+                    </td>
+                  )}
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      <label>
+        {t('admin.defaultOffice')}
+        <select value={meta.defaultOffice} disabled={!admin} onChange={(ev) => setMeta({ ...meta, defaultOffice: (ev.currentTarget as HTMLSelectElement).value })}>
+          {offices.map((o) => <option key={o.id} value={o.id}>{o.name}</option>)}
+        </select>
+      </label>
+      {admin && (
+        <div class="row">
+          <button type="button" class="secondary" onClick={() => setRules([...rules, { when: {}, office: offices[0]?.id ?? '' }])}>{t('admin.addRule')}</button>
+          <button type="button" onClick={() => void save()}>{t('admin.saveRouting')}</button>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function Calendar({ admin }: { admin: boolean }) {
+  const { t } = useI18n();
+  const [year, setYear] = useState(new Date().getFullYear() + 1);
+  const [data, setData] = useState<{ source: string; holidays: string[]; workdays: string[]; workingDayCount: number }>();
+  const [error, setError] = useState<unknown>();
+  const [saved, setSaved] = useState<number>();
+  useEffect(() => {
+    setData(undefined);
+    setSaved(undefined);
+    ok(api.v1.calendar[':year'].$get({ param: { year: String(year) } })).then(setData, setError);
+  }, [year]);
+  async function save(ev: Event) {
+    ev.preventDefault();
+    const d = new FormData(ev.currentTarget as HTMLFormElement);
+    try {
+      const r = await ok(api.v1.admin.calendar[':year'].$put({ param: { year: String(year) }, json: { holidays: lines(String(d.get('holidays'))), workdays: lines(String(d.get('workdays'))) } }));
+      setData(r);
+      setSaved(r.recomputedCases);
+      setError(undefined);
+    } catch (e) {
+      setError(e);
+    }
+  }
+  return (
+    <section>
+      <label class="inline">
+        {t('admin.year')}
+        <input type="number" min={2000} max={2100} value={year} onChange={(ev) => setYear(Number((ev.currentTarget as HTMLInputElement).value))} />
+      </label>
+      <ErrorBox error={error} />
+      {saved !== undefined && <p class="alert success" role="status">{t('admin.calendarSaved', { n: saved })}</p>}
+      {!data ? (
+        <Loading />
+      ) : (
+        <form class="panel" onSubmit={save} key={`${year}-${data.source}`}>
+          <p>
+            {t(`admin.source.${data.source as 'shipped'}`)} · {t('admin.workingDays', { n: data.workingDayCount })}
+          </p>
+          <label>
+            {t('admin.holidays')}
+            <textarea name="holidays" rows={4} readOnly={!admin} value={data.holidays.join('\n')} />
+          </label>
+          <label>
+            {t('admin.makeupDays')}
+            <textarea name="workdays" rows={3} readOnly={!admin} value={data.workdays.join('\n')} />
+          </label>
+          {admin && <button type="submit">{t('admin.saveCalendar', { year })}</button>}
+        </form>
+      )}
+    </section>
+  );
+}
+
+function Queues() {
+  const { t, label } = useI18n();
+  const [data, setData] = useState<{ category: string; visible: number; inFlight: number; deadLetters: number }[]>();
+  const [error, setError] = useState<unknown>();
+  const [moved, setMoved] = useState<string>();
+  const load = () => ok(api.v1.admin.queues.$get()).then((r) => setData(r.queues), setError);
+  useEffect(() => void load(), []);
+  async function redrive(category: string) {
+    try {
+      const r = await send<z.infer<typeof RedriveResult>>('POST', `/v1/admin/queues/${category}/redrive`);
+      setMoved(t('admin.redriven', { n: r.moved, category: label(CATEGORY_LABELS, category) }));
+      await load();
+    } catch (e) {
+      setError(e);
+    }
+  }
+  if (!data) return error ? <ErrorBox error={error} /> : <Loading />;
+  return (
+    <section>
+      <ErrorBox error={error} />
+      {moved && <p class="alert success" role="status">{moved}</p>}
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">{t('case.category')}</th>
+            <th scope="col" class="num">{t('admin.waiting')}</th>
+            <th scope="col" class="num">{t('admin.inFlight')}</th>
+            <th scope="col" class="num">{t('admin.deadLetters')}</th>
+            <th scope="col"><span class="sr-only">{t('admin.redrive')}</span></th>
+          </tr>
+        </thead>
+        <tbody>
+          {data.map((q) => (
+            <tr key={q.category} data-queue={q.category}>
+              <th scope="row">{label(CATEGORY_LABELS, q.category)}</th>
+              <td class="num">{q.visible}</td>
+              <td class="num">{q.inFlight}</td>
+              <td class={`num${q.deadLetters ? ' overdue' : ''}`}>{q.deadLetters}</td>
+              <td>
+                <button type="button" class="secondary" disabled={q.deadLetters === 0} onClick={() => void redrive(q.category)}>
+                  {t('admin.redrive')}
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+type Account = z.infer<typeof AccountSchema>;
+
+function Users() {
+  const { t, label } = useI18n();
+  const [items, setItems] = useState<Account[]>();
+  const [offices, setOffices] = useState<OfficeItem[]>([]);
+  const [editing, setEditing] = useState<Account | 'new'>();
+  const [error, setError] = useState<unknown>();
+  const refresh = () => send<{ items: Account[] }>('GET', '/v1/admin/users').then((r) => setItems(r.items), setError);
+  useEffect(() => {
+    void refresh();
+    loadOffices().then(setOffices, () => undefined);
+  }, []);
+  async function save(ev: Event) {
+    ev.preventDefault();
+    const d = new FormData(ev.currentTarget as HTMLFormElement);
+    const s = (k: string) => String(d.get(k) ?? '').trim();
+    try {
+      const account: z.input<typeof AccountInput> = { displayName: s('displayName'), roles: d.getAll('roles').map(String) as Role[], ...(s('office') && { office: s('office') }), ...(String(d.get('password') ?? '') && { password: String(d.get('password')) }) };
+      await send('PUT', `/v1/admin/users/${encodeURIComponent(s('username'))}`, account);
+      setEditing(undefined);
+      setError(undefined);
+      await refresh();
+    } catch (e) {
+      setError(e);
+    }
+  }
+  async function remove(username: string) {
+    if (!confirm(t('admin.confirmDelete', { name: username }))) return;
+    try {
+      await send('DELETE', `/v1/admin/users/${encodeURIComponent(username)}`);
+      await refresh();
+    } catch (e) {
+      setError(e);
+    }
+  }
+  if (!items) return error ? <ErrorBox error={error} /> : <Loading />;
+  const e = editing === 'new' ? undefined : editing;
+  return (
+    <section>
+      <ErrorBox error={error} />
+      <div class="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t('admin.username')}</th>
+              <th scope="col">{t('admin.displayName')}</th>
+              <th scope="col">{t('admin.roles')}</th>
+              <th scope="col">{t('case.office')}</th>
+              <th scope="col"><span class="sr-only">{t('admin.edit')}</span></th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((a) => (
+              <tr key={a.username} data-user={a.username}>
+                <td><code>{a.username}</code></td>
+                <td>{a.displayName}</td>
+                <td>{a.roles.map((r) => label(ROLE_LABELS, r)).join('、')}</td>
+                <td>{a.office ? (offices.find((o) => o.id === a.office)?.name ?? a.office) : '—'}</td>
+                <td class="row">
+                  <button type="button" class="secondary" onClick={() => setEditing(a)}>{t('admin.edit')}</button>
+                  <button type="button" class="danger" onClick={() => void remove(a.username)}>{t('admin.delete')}</button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {!editing && <button type="button" onClick={() => setEditing('new')}>{t('admin.addUser')}</button>}
+      {editing && (
+        <form class="panel" onSubmit={save} key={e?.username ?? 'new'} autocomplete="off">
+          <div class="row">
+            <label>{t('admin.username')}<input name="username" value={e?.username ?? ''} readOnly={!!e} required autocomplete="off" /></label>
+            <label>{t('admin.displayName')}<input name="displayName" value={e?.displayName ?? ''} required maxLength={100} /></label>
+          </div>
+          <fieldset>
+            <legend>{t('admin.roles')}</legend>
+            {ROLES.map((r) => (
+              <label class="inline" key={r}>
+                <input type="checkbox" name="roles" value={r} checked={e?.roles.includes(r)} /> {label(ROLE_LABELS, r)}
+              </label>
+            ))}
+          </fieldset>
+          <div class="row">
+            <label>
+              {t('case.office')}
+              <select name="office" value={e?.office ?? ''}>
+                <option value="">—</option>
+                {offices.map((o) => <option key={o.id} value={o.id}>{o.name}</option>)}
+              </select>
+            </label>
+            <label>
+              {e ? t('admin.newPassword') : t('admin.password')}
+              <input name="password" type="password" autocomplete="new-password" required={!e} minLength={PASSWORD_MIN_LENGTH} />
+            </label>
+          </div>
+          <div class="row">
+            <button type="submit">{t('common.save')}</button>
+            <button type="button" class="secondary" onClick={() => setEditing(undefined)}>{t('common.cancel')}</button>
+          </div>
+        </form>
+      )}
+    </section>
+  );
+}
