@@ -785,7 +785,7 @@ export interface paths {
         };
         /**
          * A file attached to the letter
-         * @description The file, for staff who may see the case and its personal data (the assigned office, supervisors, admins); anyone else gets 404. Served as the type its bytes showed, as a download. On AWS a 302 to a presigned S3 URL valid for 5 minutes.
+         * @description The file, for staff who may see the case and its personal data (the assigned office, supervisors, admins); anyone else gets 404. Served as the type its bytes showed, as a download. On AWS a 302 to a presigned S3 URL valid for 5 minutes — or, when the request prefers `application/json` (a browser app that cannot take its token across a cross-origin redirect), that URL in a JSON body to navigate to.
          */
         get: operations["getCaseAttachment"];
         put?: never;
@@ -1730,6 +1730,13 @@ export interface components {
                 /** @enum {string} */
                 status: "received" | "assigned" | "in_progress" | "paused" | "replied" | "closed";
             }[];
+        };
+        AttachmentLink: {
+            /**
+             * Format: uri
+             * @description Presigned S3 URL, valid for 5 minutes; it answers the file as a download
+             */
+            url: string;
         };
     };
     responses: {
@@ -3461,8 +3468,8 @@ export interface operations {
             /** @description The file */
             200: {
                 headers: {
-                    /** @description attachment, with the file name (RFC 6266 filename*) */
-                    "Content-Disposition": string;
+                    /** @description attachment, with the file name (RFC 6266 filename*); absent on the JSON link */
+                    "Content-Disposition"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3476,6 +3483,7 @@ export interface operations {
                     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/plain": string;
+                    "application/json": components["schemas"]["AttachmentLink"];
                 };
             };
             /** @description AWS: a short-lived presigned S3 URL for the file */

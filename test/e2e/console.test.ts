@@ -192,6 +192,32 @@ describe('the office console in Chromium', () => {
     expect(await track.textContent('#reply-text')).toBe(reply);
   });
 
+  it('a letter’s files are listed on the case page for those who may see them, and download with the token', async () => {
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...new TextEncoder().encode('IHDR-the-rest-of-a-pay-slip-photo')]);
+    const fd = new FormData();
+    fd.set('name', '赵师傅');
+    fd.set('phone', '13900139000');
+    fd.set('topic', 'wages');
+    fd.set('message', '附上工资条照片，三个月只发了基本工资。');
+    fd.append('files', new File([png], '工资条.png'));
+    const posted = await checkedFetch(`${runtime.url}/v1/intake/mailbox`, { method: 'POST', body: fd, headers: { Accept: 'application/json' } });
+    expect(posted.status).toBe(201);
+    const { ticketNo } = (await posted.json()) as { ticketNo: string };
+    const found = await apiOk<{ items: CaseBody[] }>('supervisor', 'GET', `/v1/cases?ticketNo=${ticketNo}`);
+    const id = found.items[0]?.id ?? '';
+
+    const p = await page();
+    await p.goto(`${runtime.url}/console/cases/${id}`);
+    await signIn(p, 'supervisor', password('supervisor'));
+    const item = p.locator('[data-attachment]');
+    await item.waitFor();
+    expect(await item.locator('[data-field=attachment-name]').textContent()).toBe('工资条.png');
+    await look(p, 'case-attachments');
+    const [download] = await Promise.all([p.waitForEvent('download'), item.locator('button').click()]);
+    expect(download.suggestedFilename()).toBe('工资条.png');
+    expect(new Uint8Array(await readFile((await download.path()) ?? ''))).toEqual(png);
+  });
+
   it('a concurrent change: the second writer is told 此案件已被他人更新 and sees the fresh case; a broken rule (409) says what is allowed now', async () => {
     const c = await routedCase({ subject: '加班费未按规定支付' });
     await apiOk('office', 'POST', `/v1/cases/${c.id}/accept`, {}, { 'If-Match': await etagOf(c.id) });

@@ -62,4 +62,19 @@ describe('the API with files on S3', () => {
     const download = await fetch(location);
     expect(new Uint8Array(await download.arrayBuffer())).toEqual(PDF);
   });
+
+  it('a caller that prefers JSON (the console, which cannot carry its token across a redirect) gets the presigned link in the body', async () => {
+    const fd = new FormData();
+    fd.set('message', '附上劳动合同');
+    fd.append('files', new File([PDF], '劳动合同.pdf'));
+    const posted = await h.request('/v1/intake/mailbox', { method: 'POST', body: fd, headers: { Accept: 'application/json' }, ip: '198.51.100.31' });
+    const record = (await h.deps.cases.getByTicket(((await posted.json()) as { ticketNo: string }).ticketNo))!;
+    const file = record.attachments![0]!;
+    const res = await h.request(`/v1/cases/${record.id}/attachments/${file.id}`, { roles: ['supervisor'], headers: { Accept: 'application/json, application/pdf' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('private, no-store');
+    const { url } = (await res.json()) as { url: string };
+    expect(url).toContain(`/letters/attachments/${file.id}`);
+    expect(new Uint8Array(await (await fetch(url)).arrayBuffer())).toEqual(PDF);
+  });
 });

@@ -69,6 +69,30 @@ export async function act<A extends Action>(id: string, action: A, body: ActionB
   return { record: (await res.json()) as CaseView, etag: res.headers.get('ETag') ?? '' };
 }
 
+/**
+ * Saves a file attached to the case. Locally the API answers the file itself; on AWS it would
+ * redirect to a presigned S3 link, which a fetch cannot follow with the token (nor may it, under the
+ * console's CSP), so the console asks for the link as JSON and lets the browser navigate to it.
+ */
+export async function downloadAttachment(caseId: string, file: { id: string; name: string; contentType: string }): Promise<void> {
+  const res = await fetch(`/v1/cases/${encodeURIComponent(caseId)}/attachments/${encodeURIComponent(file.id)}`, {
+    headers: { ...authHeaders(), Accept: `application/json, ${file.contentType}` },
+  });
+  if (!res.ok) throw await problemOf(res);
+  if (res.headers.get('Content-Type')?.startsWith('application/json')) {
+    window.location.assign(((await res.json()) as { url: string }).url);
+    return;
+  }
+  const href = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = href;
+  a.download = file.name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(href), 60_000);
+}
+
 /** A report in another format than JSON (HTML to show, CSV to save), fetched with the token. */
 export async function fetchReport(path: string, format: 'html' | 'csv'): Promise<{ blob: Blob; filename: string }> {
   const sep = path.includes('?') ? '&' : '?';
