@@ -44,24 +44,29 @@ const lines = (s: string) =>
     .map((x) => x.trim())
     .filter(Boolean);
 
-type OfficeItem = Awaited<ReturnType<typeof loadOffices>>[number];
-const loadOffices = async () => (await ok(api.v1.admin.offices.$get())).items;
+interface EditableListOptions<T> {
+  load: () => Promise<T[]>;
+  /** The item's resource, by the key the form's field of that name holds. */
+  path: (key: string) => string;
+  key: string;
+  /** The PUT body from the form (`s` reads a trimmed field). */
+  body: (s: (field: string) => string, form: FormData) => unknown;
+  confirmDelete: (key: string) => string;
+}
 
-function Offices({ admin }: { admin: boolean }) {
-  const { t } = useI18n();
-  const [items, setItems] = useState<OfficeItem[]>();
-  const [editing, setEditing] = useState<OfficeItem | 'new'>();
+/** A table of items an admin edits in place: load, PUT from the form, DELETE after a confirmation, reload; errors kept for the ErrorBox. */
+function useEditableList<T>(options: EditableListOptions<T>) {
+  const [items, setItems] = useState<T[]>();
+  const [editing, setEditing] = useState<T | 'new'>();
   const [error, setError] = useState<unknown>();
-  const refresh = () => loadOffices().then(setItems, setError);
+  const refresh = () => options.load().then(setItems, setError);
   useEffect(() => void refresh(), []);
-
   async function save(ev: Event) {
     ev.preventDefault();
     const d = new FormData(ev.currentTarget as HTMLFormElement);
     const s = (k: string) => String(d.get(k) ?? '').trim();
     try {
-      const office: z.input<typeof OfficeInput> = { name: s('name'), email: s('email'), locale: s('locale') === 'en' ? 'en' : 'zh-CN', escalation: { head: lines(s('head')), supervisor: lines(s('supervisor')), chairman: lines(s('chairman')) } };
-      await send('PUT', `/v1/admin/offices/${encodeURIComponent(s('id'))}`, office);
+      await send('PUT', options.path(s(options.key)), options.body(s, d));
       setEditing(undefined);
       setError(undefined);
       await refresh();
@@ -69,15 +74,30 @@ function Offices({ admin }: { admin: boolean }) {
       setError(e);
     }
   }
-  async function remove(id: string) {
-    if (!confirm(t('admin.confirmDelete', { name: id }))) return;
+  async function remove(key: string) {
+    if (!confirm(options.confirmDelete(key))) return;
     try {
-      await send('DELETE', `/v1/admin/offices/${encodeURIComponent(id)}`);
+      await send('DELETE', options.path(key));
       await refresh();
     } catch (e) {
       setError(e);
     }
   }
+  return { items, editing, setEditing, error, save, remove };
+}
+
+type OfficeItem = Awaited<ReturnType<typeof loadOffices>>[number];
+const loadOffices = async () => (await ok(api.v1.admin.offices.$get())).items;
+
+function Offices({ admin }: { admin: boolean }) {
+  const { t } = useI18n();
+  const { items, editing, setEditing, error, save, remove } = useEditableList<OfficeItem>({
+    load: loadOffices,
+    path: (id) => `/v1/admin/offices/${encodeURIComponent(id)}`,
+    key: 'id',
+    body: (s): z.input<typeof OfficeInput> => ({ name: s('name'), email: s('email'), locale: s('locale') === 'en' ? 'en' : 'zh-CN', escalation: { head: lines(s('head')), supervisor: lines(s('supervisor')), chairman: lines(s('chairman')) } }),
+    confirmDelete: (id) => t('admin.confirmDelete', { name: id }),
+  });
   if (!items) return error ? <ErrorBox error={error} /> : <Loading />;
   const e = editing === 'new' ? undefined : editing;
   return (
@@ -366,38 +386,15 @@ type Account = z.infer<typeof AccountSchema>;
 
 function Users() {
   const { t, label } = useI18n();
-  const [items, setItems] = useState<Account[]>();
   const [offices, setOffices] = useState<OfficeItem[]>([]);
-  const [editing, setEditing] = useState<Account | 'new'>();
-  const [error, setError] = useState<unknown>();
-  const refresh = () => send<{ items: Account[] }>('GET', '/v1/admin/users').then((r) => setItems(r.items), setError);
-  useEffect(() => {
-    void refresh();
-    loadOffices().then(setOffices, () => undefined);
-  }, []);
-  async function save(ev: Event) {
-    ev.preventDefault();
-    const d = new FormData(ev.currentTarget as HTMLFormElement);
-    const s = (k: string) => String(d.get(k) ?? '').trim();
-    try {
-      const account: z.input<typeof AccountInput> = { displayName: s('displayName'), roles: d.getAll('roles').map(String) as Role[], ...(s('office') && { office: s('office') }), ...(String(d.get('password') ?? '') && { password: String(d.get('password')) }) };
-      await send('PUT', `/v1/admin/users/${encodeURIComponent(s('username'))}`, account);
-      setEditing(undefined);
-      setError(undefined);
-      await refresh();
-    } catch (e) {
-      setError(e);
-    }
-  }
-  async function remove(username: string) {
-    if (!confirm(t('admin.confirmDelete', { name: username }))) return;
-    try {
-      await send('DELETE', `/v1/admin/users/${encodeURIComponent(username)}`);
-      await refresh();
-    } catch (e) {
-      setError(e);
-    }
-  }
+  useEffect(() => void loadOffices().then(setOffices, () => undefined), []);
+  const { items, editing, setEditing, error, save, remove } = useEditableList<Account>({
+    load: async () => (await send<{ items: Account[] }>('GET', '/v1/admin/users')).items,
+    path: (username) => `/v1/admin/users/${encodeURIComponent(username)}`,
+    key: 'username',
+    body: (s, d): z.input<typeof AccountInput> => ({ displayName: s('displayName'), roles: d.getAll('roles').map(String) as Role[], ...(s('office') && { office: s('office') }), ...(String(d.get('password') ?? '') && { password: String(d.get('password')) }) }),
+    confirmDelete: (username) => t('admin.confirmDelete', { name: username }),
+  });
   if (!items) return error ? <ErrorBox error={error} /> : <Loading />;
   const e = editing === 'new' ? undefined : editing;
   return (
