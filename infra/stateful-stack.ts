@@ -23,6 +23,8 @@ const stringKey = (name: string) => ({ name, type: AttributeType.STRING });
 
 /** How long the router may take on one batch; the queues' visibility timeout is six times it, as Lambda advises. */
 export const ROUTER_TIMEOUT = Duration.seconds(30);
+/** How long a message the router received stays hidden: six times its timeout, as Lambda's event source mapping advises. */
+export const QUEUE_VISIBILITY = Duration.seconds(ROUTER_TIMEOUT.toSeconds() * 6);
 /** A message received this often without success goes to its dead-letter queue (as the local pollers do). */
 export const MAX_RECEIVES = 5;
 
@@ -77,7 +79,7 @@ export class StatefulStack extends Stack {
           {
             dlq,
             queue: queue(`${name}Queue`, {
-              visibilityTimeout: Duration.seconds(ROUTER_TIMEOUT.toSeconds() * 6),
+              visibilityTimeout: QUEUE_VISIBILITY,
               retentionPeriod: Duration.days(4),
               deadLetterQueue: { queue: dlq, maxReceiveCount: MAX_RECEIVES },
             }),

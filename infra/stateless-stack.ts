@@ -24,7 +24,7 @@ import { DOCS_ASSETS, DOCS_DIR, repositoryDocsFiles, SWAGGER_UI_FILES } from '..
 import { Alarms } from './alarms';
 import { LambdaFunction } from './function';
 import { Identity } from './identity';
-import { ROUTER_TIMEOUT, type CategoryQueue } from './stateful-stack';
+import { QUEUE_VISIBILITY, ROUTER_TIMEOUT, type CategoryQueue } from './stateful-stack';
 
 export interface StatelessStackProps extends StackProps {
   table: TableV2;
@@ -151,7 +151,11 @@ export class StatelessStack extends Stack {
       router.fn.addEventSource(new SqsEventSource(queue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: 5 }));
     }
 
-    const reconciler = fn('reconciler', 'Rebuilds queues, timers and report facts from the table', { timeout: Duration.minutes(5), environment: calendar });
+    const reconciler = fn('reconciler', 'Rebuilds queues, timers and report facts from the table', {
+      timeout: Duration.minutes(5),
+      // The queues' own visibility: a case whose message the router may still hold is not sent again before it lapses.
+      environment: { ...calendar, QUEUE_VISIBILITY_SECONDS: String(QUEUE_VISIBILITY.toSeconds()) },
+    });
     // Case and report-fact puts, and marking a re-sent case's last send (a conditional update); no
     // counters, no notice marks (it only reads the ledger).
     reconciler.bindTable(table, ['PutItem', 'UpdateItem']).bindQueues(queues, 'send');

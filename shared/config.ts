@@ -108,6 +108,8 @@ const apiSchema = z.object({
   MAIL_FROM: z._default(z.string().check(z.minLength(3)), '工会案件系统 Union cases <cases@localhost>'),
   SES_CONFIGURATION_SET: text(),
   RECONCILE_GRACE_SECONDS: intVar(60, 0),
+  // How long a message being routed stays hidden: the reconciler re-sends a case only after this plus the grace.
+  QUEUE_VISIBILITY_SECONDS: intVar(30, 1, 43_200),
   // 督办 ladder and times, as JSON over the defaults, e.g. {"warnBeforeWorkingDays":{"complaint":5},"reminderHour":10}.
   ESCALATION_POLICY: jsonObject(
     z.strictObject({
@@ -228,7 +230,7 @@ export function signInFromConfig(config: Pick<ApiConfig, 'COGNITO_USER_POOL_ID' 
 export const FUNCTION_VARIABLES = {
   router: [...STORE, ...MAIL, 'ROUTING_CACHE_SECONDS', ...TIMERS],
   escalator: [...STORE, ...MAIL, ...TIMERS],
-  reconciler: [...STORE, ...QUEUES, ...TIMERS, 'RECONCILE_GRACE_SECONDS'],
+  reconciler: [...STORE, ...QUEUES, ...TIMERS, 'RECONCILE_GRACE_SECONDS', 'QUEUE_VISIBILITY_SECONDS'],
   // The monthly e-mail has no case links, and the reporter moves no timers (it never stores a calendar year).
   reporter: [...STORE, 'MAIL_FROM', 'SES_CONFIGURATION_SET', 'LEADERSHIP_EMAILS', 'MONTHLY_REPORT_HOUR'],
 } as const satisfies Record<string, readonly (keyof ApiConfig)[]>;
@@ -274,7 +276,6 @@ const localSchema = z.object({
   SMTP_URL: z.optional(z.url()),
   SEED_FILE: text(),
   RECONCILE_INTERVAL_SECONDS: intVar(60, 1),
-  QUEUE_VISIBILITY_SECONDS: intVar(30, 1, 43_200),
   TIMER_POLL_MS: intVar(200, 10, 60_000),
   ROUTING_BACKLOG_LIMIT: intVar(200, 0),
 });

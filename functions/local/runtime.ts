@@ -111,7 +111,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const timers = new DynamoTimerStore(db, config.TABLE_NAME);
   const calendar = calendarService({ ...stores, timers, clock, logger, config });
   const policy = escalationPolicy(config);
-  const queues = await startQueues(config, local.QUEUE_VISIBILITY_SECONDS);
+  const queues = await startQueues(config, config.QUEUE_VISIBILITY_SECONDS);
   const admin = { cases: stores.cases, offices: stores.offices, routing: stores.routing, queue: queues.queue, clock, logger };
   await seedIfEmpty(admin, local.SEED_FILE ?? DEFAULT_SEED_FILE, logger);
 
@@ -182,7 +182,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     logger,
     reconcileIntervalMs: local.RECONCILE_INTERVAL_SECONDS * 1000,
     reconcileGraceMs: config.RECONCILE_GRACE_SECONDS * 1000,
-    redeliveryMs: local.QUEUE_VISIBILITY_SECONDS * 1000,
+    redeliveryMs: config.QUEUE_VISIBILITY_SECONDS * 1000,
     router: {
       cases: stores.cases,
       notices: stores.notices,

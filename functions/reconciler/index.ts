@@ -24,6 +24,8 @@ export function buildReconciler(env: Record<string, string | undefined> = proces
     clock: systemClock,
     logger,
     graceMs: config.RECONCILE_GRACE_SECONDS * 1000,
+    // A case the router may still hold (its message hidden while in flight) is not sent again.
+    redeliveryMs: config.QUEUE_VISIBILITY_SECONDS * 1000,
     reports: stores.reports,
     notices: stores.notices,
   };
