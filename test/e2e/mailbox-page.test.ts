@@ -2,16 +2,16 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/browser';
 import { createHarness, type Harness } from '../support/harness';
 
 /**
- * Real forms in a real browser (Debian's chromium through playwright-core): the README's embed
+ * Real forms in a real browser (Chromium through playwright-core, started by the shared launcher): the README's embed
  * snippet on a "union site" of another origin, and the ready page at /mailbox — extra fields,
  * files, an invalid letter fixed and resent, a reload of the thank-you page, a resubmission.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 /** The copy-paste form of the README, exactly as written there. */
 const SNIPPET = /```html\n(<form[\s\S]*?<\/form>)\n```/.exec(README)?.[1] ?? '';
@@ -44,10 +44,7 @@ beforeAll(async () => {
   const a = await listen((req) => h.app.fetch(req));
   api = a.server;
   apiBase = a.base;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
