@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { cspHash } from './csp';
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { FieldError } from '../domain/errors';
@@ -41,14 +41,12 @@ if (/^[A-Z0-9]{8}$/.test(code)) {
 }
 `;
 
-const sha = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
-
 /** The pages' Content-Security-Policy: their own style and script only; forms post back here (and on to the allowed redirect origins). */
 export function pageCsp(formTargets: readonly string[] = []): string {
   return [
     "default-src 'none'",
-    `style-src ${sha(STYLE)}`,
-    `script-src ${sha(THANKS_SCRIPT)}`,
+    `style-src ${cspHash(STYLE)}`,
+    `script-src ${cspHash(THANKS_SCRIPT)}`,
     "img-src 'self'",
     `form-action 'self'${formTargets.map((o) => ` ${o}`).join('')}`,
     "base-uri 'none'",

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { cspHash } from './csp';
 
 /**
  * 办理进度查询: the zh-CN status page at /track. One static page: it asks for the ticket number
@@ -175,13 +175,11 @@ export const TRACK_PAGE = `<!doctype html>
 </html>
 `;
 
-const hash = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
-
 /** Only this page's own script and style run; it talks only to its own origin. */
 export const TRACK_PAGE_CSP = [
   "default-src 'none'",
-  `script-src ${hash(SCRIPT)}`,
-  `style-src ${hash(STYLE)}`,
+  `script-src ${cspHash(SCRIPT)}`,
+  `style-src ${cspHash(STYLE)}`,
   "connect-src 'self'",
   "form-action 'self'",
   "base-uri 'none'",

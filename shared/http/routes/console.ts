@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { cspHash } from '../csp';
 import type { ConsoleAssets } from '../../console/assets';
 import { REPORT_STYLE } from '../../reports/render';
 import { router } from '../env';
@@ -10,8 +10,6 @@ export interface ConsoleRouteOptions {
   connectSrc?: readonly string[];
 }
 
-const sha256 = (s: string) => `'sha256-${createHash('sha256').update(s).digest('base64')}'`;
-
 /**
  * The console's policy: its own script and stylesheet only, nothing inline, no other host but the
  * sign-in provider's token endpoint. The one hash is the reports' stylesheet: a report the console
@@ -21,7 +19,7 @@ export function consoleCsp(connectSrc: readonly string[] = []): string {
   return [
     "default-src 'none'",
     "script-src 'self'",
-    `style-src 'self' ${sha256(REPORT_STYLE)}`,
+    `style-src 'self' ${cspHash(REPORT_STYLE)}`,
     "img-src 'self' data: blob:",
     "font-src 'self'",
     ['connect-src', "'self'", ...connectSrc].join(' '),
