@@ -167,7 +167,7 @@ export function createApp(deps: AppDeps) {
 }
 
 function openApiDocument(app: ReturnType<typeof router>) {
-  return withStorageUnavailable(app.getOpenAPI31Document(OPENAPI_INFO));
+  return app.getOpenAPI31Document(OPENAPI_INFO);
 }
 
 /** The methods routes (not middleware) take on a path, with HEAD beside GET and OPTIONS; none: unknown path. */
@@ -193,20 +193,5 @@ function matches(pattern: string, path: string): boolean {
   }
   return want.length === got.length;
 }
-
-/**
- * Any operation that touches the table may answer 503 + Retry-After when the storage refuses (e.g. a
- * full disk): the shared Unavailable response (env.ts) on every operation that does not list it yet.
- */
-function withStorageUnavailable<D extends { paths?: object; components?: { responses?: object } }>(doc: D): D {
-  for (const item of Object.values(doc.paths ?? {}) as object[]) {
-    for (const [method, op] of Object.entries(item)) {
-      const responses = (op as { responses?: Record<string, unknown> }).responses;
-      if (HTTP_METHODS.has(method) && responses && !responses['503']) responses['503'] = { $ref: '#/components/responses/Unavailable' };
-    }
-  }
-  return doc;
-}
-const HTTP_METHODS = new Set(['get', 'put', 'post', 'delete', 'patch']);
 
 export type AppType = ReturnType<typeof createApp>;

@@ -97,9 +97,9 @@ export function registerProblemComponents(app: ReturnType<typeof router>): void 
 
 /**
  * Statuses every /v1 operation can answer: a body over the limit (sent with any method), an
- * oversized request line or headers, and our own fault.
+ * oversized request line or headers, our own fault, and the storage refusing (e.g. a full disk).
  */
-const ALWAYS: ProblemStatus[] = [413, 431, 500];
+const ALWAYS: ProblemStatus[] = [413, 431, 500, 503];
 
 /** Problem responses of a /v1 operation by status, as refs to components/responses. */
 export function problems(...statuses: ProblemStatus[]) {

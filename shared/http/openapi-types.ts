@@ -1900,7 +1900,6 @@ export interface operations {
             };
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
-            503: components["responses"]["Unavailable"];
         };
     };
     listCases: {
@@ -2138,7 +2137,17 @@ export interface operations {
                     "text/html": string;
                 };
             };
-            503: components["responses"]["Unavailable"];
+            /** @description A dependency did not answer or refused (the storage full or unreachable, the token keys unreachable): retry after Retry-After seconds. Browsers posting the form get a zh-CN page */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "text/html": string;
+                };
+            };
         };
     };
     getMailboxForm: {

@@ -65,7 +65,7 @@ const submit = createRoute({
       headers: { Location: { description: '/mailbox/thanks or the redirect URL, with ticketNo (and due) added and #ticket=…&code=…', required: true, schema: { type: 'string', format: 'uri-reference' } } },
     },
     ...problems(),
-    ...problemsOrPage(400, 413, 415, 429, 500),
+    ...problemsOrPage(400, 413, 415, 429, 500, 503),
   },
 });
 
