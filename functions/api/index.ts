@@ -13,6 +13,7 @@ import { randomIds } from '../../shared/adapters/ids';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3AttachmentStore } from '../../shared/adapters/files/s3-attachments';
+import { S3UploadStore } from '../../shared/adapters/files/s3-uploads';
 import { sesV2Mailer } from '../../shared/adapters/mail/ses-mailer';
 import { calendarService, escalationPolicy, eventBridgeTimers, lifecyclePolicy, signIn } from '../../shared/compose';
 import { SqsCaseQueue } from '../../shared/adapters/sqs/case-queue';
@@ -62,9 +63,7 @@ export function buildHandler(env: Record<string, string | undefined> = process.e
     timers,
     mailer: sesV2Mailer({ client: new SESv2Client({ region: config.AWS_REGION }), from: config.MAIL_FROM, configurationSet: config.SES_CONFIGURATION_SET }),
     // Without a bucket, letters with files are refused on the page (and kept there).
-    ...(config.ATTACHMENTS_BUCKET && {
-      attachments: new S3AttachmentStore({ client: new S3Client({ region: config.AWS_REGION, ...(config.ATTACHMENTS_ENDPOINT && { endpoint: config.ATTACHMENTS_ENDPOINT, forcePathStyle: true }) }), bucket: config.ATTACHMENTS_BUCKET }),
-    }),
+    ...(config.ATTACHMENTS_BUCKET && s3Files(new S3Client({ region: config.AWS_REGION, ...(config.ATTACHMENTS_ENDPOINT && { endpoint: config.ATTACHMENTS_ENDPOINT, forcePathStyle: true }) }), config.ATTACHMENTS_BUCKET)),
     policy: escalationPolicy(config),
     lifecycle: lifecyclePolicy(config),
     publicBaseUrl,
@@ -83,6 +82,11 @@ export function buildHandler(env: Record<string, string | undefined> = process.e
     clientIp: (c: Context) => (c.env as { event?: { requestContext?: { http?: { sourceIp?: string } } } } | undefined)?.event?.requestContext?.http?.sourceIp,
   });
   return handle(app, { isContentTypeBinary });
+}
+
+/** Letters' files in the bucket: attachments/ (posted with the letter, or kept from an upload), and the browsers' uploads to incoming/. */
+function s3Files(client: S3Client, bucket: string) {
+  return { attachments: new S3AttachmentStore({ client, bucket }), uploads: new S3UploadStore({ client, bucket }) };
 }
 
 let cached: ReturnType<typeof buildHandler> | undefined;

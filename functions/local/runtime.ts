@@ -21,6 +21,7 @@ import { calendarService, escalationPolicy, lifecyclePolicy } from '../../shared
 import { escalate, type EscalatorDeps } from '../../shared/usecases/escalate';
 import { ConfigError, loadApiConfig, loadLocalConfig } from '../../shared/config';
 import { LocalAttachmentStore } from '../../shared/adapters/files/local-attachments';
+import { LocalUploadStore } from '../../shared/adapters/files/local-uploads';
 import type { Role } from '../../shared/domain/principal';
 import { createMailer } from '../../shared/adapters/mail/nodemailer-mailer';
 import { buildConsole } from '../../shared/console/build';
@@ -141,12 +142,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const url = `http://${local.HOST.includes(':') ? `[${local.HOST}]` : local.HOST}:${port}`;
   const publicBaseUrl = config.PUBLIC_BASE_URL ?? url;
 
+  const attachments = new LocalAttachmentStore(join(dataDir, 'attachments'));
   const app = createApp({
     ...stores,
     calendar,
     timers,
     mailer: mail.mailer,
-    attachments: new LocalAttachmentStore(join(dataDir, 'attachments')),
+    attachments,
+    // The page sends files ahead here too (the app's own upload route), as it does to S3 on AWS: one way for the page.
+    uploads: new LocalUploadStore({ dir: join(dataDir, 'attachments', 'incoming'), attachments }),
     policy,
     lifecycle: lifecyclePolicy(config),
     publicBaseUrl,

@@ -40,6 +40,21 @@ export const ATTACHMENT_MEDIA_TYPES = [
   'text/plain',
 ] as const;
 
+/** The declared type of a file by its name's extension, as the page's script declares uploads (browsers often give none for Office files). */
+export const MEDIA_TYPE_BY_EXTENSION: Readonly<Record<string, (typeof ATTACHMENT_MEDIA_TYPES)[number]>> = {
+  pdf: 'application/pdf',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  gif: 'image/gif',
+  webp: 'image/webp',
+  doc: 'application/msword',
+  xls: 'application/vnd.ms-excel',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  txt: 'text/plain',
+};
+
 export const ACCEPTED_KINDS = 'PDF、JPEG、PNG、WebP、GIF 图片、Word（doc/docx）、Excel（xls/xlsx）、纯文本（txt）';
 
 const startsWith = (b: Uint8Array, sig: number[], at = 0) => sig.every((x, i) => b[at + i] === x);

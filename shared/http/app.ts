@@ -24,6 +24,7 @@ import { consoleRoutes } from './routes/console';
 import { mailboxRoutes, wantsHtml } from './routes/mailbox';
 import { reportRoutes } from './routes/reports';
 import { trackingRoutes } from './routes/tracking';
+import { uploadRoutes } from './routes/uploads';
 
 export const API_BODY_LIMIT = 128 * 1024;
 export const FORM_BODY_LIMIT = 64 * 1024;
@@ -148,6 +149,7 @@ export function createApp(deps: AppDeps) {
     .openapi(health, (c) => c.json({ status: 'ok' as const }, 200))
     .route('/', caseRoutes(deps, intake))
     .route('/', mailboxRoutes(deps, intake, calendar))
+    .route('/', uploadRoutes(deps))
     .route('/', trackingRoutes(deps, actDeps))
     .route('/', calendarRoutes(deps, calendar))
     .route('/', adminRoutes(deps))

@@ -25,6 +25,7 @@ import type {
   TimerService,
   TokenIssuer,
   TokenVerifier,
+  UploadStore,
 } from '../ports';
 
 /** How people sign in: local accounts and tokens this server signs, or Cognito's managed login. */
@@ -53,6 +54,8 @@ export interface AppDeps {
   rateLimiter: RateLimiter;
   /** Files attached to mailbox letters; without it, letters with files are refused (and kept on the page). */
   attachments?: AttachmentStore;
+  /** Files the page sends ahead, straight to storage (S3 presigned POSTs; locally the app's upload route), for letters past the request limits. */
+  uploads?: UploadStore;
   tokens: TokenVerifier;
   /** Local sign-in accounts and their wrong-password counts (unused when Cognito signs people in). */
   accounts: AccountStore;

@@ -28,7 +28,12 @@ export interface FormLetter {
   values: Partial<Record<MailboxField, string>>;
   ignoredFields: string[];
   files: { name: string; bytes: Uint8Array }[];
+  /** Ids of files the page's script sent ahead (POST /v1/intake/mailbox/uploads), in the form's `upload` fields. */
+  uploads: string[];
 }
+
+/** The form field that names a file sent ahead (repeated, one per file). */
+export const UPLOAD_FIELD = 'upload';
 
 export type LetterFields = z.infer<typeof MailboxForm>;
 
@@ -67,9 +72,14 @@ export async function readFormLetter(c: Context, mapping: Readonly<Record<string
   const values: FormLetter['values'] = {};
   const ignored = new Set<string>();
   const files: FormLetter['files'] = [];
+  const uploads: string[] = [];
   const errors: FieldError[] = [];
   for (const [raw, value] of Object.entries(body)) {
     const parts = Array.isArray(value) ? value : [value];
+    if (raw === UPLOAD_FIELD) {
+      for (const part of parts) if (typeof part === 'string' && part !== '' && !uploads.includes(part)) uploads.push(part);
+      continue;
+    }
     const field = Object.hasOwn(mapping, raw) ? mapping[raw] : KNOWN.has(raw) ? (raw as MailboxField) : undefined;
     for (const part of parts) {
       if (typeof part !== 'string') {
@@ -89,7 +99,7 @@ export async function readFormLetter(c: Context, mapping: Readonly<Record<string
       values[field] = part;
     }
   }
-  return { letter: { values, ignoredFields: [...ignored], files }, errors };
+  return { letter: { values, ignoredFields: [...ignored], files, uploads }, errors };
 }
 
 /**
@@ -119,41 +129,55 @@ export function checkLetter(values: FormLetter['values'], earlier: FieldError[] 
 
 const MB = 1024 * 1024;
 
+/** What the writer is told when the files together break a limit (the count, the total). */
+export function fileLimitErrors(files: readonly { name: string; size: number }[]): FieldError[] {
+  const errors: FieldError[] = [];
+  if (files.length > MAX_ATTACHMENTS) errors.push({ path: 'files', message: `最多可上传${MAX_ATTACHMENTS}个附件，您选择了${files.length}个。` });
+  const total = files.reduce((n, f) => n + f.size, 0);
+  if (total > MAX_ATTACHMENTS_TOTAL_BYTES) errors.push({ path: 'files', message: `附件合计不能超过${MAX_ATTACHMENTS_TOTAL_BYTES / MB}MB，您选择的共${(total / MB).toFixed(1)}MB。` });
+  return errors;
+}
+
+/** What the writer is told about one file's size, or undefined when it is within the limit. */
+export function fileSizeError(file: { name: string; size: number }): FieldError | undefined {
+  if (file.size === 0) return { path: 'files', message: `附件“${file.name}”是空文件。` };
+  if (file.size > MAX_ATTACHMENT_BYTES) return { path: 'files', message: `附件“${file.name}”超过${MAX_ATTACHMENT_BYTES / MB}MB。` };
+  return undefined;
+}
+
+export const REFUSED_TYPE = (name: string) => `附件“${name}”的文件类型不能接收。可接收：${ACCEPTED_KINDS}。`;
+export const NO_FILES_HERE: FieldError = { path: 'files', message: '本信箱暂不接收附件，请删除附件后再提交，或在来信中说明。' };
+
+/** One file judged by its bytes: the attachment it becomes (a new id unless given), or why not. */
+export function judgeFile(file: { name: string; bytes: Uint8Array }, id: string = randomUUID()): { attachment: Attachment } | { error: FieldError } {
+  const sizeError = fileSizeError({ name: file.name, size: file.bytes.length });
+  if (sizeError) return { error: sizeError };
+  const contentType = sniffContentType(file.bytes, file.name);
+  if (!contentType) return { error: { path: 'files', message: REFUSED_TYPE(file.name) } };
+  const sha256 = createHash('sha256').update(file.bytes).digest('hex');
+  return { attachment: { id, name: file.name, size: file.bytes.length, contentType, sha256 } };
+}
+
 /** Files within the limits and of the accepted kinds, or the reasons they are not (zh-CN). */
 export function checkFiles(files: FormLetter['files'], accepting: boolean): { accepted: AcceptedFile[]; errors: FieldError[] } {
-  const errors: FieldError[] = [];
-  if (!files.length) return { accepted: [], errors };
-  if (!accepting) return { accepted: [], errors: [{ path: 'files', message: '本信箱暂不接收附件，请删除附件后再提交，或在来信中说明。' }] };
-  if (files.length > MAX_ATTACHMENTS) errors.push({ path: 'files', message: `最多可上传${MAX_ATTACHMENTS}个附件，您选择了${files.length}个。` });
-  const total = files.reduce((n, f) => n + f.bytes.length, 0);
-  if (total > MAX_ATTACHMENTS_TOTAL_BYTES) errors.push({ path: 'files', message: `附件合计不能超过${MAX_ATTACHMENTS_TOTAL_BYTES / MB}MB，您选择的共${(total / MB).toFixed(1)}MB。` });
+  if (!files.length) return { accepted: [], errors: [] };
+  if (!accepting) return { accepted: [], errors: [NO_FILES_HERE] };
+  const errors = fileLimitErrors(files.map((f) => ({ name: f.name, size: f.bytes.length })));
   const accepted: AcceptedFile[] = [];
   for (const f of files) {
-    if (f.bytes.length === 0) {
-      errors.push({ path: 'files', message: `附件“${f.name}”是空文件。` });
-      continue;
-    }
-    if (f.bytes.length > MAX_ATTACHMENT_BYTES) {
-      errors.push({ path: 'files', message: `附件“${f.name}”超过${MAX_ATTACHMENT_BYTES / MB}MB。` });
-      continue;
-    }
-    const contentType = sniffContentType(f.bytes, f.name);
-    if (!contentType) {
-      errors.push({ path: 'files', message: `附件“${f.name}”的文件类型不能接收。可接收：${ACCEPTED_KINDS}。` });
-      continue;
-    }
-    const sha256 = createHash('sha256').update(f.bytes).digest('hex');
-    accepted.push({ attachment: { id: randomUUID(), name: f.name, size: f.bytes.length, contentType, sha256 }, bytes: f.bytes });
+    const judged = judgeFile(f);
+    if ('error' in judged) errors.push(judged.error);
+    else accepted.push({ attachment: judged.attachment, bytes: f.bytes });
   }
   return { accepted: errors.length ? [] : accepted, errors };
 }
 
 /**
  * What makes two posts "the same letter": the fields that carry its content and the files' hashes
- * (not the redirect, the honeypot or the submission id).
+ * (not the redirect, the honeypot, the submission id or the upload ids: a file is its hash, however it came).
  */
 export function letterFingerprint(fields: LetterFields, files: readonly Pick<Attachment, 'sha256'>[]): string {
-  const { redirect: _r, submissionId: _s, website: _w, ...content } = fields;
+  const { redirect: _r, submissionId: _s, website: _w, uploads: _u, ...content } = fields;
   const canonical = JSON.stringify([Object.entries(content).sort(([a], [b]) => a.localeCompare(b)), files.map((f) => f.sha256)]);
   return createHash('sha256').update(canonical).digest('hex');
 }

@@ -124,6 +124,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/intake/mailbox/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a letter’s files ahead, straight to storage
+         * @description For a letter with files larger than a request body may carry through API Gateway and Lambda (10 MB / 6 MB): declare up to 5 files (10 MB each, 20 MB in all, the accepted types) and get one upload target per file — on AWS a presigned S3 POST (its own key, the exact Content-Type and name, at most the declared size, valid 15 minutes); locally this server's own upload route. Post each file there, then post the letter with the upload ids; the intake judges each file by its bytes as it does a posted one. A declaration outside the limits is a 400 whose `errors[].message` say why in zh-CN, for the writer. The ready page /mailbox does all this when its form carries `data-uploads`. 404 when this mailbox takes no files.
+         */
+        post: operations["createMailboxUploads"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/intake/mailbox/uploads/{uploadId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take one file sent ahead (local runtime; on AWS the file goes to S3)
+         * @description The upload target `createMailboxUploads` hands out when files are kept on this server’s disk: the `fields` it gave, then the file as the last part, named `file`. Held to the declaration as S3 holds a POST to its policy: unknown or expired → 404 / 403, another Content-Type → 403, empty or larger than declared → 400. 204 like S3. On AWS uploads go to S3 and this answers 404.
+         */
+        post: operations["putMailboxUpload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/track/{ticketNo}": {
         parameters: {
             query?: never;
@@ -1135,6 +1175,54 @@ export interface components {
             submissionId?: string;
             /** @description Honeypot: leave empty (hide it from people with CSS) */
             website?: string;
+            /** @description Files sent ahead: the ids `POST /v1/intake/mailbox/uploads` gave, once each file is uploaded (a form sends them as repeated `upload` fields) */
+            uploads?: string[];
+        };
+        MailboxUploads: {
+            uploads: components["schemas"]["MailboxUpload"][];
+        };
+        MailboxUpload: {
+            /**
+             * Format: uuid
+             * @description The upload id: send it with the letter (`upload` form field, or `uploads` in JSON) once the file is uploaded
+             */
+            id: string;
+            /** @description The name the file will be listed under */
+            name: string;
+            /**
+             * Format: uri
+             * @description Post the file here: a multipart form of `fields`, then the file as the last part, named `file`
+             */
+            url: string;
+            /** @description Form fields to send as they are (on AWS the presigned S3 POST policy and its signature) */
+            fields: {
+                [key: string]: string;
+            };
+            /**
+             * Format: date-time
+             * @description The upload must start before this
+             */
+            expiresAt: string;
+        };
+        MailboxUploadsRequest: {
+            files: components["schemas"]["MailboxUploadFile"][];
+        };
+        MailboxUploadFile: {
+            /**
+             * @description The file name as the browser has it
+             * @example 工资条.pdf
+             */
+            name: string;
+            /**
+             * @description Bytes
+             * @example 245760
+             */
+            size: number;
+            /**
+             * @description One of: application/pdf, image/jpeg, image/png, image/gif, image/webp, application/msword, application/vnd.ms-excel, application/vnd.openxmlformats-officedocument.wordprocessingml.document, application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, text/plain
+             * @example application/pdf
+             */
+            contentType: string;
         };
         PublicCase: {
             ticketNo: string;
@@ -2207,6 +2295,74 @@ export interface operations {
                 };
             };
             413: components["responses"]["ContentTooLarge"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createMailboxUploads: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MailboxUploadsRequest"];
+            };
+        };
+        responses: {
+            /** @description One upload target per declared file, in order */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailboxUploads"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["ContentTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    putMailboxUpload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uploadId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "multipart/form-data": {
+                    "Content-Type"?: string;
+                    /** Format: binary */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Stored under incoming/ until a letter takes it (at most a day) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["ContentTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];

@@ -2,7 +2,7 @@ import { cspHash } from './csp';
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { FieldError } from '../domain/errors';
-import { ACCEPTED_KINDS, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, MAX_ATTACHMENTS_TOTAL_BYTES, type MailboxField } from '../domain/letter';
+import { ACCEPTED_KINDS, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, MAX_ATTACHMENTS_TOTAL_BYTES, MEDIA_TYPE_BY_EXTENSION, type MailboxField } from '../domain/letter';
 import { civilFromDays, shanghaiDayOf } from '../domain/time';
 import { ZH_TOPICS } from '../notifications/assignment';
 import type { ProblemBody } from './problem';
@@ -41,12 +41,78 @@ if (/^[A-Z0-9]{8}$/.test(code)) {
 }
 `;
 
-/** The pages' Content-Security-Policy: their own style and script only; forms post back here (and on to the allowed redirect origins). */
-export function pageCsp(formTargets: readonly string[] = []): string {
+/**
+ * The letter page's script, when the server says uploads go ahead (the form's data-uploads): a
+ * letter with files declares them, posts each one straight to its upload target (S3 on AWS, so
+ * that 20 MB never pass through API Gateway and Lambda), then submits the form as usual with the
+ * upload ids instead of the files. Anything failing on the way leaves the letter in the page, with
+ * what happened in zh-CN. Without the script (or without files) the form posts multipart as ever.
+ */
+const LETTER_SCRIPT = `
+const form = document.querySelector('form[data-uploads]');
+const input = form && form.querySelector('input[type=file]');
+if (form && input && window.fetch && window.FormData) {
+  const TYPES = ${JSON.stringify(MEDIA_TYPE_BY_EXTENSION)};
+  const status = document.getElementById('upload-status');
+  const button = form.querySelector('button[type=submit]');
+  let busy = false;
+  const say = (text, bad) => { status.hidden = false; status.textContent = text; status.className = bad ? 'err' : 'hint'; };
+  const typeOf = (f) => TYPES[((/\\.([a-z0-9]+)$/i.exec(f.name) || [])[1] || '').toLowerCase()] || f.type || 'application/octet-stream';
+  const ready = () => { busy = false; button.disabled = false; input.disabled = false; };
+  window.addEventListener('pageshow', ready);
+  form.addEventListener('submit', async (event) => {
+    if (!input.files || input.files.length === 0) return;
+    event.preventDefault();
+    if (busy) return;
+    busy = true;
+    button.disabled = true;
+    const files = Array.from(input.files);
+    try {
+      say('正在上传附件，请稍候……');
+      const declared = await fetch(form.dataset.uploads, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify({ files: files.map((f) => ({ name: f.name, size: f.size, contentType: typeOf(f) })) }) });
+      if (!declared.ok) {
+        const problem = await declared.json().catch(() => ({}));
+        const messages = (problem.errors || []).map((e) => e.message).filter((m) => /[\\u4e00-\\u9fff]/.test(m));
+        throw new Error(messages.length ? messages.join('') : declared.status === 429 ? '提交过于频繁，请稍候一分钟再提交。' : '附件暂时无法上传，请稍后再提交。');
+      }
+      const { uploads } = await declared.json();
+      for (let i = 0; i < files.length; i++) {
+        say('正在上传附件（' + (i + 1) + '/' + files.length + '）：' + files[i].name);
+        const body = new FormData();
+        for (const [k, v] of Object.entries(uploads[i].fields)) body.append(k, v);
+        body.append('file', files[i]);
+        const sent = await fetch(uploads[i].url, { method: 'POST', body });
+        if (!sent.ok) throw new Error('附件“' + files[i].name + '”上传失败，请检查网络后再提交。');
+      }
+      form.querySelectorAll('input[name=upload]').forEach((el) => el.remove());
+      for (const u of uploads) {
+        const id = document.createElement('input');
+        id.type = 'hidden';
+        id.name = 'upload';
+        id.value = u.id;
+        form.appendChild(id);
+      }
+      input.disabled = true;
+      say('附件已上传，正在提交来信……');
+      form.submit();
+    } catch (err) {
+      say((err instanceof TypeError ? '网络连接失败，附件未能上传，请检查网络后再提交。' : err.message) + '来信尚未提交，您填写的内容仍保留在本页。', true);
+      ready();
+    }
+  });
+}
+`;
+
+/**
+ * The pages' Content-Security-Policy: their own style and scripts only; forms post back here (and
+ * on to the allowed redirect origins); the letter page's script may post files to `connectTargets`.
+ */
+export function pageCsp(formTargets: readonly string[] = [], connectTargets: readonly string[] = []): string {
   return [
     "default-src 'none'",
     `style-src ${cspHash(STYLE)}`,
-    `script-src ${cspHash(THANKS_SCRIPT)}`,
+    `script-src ${cspHash(THANKS_SCRIPT)} ${cspHash(LETTER_SCRIPT)}`,
+    ...(connectTargets.length ? [`connect-src 'self'${connectTargets.filter((t) => t !== "'self'").map((o) => ` ${o}`).join('')}`] : []),
     "img-src 'self'",
     `form-action 'self'${formTargets.map((o) => ` ${o}`).join('')}`,
     "base-uri 'none'",
@@ -112,6 +178,8 @@ export interface LetterPageInput {
   /** Files were sent with the letter: the browser cannot put them back, say so. */
   hadFiles?: boolean;
   acceptsFiles: boolean;
+  /** Where the page's script declares files to send them ahead (the server's say-so); absent: files go in the form post. */
+  uploadsUrl?: string;
 }
 
 /** The labels of the letter's fields, as a worker knows them. */
@@ -150,7 +218,7 @@ export function letterPage(p: LetterPageInput) {
             ${p.hadFiles ? html`<p>出于安全原因，浏览器不能保留已选择的附件，请重新选择。</p>` : ''}
           </div>`
         : html`<p>您可以在这里向工会主席来信反映问题、提出建议或寻求帮助。带 * 的为必填项。</p>`}
-      <form method="post" action="${p.action ?? '/v1/intake/mailbox'}" enctype="multipart/form-data" accept-charset="utf-8">
+      <form method="post" action="${p.action ?? '/v1/intake/mailbox'}" enctype="multipart/form-data" accept-charset="utf-8"${p.uploadsUrl ? html` data-uploads="${p.uploadsUrl}"` : ''}>
         <input type="hidden" name="submissionId" value="${p.submissionId}" />
         ${v.redirect ? html`<input type="hidden" name="redirect" value="${v.redirect}" />` : ''}
         ${input('name', 'text', ' <span class="hint">（可不填）</span>')}
@@ -175,8 +243,10 @@ export function letterPage(p: LetterPageInput) {
           : errorOf('files')}
         <div class="hp" aria-hidden="true"><label for="website">${FIELD_LABELS.website}</label><input type="text" id="website" name="website" tabindex="-1" autocomplete="off" /></div>
         <p class="hint">提交即表示您同意工会为办理本件来信使用您填写的个人信息；工作人员仅为办理本件来信与您联系，不向无关人员公开。</p>
+        <p id="upload-status" role="status" hidden></p>
         <button type="submit">提交来信</button>
       </form>`,
+    p.uploadsUrl ? LETTER_SCRIPT : undefined,
   );
 }
 

@@ -289,6 +289,7 @@ export const MailboxForm = z
       description: 'A random id the form carries (the ready form at /mailbox does): the same id posted again within 10 minutes returns the same ticket',
     }),
     website: z.string().max(2048).optional().openapi({ description: 'Honeypot: leave empty (hide it from people with CSS)' }),
+    uploads: z.array(z.uuid()).min(1).max(5).optional().openapi({ description: 'Files sent ahead: the ids `POST /v1/intake/mailbox/uploads` gave, once each file is uploaded (a form sends them as repeated `upload` fields)' }),
   })
   .openapi('MailboxForm');
 

@@ -5,6 +5,7 @@
 import type { Account } from '../domain/account';
 import type { CalendarYearData } from '../domain/calendar';
 import type { CaseRecord, Category, Channel, SlaState, Status } from '../domain/case';
+import type { Attachment } from '../domain/letter';
 import type { Principal } from '../domain/principal';
 import type { CaseFact } from '../domain/report';
 import type { Office, RoutingConfig, VersionedRoutingConfig } from '../domain/routing';
@@ -274,3 +275,60 @@ export interface AttachmentStore {
   downloadUrl?(id: string, file: { name: string; contentType: string }): Promise<string | undefined>;
   delete(id: string): Promise<void>;
 }
+
+/** A file the browser declared before sending it: what its upload will be held to. */
+export interface DeclaredUpload {
+  /** The upload id (a UUID): the incoming object's name, and the attachment's id once the letter takes it. */
+  id: string;
+  name: string;
+  size: number;
+  contentType: string;
+}
+
+/** Where and how the browser sends one declared file itself: a form post of `fields` then the file (field `file`, last). */
+export interface UploadTarget {
+  url: string;
+  fields: Record<string, string>;
+  /** Epoch ms; a post after it is refused. */
+  expiresAt: number;
+}
+
+/** An upload as it arrived: the name it was declared with, its size, and its bytes unless it is larger than asked. */
+export interface ArrivedUpload {
+  name: string;
+  size: number;
+  /** Absent when the upload is larger than the reader's limit (nothing past it is read). */
+  bytes?: Uint8Array;
+  /** The object's version tag, so that what is kept is what was read (S3's ETag). */
+  etag?: string;
+}
+
+/**
+ * Files a browser sends straight to storage before it posts the letter, so that a 20 MB letter
+ * never passes through the API's request body (API Gateway 10 MB, Lambda 6 MB): S3 presigned POSTs
+ * to `incoming/` on AWS; locally the app's own upload route into `$DATA_DIR/attachments/incoming`.
+ * The letter names the upload ids; the intake reads each upload, judges it by its bytes, and keeps
+ * it as the attachment with the same id. Uploads no letter took expire after a day.
+ */
+export interface UploadStore {
+  /** Where the page's script posts files, as a CSP source (`'self'`, or the bucket's origin) for its connect-src. */
+  cspSource(): Promise<string>;
+  /** A short-lived target for exactly this file: its key, its type, at most its declared size. */
+  target(upload: DeclaredUpload, ttlSeconds: number): Promise<UploadTarget>;
+  /** The upload (its bytes if at most maxBytes); undefined when nothing arrived, or it expired. */
+  read(id: string, maxBytes: number): Promise<ArrivedUpload | undefined>;
+  /**
+   * Keeps the upload as the attachment of the same id (type and hash as judged), bound to the letter
+   * that took it (`letter`: a hash of its idempotency key and content); the incoming copy stays until `discard`.
+   */
+  keep(upload: { attachment: Attachment; letter: string; bytes: Uint8Array; etag?: string }): Promise<void>;
+  /** An upload a letter already took: its attachment and that letter's binding (a resubmission of the same letter finds it here). */
+  kept(id: string): Promise<{ attachment: Attachment; letter: string } | undefined>;
+  /** Removes the incoming copy (a letter took it). */
+  discard(id: string): Promise<void>;
+  /** Locally only: takes the browser's post to a target this store handed out; S3 takes its own. */
+  receive?(id: string, fields: Record<string, string>, file: { bytes: Uint8Array; contentType: string }, now: number): Promise<UploadRefusal | undefined>;
+}
+
+/** Why a direct upload was refused (as S3 refuses a POST outside its policy). */
+export type UploadRefusal = 'unknown' | 'expired' | 'too-large' | 'wrong-type';

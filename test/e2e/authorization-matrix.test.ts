@@ -65,6 +65,8 @@ const REPORTS = /*                 */ row(401, 403, 403, 403, 'ok', 'ok', 'ok', 
 interface Req {
   path: string;
   json?: unknown;
+  /** A form body instead of JSON (the upload target). */
+  form?: FormData;
   headers?: Record<string, string>;
 }
 
@@ -88,8 +90,8 @@ let serial = 0;
 
 const authOf = (caller: Caller): Record<string, string> => (caller === 'none' ? {} : { Authorization: `Bearer ${tokens.get(caller) ?? ''}` });
 
-async function call(caller: Caller, method: string, path: string, json?: unknown, headers: Record<string, string> = {}): Promise<Response> {
-  return h.request(path, { method, ...(json !== undefined && { json }), headers: { ...authOf(caller), ...headers } });
+async function call(caller: Caller, method: string, path: string, json?: unknown, headers: Record<string, string> = {}, form?: FormData): Promise<Response> {
+  return h.request(path, { method, ...(json !== undefined && { json }), ...(form && { body: form }), headers: { ...authOf(caller), ...headers } });
 }
 
 async function ok<T>(res: Response, what: string): Promise<T> {
@@ -235,6 +237,23 @@ const MATRIX: Row[] = [
   // The files are evidence with personal details: the assigned office, supervisors and admins.
   { method: 'GET', path: '/v1/cases/{id}/attachments/{attachmentId}', cells: row(401, 404, 404, 404, 'ok', 404, 'ok', 'ok'), build: async () => ({ path: await withAttachment() }) },
   { method: 'POST', path: '/v1/intake/mailbox', cells: 'public', build: async () => ({ path: '/v1/intake/mailbox', json: { message: '食堂饭菜质量差' } }) },
+  { method: 'POST', path: '/v1/intake/mailbox/uploads', cells: 'public', build: async () => ({ path: '/v1/intake/mailbox/uploads', json: { files: [{ name: '工资条.pdf', size: 100, contentType: 'application/pdf' }] } }) },
+  {
+    method: 'POST',
+    path: '/v1/intake/mailbox/uploads/{uploadId}',
+    cells: 'public',
+    build: async () => {
+      const pdf = new TextEncoder().encode('%PDF-1.7\n%%EOF\n');
+      const { uploads } = await ok<{ uploads: { url: string; fields: Record<string, string> }[] }>(
+        await call('none', 'POST', '/v1/intake/mailbox/uploads', { files: [{ name: '工资条.pdf', size: pdf.length, contentType: 'application/pdf' }] }),
+        'uploads',
+      );
+      const form = new FormData();
+      for (const [k, v] of Object.entries(uploads[0]!.fields)) form.append(k, v);
+      form.append('file', new File([pdf], '工资条.pdf', { type: 'application/pdf' }));
+      return { path: new URL(uploads[0]!.url).pathname, form };
+    },
+  },
   {
     method: 'GET',
     path: '/v1/track/{ticketNo}',
@@ -278,7 +297,7 @@ for (const r of MATRIX) {
     if (cells === 'public') {
       it('public: answers without a token', async () => {
         const req = await r.build('none', true);
-        const res = await call('none', r.method, req.path, req.json, req.headers);
+        const res = await call('none', r.method, req.path, req.json, req.headers, req.form);
         expect(res.status, await res.text()).toBeLessThan(300);
       });
       return;

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { DynamoTimerStore } from '../../shared/adapters/dynamo/timer-store';
 import { outboxMailer } from '../../shared/adapters/mail/nodemailer-mailer';
 import { LocalAttachmentStore } from '../../shared/adapters/files/local-attachments';
+import { LocalUploadStore } from '../../shared/adapters/files/local-uploads';
 import { DEFAULT_LIFECYCLE_POLICY } from '../../shared/domain/lifecycle';
 import { DEFAULT_ESCALATION_POLICY } from '../../shared/domain/sla';
 import { calendarService } from '../../shared/compose';
@@ -116,11 +117,13 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   // The real table-backed timers: tests can read what the API scheduled.
   const timers = new DynamoTimerStore(db, tableName);
   const outboxDir = await mkdtemp(join(tmpdir(), 'harness-outbox-'));
+  const attachments = new LocalAttachmentStore(`${outboxDir}-attachments`);
   const deps: AppDeps = {
     ...stores,
     timers,
     mailer: outboxMailer({ dir: outboxDir, from: 'cases@union.example.org' }),
-    attachments: new LocalAttachmentStore(`${outboxDir}-attachments`),
+    attachments,
+    uploads: new LocalUploadStore({ dir: `${outboxDir}-attachments/incoming`, attachments, now: () => clock.now() }),
     policy: DEFAULT_ESCALATION_POLICY,
     lifecycle: DEFAULT_LIFECYCLE_POLICY,
     publicBaseUrl: 'https://cases.union.example.org',

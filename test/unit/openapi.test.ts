@@ -43,6 +43,8 @@ describe('openapi.yaml', () => {
         '/v1/cases/{id}/attachments/{attachmentId}',
         ...['accept', 'return', 'assign', 'recategorize', 'extend', 'pause', 'resume', 'note', 'reply', 'follow-up', 'reopen', 'close'].map((a) => `/v1/cases/{id}/${a}`),
         '/v1/intake/mailbox',
+        '/v1/intake/mailbox/uploads',
+        '/v1/intake/mailbox/uploads/{uploadId}',
         '/v1/reports/quarterly',
         '/v1/reports/queue',
         '/v1/reports/summary',
@@ -55,6 +57,7 @@ describe('openapi.yaml', () => {
     expect(doc.paths['/v1/cases']?.post?.security).toEqual([{ bearerAuth: [] }]);
     // Public operations say so explicitly (an empty requirement), rather than by omission.
     expect(doc.paths['/v1/intake/mailbox']?.post?.security).toEqual([]);
+    expect(doc.paths['/v1/intake/mailbox/uploads']?.post?.security).toEqual([]);
     expect(doc.paths['/v1/track/{ticketNo}']?.get?.security).toEqual([]);
     expect(doc.paths['/v1/auth/login']?.post?.security).toEqual([]);
     expect(doc.paths['/v1/auth/config']?.get?.security).toEqual([]);

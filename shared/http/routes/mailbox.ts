@@ -11,7 +11,10 @@ import type { CalendarService } from '../../usecases/calendar';
 import { createCase, type IdempotencyRequest, type IntakeDeps } from '../../usecases/intake';
 import type { AppDeps } from '../deps';
 import { noAuth, problems, problemsOrPage, router, type AppEnv } from '../env';
-import { checkFiles, checkLetter, letterFingerprint, readFormLetter, type AcceptedFile, type LetterFields } from '../letter-form';
+import type { FieldError } from '../../domain/errors';
+import { checkFiles, checkLetter, fileLimitErrors, letterFingerprint, NO_FILES_HERE, readFormLetter, type AcceptedFile, type FormLetter, type LetterFields } from '../letter-form';
+import { readLetterUploads, UPLOAD_GONE, type LetterUploads } from '../letter-uploads';
+import { UPLOADS_PATH } from './uploads';
 import { letterPage, pageCsp, thankYouPage } from '../pages';
 import { rateLimit } from '../rate-limit';
 import { MailboxForm, MailboxReceipt } from '../schemas';
@@ -107,6 +110,22 @@ export function wantsHtml(c: Context): boolean {
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
+interface Receipt {
+  ticketNo: string;
+  trackingCode: string;
+  dueAt: number;
+}
+
+interface JudgedFiles {
+  /** Posted with the letter (multipart), accepted. */
+  files: AcceptedFile[];
+  uploads: LetterUploads;
+  /** Every file the letter lists, however it came. */
+  attachments: Attachment[];
+  errors: FieldError[];
+}
+const NO_UPLOADS: LetterUploads = { arrived: [], kept: [], errors: [] };
+
 export function mailboxRoutes(deps: AppDeps, intake: IntakeDeps, calendar: CalendarService) {
   const limit = rateLimit({
     limiter: deps.rateLimiter,
@@ -122,32 +141,59 @@ export function mailboxRoutes(deps: AppDeps, intake: IntakeDeps, calendar: Calen
     await next();
   };
   const csp = pageCsp(deps.config.ALLOWED_REDIRECT_ORIGINS);
+  /** The letter page's: its script may also post files to where the uploads go. */
+  const formCsp = async () => pageCsp(deps.config.ALLOWED_REDIRECT_ORIGINS, deps.uploads ? [await deps.uploads.cspSource()] : []);
+  /** Whether the page takes files, and sends them ahead (the server says so with the form's data-uploads). */
+  const pageOptions = () => ({ acceptsFiles: deps.attachments !== undefined, ...(deps.attachments && deps.uploads && { uploadsUrl: UPLOADS_PATH }) });
   const pageErrors = async (c: Context<AppEnv>, next: () => Promise<void>) => {
     if (wantsHtml(c)) c.set('htmlErrors', true);
     await next();
   };
 
-  /** Records the letter (or, for the honeypot, pretends to); the same letter again within the window returns its first ticket. */
-  async function take(c: Context, fields: LetterFields, files: AcceptedFile[], ignoredFields: string[]) {
+  /** The letter's idempotency key (its submission id, or its content from this client) and the binding of the uploads it keeps. */
+  function identify(c: Context, fields: LetterFields, attachments: readonly Attachment[]): { idem: IdempotencyRequest; binding: string } {
+    const fingerprint = letterFingerprint(fields, attachments);
+    const key = fields.submissionId ? `sid:${fields.submissionId}` : `letter:${sha256(`${deps.clientIp(c) ?? ''}\n${fingerprint}`)}`;
+    return { idem: { scope: 'mailbox', key, requestHash: fingerprint, ttlMs: RESUBMIT_WINDOW_MS }, binding: sha256(`${key}\n${fingerprint}`) };
+  }
+
+  /** The letter's files, posted with it (multipart) or sent ahead (upload ids), judged by their bytes; nothing stored yet. */
+  async function judgeFiles(posted: FormLetter['files'], uploadIds: readonly string[]): Promise<JudgedFiles> {
+    if (!posted.length && !uploadIds.length) return { files: [], uploads: NO_UPLOADS, attachments: [], errors: [] };
+    if (!deps.attachments || (uploadIds.length && !deps.uploads)) return { files: [], uploads: NO_UPLOADS, attachments: [], errors: [NO_FILES_HERE] };
+    const multipart = checkFiles(posted, true);
+    const uploads = uploadIds.length && deps.uploads ? await readLetterUploads(deps.uploads, uploadIds) : NO_UPLOADS;
+    const attachments = [...multipart.accepted.map((f) => f.attachment), ...uploads.arrived.map((u) => u.attachment), ...uploads.kept.map((k) => k.attachment)];
+    const errors = [...multipart.errors, ...uploads.errors];
+    if (uploadIds.length) {
+      const sizes = [...posted.map((f) => ({ name: f.name, size: f.bytes.length })), ...uploads.arrived.map((u) => u.attachment), ...uploads.kept.map((k) => k.attachment)];
+      for (const e of fileLimitErrors(sizes)) if (!errors.some((x) => x.message === e.message)) errors.push(e);
+    }
+    return { files: errors.length ? [] : multipart.accepted, uploads, attachments, errors };
+  }
+
+  /**
+   * Checks the files against the letter (an upload kept by another letter is not this one's) and
+   * records it — or, for the honeypot, pretends to; the same letter again within the window returns its first ticket.
+   */
+  async function take(c: Context, fields: LetterFields, judged: JudgedFiles, ignoredFields: string[]): Promise<{ receipt?: Receipt; errors: FieldError[] }> {
     const now = deps.clock.now();
     if (fields.website) {
       // Honeypot filled in: a bot. Answer exactly like a success so it learns nothing; store nothing.
       const due = computeDeadline(await calendar.current(), now, fields.category ?? 'advice', fields.urgent ?? false);
       deps.logger.info('mailbox.honeypot', { requestId: c.get('requestId') });
       return {
-        ticketNo: formatTicketNo('mailbox', yearOf(shanghaiDayOf(now)), 100_000 + Math.floor(Math.random() * 900_000)),
-        trackingCode: deps.ids.trackingCode(),
-        dueAt: due.dueAt,
+        receipt: { ticketNo: formatTicketNo('mailbox', yearOf(shanghaiDayOf(now)), 100_000 + Math.floor(Math.random() * 900_000)), trackingCode: deps.ids.trackingCode(), dueAt: due.dueAt },
+        errors: [],
       };
     }
-    const attachments: Attachment[] = files.map((f) => f.attachment);
-    const fingerprint = letterFingerprint(fields, attachments);
-    // One key per letter: its hidden submission id, or its content from this client.
-    const idem: IdempotencyRequest = fields.submissionId
-      ? { scope: 'mailbox', key: `sid:${fields.submissionId}`, requestHash: fingerprint, ttlMs: RESUBMIT_WINDOW_MS }
-      : { scope: 'mailbox', key: `letter:${sha256(`${deps.clientIp(c) ?? ''}\n${fingerprint}`)}`, requestHash: fingerprint, ttlMs: RESUBMIT_WINDOW_MS };
+    const { files, uploads, attachments } = judged;
+    const { idem, binding } = identify(c, fields, attachments);
+    // An upload a letter already took belongs to that letter: only the same letter posted again may name it.
+    if (uploads.kept.some((k) => k.letter !== binding)) return { errors: [UPLOAD_GONE] };
     // Files first: a case never lists a file that is not stored. A crash in between leaves an unlisted file, never a lost one.
     for (const f of files) await deps.attachments?.put(f.attachment.id, f.bytes, { contentType: f.attachment.contentType });
+    for (const u of uploads.arrived) await deps.uploads?.keep({ ...u, letter: binding });
     const complainant = { name: fields.name, phone: fields.phone, email: fields.email, employer: fields.employer };
     const hasContact = Object.values(complainant).some((v) => v !== undefined);
     const input = {
@@ -172,10 +218,14 @@ export function mailboxRoutes(deps: AppDeps, intake: IntakeDeps, calendar: Calen
     }
     if (result.replayed) {
       deps.logger.info('mailbox.resubmitted', { caseId: result.record.id });
-      for (const f of files) await deps.attachments?.delete(f.attachment.id);
+      // The copies this post stored that the first letter does not list (an upload it took is its own).
+      const listed = new Set(result.record.attachments?.map((a) => a.id));
+      for (const a of [...files.map((f) => f.attachment), ...uploads.arrived.map((u) => u.attachment)]) if (!listed.has(a.id)) await deps.attachments?.delete(a.id);
     }
+    // Taken (by this letter or the first): the incoming copies can go; the bucket's lifecycle rule catches any left behind.
+    for (const u of uploads.arrived) await deps.uploads?.discard(u.attachment.id);
     if (ignoredFields.length) deps.logger.info('mailbox.ignored_fields', { caseId: result.record.id, count: ignoredFields.length });
-    return { ticketNo: result.record.ticketNo, trackingCode: result.record.trackingCode, dueAt: result.record.sla.dueAt };
+    return { receipt: { ticketNo: result.record.ticketNo, trackingCode: result.record.trackingCode, dueAt: result.record.sla.dueAt }, errors: [] };
   }
 
   /** 303 to the thank-you page (or the allowed redirect): the ticket in the query, the tracking code only in the fragment. */
@@ -197,27 +247,30 @@ export function mailboxRoutes(deps: AppDeps, intake: IntakeDeps, calendar: Calen
       if (/json/i.test(c.req.header('content-type') ?? '')) {
         // zod-openapi validated it (the form media types carry a plain schema, so the type says never).
         const fields = (c.req.valid as unknown as (target: 'json') => LetterFields)('json');
-        const receipt = await take(c, fields, [], []);
-        return c.json({ ...receipt, dueAt: formatShanghai(receipt.dueAt) }, 201);
+        const judged = await judgeFiles([], fields.uploads ?? []);
+        const taken = judged.errors.length ? { errors: judged.errors } : await take(c, fields, judged, []);
+        if (!taken.receipt) throw new ValidationError('The letter has invalid fields', taken.errors);
+        return c.json({ ...taken.receipt, dueAt: formatShanghai(taken.receipt.dueAt) }, 201);
       }
       const { letter, errors: formErrors } = await readFormLetter(c, deps.config.MAILBOX_FIELDS ?? {});
       const checked = checkLetter(letter.values, formErrors);
-      const files = checkFiles(letter.files, deps.attachments !== undefined);
-      const errors = [...checked.errors, ...files.errors];
-      if (errors.length || !checked.fields) {
+      const judged = await judgeFiles(letter.files, letter.uploads);
+      let errors = [...checked.errors, ...judged.errors];
+      let receipt: Receipt | undefined;
+      if (!errors.length && checked.fields) ({ receipt, errors } = await take(c, checked.fields, judged, letter.ignoredFields));
+      if (!receipt || !checked.fields) {
         if (!c.get('htmlErrors')) throw new ValidationError('The letter has invalid fields', errors);
-        c.header('Content-Security-Policy', csp);
+        c.header('Content-Security-Policy', await formCsp());
         c.header('Cache-Control', 'no-store');
-        return c.html(letterPage({ values: letter.values, errors, submissionId: letter.values.submissionId ?? randomUUID(), hadFiles: letter.files.length > 0, acceptsFiles: deps.attachments !== undefined }), 400);
+        return c.html(letterPage({ ...pageOptions(), values: letter.values, errors, submissionId: letter.values.submissionId ?? randomUUID(), hadFiles: letter.files.length > 0 || letter.uploads.length > 0 }), 400);
       }
-      const receipt = await take(c, checked.fields, files.accepted, letter.ignoredFields);
       if (!c.get('htmlErrors')) return c.json({ ...receipt, dueAt: formatShanghai(receipt.dueAt) }, 201);
       return seeThanks(c, checked.fields.redirect, receipt);
     })
-    .openapi(form, (c) => {
-      c.header('Content-Security-Policy', csp);
+    .openapi(form, async (c) => {
+      c.header('Content-Security-Policy', await formCsp());
       c.header('Cache-Control', 'no-store');
-      return c.html(letterPage({ submissionId: randomUUID(), acceptsFiles: deps.attachments !== undefined }), 200);
+      return c.html(letterPage({ ...pageOptions(), submissionId: randomUUID() }), 200);
     })
     .openapi({ ...thanks, middleware: [pageErrors] as const }, (c) => {
       const { ticketNo, due } = c.req.valid('query');
