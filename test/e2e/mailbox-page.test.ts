@@ -149,15 +149,84 @@ describe('the ready page at /mailbox, in Chromium', () => {
     await page.close();
   });
 
-  it('a file of a refused type is named in zh-CN and the letter kept', async () => {
+  it('a file of a refused type is named in zh-CN before anything is sent, and the letter kept', async () => {
     const page = await newPage();
     await page.goto(`${apiBase}/mailbox`);
     await page.fill('#message', '附件是可执行文件');
     await page.setInputFiles('#files', { name: '工资条.exe', mimeType: 'application/octet-stream', buffer: Buffer.from('MZ\x90\x00This program cannot be run in DOS mode') });
     await page.click('button[type=submit]');
-    await page.locator('.errors').waitFor();
-    expect(await page.textContent('.errors')).toContain('附件“工资条.exe”的文件类型不能接收');
+    await page.locator('#upload-status.err').waitFor();
+    expect(await page.textContent('#upload-status')).toContain('附件“工资条.exe”的文件类型不能接收');
+    expect(await page.textContent('#upload-status')).toContain('您填写的内容仍保留在本页');
+    expect(page.url()).toBe(`${apiBase}/mailbox`);
     expect(await page.inputValue('#message')).toBe('附件是可执行文件');
     await page.close();
+  });
+});
+
+describe('files sent ahead by the page (data-uploads), in Chromium', () => {
+  const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+
+  it('uploads each file to its target, then posts the letter with the upload ids and no file in it; the case lists the files', async () => {
+    const page = await newPage();
+    const posts: { url: string; size: number }[] = [];
+    page.on('request', (r) => r.method() === 'POST' && posts.push({ url: new URL(r.url()).pathname, size: r.postDataBuffer()?.length ?? 0 }));
+    await page.goto(`${apiBase}/mailbox`);
+    expect(await page.getAttribute('form', 'data-uploads')).toBe('/v1/intake/mailbox/uploads');
+    await page.fill('#name', '陈十三');
+    await page.fill('#message', '附上工资条和现场照片。');
+    await page.setInputFiles('#files', [
+      { name: '工资条.pdf', mimeType: 'application/pdf', buffer: PDF },
+      // No type from the browser: the script declares it by its name.
+      { name: '现场.png', mimeType: '', buffer: PNG },
+    ]);
+    await Promise.all([page.waitForURL(`${apiBase}/mailbox/thanks**`), page.click('button[type=submit]')]);
+    const record = (await h.deps.cases.getByTicket((await page.textContent('#ticket')) ?? ''))!;
+    expect(record.attachments?.map((a) => [a.name, a.contentType, a.size])).toEqual([
+      ['工资条.pdf', 'application/pdf', PDF.length],
+      ['现场.png', 'image/png', PNG.length],
+    ]);
+    const ids = record.attachments!.map((a) => a.id);
+    expect(posts.map((p) => p.url)).toEqual(['/v1/intake/mailbox/uploads', ...ids.map((id) => `/v1/intake/mailbox/uploads/${id}`), '/v1/intake/mailbox']);
+    // The letter itself carried the ids, not the files.
+    expect(posts.at(-1)!.size).toBeLessThan(PDF.length + PNG.length + 2000);
+    expect(consoleErrors, consoleErrors.join('\n')).toEqual([]);
+    await page.close();
+  });
+
+  it('an upload that fails on the way keeps the letter in the page with a zh-CN message; sent again, it goes through', async () => {
+    const page = await newPage();
+    await page.goto(`${apiBase}/mailbox`);
+    await page.fill('#message', '网络不好的时候提交');
+    await page.fill('#email', 'wei@example.com');
+    await page.setInputFiles('#files', { name: '合同.pdf', mimeType: 'application/pdf', buffer: PDF });
+    await page.route('**/v1/intake/mailbox/uploads/*', (route) => route.abort('connectionfailed'));
+    await page.click('button[type=submit]');
+    await page.locator('#upload-status.err').waitFor();
+    expect(await page.textContent('#upload-status')).toContain('网络连接失败，附件未能上传');
+    expect(page.url()).toBe(`${apiBase}/mailbox`);
+    expect(await page.inputValue('#message')).toBe('网络不好的时候提交');
+    expect(await page.isEnabled('button[type=submit]')).toBe(true);
+    expect((await cases()).filter((c) => c.complainant?.email === 'wei@example.com')).toHaveLength(0);
+
+    await page.unroute('**/v1/intake/mailbox/uploads/*');
+    await Promise.all([page.waitForURL(`${apiBase}/mailbox/thanks**`), page.click('button[type=submit]')]);
+    const mine = (await cases()).filter((c) => c.complainant?.email === 'wei@example.com');
+    expect(mine.map((c) => c.attachments?.map((a) => a.name))).toEqual([['合同.pdf']]);
+    await page.close();
+  });
+
+  it('without JavaScript the same page posts the files in the form, as ever', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${apiBase}/mailbox`);
+    await page.fill('#message', '浏览器禁用了脚本');
+    await page.setInputFiles('#files', { name: '工资条.pdf', mimeType: 'application/pdf', buffer: PDF });
+    await Promise.all([page.waitForURL(`${apiBase}/mailbox/thanks**`), page.click('button[type=submit]')]);
+    const ticketNo = new URL(page.url()).searchParams.get('ticketNo') ?? '';
+    const record = (await h.deps.cases.getByTicket(ticketNo))!;
+    expect(record.description).toBe('浏览器禁用了脚本');
+    expect(record.attachments?.map((a) => a.name)).toEqual(['工资条.pdf']);
+    await context.close();
   });
 });
