@@ -14,7 +14,7 @@ import { INDEXES } from '../shared/adapters/dynamo/table';
 import type { Category } from '../shared/domain/case';
 import { consoleBuildCommands } from './console-assets';
 import { ESM_REQUIRE_BANNER, EXTERNAL_MODULES, FUNCTION_ENTRIES, LAMBDA_NODE_TARGET, type FunctionName } from './bundling';
-import type { CategoryQueue } from './stateful-stack';
+import { INCOMING_PREFIX, type CategoryQueue } from './stateful-stack';
 
 export interface LambdaFunctionProps {
   /** Which entry under functions/ (see infra/bundling.ts). */
@@ -163,10 +163,15 @@ export class LambdaFunction extends Construct {
     return this;
   }
 
-  /** ATTACHMENTS_BUCKET; put, read (for presigned links) and delete letters' files under attachments/ only. */
+  /**
+   * ATTACHMENTS_BUCKET; letters' files under attachments/ (put, read for presigned links, delete a
+   * replayed letter's copies) and under incoming/, where browsers put them ahead of the letter: the
+   * presigned POSTs are PutObject by this role, the intake reads each upload (GetObject, also the
+   * source side of the copy to attachments/) and deletes it once taken. No other prefix, no listing.
+   */
   bindAttachments(bucket: IBucket): this {
     this.env({ ATTACHMENTS_BUCKET: bucket.bucketName });
-    this.allow(['s3:PutObject', 's3:GetObject', 's3:DeleteObject'], [bucket.arnForObjects('attachments/*')]);
+    this.allow(['s3:PutObject', 's3:GetObject', 's3:DeleteObject'], [bucket.arnForObjects('attachments/*'), bucket.arnForObjects(`${INCOMING_PREFIX}*`)]);
     return this;
   }
 

@@ -48,6 +48,10 @@ export function acknowledgeNagFindings(stateful: StatefulStack, stateless: State
     id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${stateful.stackName.toLowerCase()}-attachments-<AWS::AccountId>/attachments/*]`,
     reason: 'Attachments are objects named by id at run time; the wildcard is confined to the attachments/ prefix of the one bucket.',
   });
+  Validations.of(stateless.functions.api).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${stateful.stackName.toLowerCase()}-attachments-<AWS::AccountId>/incoming/*]`,
+    reason: 'Files browsers send ahead of a letter are objects named by upload id at run time (one presigned POST each); the wildcard is confined to the incoming/ prefix, which expires after a day.',
+  });
   Validations.of(stateless.identity.userPool).acknowledge({
     id: 'AwsSolutions-COG8',
     reason: 'Staff accounts only, created by an administrator, with TOTP MFA required; the Plus tier (threat protection) is a cost decision left to the operator.',

@@ -8,8 +8,8 @@
  * The table's key attributes, GSIs and TTL attribute come from shared/adapters/dynamo/table.ts —
  * the same constants the adapters and the local engine use — so names are never repeated here.
  */
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { CfnCondition, CfnOutput, CfnParameter, Duration, Fn, RemovalPolicy, Stack, Token, type StackProps } from 'aws-cdk-lib';
+import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { ConfigurationSet, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -27,6 +27,9 @@ export const ROUTER_TIMEOUT = Duration.seconds(30);
 export const QUEUE_VISIBILITY = Duration.seconds(ROUTER_TIMEOUT.toSeconds() * 6);
 /** A message received this often without success goes to its dead-letter queue (as the local pollers do). */
 export const MAX_RECEIVES = 5;
+
+/** Where browsers put a letter's files before the letter names them (S3UploadStore); what no letter took expires. */
+export const INCOMING_PREFIX = 'incoming/';
 
 /** The attachments bucket's name: the stateful stack's name and the account (S3 names are global). */
 export const attachmentsBucketName = (statefulStackName: string, account: string) => `${statefulStackName.toLowerCase()}-attachments-${account}`;
@@ -94,6 +97,13 @@ export class StatefulStack extends Stack {
     // Bounces and complaints keep SES's account-level suppression list in charge.
     this.configurationSet = new ConfigurationSet(this, 'MailConfig', { suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS });
 
+    // The pages that send letters' files straight to the bucket (presigned POSTs): the mailbox page
+    // on the API's own origin, and the union's sites. The same values as the stateless stack's parameters.
+    const publicBaseUrl = new CfnParameter(this, 'PublicBaseUrl', { type: 'String', description: 'Origin of the API as people reach it (its /mailbox page posts files to the bucket), e.g. https://cases.union.example.org' }).valueAsString;
+    const allowedOrigins = new CfnParameter(this, 'AllowedOrigins', { type: 'String', description: "Origins of the union's web pages that may post files to the bucket, comma-separated without spaces (as the stateless stack's)", default: '' }).valueAsString;
+    const noOtherOrigins = new CfnCondition(this, 'NoAllowedOrigins', { expression: Fn.conditionEquals(allowedOrigins, '') });
+    const uploadOrigins = Token.asList(Fn.conditionIf(noOtherOrigins.logicalId, [publicBaseUrl], Fn.split(',', Fn.join(',', [publicBaseUrl, allowedOrigins]))));
+
     this.attachments = new Bucket(this, 'Attachments', {
       // A name the stateless stack can compute, so it is granted access without a cross-stack export.
       bucketName: attachmentsBucketName(this.stackName, this.account),
@@ -103,8 +113,15 @@ export class StatefulStack extends Stack {
       enforceSSL: true,
       versioned: true,
       removalPolicy: RemovalPolicy.RETAIN,
-      // Evidence stays as long as its case; what an overwrite or delete leaves behind, and uploads never finished, do not.
-      lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(30), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+      lifecycleRules: [
+        // Evidence stays as long as its case; what an overwrite or delete leaves behind, and uploads never finished, do not.
+        { id: 'Attachments', noncurrentVersionExpiration: Duration.days(30), abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        // Files sent ahead that no letter took, and the copies a taken one leaves behind: a day (S3's shortest).
+        { id: 'Incoming', prefix: INCOMING_PREFIX, expiration: Duration.days(1), noncurrentVersionExpiration: Duration.days(1) },
+        { id: 'IncomingDeleteMarkers', prefix: INCOMING_PREFIX, expiredObjectDeleteMarker: true },
+      ],
+      // Browsers post files straight here (presigned POSTs, one per file, each held to its policy); nothing else crosses origins.
+      cors: [{ allowedMethods: [HttpMethods.POST], allowedOrigins: uploadOrigins, maxAge: 600 }],
     });
 
     new CfnOutput(this, 'TableName', {

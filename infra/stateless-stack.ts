@@ -44,6 +44,9 @@ export interface StatelessStackProps extends StackProps {
 export const PUBLIC_ROUTES: readonly [HttpMethod, string][] = [
   [HttpMethod.POST, '/v1/intake/mailbox'],
   [HttpMethod.OPTIONS, '/v1/intake/mailbox'],
+  // The page's script declaring a letter's files (the files themselves go to S3, not through here).
+  [HttpMethod.POST, '/v1/intake/mailbox/uploads'],
+  [HttpMethod.OPTIONS, '/v1/intake/mailbox/uploads'],
   [HttpMethod.GET, '/v1/track/{ticketNo}'],
   [HttpMethod.POST, '/v1/track/{ticketNo}/follow-up'],
   [HttpMethod.OPTIONS, '/v1/track/{proxy+}'],

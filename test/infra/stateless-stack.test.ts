@@ -75,6 +75,33 @@ describe('attachments', () => {
     for (const name of ['router', 'escalator', 'reconciler', 'reporter'] as const) expect(actionsOf(roleOf(name)).filter((a) => a.startsWith('s3:'))).toEqual([]);
     expect(JSON.stringify(stateless.toJSON())).toContain('-attachments-');
   });
+
+  it('files sent ahead: browsers may POST to the bucket from the API’s origin and the union’s sites; incoming/ expires after a day; the API’s S3 rights are on attachments/ and incoming/ only', () => {
+    const bucket = Object.values(stateful.findResources('AWS::S3::Bucket'))[0]?.Properties as {
+      CorsConfiguration: { CorsRules: { AllowedMethods: string[]; AllowedOrigins: unknown; MaxAge: number }[] };
+      LifecycleConfiguration: { Rules: { Id?: string; Prefix?: string; ExpirationInDays?: number; NoncurrentVersionExpiration?: { NoncurrentDays: number }; ExpiredObjectDeleteMarker?: boolean; Status: string }[] };
+    };
+    const [cors] = bucket.CorsConfiguration.CorsRules;
+    expect(cors?.AllowedMethods).toEqual(['POST']);
+    // PublicBaseUrl, plus AllowedOrigins when given (stateful stack parameters of the same names as the stateless stack's).
+    expect(cors?.AllowedOrigins).toEqual({ 'Fn::If': ['NoAllowedOrigins', [{ Ref: 'PublicBaseUrl' }], { 'Fn::Split': [',', { 'Fn::Join': [',', [{ Ref: 'PublicBaseUrl' }, { Ref: 'AllowedOrigins' }]] }] }] });
+    const incoming = bucket.LifecycleConfiguration.Rules.filter((r) => r.Prefix === 'incoming/');
+    expect(incoming).toEqual([
+      { Id: 'Incoming', Prefix: 'incoming/', ExpirationInDays: 1, NoncurrentVersionExpiration: { NoncurrentDays: 1 }, Status: 'Enabled' },
+      { Id: 'IncomingDeleteMarkers', Prefix: 'incoming/', ExpiredObjectDeleteMarker: true, Status: 'Enabled' },
+    ]);
+    const s3 = statementsOf(roleOf('api')).filter((st) => list(st.Action).some((a) => a.startsWith('s3:')));
+    expect(s3).toHaveLength(1);
+    expect(JSON.stringify(s3[0]?.Resource)).toMatch(/-attachments-.*\/attachments\/\*.*\/incoming\/\*/);
+    expect(list(s3[0]!.Resource)).toHaveLength(2);
+  });
+
+  it('the page’s declaration of files is a public route; the local upload route is not (uploads go to S3)', () => {
+    const keys = Object.values(stateless.findResources('AWS::ApiGatewayV2::Route')).map((r) => ({ key: (r.Properties as { RouteKey: string }).RouteKey, auth: (r.Properties as { AuthorizationType?: string }).AuthorizationType }));
+    expect(keys).toContainEqual({ key: 'POST /v1/intake/mailbox/uploads', auth: 'NONE' });
+    expect(keys).toContainEqual({ key: 'OPTIONS /v1/intake/mailbox/uploads', auth: 'NONE' });
+    expect(keys.some((k) => k.key.startsWith('POST /v1/intake/mailbox/uploads/'))).toBe(false);
+  });
 });
 
 describe('cdk-nag', () => {
