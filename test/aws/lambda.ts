@@ -16,6 +16,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { REGION, type FunctionDefinition } from './template';
 
+/** Every function's secret access key (its access key id says whose call it is): what the suite checks their signatures with. */
+export const LAMBDA_SECRET_KEY = 'local-secret';
+
 export interface LocalEndpoints {
   dynamodb: string;
   sqs: string;
@@ -98,7 +101,7 @@ export class LocalLambda {
       AWS_EXECUTION_ENV: `AWS_Lambda_${this.fn.runtime}`,
       LAMBDA_TASK_ROOT: this.fn.assetDir,
       AWS_ACCESS_KEY_ID: this.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: 'local-secret',
+      AWS_SECRET_ACCESS_KEY: LAMBDA_SECRET_KEY,
       AWS_SESSION_TOKEN: 'local-session',
       // Lambda's own value: UTC, whatever the developer's machine says.
       TZ: ':UTC',

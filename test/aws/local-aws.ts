@@ -10,13 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { buildApp } from 'fauxqs';
 import { startDynamoDbLocal } from '../../scripts/dynamodb-local';
 import { HttpApiGateway, SqsEventSourceMapping } from './gateway';
-import { LocalLambda } from './lambda';
-import { describeDynamo, describeS3, describeSes, describeSqs, recordingProxy, startCognito, startScheduler, startSes, type RecordedCall } from './services';
+import { LAMBDA_SECRET_KEY, LocalLambda } from './lambda';
+import { describeDynamo, describeS3, describeSes, describeSqs, recordingProxy, s3BrowserPost, startCognito, startScheduler, startSes, type CorsRule, type RecordedCall } from './services';
 import { CloudAssembly, REGION, type FunctionDefinition } from './template';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -132,8 +132,6 @@ export async function startLocalAws(options: { clockStartMs: number }): Promise<
     }
 
     // fauxqs's S3 (same engine, path-style), and the attachments bucket as the template names it.
-    const s3Proxy = await recordingProxy(fauxqsUrl, describeS3, record, now);
-    cleanups.push(() => s3Proxy.close());
     const s3 = new S3Client({ region: REGION, endpoint: fauxqsUrl, forcePathStyle: true, credentials: { accessKeyId: 'suite', secretAccessKey: 'suite' } });
     cleanups.push(() => s3.destroy());
     const buckets = draft.resources('AWS::S3::Bucket');
@@ -143,6 +141,18 @@ export async function startLocalAws(options: { clockStartMs: number }): Promise<
     await s3.send(new CreateBucketCommand({ Bucket: bucketName }));
     const versioning = (bucket.resource.Properties?.VersioningConfiguration as { Status?: 'Enabled' | 'Suspended' } | undefined)?.Status;
     if (versioning) await s3.send(new PutBucketVersioningCommand({ Bucket: bucketName, VersioningConfiguration: { Status: versioning } }));
+    // Browsers' POSTs (which fauxqs does not take) checked as S3 checks them, with the bucket's CORS rules from the template.
+    const cors = ((draft.resolve(bucket.stack, bucket.resource.Properties?.CorsConfiguration) as { CorsRules?: CorsRule[] } | undefined)?.CorsRules ?? []);
+    const browserPost = s3BrowserPost({
+      bucket: bucketName,
+      cors,
+      secretOf: (key) => (byKey.has(key) ? LAMBDA_SECRET_KEY : undefined),
+      put: async (o) => void (await s3.send(new PutObjectCommand({ Bucket: bucketName, Key: o.key, Body: o.body, ContentType: o.contentType, Metadata: o.metadata }))),
+      record,
+      now,
+    });
+    const s3Proxy = await recordingProxy(fauxqsUrl, describeS3, record, now, undefined, browserPost);
+    cleanups.push(() => s3Proxy.close());
 
     const ses = await startSes();
     cleanups.push(() => ses.close());

@@ -500,6 +500,135 @@ describe('errors from the minified bundles', () => {
   });
 });
 
+describe('a letter with 7 MB of files reaches the case: the files go ahead to S3 (presigned POSTs), the letter through API Gateway', () => {
+  const MB = 1024 * 1024;
+  const pdf = (size: number, fill: number) => {
+    const b = Buffer.alloc(size, fill);
+    b.write('%PDF-1.7\n', 0);
+    return b;
+  };
+  const FILES: [string, Buffer][] = [
+    ['劳动合同.pdf', pdf(3.5 * MB, 0x41)],
+    ['工资条 三月.pdf', pdf(3.5 * MB, 0x42)],
+  ];
+  const BROWSER = 'text/html,application/xhtml+xml,*/*;q=0.8';
+  const PAGE_ORIGIN = new URL(PARAMETERS.PublicBaseUrl).origin;
+  type Grant = { id: string; name: string; url: string; fields: Record<string, string>; expiresAt: string };
+  let grants: Grant[] = [];
+  let ticketNo = '';
+  const ticketOf = (res: { headers: Record<string, string> }) => new URL(res.headers.location ?? '', 'https://x').searchParams.get('ticketNo') ?? '';
+  const fields = { name: '钱七', message: '附上劳动合同和工资条的扫描件', submissionId: 'aws-sent-ahead-01' };
+  const letter = (uploads: string[], extra: Record<string, string> = {}) => {
+    const form = new URLSearchParams({ ...fields, ...extra });
+    for (const id of uploads) form.append('upload', id);
+    return aws.gateway.request('POST', '/v1/intake/mailbox', { headers: { 'content-type': 'application/x-www-form-urlencoded', accept: BROWSER }, body: form.toString(), sourceIp: '198.51.100.77' });
+  };
+  /** A browser's POST to a presigned target: the fields as given (or changed), then the file. */
+  const post = (g: Grant, bytes: Buffer, origin = PAGE_ORIGIN, change: Record<string, string> = {}) => {
+    const fd = new FormData();
+    for (const [k, v] of Object.entries({ ...g.fields, ...change })) fd.append(k, v);
+    fd.append('file', new File([bytes], g.name));
+    return fetch(g.url, { method: 'POST', body: fd, headers: { origin } });
+  };
+  const keys = async (prefix: string) => (await objectKeys()).filter((k) => k?.startsWith(prefix));
+
+  it('declares the files: one presigned POST each, whose policy pins the key, type, name and size, expires in 15 minutes and is signed by the API role', async () => {
+    const declared = await aws.gateway.request('POST', '/v1/intake/mailbox/uploads', {
+      headers: { 'content-type': 'application/json', accept: 'application/json', origin: PAGE_ORIGIN },
+      body: JSON.stringify({ files: FILES.map(([name, b]) => ({ name, size: b.length, contentType: 'application/pdf' })) }),
+    });
+    expect(declared.status, declared.text()).toBe(200);
+    grants = declared.json<{ uploads: Grant[] }>().uploads;
+    expect(grants.map((g) => g.name)).toEqual(FILES.map(([n]) => n));
+    for (const [i, g] of grants.entries()) {
+      expect(g.url).toBe(`${new URL(g.url).origin}/${aws.bucketName}`);
+      expect(g.fields.key).toBe(`incoming/${g.id}`);
+      const policy = JSON.parse(Buffer.from(g.fields.Policy ?? '', 'base64').toString('utf8')) as { expiration: string; conditions: unknown[] };
+      expect(Date.parse(policy.expiration) - aws.now()).toBeGreaterThan(14 * 60_000);
+      expect(Date.parse(policy.expiration) - aws.now()).toBeLessThanOrEqual(15 * 60_000);
+      expect(policy.conditions).toEqual(
+        expect.arrayContaining([
+          ['content-length-range', 1, FILES[i]![1].length],
+          { key: `incoming/${g.id}` },
+          { bucket: aws.bucketName },
+          { 'Content-Type': 'application/pdf' },
+          { 'x-amz-meta-name': encodeURIComponent(FILES[i]![0]) },
+          { 'X-Amz-Algorithm': 'AWS4-HMAC-SHA256' },
+          { 'X-Amz-Credential': expect.stringMatching(/^ASIALOCALAPI\/\d{8}\/ap-east-1\/s3\/aws4_request$/) },
+          { 'X-Amz-Security-Token': 'local-session' },
+        ]),
+      );
+    }
+    // The page says files go ahead, and lets its script post to the bucket's origin.
+    const page = await aws.gateway.request('GET', '/mailbox', { headers: { accept: BROWSER } });
+    expect(page.text()).toContain('data-uploads="/v1/intake/mailbox/uploads"');
+    expect(page.headers['content-security-policy']).toContain(`connect-src 'self' ${new URL(grants[0]!.url).origin}`);
+  });
+
+  it('S3 holds each POST to its policy: more bytes than declared, another type or key, a forged signature are refused and store nothing; CORS only for the allowed origins', async () => {
+    const [g] = grants as [Grant];
+    const big = await post(g, pdf(FILES[0]![1].length + 1, 0x43));
+    expect(big.status).toBe(400);
+    expect(await big.text()).toContain('EntityTooLarge');
+    expect(big.headers.get('access-control-allow-origin')).toBe(PAGE_ORIGIN);
+    expect((await post(g, FILES[0]![1], PAGE_ORIGIN, { 'Content-Type': 'text/html' })).status).toBe(403);
+    expect((await post(g, FILES[0]![1], PAGE_ORIGIN, { key: 'attachments/planted' })).status).toBe(403);
+    expect((await post(g, FILES[0]![1], PAGE_ORIGIN, { 'X-Amz-Signature': '0'.repeat(64) })).status).toBe(403);
+    const elsewhere = await post(g, pdf(FILES[0]![1].length + 1, 0x43), 'https://evil.example');
+    expect(elsewhere.headers.get('access-control-allow-origin')).toBeNull();
+    expect(await keys('incoming/')).toEqual([]);
+    expect(await keys('attachments/planted')).toEqual([]);
+  });
+
+  it('takes each file straight from the browser (204, with CORS for the page’s origin and the union’s site)', async () => {
+    const origins = [PAGE_ORIGIN, PARAMETERS.AllowedOrigins];
+    for (const [i, g] of grants.entries()) {
+      const res = await post(g, FILES[i]![1], origins[i]);
+      expect(res.status, await res.text()).toBe(204);
+      expect(res.headers.get('access-control-allow-origin')).toBe(origins[i]);
+    }
+    expect(await keys('incoming/')).toEqual(grants.map((g) => `incoming/${g.id}`).sort());
+  });
+
+  it('the letter names the upload ids (a few hundred bytes through API Gateway); the case lists both files judged by their bytes and hashed, copied to attachments/ and gone from incoming/', async () => {
+    const res = await letter(grants.map((g) => g.id));
+    expect(res.status, res.text()).toBe(303);
+    ticketNo = ticketOf(res);
+    const found = await aws.gateway.request('GET', `/v1/cases?ticketNo=${ticketNo}`, { headers: bearer(['supervisor']) });
+    const [listed] = found.json<{ items: { id: string; attachments?: { id: string; name: string; size: number; contentType: string; sha256: string }[] }[] }>().items;
+    expect(listed?.attachments).toEqual(FILES.map(([name, b], i) => ({ id: grants[i]!.id, name, size: b.length, contentType: 'application/pdf', sha256: sha256(b) })));
+    expect(await keys('incoming/')).toEqual([]);
+    expect(await keys('attachments/')).toEqual(expect.arrayContaining(grants.map((g) => `attachments/${g.id}`)));
+    // Staff download what the browser uploaded, byte for byte.
+    const download = await aws.gateway.request('GET', `/v1/cases/${listed!.id}/attachments/${grants[1]!.id}`, { headers: bearer(['supervisor']) });
+    expect(download.status).toBe(302);
+    expect(sha256(new Uint8Array(await (await fetch(download.headers.location ?? '')).arrayBuffer()))).toBe(sha256(FILES[1]![1]));
+    // The same 7 MB posted as multipart would be over Lambda's 6 MB once API Gateway base64-encodes it.
+    expect(Math.ceil((FILES[0]![1].length + FILES[1]![1].length) / 3) * 4).toBeGreaterThan(6 * MB);
+  });
+
+  it('posted again (a reload of the POST), the letter keeps its ticket: its uploads are found kept; a letter naming an upload that never arrived comes back as entered', async () => {
+    const heads = () => aws.calls.api.filter((c) => c.action === 's3:GetObject' && c.resources.some((r) => r.includes('/attachments/'))).length;
+    const before = heads();
+    const again = await letter(grants.map((g) => g.id));
+    expect(again.status, again.text()).toBe(303);
+    expect(ticketOf(again)).toBe(ticketNo);
+    // incoming/ is empty: each upload was found kept under attachments/ (HeadObject, authorized as GetObject).
+    expect(heads()).toBe(before + grants.length);
+    const declared = await aws.gateway.request('POST', '/v1/intake/mailbox/uploads', {
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ files: [{ name: '没传上去.pdf', size: 1000, contentType: 'application/pdf' }] }),
+    });
+    const [never] = declared.json<{ uploads: Grant[] }>().uploads;
+    const missing = await letter([never!.id], { submissionId: 'aws-sent-ahead-02', message: '附件没有传上去' });
+    expect(missing.status).toBe(400);
+    expect(missing.text()).toContain('附件上传未完成或已过期');
+    expect(missing.text()).toContain('附件没有传上去');
+    // Route the new case, so later scenarios find the queues as they left them.
+    for (const r of await drainQueues()) expect(r.response).toEqual({ batchItemFailures: [] });
+  });
+});
+
 describe('IAM: the policies in the template against the calls the functions made', () => {
   /** Granted to the Lambda service on the function's behalf, not called by its code: logs, traces, and the SQS poller's own calls. */
   const RUNTIME = /^(logs|xray):/;

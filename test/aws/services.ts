@@ -4,7 +4,7 @@
  * CloudTrail would list it), an EventBridge Scheduler that validates like the real API and keeps
  * what it was given, aws-ses-v2-local, and the Cognito user pool's JWKS with RS256 ID tokens.
  */
-import { createHash, generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
+import { createHash, createHmac, generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ACCOUNT, REGION } from './template';
@@ -41,8 +41,8 @@ export function accessKeyOf(req: IncomingMessage): string {
 
 const BATCH_ACTIONS: Record<string, string> = { SendMessageBatch: 'SendMessage', DeleteMessageBatch: 'DeleteMessage', ChangeMessageVisibilityBatch: 'ChangeMessageVisibility', BatchGetItem: 'BatchGetItem', BatchWriteItem: 'BatchWriteItem' };
 
-/** What IAM sees in a request to DynamoDB, SQS or SES v2. */
-export type Describe = (req: IncomingMessage, payload: Buffer) => { action: string; resources: string[] } | undefined;
+/** What IAM sees in a request to DynamoDB, SQS or SES v2 (some requests are two actions: a copy reads one object and writes another). */
+export type Describe = (req: IncomingMessage, payload: Buffer) => { action: string; resources: string[] } | { action: string; resources: string[] }[] | undefined;
 
 export const describeDynamo: Describe = (req, payload) => {
   const op = String(req.headers['x-amz-target'] ?? '').split('.')[1];
@@ -90,8 +90,88 @@ export const describeS3: Describe = (req) => {
   const sub = SUBRESOURCES.find((q) => url.searchParams.has(q));
   if (sub) return { action: `s3:?${req.method} ?${sub}`, resources: [object] };
   const action = ({ PUT: 'PutObject', GET: 'GetObject', HEAD: 'GetObject', DELETE: 'DeleteObject' } as Record<string, string>)[req.method ?? ''] ?? `?${req.method}`;
+  // CopyObject is authorized as PutObject on the target and GetObject on the source.
+  const source = req.method === 'PUT' ? req.headers['x-amz-copy-source'] : undefined;
+  if (typeof source === 'string') return [{ action: 's3:PutObject', resources: [object] }, { action: 's3:GetObject', resources: [`arn:aws:s3:::${decodeURIComponent(source).replace(/^\//, '').replace(/\?.*$/, '')}`] }];
   return { action: `s3:${action}`, resources: [object] };
 };
+
+// ─── S3 browser-based uploads (POST Object with a policy) ────────────────────────────────────
+
+export interface CorsRule {
+  AllowedMethods: string[];
+  AllowedOrigins: string[];
+}
+
+const s3Error = (status: number, code: string, message: string, cors: Record<string, string>) => ({
+  status,
+  headers: { 'content-type': 'application/xml', ...cors },
+  body: `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`,
+});
+
+const hmac = (key: Buffer | string, data: string) => createHmac('sha256', key).update(data).digest();
+
+/**
+ * S3's POST Object for browsers, which fauxqs (1.9) does not speak: `POST /<bucket>` with a
+ * multipart form of fields and the file. Held to what S3 checks (AWS docs, "Browser-based uploads
+ * using POST" and "Creating a POST policy"): the SigV4 signature of the policy with the signer's
+ * secret key, the policy's expiration, every condition (exact, starts-with, content-length-range
+ * on the file) and no form field the policy does not cover; the CORS headers from the bucket's
+ * rules. Accepted, the object is put into the engine (Content-Type and x-amz-meta-* from the
+ * form) and the call recorded as s3:PutObject by the signer, as IAM authorizes it. 204 like S3.
+ */
+export function s3BrowserPost(options: { bucket: string; cors: CorsRule[]; secretOf: (accessKeyId: string) => string | undefined; put: (o: { key: string; body: Buffer; contentType?: string; metadata: Record<string, string> }) => Promise<void>; record: Recorder; now: () => number }) {
+  return async (req: IncomingMessage, payload: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://s3');
+    if (req.method !== 'POST' || url.pathname.replace(/\/$/, '') !== `/${options.bucket}` || !/^multipart\/form-data/i.test(String(req.headers['content-type'] ?? ''))) return undefined;
+    const origin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined;
+    const allowed = origin && options.cors.some((r) => r.AllowedMethods.includes('POST') && r.AllowedOrigins.includes(origin));
+    const cors: Record<string, string> = allowed ? { 'access-control-allow-origin': origin, vary: 'Origin' } : {};
+    const form = await new Response(payload, { headers: { 'content-type': String(req.headers['content-type']) } }).formData();
+    const fields = new Map<string, string>();
+    let file: File | undefined;
+    for (const [name, value] of form) {
+      if (typeof value === 'string') fields.set(name.toLowerCase(), value);
+      else if (name === 'file') file = value;
+    }
+    if (!file) return s3Error(400, 'InvalidArgument', 'POST requires exactly one file upload per request.', cors);
+    const policyText = fields.get('policy') ?? '';
+    const credential = fields.get('x-amz-credential') ?? '';
+    const [accessKeyId = '', date = '', region = '', service = ''] = credential.split('/');
+    const secret = options.secretOf(accessKeyId);
+    if (!secret || fields.get('x-amz-algorithm') !== 'AWS4-HMAC-SHA256') return s3Error(403, 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.', cors);
+    const signingKey = hmac(hmac(hmac(hmac(`AWS4${secret}`, date), region), service), 'aws4_request');
+    if (hmac(signingKey, policyText).toString('hex') !== fields.get('x-amz-signature')) return s3Error(403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.', cors);
+    const policy = JSON.parse(Buffer.from(policyText, 'base64').toString('utf8')) as { expiration: string; conditions: (Record<string, string> | [string, string | number, string | number])[] };
+    if (Date.parse(policy.expiration) < options.now()) return s3Error(403, 'AccessDenied', 'Invalid according to Policy: Policy expired.', cors);
+    const covered = new Set(['policy', 'x-amz-signature', 'file']);
+    const value = (f: string) => (f.toLowerCase() === 'bucket' ? options.bucket : fields.get(f.toLowerCase()));
+    for (const c of policy.conditions) {
+      if (Array.isArray(c)) {
+        const [op, a, b] = c;
+        if (op === 'content-length-range') {
+          if (file.size < Number(a) || file.size > Number(b)) return s3Error(400, file.size > Number(b) ? 'EntityTooLarge' : 'EntityTooSmall', 'Your proposed upload exceeds the maximum allowed size', cors);
+          continue;
+        }
+        const field = String(a).replace(/^\$/, '').toLowerCase();
+        covered.add(field);
+        const v = value(field) ?? '';
+        if ((op === 'eq' && v !== b) || (op === 'starts-with' && !v.startsWith(String(b)))) return s3Error(403, 'AccessDenied', `Invalid according to Policy: Policy Condition failed: ["${op}", "$${field}", "${String(b)}"]`, cors);
+      } else {
+        const [[field, expected] = ['', '']] = Object.entries(c);
+        covered.add(field.toLowerCase());
+        if (value(field) !== expected) return s3Error(403, 'AccessDenied', `Invalid according to Policy: Policy Condition failed: ["eq", "$${field}", "${expected}"]`, cors);
+      }
+    }
+    const extra = [...fields.keys()].filter((f) => !covered.has(f) && !f.startsWith('x-ignore-'));
+    if (extra.length) return s3Error(403, 'AccessDenied', `Invalid according to Policy: Extra input fields: ${extra.join(', ')}`, cors);
+    const key = fields.get('key') ?? '';
+    options.record({ accessKeyId, action: 's3:PutObject', resources: [`arn:aws:s3:::${options.bucket}/${key}`] });
+    const metadata = Object.fromEntries([...fields].filter(([f]) => f.startsWith('x-amz-meta-')).map(([f, v]) => [f.slice('x-amz-meta-'.length), v]));
+    await options.put({ key, body: Buffer.from(await file.arrayBuffer()), ...(fields.has('content-type') && { contentType: fields.get('content-type') }), metadata });
+    return { status: 204, headers: cors, body: '' };
+  };
+}
 
 /** The proxy has read the whole body already (Node answered any `Expect: 100-continue`): the engine gets it in one piece. */
 function withoutExpect(headers: IncomingMessage['headers']): IncomingMessage['headers'] {
@@ -104,13 +184,27 @@ function withoutExpect(headers: IncomingMessage['headers']): IncomingMessage['he
  * first (SQS: the queue URLs the functions were given, on this proxy's origin as on AWS they are
  * on the endpoint's, become the engine's own).
  */
-export async function recordingProxy(target: string, describe: Describe, record: Recorder, now: () => number, rewrite: (payload: Buffer) => Buffer = (p) => p): Promise<{ url: string; close(): Promise<void> }> {
+export async function recordingProxy(
+  target: string,
+  describe: Describe,
+  record: Recorder,
+  now: () => number,
+  rewrite: (payload: Buffer) => Buffer = (p) => p,
+  /** Answers a request the engine does not speak itself (S3's browser POST), or undefined to pass it on. */
+  intercept?: (req: IncomingMessage, payload: Buffer) => Promise<{ status: number; headers: Record<string, string>; body: string } | undefined>,
+): Promise<{ url: string; close(): Promise<void> }> {
   const to = new URL(target);
   const server = createServer((req, res) => {
-    void body(req).then((original) => {
+    void body(req).then(async (original) => {
+      const own = await intercept?.(req, original);
+      if (own) {
+        res.writeHead(own.status, { ...own.headers, date: new Date(now()).toUTCString() });
+        res.end(own.body);
+        return;
+      }
       const payload = rewrite(original);
       const d = describe(req, payload);
-      if (d) record({ accessKeyId: accessKeyOf(req), ...d });
+      for (const one of [d ?? []].flat()) record({ accessKeyId: accessKeyOf(req), ...one });
       const forward = request(
         { host: to.hostname, port: to.port, method: req.method, path: req.url, headers: { ...withoutExpect(req.headers), host: to.host, 'content-length': String(payload.byteLength) } },
         (upstream) => {
