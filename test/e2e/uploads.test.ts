@@ -1,6 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalAttachmentStore } from '../../shared/adapters/files/local-attachments';
+import { LocalUploadStore } from '../../shared/adapters/files/local-uploads';
 import { createHarness, type Harness } from '../support/harness';
 import { body, expectProblem, expectValidation } from '../support/http';
 
@@ -231,6 +235,40 @@ describe('resubmissions keep one ticket (the 10-minute rule), uploads included',
     expect(await h.deps.attachments!.get(second[0]!.id)).toBeUndefined();
     expect(await h.deps.attachments!.get(first[0]!.id)).toEqual(PDF);
     expect(await incoming()).not.toContain(second[0]!.id);
+  });
+});
+
+describe('limits count every file of the letter, however it came', () => {
+  it('three posted in the form and three sent ahead are six: refused, letter kept', async () => {
+    const grants = await sendAhead([0, 1, 2].map((i) => [`ahead-${i}.pdf`, PDF, 'application/pdf'] as [string, Uint8Array, string]));
+    const fd = new FormData();
+    fd.set('message', '六个附件');
+    for (const i of [0, 1, 2]) fd.append('files', new File([PDF], `posted-${i}.pdf`));
+    for (const g of grants) fd.append('upload', g.id);
+    const res = await h.request('/v1/intake/mailbox', { method: 'POST', body: fd, headers: { Accept: BROWSER }, ip: `203.0.113.${++ip}` });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('最多可上传5个附件，您选择了6个');
+  });
+});
+
+describe('the local incoming folder stays bounded', () => {
+  it('what is older than a day is swept on the next declaration, as the bucket’s lifecycle rule does on AWS', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'incoming-'));
+    try {
+      const store = new LocalUploadStore({ dir, attachments: new LocalAttachmentStore(join(dir, 'kept')) });
+      const old = randomUUID();
+      const recent = randomUUID();
+      await writeFile(join(dir, old), PDF);
+      await writeFile(join(dir, recent), PDF);
+      const twoDaysAgo = new Date(Date.now() - 2 * 24 * 3_600_000);
+      await utimes(join(dir, old), twoDaysAgo, twoDaysAgo);
+      await store.target({ id: randomUUID(), name: 'a.pdf', size: 10, contentType: 'application/pdf' }, 900);
+      const left = await readdir(dir);
+      expect(left).not.toContain(old);
+      expect(left).toContain(recent);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

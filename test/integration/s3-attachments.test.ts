@@ -1,7 +1,8 @@
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { buildApp } from 'fauxqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { S3AttachmentStore } from '../../shared/adapters/files/s3-attachments';
+import { S3UploadStore } from '../../shared/adapters/files/s3-uploads';
 import { createHarness, type Harness } from '../support/harness';
 
 /** The AWS attachment store on fauxqs's S3, and the API's download through it: a presigned redirect. */
@@ -76,5 +77,40 @@ describe('the API with files on S3', () => {
     const { url } = (await res.json()) as { url: string };
     expect(url).toContain(`/letters/attachments/${file.id}`);
     expect(new Uint8Array(await (await fetch(url)).arrayBuffer())).toEqual(PDF);
+  });
+});
+
+describe('S3UploadStore (files sent ahead), on objects put straight into incoming/ as a browser’s POST leaves them', () => {
+  const uploads = () => new S3UploadStore({ client: s3, bucket: 'letters' });
+  const put = (id: string, bytes: Uint8Array, name: string) =>
+    s3.send(new PutObjectCommand({ Bucket: 'letters', Key: `incoming/${id}`, Body: bytes, ContentType: 'application/pdf', Metadata: { name: encodeURIComponent(name) } }));
+
+  it('a presigned POST target for the bucket, pinning the key, the type, the name and the size', async () => {
+    const t = await uploads().target({ id: '0a1b2c3d-aaaa-bbbb-cccc-000000000010', name: '工资条.pdf', size: 1234, contentType: 'application/pdf' }, 900);
+    expect(new URL(t.url).pathname).toBe('/letters');
+    expect(t.fields).toMatchObject({ key: 'incoming/0a1b2c3d-aaaa-bbbb-cccc-000000000010', 'Content-Type': 'application/pdf', 'x-amz-meta-name': encodeURIComponent('工资条.pdf'), 'X-Amz-Algorithm': 'AWS4-HMAC-SHA256' });
+    const policy = JSON.parse(Buffer.from(t.fields.Policy ?? '', 'base64').toString('utf8')) as { conditions: unknown[] };
+    expect(policy.conditions).toContainEqual(['content-length-range', 1, 1234]);
+    expect(await uploads().cspSource()).toBe(new URL(t.url).origin);
+  });
+
+  it('reads an upload (its declared name, its bytes; past the limit only its size), keeps it as the attachment with its metadata, and discards the incoming copy', async () => {
+    const id = '0a1b2c3d-aaaa-bbbb-cccc-000000000011';
+    await put(id, PDF, '合同 第1页.pdf');
+    const store = uploads();
+    expect(await store.read(id, PDF.length - 1)).toEqual({ name: '合同 第1页.pdf', size: PDF.length, etag: expect.any(String) });
+    const read = (await store.read(id, PDF.length))!;
+    expect(read.bytes).toEqual(PDF);
+    const attachment = { id, name: read.name, size: PDF.length, contentType: 'application/pdf', sha256: 'ab'.repeat(32) };
+    expect(await store.kept(id)).toBeUndefined();
+    await store.keep({ attachment, letter: 'cd'.repeat(32), bytes: read.bytes!, ...(read.etag && { etag: read.etag }) });
+    await store.discard(id);
+    expect(await store.read(id, PDF.length)).toBeUndefined();
+    expect(await store.kept(id)).toEqual({ attachment, letter: 'cd'.repeat(32) });
+    // The attachment store serves the kept copy.
+    expect(await new S3AttachmentStore({ client: s3, bucket: 'letters' }).get(id)).toEqual(PDF);
+    // A file stored from a multipart post was never an upload: not "kept".
+    await new S3AttachmentStore({ client: s3, bucket: 'letters' }).put('0a1b2c3d-aaaa-bbbb-cccc-000000000012', PDF, { contentType: 'application/pdf' });
+    expect(await store.kept('0a1b2c3d-aaaa-bbbb-cccc-000000000012')).toBeUndefined();
   });
 });
