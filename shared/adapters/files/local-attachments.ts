@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AttachmentStore } from '../../ports';
+import { writeFileAtomically } from './atomic-write';
 
 /** Ids are ours (UUIDs); anything else is refused before it can name a path. */
 const SAFE_ID = /^[A-Za-z0-9-]{8,64}$/;
@@ -20,23 +20,7 @@ export class LocalAttachmentStore implements AttachmentStore {
   }
 
   async put(id: string, bytes: Uint8Array): Promise<void> {
-    const final = this.path(id);
-    const folder = join(this.dir, id.slice(0, 2));
-    await mkdir(folder, { recursive: true, mode: 0o700 });
-    const temp = join(folder, `.${id}.${randomBytes(6).toString('hex')}.tmp`);
-    const handle = await open(temp, 'wx', 0o600);
-    try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    try {
-      await rename(temp, final);
-    } catch (err) {
-      await rm(temp, { force: true });
-      throw err;
-    }
+    await writeFileAtomically(this.path(id), bytes);
   }
 
   async get(id: string): Promise<Uint8Array | undefined> {

@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Attachment } from '../../domain/letter';
 import type { ArrivedUpload, AttachmentStore, DeclaredUpload, UploadRefusal, UploadStore, UploadTarget } from '../../ports';
+import { writeFileAtomically } from './atomic-write';
 
 const SAFE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** Like the bucket's lifecycle rule on incoming/: what no letter took is gone after a day. */
@@ -117,21 +117,7 @@ export class LocalUploadStore implements UploadStore {
   }
 
   private async write(path: string, bytes: Uint8Array): Promise<void> {
-    await mkdir(this.options.dir, { recursive: true, mode: 0o700 });
-    const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-    const handle = await open(temp, 'wx', 0o600);
-    try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    try {
-      await rename(temp, path);
-    } catch (err) {
-      await rm(temp, { force: true });
-      throw err;
-    }
+    await writeFileAtomically(path, bytes);
   }
 
   /** Removes what is older than a day (at most every ten minutes, on the way to a new declaration). */

@@ -70,6 +70,7 @@ export class S3UploadStore implements UploadStore {
   }
 
   async keep(upload: { attachment: Attachment; letter: string; etag?: string }): Promise<void> {
+    // A server-side copy: the bytes the intake read need not travel again.
     const { attachment: a } = upload;
     await this.options.client.send(
       new CopyObjectCommand({
