@@ -84,12 +84,13 @@ if (form && input && window.fetch && window.FormData) {
         const sent = await fetch(uploads[i].url, { method: 'POST', body });
         if (!sent.ok) throw new Error('附件“' + files[i].name + '”上传失败，请检查网络后再提交。');
       }
-      form.querySelectorAll('input[name=upload]').forEach((el) => el.remove());
+      form.querySelectorAll('input[data-sent-ahead]').forEach((el) => el.remove());
       for (const u of uploads) {
         const id = document.createElement('input');
         id.type = 'hidden';
         id.name = 'upload';
         id.value = u.id;
+        id.dataset.sentAhead = '';
         form.appendChild(id);
       }
       input.disabled = true;
@@ -180,6 +181,8 @@ export interface LetterPageInput {
   acceptsFiles: boolean;
   /** Where the page's script declares files to send them ahead (the server's say-so); absent: files go in the form post. */
   uploadsUrl?: string;
+  /** Files already sent ahead and fine: they stay with the letter (hidden `upload` fields), nothing to choose again. */
+  sentAhead?: { id: string; name: string }[];
 }
 
 /** The labels of the letter's fields, as a worker knows them. */
@@ -215,11 +218,16 @@ export function letterPage(p: LetterPageInput) {
         ? html`<div class="errors" role="alert">
             <p><strong>来信尚未提交，请修改以下内容后重新提交（您填写的内容已保留）：</strong></p>
             <ul>${errors.map((e) => html`<li><strong>${FIELD_LABELS[e.path as MailboxField] ?? '来信'}</strong>：${e.message}</li>`)}</ul>
-            ${p.hadFiles ? html`<p>出于安全原因，浏览器不能保留已选择的附件，请重新选择。</p>` : ''}
+            ${p.sentAhead?.length
+              ? html`<p>已上传的附件已保留，无需重新选择：${p.sentAhead.map((f) => f.name).join('、')}。</p>`
+              : p.hadFiles
+                ? html`<p>出于安全原因，浏览器不能保留已选择的附件，请重新选择。</p>`
+                : ''}
           </div>`
         : html`<p>您可以在这里向工会主席来信反映问题、提出建议或寻求帮助。带 * 的为必填项。</p>`}
       <form method="post" action="${p.action ?? '/v1/intake/mailbox'}" enctype="multipart/form-data" accept-charset="utf-8"${p.uploadsUrl ? html` data-uploads="${p.uploadsUrl}"` : ''}>
         <input type="hidden" name="submissionId" value="${p.submissionId}" />
+        ${(p.sentAhead ?? []).map((f) => html`<input type="hidden" name="upload" value="${f.id}" />`)}
         ${v.redirect ? html`<input type="hidden" name="redirect" value="${v.redirect}" />` : ''}
         ${input('name', 'text', ' <span class="hint">（可不填）</span>')}
         ${input('phone', 'tel', ' <span class="hint">（手机或带区号的座机）</span>')}

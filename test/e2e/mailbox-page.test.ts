@@ -216,6 +216,23 @@ describe('files sent ahead by the page (data-uploads), in Chromium', () => {
     await page.close();
   });
 
+  it('a letter sent back for a wrong phone number keeps the files already sent ahead: fixed and resent, nothing is chosen again', async () => {
+    const page = await newPage();
+    await page.goto(`${apiBase}/mailbox`);
+    await page.fill('#phone', '12345');
+    await page.fill('#message', '电话写错了，附件已经选好');
+    await page.setInputFiles('#files', { name: '考勤表.pdf', mimeType: 'application/pdf', buffer: PDF });
+    await page.click('button[type=submit]');
+    await page.locator('.errors').waitFor();
+    expect(await page.textContent('.errors')).toContain('已上传的附件已保留，无需重新选择：考勤表.pdf');
+    await page.fill('#phone', '13912345678');
+    await Promise.all([page.waitForURL(`${apiBase}/mailbox/thanks**`), page.click('button[type=submit]')]);
+    const record = (await h.deps.cases.getByTicket((await page.textContent('#ticket')) ?? ''))!;
+    expect(record.description).toBe('电话写错了，附件已经选好');
+    expect(record.attachments?.map((a) => [a.name, a.size])).toEqual([['考勤表.pdf', PDF.length]]);
+    await page.close();
+  });
+
   it('without JavaScript the same page posts the files in the form, as ever', async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();

@@ -201,6 +201,21 @@ describe('a letter whose uploads are missing, oversized or of a refused type com
     expect(await incoming()).toContain(g!.id);
   });
 
+  it('a letter with a wrong field keeps the files it sent ahead: the page carries their ids, and the corrected letter lists them', async () => {
+    const [g] = await sendAhead([['考勤表.pdf', PDF, 'application/pdf']]);
+    const fields = { name: '吴九', phone: '12345', message: '电话填错了', submissionId: 'sub-fix-phone-01' };
+    const res = await letter(fields, [g!.id]);
+    expect(res.status).toBe(400);
+    const page = await res.text();
+    expect(page).toContain('请填写正确的联系电话');
+    expect(page).toContain(`<input type="hidden" name="upload" value="${g!.id}" />`);
+    expect(page).toContain('已上传的附件已保留，无需重新选择：考勤表.pdf');
+    expect(page).not.toContain('浏览器不能保留已选择的附件');
+    const fixed = await letter({ ...fields, phone: '13912345678' }, [g!.id]);
+    expect(fixed.status, await fixed.clone().text()).toBe(303);
+    expect((await h.deps.cases.getByTicket(ticketOf(fixed)))!.attachments?.map((a) => a.id)).toEqual([g!.id]);
+  });
+
   it('JSON clients get the problem with the same zh-CN messages', async () => {
     const res = await h.request('/v1/intake/mailbox', { method: 'POST', json: { message: '见附件', uploads: [randomUUID()] } });
     const problem = await expectValidation(res, 'files');

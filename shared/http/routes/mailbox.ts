@@ -262,7 +262,12 @@ export function mailboxRoutes(deps: AppDeps, intake: IntakeDeps, calendar: Calen
         if (!c.get('htmlErrors')) throw new ValidationError('The letter has invalid fields', errors);
         c.header('Content-Security-Policy', await formCsp());
         c.header('Cache-Control', 'no-store');
-        return c.html(letterPage({ ...pageOptions(), values: letter.values, errors, submissionId: letter.values.submissionId ?? randomUUID(), hadFiles: letter.files.length > 0 || letter.uploads.length > 0 }), 400);
+        // Files sent ahead that were fine stay with the letter (the browser cannot put back chosen files, but these are stored).
+        const sentAhead = judged.errors.length || errors.includes(UPLOAD_GONE) ? [] : judged.uploads.arrived.map((u) => ({ id: u.attachment.id, name: u.attachment.name }));
+        return c.html(
+          letterPage({ ...pageOptions(), values: letter.values, errors, submissionId: letter.values.submissionId ?? randomUUID(), hadFiles: letter.files.length > 0 || letter.uploads.length > 0, sentAhead }),
+          400,
+        );
       }
       if (!c.get('htmlErrors')) return c.json({ ...receipt, dueAt: formatShanghai(receipt.dueAt) }, 201);
       return seeThanks(c, checked.fields.redirect, receipt);
