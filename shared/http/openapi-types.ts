@@ -2128,6 +2128,8 @@ export interface operations {
                     redirect?: string;
                     submissionId?: string;
                     website?: string;
+                    /** @description Files sent ahead (`POST /v1/intake/mailbox/uploads`, then each file to its target): one upload id per field, in place of the file parts */
+                    upload?: string[];
                     /** @description Up to 5 files, 10 MB each, 20 MB in all: pdf, jpeg, png, webp, gif, doc/docx, xls/xlsx, txt (judged by their bytes) */
                     files?: string[];
                 } & {
@@ -2146,6 +2148,8 @@ export interface operations {
                     redirect?: string;
                     submissionId?: string;
                     website?: string;
+                    /** @description Files sent ahead (`POST /v1/intake/mailbox/uploads`, then each file to its target): one upload id per field, in place of the file parts */
+                    upload?: string[];
                     /** @description Up to 5 files, 10 MB each, 20 MB in all: pdf, jpeg, png, webp, gif, doc/docx, xls/xlsx, txt (judged by their bytes) */
                     files?: string[];
                 } & {

@@ -31,6 +31,11 @@ const FORM_POST = {
     'The letter as an HTML form posts it. Unknown fields (a submit button, a CSRF token) are ignored and only their names recorded on the case’s intake event; MAILBOX_FIELDS maps other field names onto these. Multipart posts may carry files: every file part is an attachment.',
   properties: {
     ...Object.fromEntries(MAILBOX_FIELD_NAMES.map((f) => [f, { type: 'string' as const }])),
+    upload: {
+      type: 'array' as const,
+      items: { type: 'string' as const, format: 'uuid' },
+      description: 'Files sent ahead (`POST /v1/intake/mailbox/uploads`, then each file to its target): one upload id per field, in place of the file parts',
+    },
     files: {
       type: 'array' as const,
       items: { type: 'string' as const, format: 'binary' },
@@ -158,7 +163,8 @@ export function mailboxRoutes(deps: AppDeps, intake: IntakeDeps, calendar: Calen
   }
 
   /** The letter's files, posted with it (multipart) or sent ahead (upload ids), judged by their bytes; nothing stored yet. */
-  async function judgeFiles(posted: FormLetter['files'], uploadIds: readonly string[]): Promise<JudgedFiles> {
+  async function judgeFiles(posted: FormLetter['files'], named: readonly string[]): Promise<JudgedFiles> {
+    const uploadIds = [...new Set(named)];
     if (!posted.length && !uploadIds.length) return { files: [], uploads: NO_UPLOADS, attachments: [], errors: [] };
     if (!deps.attachments || (uploadIds.length && !deps.uploads)) return { files: [], uploads: NO_UPLOADS, attachments: [], errors: [NO_FILES_HERE] };
     const multipart = checkFiles(posted, true);
