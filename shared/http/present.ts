@@ -1,11 +1,10 @@
-import type { z } from '@hono/zod-openapi';
 import type { CaseRecord, Status } from '../domain/case';
 import type { RoutingDecision } from '../domain/routing';
 import { formatShanghai } from '../domain/time';
-import type { Case } from './schemas';
+import type { CaseBody } from './schemas/cases';
 
 /** A stored case as the API shows it: instants in +08:00, bookkeeping fields left out. */
-export function caseJson(r: CaseRecord): z.infer<typeof Case> {
+export function caseJson(r: CaseRecord): CaseBody {
   return {
     id: r.id,
     ticketNo: r.ticketNo,

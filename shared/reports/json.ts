@@ -1,7 +1,7 @@
 import type { z } from '@hono/zod-openapi';
 import { formatShanghai } from '../domain/time';
 import type { QuarterlyReportData, SupervisionReportData } from '../usecases/reports';
-import type { QuarterlyReport, SupervisionReport } from '../http/schemas';
+import type { QuarterlyReport, SupervisionReport } from '../http/schemas/reports';
 
 /** The reports as the API shows them: every time as Shanghai ISO, absent values as null. */
 export function supervisionJson(r: SupervisionReportData): z.infer<typeof SupervisionReport> {

@@ -1,5 +1,5 @@
 import type { z } from '@hono/zod-openapi';
-import type { ClusterSchema, FiguresSchema, QuarterlyReport, SummaryReport, SupervisionItem, SupervisionReport } from '../http/schemas';
+import type { ClusterSchema, FiguresSchema, QuarterlyReport, SummaryReport, SupervisionItem, SupervisionReport } from '../http/schemas/reports';
 
 /**
  * Reports as files people open outside the API: CSV for Excel and printable zh-CN HTML pages

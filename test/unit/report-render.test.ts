@@ -9,7 +9,7 @@ import {
   supervisionCsv,
   supervisionHtml,
 } from '../../shared/reports/render';
-import { FiguresSchema, QuarterlyReport, SummaryReport, SupervisionReport } from '../../shared/http/schemas';
+import { FiguresSchema, QuarterlyReport, SummaryReport, SupervisionReport } from '../../shared/http/schemas/reports';
 import { parseCsv } from '../support/csv';
 
 type Figures = z.infer<typeof FiguresSchema>;

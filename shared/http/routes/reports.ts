@@ -12,7 +12,7 @@ import { quarterlyJson, supervisionJson } from '../../reports/json';
 import { quarterlyCsv, quarterlyHtml, summaryCsv, summaryHtml, supervisionCsv, supervisionHtml } from '../../reports/render';
 import { formatShanghai } from '../../domain/time';
 import { queueCounts } from '../../usecases/queue-counts';
-import { QuarterlyQuery, QuarterlyReport, QueueCountsReport, SummaryQuery, SummaryReport, SupervisionQuery, SupervisionReport } from '../schemas';
+import { QuarterlyQuery, QuarterlyReport, QueueCountsReport, SummaryQuery, SummaryReport, SupervisionQuery, SupervisionReport } from '../schemas/reports';
 
 /** Longest summary period: a year and a day, so a calendar year compares with any twelve months. */
 const MAX_SUMMARY_DAYS = 366;
