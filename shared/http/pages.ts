@@ -5,7 +5,7 @@ import type { FieldError } from '../domain/errors';
 import { ACCEPTED_KINDS, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, MAX_ATTACHMENTS_TOTAL_BYTES, type MailboxField } from '../domain/letter';
 import { civilFromDays, shanghaiDayOf } from '../domain/time';
 import { ZH_TOPICS } from '../notifications/assignment';
-import type { ProblemBody } from './problem';
+import type { ProblemBody } from './schemas/common';
 
 /**
  * The zh-CN pages of the chairman's mailbox for people with a browser: the letter form (GET

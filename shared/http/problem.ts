@@ -3,10 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
 import { AppError, ValidationError, type FieldError } from '../domain/errors';
-import type { ProblemBody as ProblemSchemaBody } from './schemas/common';
-
-/** RFC 9457 problem details as the contract's Problem describes them, plus the error's extensions. */
-export type ProblemBody = ProblemSchemaBody & Record<string, unknown>;
+import type { ProblemBody } from './schemas/common';
 
 const BY_KIND: Record<AppError['kind'], { status: ContentfulStatusCode; type: string; title: string }> = {
   validation: { status: 400, type: '/problems/validation', title: 'Invalid request' },

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import type { Role } from '../../shared/domain/principal';
-import type { ProblemBody } from '../../shared/http/problem';
+import type { ProblemBody } from '../../shared/http/schemas/common';
 import type { CaseBody, CaseListBody } from '../../shared/http/schemas/cases';
 import type { Harness } from './harness';
 
