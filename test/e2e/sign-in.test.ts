@@ -3,7 +3,6 @@ import type { Role } from '../../shared/domain/principal';
 import type { AccountBody, AccountListBody, AuthConfigBody, LoginAnswerBody, MeBody } from '../../shared/http/schemas/auth';
 import { LocalAccountTokens } from '../../shared/adapters/auth/account-tokens';
 import { Hs256TokenVerifier } from '../../shared/adapters/auth/hs256';
-import { createApp } from '../../shared/http/app';
 import { usernameKey } from '../../shared/usecases/accounts';
 import { createHarness, hotlineCase, TEST_SECRET, type Harness } from '../support/harness';
 import { body, expectProblem, expectValidation, SHANGHAI_ISO_RE } from '../support/http';
@@ -292,7 +291,7 @@ describe('local sign-in and accounts', () => {
     it('with Cognito configured: names the managed login endpoints, and local sign-in and accounts answer 404', async () => {
       const base = 'https://union-cases.auth.ap-east-1.amazoncognito.com';
       const managedLogin = { authorizeUrl: `${base}/oauth2/authorize`, tokenUrl: `${base}/oauth2/token`, logoutUrl: `${base}/logout`, clientId: 'console-client-1', scopes: ['openid', 'profile'] };
-      const cognito = createApp({ ...h.deps, signIn: { provider: 'cognito', ...managedLogin } });
+      const cognito = h.appWith({ signIn: { provider: 'cognito', ...managedLogin } });
       const config = await cognito.request('/v1/auth/config');
       expect(await body(config)).toEqual({ provider: 'cognito', ...managedLogin, redirectPath: '/console/callback' });
       const login = await cognito.request('/v1/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'wang.li', password: 'correct horse battery' }) });
