@@ -3,9 +3,9 @@ import { ValidationError, VersionConflictError } from '../domain/errors';
 import { deadlineOf } from '../domain/intake';
 import { daysFromCivil, shanghaiDayOf, startOfShanghaiDay } from '../domain/time';
 import type { Logger } from '../observability/logger';
-import type { EscalationPolicy } from '../domain/sla';
+import { withPlannedTimer, type EscalationPolicy } from '../domain/sla';
 import type { CalendarStore, CaseStore, Clock, TimerService } from '../ports';
-import { syncTimer, withPlannedTimer } from './sla-timers';
+import { syncTimer } from './sla-timers';
 
 export interface CalendarServiceDeps {
   shipped: readonly CalendarYearData[];

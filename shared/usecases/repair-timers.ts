@@ -1,10 +1,10 @@
 import { OPEN_STATUSES, type CaseRecord } from '../domain/case';
 import { VersionConflictError } from '../domain/errors';
-import type { EscalationPolicy } from '../domain/sla';
+import { withPlannedTimer, type EscalationPolicy } from '../domain/sla';
 import type { Logger } from '../observability/logger';
 import type { CaseStore, Clock, TimerService } from '../ports';
 import type { CalendarService } from './calendar';
-import { syncTimer, withPlannedTimer } from './sla-timers';
+import { syncTimer } from './sla-timers';
 
 export interface TimerRepairDeps {
   cases: CaseStore;
