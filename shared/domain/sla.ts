@@ -123,6 +123,11 @@ export function withPlannedTimer(policy: EscalationPolicy, calendar: WorkingCale
   return { ...record, sla: step ? { ...sla, timer: { step: step.id, fireAt: step.at, version: record.version } } : sla };
 }
 
+/** What is written over `before`: the changed case stamped `now`, one version on, with the timer it then needs. */
+export function nextVersion(policy: EscalationPolicy, calendar: WorkingCalendar, before: Pick<CaseRecord, 'version'>, changed: CaseRecord, now: number): CaseRecord {
+  return withPlannedTimer(policy, calendar, { ...changed, updatedAt: now, version: before.version + 1 });
+}
+
 /** The SLA state once a step has been handled. */
 export function stateAfter(step: SlaStep): SlaState {
   return step.rank === 0 ? 'due_soon' : 'overdue';

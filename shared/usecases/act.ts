@@ -4,7 +4,7 @@ import { ConflictError, ForbiddenError, NotFoundError, PreconditionFailedError, 
 import type { Actor } from '../domain/history';
 import { allowedActions, IllegalTransitionError, LifecycleRuleError, mayAct, recordAction, type ActionInput, type LifecyclePolicy } from '../domain/lifecycle';
 import type { Principal } from '../domain/principal';
-import { withPlannedTimer, type EscalationPolicy } from '../domain/sla';
+import { nextVersion, type EscalationPolicy } from '../domain/sla';
 import type { Logger } from '../observability/logger';
 import type { CaseQueue, CaseStore, Clock, Mailer, NoticeLedger, OfficeStore, TimerService } from '../ports';
 import type { CalendarService } from './calendar';
@@ -68,11 +68,7 @@ export async function commitAction(deps: ActDeps, record: CaseRecord, input: Act
     }
     throw err;
   }
-  const next = withPlannedTimer(deps.policy, calendar, {
-    ...applied.record,
-    updatedAt: now,
-    version: record.version + 1,
-  });
+  const next = nextVersion(deps.policy, calendar, record, applied.record, now);
   try {
     await deps.cases.replace(next, record.version);
   } catch (err) {

@@ -2,7 +2,7 @@ import { isOpenStatus, isTimedStatus, type CaseRecord } from '../domain/case';
 import { RetryLaterError, VersionConflictError } from '../domain/errors';
 import { lastHandledRank, readStep, stepRank, type EscalationStep } from '../domain/escalation';
 import { DEFAULT_LIFECYCLE_POLICY, recordAction } from '../domain/lifecycle';
-import { AUTO_CLOSE_STEP, autoCloseAt, dueStep, stateAfter, stepOfRank, withPlannedTimer, workingDaysLeft, type EscalationPolicy, type SlaStep } from '../domain/sla';
+import { AUTO_CLOSE_STEP, autoCloseAt, dueStep, stateAfter, nextVersion, stepOfRank, workingDaysLeft, type EscalationPolicy, type SlaStep } from '../domain/sla';
 import { escalationNotice } from '../notifications/escalation';
 import type { Logger } from '../observability/logger';
 import type { CaseStore, Clock, Mailer, NoticeLedger, OfficeStore, TimerPayload, TimerService } from '../ports';
@@ -67,13 +67,11 @@ export async function escalate(deps: EscalatorDeps, fired: TimerPayload): Promis
 
   for (let attempt = 0; attempt < 3; attempt++) {
     const skipped = Array.from({ length: step.rank - last - 1 }, (_, i) => stepOfRank(deps.policy, calendar, record as CaseRecord, last + 1 + i).id);
-    const next = withPlannedTimer(deps.policy, calendar, {
+    const next = nextVersion(deps.policy, calendar, record, {
       ...record,
       sla: { ...record.sla, state: stateAfter(step), lastStep: step.id },
       escalations: [...(record.escalations ?? []), { step: step.id, level: step.level, at: now, ...(skipped.length && { skipped }) }],
-      updatedAt: now,
-      version: record.version + 1,
-    });
+    }, now);
     try {
       await deps.cases.replace(next, record.version);
       await syncTimer(deps.timers, record, next);
@@ -111,11 +109,7 @@ async function autoClose(deps: EscalatorDeps, fired: TimerPayload, log: Logger):
     { sub: 'system', roles: [] },
     { now, calendar, policy: DEFAULT_LIFECYCLE_POLICY },
   ).record;
-  const next = withPlannedTimer(deps.policy, calendar, {
-    ...closed,
-    updatedAt: now,
-    version: record.version + 1,
-  });
+  const next = nextVersion(deps.policy, calendar, record, closed, now);
   try {
     await deps.cases.replace(next, record.version);
   } catch (err) {

@@ -4,7 +4,7 @@ import { decideRoute } from '../domain/routing';
 import { assignmentNotice } from '../notifications/assignment';
 import { receiptNotice } from '../notifications/receipt';
 import type { Logger } from '../observability/logger';
-import { withPlannedTimer, type EscalationPolicy } from '../domain/sla';
+import { nextVersion, type EscalationPolicy } from '../domain/sla';
 import type { CaseStore, Clock, Mailer, NoticeLedger, RoutingMessage, TimerService } from '../ports';
 import type { CalendarService } from './calendar';
 import { sendOnce } from './notices';
@@ -73,15 +73,7 @@ async function assign(deps: RouterDeps, record: CaseRecord): Promise<CaseRecord 
   const decision = decideRoute(snapshot.config, record);
   if (!snapshot.offices.has(decision.office)) throw new RetryLaterError(`routing names unknown office ${decision.office}`);
   const now = deps.clock.now();
-  const assigned = withPlannedTimer(deps.policy, await deps.calendar.current(), {
-    ...record,
-    status: 'assigned',
-    office: decision.office,
-    assignedAt: now,
-    routing: { ...decision, at: now },
-    updatedAt: now,
-    version: record.version + 1,
-  });
+  const assigned = nextVersion(deps.policy, await deps.calendar.current(), record, { ...record, status: 'assigned', office: decision.office, assignedAt: now, routing: { ...decision, at: now } }, now);
   try {
     await deps.cases.replace(assigned, record.version);
     return assigned;
