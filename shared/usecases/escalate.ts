@@ -2,7 +2,7 @@ import { isOpenStatus, isTimedStatus, type CaseRecord } from '../domain/case';
 import { RetryLaterError, VersionConflictError } from '../domain/errors';
 import { lastHandledRank, readStep, stepRank, type EscalationStep } from '../domain/escalation';
 import { DEFAULT_LIFECYCLE_POLICY, recordAction } from '../domain/lifecycle';
-import { AUTO_CLOSE_STEP, autoCloseAt, dueStep, stateAfter, nextVersion, stepOfRank, workingDaysLeft, type EscalationPolicy, type SlaStep } from '../domain/sla';
+import { AUTO_CLOSE_STEP, autoCloseAt, dueStep, nextVersion, stateAfter, stepOfRank, workingDaysLeft, type EscalationPolicy, type SlaStep } from '../domain/sla';
 import { escalationNotice } from '../notifications/escalation';
 import type { Logger } from '../observability/logger';
 import type { CaseStore, Clock, Mailer, NoticeLedger, OfficeStore, TimerPayload, TimerService } from '../ports';
