@@ -4,6 +4,7 @@ import type { Logger } from '../observability/logger';
 import type { Mailer, NoticeLedger } from '../ports';
 import { summaryCsv, supervisionCsv } from '../reports/render';
 import { supervisionJson } from '../reports/json';
+import { sendOnce } from './notices';
 import { summaryReport, supervisionReport, type ReportDeps } from './reports';
 
 export interface MonthlyReportDeps extends ReportDeps {
@@ -37,17 +38,13 @@ export async function sendMonthlyReport(deps: MonthlyReportDeps): Promise<Monthl
   if (now < startOfShanghaiDay(firstWorkingDay) + deps.hour * 3_600_000) return 'not_due';
 
   const reported = previousMonth(`${year}-${String(month).padStart(2, '0')}`);
-  const key = `monthly-report:${reported}`;
-  const claim = await deps.notices.claim(REPORTS_LEDGER, key, now + LEASE_MS, now);
-  if (claim !== 'claimed') return claim;
-
   const [y, m] = reported.split('-').map(Number) as [number, number];
   const lastDay = dayString(startOfShanghaiDay(daysFromCivil(year, month, 1)) - 1);
-  try {
+  const outcome = await sendOnce(deps, { owner: REPORTS_LEDGER, key: `monthly-report:${reported}`, leaseMs: LEASE_MS }, async () => {
     const summary = await summaryReport(deps, { from: `${reported}-01`, to: lastDay, groupBy: 'office' });
     const supervision = supervisionJson(await supervisionReport(deps, reported));
     const overdue = supervision.items.filter((i) => i.workingDaysLeft < 0).length;
-    const messageId = await deps.mailer.send({
+    return {
       to: [...deps.recipients],
       subject: `【月度统计】${y}年${m}月 受理${summary.total.received}件 · 按时答复率${percent(summary.total.onTimeRate)} · 督办${supervision.items.length}件`,
       text: [
@@ -64,13 +61,9 @@ export async function sendMonthlyReport(deps: MonthlyReportDeps): Promise<Monthl
         { filename: `督办清单-${reported}.csv`, content: supervisionCsv(supervision), contentType: 'text/csv; charset=utf-8' },
       ],
       headers: { 'X-Report-Month': reported, 'Auto-Submitted': 'auto-generated' },
-      dedupeKey: `${REPORTS_LEDGER}/${key}`,
-    });
-    await deps.notices.markSent(REPORTS_LEDGER, key, messageId, deps.clock.now());
-  } catch (err) {
-    await deps.notices.release(REPORTS_LEDGER, key);
-    throw err;
-  }
+    };
+  });
+  if (outcome !== 'sent') return outcome;
   deps.logger.info('reports.monthly_sent', { month: reported, recipients: deps.recipients.length });
   return 'sent';
 }

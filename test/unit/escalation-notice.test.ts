@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CaseRecord } from '../../shared/domain/case';
 import type { Office } from '../../shared/domain/routing';
-import { escalationNotice, escalationRecipients, parseEscalationStep } from '../../shared/notifications/escalation';
+import { escalationRecipients, parseEscalationStep } from '../../shared/domain/escalation';
+import { escalationNotice } from '../../shared/notifications/escalation';
 import type { EscalationNoticeInput } from '../../shared/notifications/escalation';
 
 const LADDER: Office['escalation'] = {
@@ -60,14 +61,15 @@ function record(overrides: Partial<CaseRecord> = {}): CaseRecord {
 const BASE = 'https://cases.union.example.org';
 const LINK = `${BASE}/console/cases/01JD0000000000000000000042`;
 
-type Extra = Omit<EscalationNoticeInput, 'record' | 'office' | 'publicBaseUrl'>;
+/** The step by its id, as timers and the X-SLA-Step header carry it; read by the domain's parser (RangeError for anything else). */
+type Extra = Omit<EscalationNoticeInput, 'record' | 'office' | 'publicBaseUrl' | 'step'> & { step: string };
 const WARNING: Extra = { step: 'warning', level: 1, workingDaysLeft: 1 };
 const BREACH: Extra = { step: 'breach', level: 2, workingDaysOver: 0 };
 const OVERDUE_1: Extra = { step: 'overdue-1', level: 2, workingDaysOver: 1 };
 const OVERDUE_3: Extra = { step: 'overdue-3', level: 3, workingDaysOver: 3 };
 
 const notice = (extra: Extra, locale: Office['locale'] = 'zh-CN', r: CaseRecord = record(), o: Office = office(locale)) =>
-  escalationNotice({ record: r, office: o, publicBaseUrl: BASE, ...extra });
+  escalationNotice({ record: r, office: o, publicBaseUrl: BASE, ...extra, step: parseEscalationStep(extra.step) });
 
 const everywhere = (m: ReturnType<typeof escalationNotice>) =>
   [m.subject, m.text, m.html ?? '', ...m.to, ...(m.cc ?? []), ...Object.keys(m.headers ?? {}), ...Object.values(m.headers ?? {})].join('\n');
@@ -227,7 +229,7 @@ describe('escalationNotice bodies', () => {
   });
 
   it('trims the trailing slash of the base url and encodes the id', () => {
-    const m = escalationNotice({ record: record({ id: 'a/b?c' }), office: office('zh-CN'), publicBaseUrl: `${BASE}/`, ...WARNING });
+    const m = escalationNotice({ record: record({ id: 'a/b?c' }), office: office('zh-CN'), publicBaseUrl: `${BASE}/`, ...WARNING, step: { kind: 'warning' } });
     expect(m.text).toContain(`案件链接：${BASE}/console/cases/a%2Fb%3Fc\n`);
   });
 });
