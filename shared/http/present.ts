@@ -3,6 +3,8 @@ import type { CaseRecord, Status } from '../domain/case';
 import type { RoutingDecision } from '../domain/routing';
 import { formatShanghai } from '../domain/time';
 import type { Case } from './schemas';
+import type { QuarterlyReportData, SupervisionReportData } from '../domain/report';
+import type { QuarterlyReport, SupervisionReport } from './schemas';
 
 /** A stored case as the API shows it: instants in +08:00, bookkeeping fields left out. */
 export function caseJson(r: CaseRecord): z.infer<typeof Case> {
@@ -87,4 +89,46 @@ function instantsIn(detail: Record<string, unknown>): Record<string, unknown> {
 /** Why the case went where it did; the decision's time as a Shanghai ISO string, like every time. */
 function routingJson({ at, when, ...decision }: RoutingDecision) {
   return { ...decision, when: when ? { ...when } : null, ...(at !== undefined && { at: formatShanghai(at) }) };
+}
+
+/** The reports as the API shows them: every time as Shanghai ISO, absent values as null. */
+export function supervisionJson(r: SupervisionReportData): z.infer<typeof SupervisionReport> {
+  return {
+    month: r.month,
+    asOf: formatShanghai(r.asOf),
+    items: r.items.map((i) => ({
+      id: i.id,
+      ticketNo: i.ticketNo,
+      office: i.office ?? null,
+      officeName: i.officeName ?? null,
+      category: i.category,
+      topic: i.topic ?? null,
+      status: i.status,
+      receivedAt: formatShanghai(i.receivedAt),
+      dueAt: formatShanghai(i.dueAt),
+      workingDaysLeft: i.workingDaysLeft,
+      escalationLevel: i.escalationLevel,
+      handlingWorkingDays: i.handlingWorkingDays,
+      openAtMonthEnd: i.openAtMonthEnd,
+      overdueInMonth: i.overdueInMonth,
+    })),
+  };
+}
+
+export function quarterlyJson(r: QuarterlyReportData): z.infer<typeof QuarterlyReport> {
+  return {
+    ...r,
+    clusters: r.clusters.map((c) => ({
+      ...c,
+      cases: c.cases.map((k) => ({
+        id: k.id,
+        ticketNo: k.ticketNo,
+        receivedAt: formatShanghai(k.receivedAt),
+        employer: k.employer ?? null,
+        region: k.region ?? null,
+        office: k.office ?? null,
+        status: k.status,
+      })),
+    })),
+  };
 }
