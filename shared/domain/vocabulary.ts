@@ -9,9 +9,10 @@ import { CATEGORIES, CHANNELS, SATISFACTIONS, SLA_STATES, STATUSES, TOPICS, type
 import { ACTIONS, type Action } from './lifecycle';
 import { ROLES, type Role } from './principal';
 import { GROUP_BY, type Figures, type GroupBy, type SupervisionRow } from './report';
+import type { Locale } from './routing';
 
-export const LOCALES = ['zh-CN', 'en'] as const;
-export type Locale = (typeof LOCALES)[number];
+/** The languages people read (an office's e-mails are in its own; the console lets one choose). */
+export { LOCALES, type Locale } from './routing';
 export type Label = Readonly<Record<Locale, string>>;
 export type Topic = (typeof TOPICS)[number];
 
@@ -45,6 +46,16 @@ export const STATUS_LABELS: Readonly<Record<Status, Label>> = {
   assigned: l('已分派', 'Assigned'),
   in_progress: l('办理中', 'In progress'),
   paused: l('暂停', 'Paused'),
+  replied: l('已答复', 'Replied'),
+  closed: l('已办结', 'Closed'),
+};
+
+/** The status as the complainant reads it on the tracking page: what happens next, in their words. */
+export const PUBLIC_STATUS_LABELS: Readonly<Record<Status, Label>> = {
+  received: l('已受理，待分派', 'Received, to be assigned'),
+  assigned: l('已分派，待签收', 'Assigned, to be signed for'),
+  in_progress: l('办理中', 'In progress'),
+  paused: l('暂停办理（等待补充材料）', 'Paused (waiting for your materials)'),
   replied: l('已答复', 'Replied'),
   closed: l('已办结', 'Closed'),
 };
@@ -197,6 +208,7 @@ export const VOCABULARY = {
   category: [CATEGORIES, CATEGORY_LABELS],
   topic: [TOPICS, TOPIC_LABELS],
   status: [STATUSES, STATUS_LABELS],
+  publicStatus: [STATUSES, PUBLIC_STATUS_LABELS],
   slaState: [SLA_STATES, SLA_STATE_LABELS],
   action: [ACTIONS, ACTION_LABELS],
   satisfaction: [SATISFACTIONS, SATISFACTION_LABELS],
@@ -205,6 +217,11 @@ export const VOCABULARY = {
   figure: [FIGURE_KEYS, FIGURE_LABELS],
   supervisionColumn: [SUPERVISION_COLUMNS, SUPERVISION_COLUMN_LABELS],
 } as const;
+
+/** A table in one locale, code → text (for a page's script, which has no other way to read it). */
+export function labelsIn<K extends string>(table: Readonly<Record<K, Label>>, locale: Locale): Record<K, string> {
+  return Object.fromEntries(Object.entries<Label>(table).map(([code, label]) => [code, label[locale]])) as Record<K, string>;
+}
 
 /** The label of a code in a locale; a code without one (a topic invented by an admin) shows as itself. */
 export function labelOf(table: Readonly<Record<string, Label>>, code: string, locale: Locale): string {

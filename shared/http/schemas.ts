@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { CATEGORIES, CHANNELS, SLA_STATES, STATUSES, TOPICS } from '../domain/case';
 import { LOCALES } from '../domain/routing';
+import { GROUP_BY } from '../domain/report';
 import { TICKET_NO_PATTERN, TRACKING_CODE_LENGTH, TRACKING_CODE_PATTERN } from '../domain/ticket';
 
 /**
@@ -489,7 +490,7 @@ export const FiguresSchema = z
   })
   .openapi('Figures');
 
-export const GroupBySchema = z.enum(['channel', 'category', 'office', 'topic', 'month']);
+export const GroupBySchema = z.enum(GROUP_BY);
 
 export const SummaryReport = z
   .object({

@@ -240,7 +240,7 @@ export function escalationNotice(input: EscalationNoticeInput): MailMessage {
   const L = t.labels;
   const due = t.date(record.sla.dueAt);
   const advice = record.category === 'advice';
-  const category = t.category[record.category];
+  const category = t.category(record.category);
   const link = caseLink(publicBaseUrl, record.id);
 
   const { to, cc } = escalationRecipients(office, level);
