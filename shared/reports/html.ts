@@ -40,6 +40,9 @@ ${figuresTable(r)}`,
   );
 }
 
+/** A chase-list column's header. */
+const col = (c: (typeof SUPERVISION_COLUMNS)[number]): string => zh(SUPERVISION_COLUMN_LABELS[c]);
+
 /** 督办清单 page: a count line, then one row per case; overdue rows are marked. */
 export function supervisionHtml(r: SupervisionReportData): string {
   const overdue = r.items.filter((i) => i.workingDaysLeft < 0).length;
@@ -66,10 +69,7 @@ export function supervisionHtml(r: SupervisionReportData): string {
     html`<h1>${title}</h1>
 <p class="meta">截至 ${shanghaiDateTime(r.asOf)}</p>
 <p class="count">共${r.items.length}件，其中超期${overdue}件</p>
-${table(
-  SUPERVISION_COLUMNS.map((c) => zh(SUPERVISION_COLUMN_LABELS[c])),
-  rows,
-)}`,
+${table(SUPERVISION_COLUMNS.map(col), rows)}`,
   );
 }
 
@@ -79,7 +79,7 @@ function clusterSection(c: QuarterlyReportData['clusters'][number]): Html {
 <h3>${c.label}</h3>
 <p class="meta">单位/地点（${c.sites.length}）：${list(c.sites)}；地区（${c.regions.length}）：${list(c.regions)}</p>
 ${table(
-  ['工单号', '受理日期', '单位/地点', '地区', '承办部门', '状态'],
+  [col('ticketNo'), col('receivedAt'), '单位/地点', '地区', col('office'), col('status')],
   c.cases.map((x) => ({ cells: [x.ticketNo, num(shanghaiDate(x.receivedAt)), x.employer ?? '—', x.region ?? '—', x.office ?? zh(UNASSIGNED_LABEL), zh(STATUS_LABELS[x.status])] })),
 )}
 </section>
