@@ -2,7 +2,7 @@
  * The words people read, once: every code of the domain with its zh-CN label (first) and its
  * English one, from the glossary of the service centres (DOMAIN.md), and the one way a rate is
  * shown as a percentage. The console, the office e-mails, the receipt, the reports (CSV, pages,
- * the monthly e-mail) and the public pages all read these; no module types a label of its own.
+ * the monthly e-mail) and the public pages read the label of a code here; they keep only their own sentences.
  * Pure: no I/O, safe to bundle for the browser.
  */
 import { CATEGORIES, CHANNELS, SATISFACTIONS, SLA_STATES, STATUSES, TOPICS, type Category, type Channel, type Satisfaction, type SlaState, type Status } from './case';
