@@ -27,6 +27,10 @@ export function isTimedStatus(status: Status): boolean {
   return TIMED_STATUSES.includes(status);
 }
 
+/** The follow-up's (回访) answer to "are you satisfied"; stored facts encode them by index, so only append. */
+export const SATISFACTIONS = ['satisfied', 'basically_satisfied', 'dissatisfied'] as const;
+export type Satisfaction = (typeof SATISFACTIONS)[number];
+
 /** Whether the reply in force was already followed up (回访 is once per reply). */
 export function replyFollowedUp(c: { reply?: { at: number }; followUp?: { at: number } }): boolean {
   return c.reply !== undefined && c.followUp !== undefined && c.followUp.at >= c.reply.at;
@@ -123,7 +127,7 @@ export interface CaseRecord extends CaseInput {
   notes?: { at: number; text: string }[];
   reply?: { at: number; text: string };
   /** 回访 */
-  followUp?: { at: number; resolved: boolean; satisfaction: 'satisfied' | 'basically_satisfied' | 'dissatisfied'; comment?: string };
+  followUp?: { at: number; resolved: boolean; satisfaction: Satisfaction; comment?: string };
   closedAt?: number;
   reopened?: number;
   /** The last reopen: the current handling period's deadline counts from here. */

@@ -1,5 +1,5 @@
 import type { WorkingCalendar } from './calendar';
-import { replyFollowedUp, type CaseRecord, type Category, type Status } from './case';
+import { replyFollowedUp, type CaseRecord, type Category, type Satisfaction, type Status } from './case';
 import { computeDeadline } from './deadline';
 import type { ActionChange, Actor, CaseEvent } from './history';
 import type { Principal, Role } from './principal';
@@ -12,7 +12,7 @@ import { endOfShanghaiDay, shanghaiDayOf, DAY_MS } from './time';
 export const ACTIONS = ['accept', 'return', 'assign', 'recategorize', 'extend', 'pause', 'resume', 'note', 'reply', 'follow-up', 'reopen', 'close'] as const;
 export type Action = (typeof ACTIONS)[number];
 
-export type Satisfaction = 'satisfied' | 'basically_satisfied' | 'dissatisfied';
+export type { Satisfaction } from './case';
 
 export type ActionInput =
   | { action: 'accept' }

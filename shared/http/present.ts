@@ -3,6 +3,8 @@ import { caseHistory, type HistoryEntry } from '../domain/history';
 import type { RoutingDecision } from '../domain/routing';
 import { formatShanghai } from '../domain/time';
 import type { CaseBody } from './schemas/cases';
+import type { QuarterlyReportData, SupervisionReportData } from '../domain/report';
+import type { QuarterlyReportBody, SupervisionReportBody } from './schemas/reports';
 
 /** A stored case as the API shows it: instants in +08:00, bookkeeping fields left out. */
 export function caseJson(r: CaseRecord): CaseBody {
@@ -82,4 +84,46 @@ function detailJson(e: HistoryEntry) {
 /** Why the case went where it did; the decision's time as a Shanghai ISO string, like every time. */
 function routingJson({ at, when, ...decision }: RoutingDecision) {
   return { ...decision, when: when ? { ...when } : null, ...(at !== undefined && { at: formatShanghai(at) }) };
+}
+
+/** The reports as the API shows them: every time as Shanghai ISO, absent values as null. */
+export function supervisionJson(r: SupervisionReportData): SupervisionReportBody {
+  return {
+    month: r.month,
+    asOf: formatShanghai(r.asOf),
+    items: r.items.map((i) => ({
+      id: i.id,
+      ticketNo: i.ticketNo,
+      office: i.office ?? null,
+      officeName: i.officeName ?? null,
+      category: i.category,
+      topic: i.topic ?? null,
+      status: i.status,
+      receivedAt: formatShanghai(i.receivedAt),
+      dueAt: formatShanghai(i.dueAt),
+      workingDaysLeft: i.workingDaysLeft,
+      escalationLevel: i.escalationLevel,
+      handlingWorkingDays: i.handlingWorkingDays,
+      openAtMonthEnd: i.openAtMonthEnd,
+      overdueInMonth: i.overdueInMonth,
+    })),
+  };
+}
+
+export function quarterlyJson(r: QuarterlyReportData): QuarterlyReportBody {
+  return {
+    ...r,
+    clusters: r.clusters.map((c) => ({
+      ...c,
+      cases: c.cases.map((k) => ({
+        id: k.id,
+        ticketNo: k.ticketNo,
+        receivedAt: formatShanghai(k.receivedAt),
+        employer: k.employer ?? null,
+        region: k.region ?? null,
+        office: k.office ?? null,
+        status: k.status,
+      })),
+    })),
+  };
 }

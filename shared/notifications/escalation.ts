@@ -37,6 +37,7 @@ import type { CaseRecord } from '../domain/case';
 import { WORKING_DAYS_BY_CATEGORY } from '../domain/deadline';
 import { escalationRecipients, ladderReach, stepId, type EscalationLevel, type EscalationRole, type EscalationStep } from '../domain/escalation';
 import type { Locale, Office } from '../domain/routing';
+import { SLA_STATE_LABELS } from '../domain/vocabulary';
 import type { MailMessage } from '../ports';
 import { caseLink, COMMON_TEXTS, displayedLimit, noticeLocale, renderNotice, safeText } from './common';
 import type { CommonTexts, Row } from './common';
@@ -103,7 +104,7 @@ const ZH: Texts = {
   ...COMMON_TEXTS['zh-CN'],
   role: { head: '部门负责人', supervisor: '分管领导', chairman: '主席' },
   level: { 1: '一级 · 黄牌预警（即将超期）', 2: '二级 · 红牌督办（已超期）', 3: '三级 · 红牌督办，报主席' },
-  tag: { warning: '即将超期', breach: '已超期', overdue: '督办', urgent: '·紧急' },
+  tag: { warning: SLA_STATE_LABELS.due_soon['zh-CN'], breach: SLA_STATE_LABELS.overdue['zh-CN'], overdue: '督办', urgent: '·紧急' },
   subject: (tag, ticketNo, category, when, chairman) => `【${tag}】${ticketNo} ${category} ${when}${chairman ? '（已报主席）' : ''}`,
   left: (q) => ('hours' in q ? (q.hours < 1 ? '不足1小时' : `${q.hours}小时`) : q.days === 0 ? '今日到期' : `${q.days}个工作日`),
   leftInSubject: (q) => ('days' in q && q.days === 0 ? ZH.left(q) : `剩余${ZH.left(q)}`),
@@ -140,7 +141,7 @@ const EN: Texts = {
   ...COMMON_TEXTS.en,
   role: { head: 'head of office', supervisor: 'supervising leader', chairman: 'chairman' },
   level: { 1: 'level 1 of 3 · yellow card (due soon)', 2: 'level 2 of 3 · red card (overdue)', 3: 'level 3 of 3 · red card, referred to the chairman' },
-  tag: { warning: 'Due soon', breach: 'Overdue', overdue: 'Supervision', urgent: ' · URGENT' },
+  tag: { warning: SLA_STATE_LABELS.due_soon.en, breach: SLA_STATE_LABELS.overdue.en, overdue: 'Supervision', urgent: ' · URGENT' },
   subject: (tag, ticketNo, category, when, chairman) => `[${tag}] ${ticketNo} ${category} · ${when}${chairman ? ' · chairman informed' : ''}`,
   left: (q) =>
     'hours' in q ? (q.hours < 1 ? 'less than an hour' : plural(q.hours, 'hour', 'hours')) : q.days === 0 ? 'due today' : plural(q.days, 'working day', 'working days'),
@@ -197,7 +198,7 @@ export function escalationNotice(input: EscalationNoticeInput): MailMessage {
   const L = t.labels;
   const due = t.date(record.sla.dueAt);
   const advice = record.category === 'advice';
-  const category = t.category[record.category];
+  const category = t.category(record.category);
   const link = caseLink(publicBaseUrl, record.id);
 
   const { to, cc } = escalationRecipients(office, level);

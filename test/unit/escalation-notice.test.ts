@@ -109,23 +109,23 @@ describe('escalationNotice subjects, zh-CN', () => {
 
 describe('escalationNotice subjects, en', () => {
   it.each([
-    ['warning', WARNING, '[Due soon] H2026-000042 complaint · 1 working day left'],
-    ['warning, 3 days', { ...WARNING, workingDaysLeft: 3 }, '[Due soon] H2026-000042 complaint · 3 working days left'],
-    ['warning, last day', { ...WARNING, workingDaysLeft: 0 }, '[Due soon] H2026-000042 complaint · due today'],
-    ['warning without a count', { step: 'warning', level: 1 }, '[Due soon] H2026-000042 complaint · due 18 Dec 2026'],
-    ['breach', BREACH, '[Overdue] H2026-000042 complaint · deadline passed'],
-    ['reminder day 1', OVERDUE_1, '[Supervision] H2026-000042 complaint · 1 working day overdue'],
-    ['reminder day 2', { step: 'overdue-2', level: 2, workingDaysOver: 2 }, '[Supervision] H2026-000042 complaint · 2 working days overdue'],
-    ['reminder day 3 (chairman)', OVERDUE_3, '[Supervision] H2026-000042 complaint · 3 working days overdue · chairman informed'],
+    ['warning', WARNING, '[Due soon] H2026-000042 Help request or complaint · 1 working day left'],
+    ['warning, 3 days', { ...WARNING, workingDaysLeft: 3 }, '[Due soon] H2026-000042 Help request or complaint · 3 working days left'],
+    ['warning, last day', { ...WARNING, workingDaysLeft: 0 }, '[Due soon] H2026-000042 Help request or complaint · due today'],
+    ['warning without a count', { step: 'warning', level: 1 }, '[Due soon] H2026-000042 Help request or complaint · due 18 Dec 2026'],
+    ['breach', BREACH, '[Overdue] H2026-000042 Help request or complaint · deadline passed'],
+    ['reminder day 1', OVERDUE_1, '[Supervision] H2026-000042 Help request or complaint · 1 working day overdue'],
+    ['reminder day 2', { step: 'overdue-2', level: 2, workingDaysOver: 2 }, '[Supervision] H2026-000042 Help request or complaint · 2 working days overdue'],
+    ['reminder day 3 (chairman)', OVERDUE_3, '[Supervision] H2026-000042 Help request or complaint · 3 working days overdue · chairman informed'],
   ] as const)('%s', (_name, extra, subject) => {
     expect(notice(extra, 'en').subject).toBe(subject);
   });
 
   it('counts hours for urgent cases', () => {
     const urgent = record({ urgent: true, sla: { dueAt: Date.parse('2026-11-20T23:59:59+08:00'), workingDays: 0, state: 'due_soon', calendarEstimated: false } });
-    expect(notice({ step: 'warning', level: 1, hoursLeft: 4 }, 'en', urgent).subject).toBe('[Due soon · URGENT] H2026-000042 complaint · 4 hours left');
-    expect(notice({ step: 'warning', level: 1, hoursLeft: 1 }, 'en', urgent).subject).toBe('[Due soon · URGENT] H2026-000042 complaint · 1 hour left');
-    expect(notice({ step: 'warning', level: 1, hoursLeft: 0 }, 'en', urgent).subject).toBe('[Due soon · URGENT] H2026-000042 complaint · less than an hour left');
+    expect(notice({ step: 'warning', level: 1, hoursLeft: 4 }, 'en', urgent).subject).toBe('[Due soon · URGENT] H2026-000042 Help request or complaint · 4 hours left');
+    expect(notice({ step: 'warning', level: 1, hoursLeft: 1 }, 'en', urgent).subject).toBe('[Due soon · URGENT] H2026-000042 Help request or complaint · 1 hour left');
+    expect(notice({ step: 'warning', level: 1, hoursLeft: 0 }, 'en', urgent).subject).toBe('[Due soon · URGENT] H2026-000042 Help request or complaint · less than an hour left');
   });
 });
 
@@ -179,7 +179,7 @@ describe('escalationNotice bodies', () => {
     expect(m.text).toContain('抄送：部门负责人、分管领导、主席（未配置邮箱，未抄送）');
     expect(m.text).not.toContain('本案已报主席');
     const en = notice(OVERDUE_3, 'en', record(), office('en', { escalation: { ...LADDER, chairman: [] } }));
-    expect(en.subject).toBe('[Supervision] H2026-000042 complaint · 3 working days overdue');
+    expect(en.subject).toBe('[Supervision] H2026-000042 Help request or complaint · 3 working days overdue');
     expect(en.text).toContain('Copied to: head of office, supervising leader, chairman (no address configured: not copied)');
   });
 
@@ -189,7 +189,7 @@ describe('escalationNotice bodies', () => {
       'Rights Protection Office:',
       'The case below is 3 working days overdue and still not closed: it is now under supervision. Please close it at once and report on its progress. The chairman has been informed.',
       'Ticket number: H2026-000042',
-      'Category: complaint (20 working days)',
+      'Category: Help request or complaint (20 working days)',
       'Office: Rights Protection Office',
       'Received: 20 Nov 2026, 14:05 (UTC+8)',
       'Due: 18 Dec 2026',

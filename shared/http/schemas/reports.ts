@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { GROUP_BY } from '../../domain/report';
 import { Category, instantOut, isoDay, Status } from './common';
 
 /**
@@ -29,7 +30,7 @@ export const FiguresSchema = z
   .openapi('Figures');
 export type FiguresBody = z.infer<typeof FiguresSchema>;
 
-export const GroupBySchema = z.enum(['channel', 'category', 'office', 'topic', 'month']);
+export const GroupBySchema = z.enum(GROUP_BY);
 
 export const SummaryReport = z
   .object({
