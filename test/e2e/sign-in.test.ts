@@ -132,7 +132,8 @@ describe('local sign-in and accounts', () => {
     await expectProblem(limited, 429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     h.clock.advance(MINUTE);
-  });
+    // 21 deliberately slow scrypt checks: a correctness test, given room for a loaded 2-core CI machine.
+  }, 120_000);
 
   it('never puts a password, a hash or a username in logs or answers', async () => {
     const ip = freshIp();
