@@ -13,7 +13,7 @@ import { CHANNEL_LABELS, labelsIn, TOPIC_LABELS } from '../domain/vocabulary';
 import { WORKING_DAYS_BY_CATEGORY } from '../domain/deadline';
 import type { Locale, Office, RuleCondition } from '../domain/routing';
 import type { MailMessage } from '../ports';
-import { caseLink, COMMON_TEXTS, displayedLimit, noticeLocale, renderNotice, safeText } from './common';
+import { caseLink, COMMON_TEXTS, displayedLimit, noticeLocale, officeNoticeHeaders, renderNotice, safeText } from './common';
 import type { CommonTexts, Row } from './common';
 
 export { caseLink, escapeHtml, noticeLocale } from './common';
@@ -159,11 +159,6 @@ export function assignmentNotice({ record, office, publicBaseUrl }: AssignmentNo
     subject,
     text,
     html,
-    headers: {
-      'X-Case-Id': record.id,
-      'X-Ticket-No': record.ticketNo,
-      // RFC 3834: keeps out-of-office replies from answering the system.
-      'Auto-Submitted': 'auto-generated',
-    },
+    headers: officeNoticeHeaders(record),
   };
 }

@@ -103,6 +103,14 @@ export function escapeHtml(s: string): string {
 }
 
 /** The case's page in the office console: a click opens it (after sign-in), not the API's JSON. */
+/**
+ * The headers of every notice about a case to its office: the case's id and ticket for filters and
+ * threading, and RFC 3834's Auto-Submitted so that out-of-office replies don't answer the system.
+ */
+export function officeNoticeHeaders(record: Pick<CaseRecord, 'id' | 'ticketNo'>, extra: Record<string, string> = {}): Record<string, string> {
+  return { 'X-Case-Id': record.id, 'X-Ticket-No': record.ticketNo, ...extra, 'Auto-Submitted': 'auto-generated' };
+}
+
 export function caseLink(publicBaseUrl: string, caseId: string): string {
   return `${publicBaseUrl.replace(/\/+$/, '')}/console/cases/${encodeURIComponent(caseId)}`;
 }

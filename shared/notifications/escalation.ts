@@ -39,7 +39,7 @@ import { escalationRecipients, ladderReach, stepId, type EscalationLevel, type E
 import type { Locale, Office } from '../domain/routing';
 import { SLA_STATE_LABELS } from '../domain/vocabulary';
 import type { MailMessage } from '../ports';
-import { caseLink, COMMON_TEXTS, displayedLimit, noticeLocale, renderNotice, safeText } from './common';
+import { caseLink, COMMON_TEXTS, displayedLimit, noticeLocale, officeNoticeHeaders, renderNotice, safeText } from './common';
 import type { CommonTexts, Row } from './common';
 
 export interface EscalationNoticeInput {
@@ -260,12 +260,6 @@ export function escalationNotice(input: EscalationNoticeInput): MailMessage {
     subject,
     text,
     html,
-    headers: {
-      'X-Case-Id': record.id,
-      'X-Ticket-No': record.ticketNo,
-      'X-SLA-Step': stepId(step),
-      // RFC 3834: keeps out-of-office replies from answering the system.
-      'Auto-Submitted': 'auto-generated',
-    },
+    headers: officeNoticeHeaders(record, { 'X-SLA-Step': stepId(step) }),
   };
 }

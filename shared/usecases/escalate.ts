@@ -2,25 +2,16 @@ import { isOpenStatus, isTimedStatus, type CaseRecord } from '../domain/case';
 import { RetryLaterError, VersionConflictError } from '../domain/errors';
 import { lastHandledRank, readStep, stepRank, type EscalationStep } from '../domain/escalation';
 import { DEFAULT_LIFECYCLE_POLICY, recordAction } from '../domain/lifecycle';
-import { AUTO_CLOSE_STEP, autoCloseAt, dueStep, nextVersion, stateAfter, stepOfRank, workingDaysLeft, type EscalationPolicy, type SlaStep } from '../domain/sla';
+import { AUTO_CLOSE_STEP, autoCloseAt, dueStep, nextVersion, stateAfter, stepOfRank, workingDaysLeft, type SlaStep } from '../domain/sla';
 import { escalationNotice } from '../notifications/escalation';
 import type { Logger } from '../observability/logger';
-import type { CaseStore, Clock, Mailer, NoticeLedger, OfficeStore, TimerPayload, TimerService } from '../ports';
+import type { OfficeStore, TimerPayload } from '../ports';
 import type { CalendarService } from './calendar';
 import { sendOnce } from './notices';
-import { syncTimer } from './sla-timers';
+import { syncTimer, type CaseMailDeps } from './sla-timers';
 
-export interface EscalatorDeps {
-  cases: CaseStore;
+export interface EscalatorDeps extends CaseMailDeps {
   offices: OfficeStore;
-  notices: NoticeLedger;
-  mailer: Mailer;
-  timers: TimerService;
-  calendar: CalendarService;
-  policy: EscalationPolicy;
-  clock: Clock;
-  logger: Logger;
-  publicBaseUrl: string;
 }
 
 export type EscalateOutcome = 'escalated' | 'stale' | 'not_due' | 'closed' | 'auto_closed';

@@ -1,18 +1,10 @@
 import { OPEN_STATUSES, type CaseRecord } from '../domain/case';
 import { VersionConflictError } from '../domain/errors';
-import { nextVersion, withPlannedTimer, type EscalationPolicy } from '../domain/sla';
-import type { Logger } from '../observability/logger';
-import type { CaseStore, Clock, TimerService } from '../ports';
+import { nextVersion, withPlannedTimer } from '../domain/sla';
 import type { CalendarService } from './calendar';
-import { syncTimer } from './sla-timers';
+import { syncTimer, type TimedCaseDeps } from './sla-timers';
 
-export interface TimerRepairDeps {
-  cases: CaseStore;
-  timers: TimerService;
-  calendar: CalendarService;
-  policy: EscalationPolicy;
-  clock: Clock;
-  logger: Logger;
+export interface TimerRepairDeps extends TimedCaseDeps {
   /** A timer this far past its time without the case moving on is taken to be lost. */
   graceMs: number;
 }

@@ -3,26 +3,14 @@ import { RetryLaterError, VersionConflictError } from '../domain/errors';
 import { decideRoute } from '../domain/routing';
 import { assignmentNotice } from '../notifications/assignment';
 import { receiptNotice } from '../notifications/receipt';
-import type { Logger } from '../observability/logger';
-import { nextVersion, type EscalationPolicy } from '../domain/sla';
-import type { CaseStore, Clock, Mailer, NoticeLedger, RoutingMessage, TimerService } from '../ports';
-import type { CalendarService } from './calendar';
+import { nextVersion } from '../domain/sla';
+import type { RoutingMessage } from '../ports';
 import { sendOnce } from './notices';
 import type { RoutingConfigCache } from './routing-config';
-import { syncTimer } from './sla-timers';
+import { syncTimer, type CaseMailDeps } from './sla-timers';
 
-export interface RouterDeps {
-  cases: CaseStore;
+export interface RouterDeps extends CaseMailDeps {
   routing: RoutingConfigCache;
-  notices: NoticeLedger;
-  mailer: Mailer;
-  /** SLA timers start at assignment. */
-  timers: TimerService;
-  calendar: CalendarService;
-  policy: EscalationPolicy;
-  clock: Clock;
-  logger: Logger;
-  publicBaseUrl: string;
 }
 
 export type RouteOutcome = 'assigned' | 'notified' | 'no_op';

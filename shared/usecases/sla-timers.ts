@@ -1,5 +1,24 @@
 import type { CaseRecord } from '../domain/case';
-import type { TimerService } from '../ports';
+import type { EscalationPolicy } from '../domain/sla';
+import type { Logger } from '../observability/logger';
+import type { CaseStore, Clock, TimerService } from '../ports';
+import type { CalendarService } from './calendar';
+import type { NoticeDeps } from './notices';
+
+/** What every use case that writes a case and keeps its SLA timer in step needs. */
+export interface TimedCaseDeps {
+  cases: CaseStore;
+  timers: TimerService;
+  calendar: CalendarService;
+  policy: EscalationPolicy;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** …and, for those that also e-mail about the case once (the router, the escalator): the ledger, the mailer, the links' base. */
+export interface CaseMailDeps extends TimedCaseDeps, NoticeDeps {
+  publicBaseUrl: string;
+}
 
 /**
  * After a successful write: make the timers match what the record says. Idempotent — scheduling a
