@@ -12,12 +12,12 @@ import { createCase, type IdempotencyRequest, type IntakeDeps } from '../../usec
 import type { AppDeps } from '../deps';
 import { noAuth, problems, problemsOrPage, router, type AppEnv } from '../env';
 import type { FieldError } from '../../domain/errors';
-import { checkFiles, checkLetter, fileLimitErrors, letterFingerprint, NO_FILES_HERE, readFormLetter, type AcceptedFile, type FormLetter, type LetterFields } from '../letter-form';
+import { checkFiles, checkLetter, fileLimitErrors, letterFingerprint, NO_FILES_HERE, readFormLetter, type AcceptedFile, type FormLetter } from '../letter-form';
 import { readLetterUploads, UPLOAD_GONE, type LetterUploads } from '../letter-uploads';
 import { UPLOADS_PATH } from './uploads';
 import { letterPage, pageCsp, thankYouPage } from '../pages';
 import { rateLimit } from '../rate-limit';
-import { MailboxForm, MailboxReceipt } from '../schemas';
+import { MailboxForm, MailboxReceipt, type MailboxFormBody } from '../schemas/intake';
 
 /** The same letter posted again within this long (a reload, a double click, a resend) keeps its ticket. */
 export const RESUBMIT_WINDOW_MS = 10 * 60_000;
@@ -156,7 +156,7 @@ export function mailboxRoutes(deps: AppDeps, intake: IntakeDeps, calendar: Calen
   };
 
   /** The letter's idempotency key (its submission id, or its content from this client) and the binding of the uploads it keeps. */
-  function identify(c: Context, fields: LetterFields, attachments: readonly Attachment[]): { idem: IdempotencyRequest; binding: string } {
+  function identify(c: Context, fields: MailboxFormBody, attachments: readonly Attachment[]): { idem: IdempotencyRequest; binding: string } {
     const fingerprint = letterFingerprint(fields, attachments);
     const key = fields.submissionId ? `sid:${fields.submissionId}` : `letter:${sha256(`${deps.clientIp(c) ?? ''}\n${fingerprint}`)}`;
     return { idem: { scope: 'mailbox', key, requestHash: fingerprint, ttlMs: RESUBMIT_WINDOW_MS }, binding: sha256(`${key}\n${fingerprint}`) };
@@ -182,7 +182,7 @@ export function mailboxRoutes(deps: AppDeps, intake: IntakeDeps, calendar: Calen
    * Checks the files against the letter (an upload kept by another letter is not this one's) and
    * records it — or, for the honeypot, pretends to; the same letter again within the window returns its first ticket.
    */
-  async function take(c: Context, fields: LetterFields, judged: JudgedFiles, ignoredFields: string[]): Promise<{ receipt?: Receipt; errors: FieldError[] }> {
+  async function take(c: Context, fields: MailboxFormBody, judged: JudgedFiles, ignoredFields: string[]): Promise<{ receipt?: Receipt; errors: FieldError[] }> {
     const now = deps.clock.now();
     if (fields.website) {
       // Honeypot filled in: a bot. Answer exactly like a success so it learns nothing; store nothing.
@@ -252,7 +252,7 @@ export function mailboxRoutes(deps: AppDeps, intake: IntakeDeps, calendar: Calen
     .openapi({ ...submit, middleware: [gate, limit] as const }, async (c) => {
       if (/json/i.test(c.req.header('content-type') ?? '')) {
         // zod-openapi validated it (the form media types carry a plain schema, so the type says never).
-        const fields = (c.req.valid as unknown as (target: 'json') => LetterFields)('json');
+        const fields = (c.req.valid as unknown as (target: 'json') => MailboxFormBody)('json');
         const judged = await judgeFiles([], fields.uploads ?? []);
         const taken = judged.errors.length ? { errors: judged.errors } : await take(c, fields, judged, []);
         if (!taken.receipt) throw new ValidationError('The letter has invalid fields', taken.errors);
