@@ -14,7 +14,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3AttachmentStore } from '../../shared/adapters/files/s3-attachments';
 import { sesV2Mailer } from '../../shared/adapters/mail/ses-mailer';
-import { calendarService, escalationPolicy, eventBridgeTimers, lifecyclePolicy, signIn } from '../../shared/compose';
+import { calendarService, escalationPolicy, eventBridgeTimers, lifecyclePolicy, returnReasons, signIn } from '../../shared/compose';
 import { SqsCaseQueue } from '../../shared/adapters/sqs/case-queue';
 import { createSqsClient } from '../../shared/adapters/sqs/client';
 import { cognitoFromConfig, ConfigError, loadApiConfig, publicBaseUrlFromConfig, queuesFromConfig } from '../../shared/config';
@@ -67,6 +67,7 @@ export function buildHandler(env: Record<string, string | undefined> = process.e
     }),
     policy: escalationPolicy(config),
     lifecycle: lifecyclePolicy(config),
+    returnReasons: returnReasons(config),
     publicBaseUrl,
     queue: new SqsCaseQueue(createSqsClient({ region: config.AWS_REGION, endpoint: config.SQS_ENDPOINT }), queuesFromConfig(config)),
     tokens,

@@ -17,7 +17,7 @@ import { randomIds } from '../../shared/adapters/ids';
 import { EngineStartError, startDynalite, type LocalDynamo } from '../../shared/adapters/local/dynalite';
 import { DynamoTimerStore } from '../../shared/adapters/dynamo/timer-store';
 import { startTimerRunner } from '../../shared/adapters/local/timer-runner';
-import { calendarService, escalationPolicy, lifecyclePolicy } from '../../shared/compose';
+import { calendarService, escalationPolicy, lifecyclePolicy, returnReasons } from '../../shared/compose';
 import { escalate, type EscalatorDeps } from '../../shared/usecases/escalate';
 import { ConfigError, loadApiConfig, loadLocalConfig } from '../../shared/config';
 import { LocalAttachmentStore } from '../../shared/adapters/files/local-attachments';
@@ -149,6 +149,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     attachments: new LocalAttachmentStore(join(dataDir, 'attachments')),
     policy,
     lifecycle: lifecyclePolicy(config),
+    returnReasons: returnReasons(config),
     publicBaseUrl,
     queue: queues.queue,
     // Tokens from local sign-in follow their account (removed, new password, new roles); dev tokens pass as they are.

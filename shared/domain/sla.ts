@@ -1,5 +1,6 @@
 import type { WorkingCalendar } from './calendar';
 import { isTimedStatus, replyFollowedUp, type CaseRecord, type Category, type SlaState } from './case';
+import { returnReviewStep } from './review';
 import { endOfShanghaiDay, shanghaiDayOf, startOfShanghaiDay } from './time';
 
 /**
@@ -19,6 +20,8 @@ export interface EscalationPolicy {
   chairmanFromOverdueDay: number;
   /** A replied case nobody followed up closes itself after this many working days (办结). */
   autoCloseAfterWorkingDays: number;
+  /** A send-back waiting this many working days for the supervisor's review reminds the supervisor. */
+  returnReviewWorkingDays: number;
 }
 
 export const DEFAULT_ESCALATION_POLICY: EscalationPolicy = {
@@ -28,6 +31,7 @@ export const DEFAULT_ESCALATION_POLICY: EscalationPolicy = {
   reminderMinute: 0,
   chairmanFromOverdueDay: 3,
   autoCloseAfterWorkingDays: 10,
+  returnReviewWorkingDays: 1,
 };
 
 /** The timer step that closes a replied case nobody followed up. */
@@ -102,8 +106,10 @@ export function autoCloseAt(policy: EscalationPolicy, calendar: WorkingCalendar,
 export function plannedStep(
   policy: EscalationPolicy,
   calendar: WorkingCalendar,
-  c: Timed & Pick<CaseRecord, 'status' | 'office' | 'reply' | 'followUp'>,
+  c: Timed & Pick<CaseRecord, 'status' | 'office' | 'reply' | 'followUp' | 'returnReview'>,
 ): Pick<SlaStep, 'id' | 'at'> | undefined {
+  // Sent back: the only timer is the reminder that the supervisor's decision is waiting.
+  if (c.status === 'returned') return returnReviewStep(policy, calendar, c);
   // Replied and not followed up since the latest reply: it will close itself. A dissatisfied
   // follow-up leaves it replied, waiting for a supervisor to reopen or close it.
   if (c.status === 'replied' && c.reply && !replyFollowedUp(c)) {

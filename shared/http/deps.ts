@@ -5,6 +5,7 @@ import type { DocsFiles } from './docs';
 import type { Logger } from '../observability/logger';
 import type { CalendarService } from '../usecases/calendar';
 import type { LifecyclePolicy } from '../domain/lifecycle';
+import type { ReturnReason } from '../domain/vocabulary';
 import type { EscalationPolicy } from '../domain/sla';
 import type {
   AccountStore,
@@ -46,8 +47,10 @@ export interface AppDeps {
   notices: NoticeLedger;
   mailer: Mailer;
   policy: EscalationPolicy;
-  /** Sign-for time, pauses and the reopen window. */
+  /** Sign-for time, pauses, the reopen window and the 问题工单 thresholds. */
   lifecycle: LifecyclePolicy;
+  /** The send-back reasons (RETURN_REASONS); default: 非本部门职责, 信息不全, 重复件, 其他. */
+  returnReasons?: readonly ReturnReason[];
   /** Base of the case links in e-mails. */
   publicBaseUrl: string;
   rateLimiter: RateLimiter;

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { CATEGORIES, CHANNELS, SLA_STATES, STATUSES, TOPICS } from '../domain/case';
+import { CATEGORIES, CHANNELS, EXTENSION_REASONS, PROBLEM_REASONS, REPLY_OUTCOMES, SLA_STATES, STATUSES, TOPICS } from '../domain/case';
 import { LOCALES } from '../domain/routing';
 import { TICKET_NO_PATTERN, TRACKING_CODE_LENGTH, TRACKING_CODE_PATTERN } from '../domain/ticket';
 
@@ -44,6 +44,10 @@ const isoInstant = z
 export const Channel = z.enum(CHANNELS).openapi({ description: 'hotline 主席热线 · mailbox 主席信箱 · walk_in 接待来访' });
 export const Category = z.enum(CATEGORIES).openapi({ description: 'advice 建议咨询 (5 working days) · complaint 求助申诉 (20) · investigation 需调查处理 (30)' });
 export const Status = z.enum(STATUSES);
+export const ReplyOutcome = z.enum(REPLY_OUTCOMES).openapi({ description: 'support 支持 · explain 解释 · reject 不予支持 (remedies required)' });
+export const ExtensionReason = z
+  .enum(EXTENSION_REASONS)
+  .openapi({ description: 'needs_investigation 需调查核实 · multiple_parties 涉及多方协调 · awaiting_others 需等待有关单位答复 · complex 情况复杂 · other 其他原因 (shown on /track)' });
 
 export const Complainant = z
   .strictObject({
@@ -172,13 +176,40 @@ export const Case = z
     acceptedAt: instantOut.optional().openapi({ description: '签收: when the office signed for it' }),
     acceptedLate: z.boolean().optional().openapi({ description: 'Signed for after the office’s sign-for time' }),
     returns: z.number().int().optional().openapi({ description: '退单: times sent back as misrouted' }),
+    returnReview: z
+      .object({ at: instantOut, office: z.string(), reasonCode: z.string(), reasonLabel: z.string(), note: z.string(), remindedAt: instantOut.optional() })
+      .optional()
+      .openapi({ description: 'The send-back waiting for a supervisor (status returned): assign (转办) to another office, or reject-return' }),
+    improperReturns: z.number().int().optional().openapi({ description: '不当退单: send-backs a supervisor rejected' }),
+    transfers: z.number().int().optional().openapi({ description: '转办: moves from one office to another' }),
+    reworks: z.number().int().optional().openapi({ description: '重办: reopens after an unhappy follow-up' }),
     extended: z.boolean().optional().openapi({ description: '延期: extended from complaint to investigation' }),
+    extensionReason: ExtensionReason.optional().openapi({ description: 'The reason category of the approved extension request' }),
+    extensionRequest: z
+      .object({
+        at: instantOut,
+        office: z.string().optional(),
+        reasonCode: ExtensionReason,
+        reason: z.string(),
+        state: z.enum(['pending', 'approved', 'denied']).openapi({ description: 'pending 延期待审批 · approved 已批准 · denied 不予延期' }),
+        decidedAt: instantOut.optional(),
+        decisionNote: z.string().optional(),
+      })
+      .optional()
+      .openapi({ description: '延期申请: the latest request and its decision' }),
+    problem: z
+      .object({ at: instantOut, reasons: z.array(z.enum(PROBLEM_REASONS)) })
+      .optional()
+      .openapi({ description: '问题工单: returns · transfers · reworks reached their thresholds (GET /v1/cases?flag=problem)' }),
     pauses: z
       .array(z.object({ from: instantOut, to: instantOut.optional(), reason: z.string(), workingDays: z.number().int().optional() }))
       .optional()
       .openapi({ description: 'Waiting for materials; workingDays moved the deadline' }),
     notes: z.array(z.object({ at: instantOut, text: z.string() })).optional().openapi({ description: 'Internal notes (text shown only to the assigned office, supervisors, admins)' }),
-    reply: z.object({ at: instantOut, text: z.string() }).optional().openapi({ description: '答复: the answer to the complainant' }),
+    reply: z
+      .object({ at: instantOut, text: z.string(), outcome: ReplyOutcome.optional(), remedies: z.string().optional() })
+      .optional()
+      .openapi({ description: '答复: the answer to the complainant, its outcome (absent on replies from before outcomes) and, for reject, the remedies' }),
     followUp: z
       .object({ at: instantOut, resolved: z.boolean(), satisfaction: z.enum(['satisfied', 'basically_satisfied', 'dissatisfied']), comment: z.string().optional() })
       .optional()
@@ -201,6 +232,7 @@ export const CaseListQuery = z
     channel: Channel.optional(),
     dueBefore: isoInstant.optional().openapi({ type: 'string', format: 'date-time', description: 'Only cases due strictly before this instant' }),
     ticketNo: z.string().regex(TICKET_NO_PATTERN, 'must be a ticket number like H2026-000042').optional().openapi({ description: 'Look a case up by ticket number' }),
+    flag: z.enum(['problem']).optional().openapi({ description: 'problem: only 问题工单 (sent back, transferred or reworked again and again)' }),
     limit: z.coerce.number().int().min(1).max(200).default(50),
     cursor: z.string().max(2048).optional().openapi({ description: 'nextCursor of the previous page' }),
   })
@@ -232,7 +264,10 @@ export const PublicTimelineEntry = z
     office: z.string().optional().openapi({ description: 'The office’s name (assigned, accepted)' }),
     dueAt: instantOut.optional().openapi({ description: 'The deadline from this step on (category_changed, extended, resumed, reopened)' }),
     category: Category.optional(),
+    extensionReason: ExtensionReason.optional().openapi({ description: 'Why the deadline was extended (extended, when the office gave a reason category)' }),
     text: z.string().optional().openapi({ description: 'The reply (replied)' }),
+    outcome: ReplyOutcome.optional().openapi({ description: 'The reply’s outcome (replied)' }),
+    remedies: z.string().optional().openapi({ description: 'How to pursue it further (replied with reject)' }),
     resolved: z.boolean().optional(),
     satisfaction: SatisfactionSchema.optional(),
   })
@@ -247,7 +282,8 @@ export const PublicCase = z
     dueAt: instantOut,
     extended: z.boolean().openapi({ description: 'The deadline was extended for an investigation (延期)' }),
     timeline: z.array(PublicTimelineEntry).openapi({ description: 'Oldest first; internal steps (notes, returns, escalations) are not shown' }),
-    reply: z.object({ at: instantOut, text: z.string() }).nullable(),
+    extensionReason: ExtensionReason.optional().openapi({ description: 'Why it was extended (an approved request’s reason category)' }),
+    reply: z.object({ at: instantOut, text: z.string(), outcome: ReplyOutcome.optional(), remedies: z.string().optional() }).nullable(),
     followUp: z.object({ at: instantOut, resolved: z.boolean(), satisfaction: SatisfactionSchema, comment: z.string().optional() }).nullable(),
     mayRate: z.boolean().openapi({ description: 'The reply may be rated now (POST /v1/track/{ticketNo}/follow-up), once per reply' }),
   })
@@ -423,16 +459,34 @@ export const RedriveResult = z.object({ category: Category, moved: z.number().in
 // ── Lifecycle actions ────────────────────────────────────────────────────────────────────
 
 const reason = text(1, 2000).openapi({ description: 'Why: kept in the case history' });
+const returnReasonCode = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be a reason code from GET /v1/return-reasons')
+  .openapi({ description: 'A code of the configured send-back reasons (RETURN_REASONS; GET /v1/return-reasons), e.g. not_ours 非本部门职责', example: 'not_ours' });
+
 export const ACTION_BODIES = {
   accept: z.strictObject({}).openapi('AcceptBody'),
-  return: z.strictObject({ reason }).openapi('ReturnBody'),
+  return: z.strictObject({ reasonCode: returnReasonCode, note: text(1, 2000).openapi({ description: 'What the supervisor should know: kept in the case history' }) }).openapi('ReturnBody'),
+  'reject-return': z.strictObject({ reason }).openapi('RejectReturnBody'),
   assign: z.strictObject({ office: z.string().regex(/^[a-z][a-z0-9_-]{1,39}$/, 'must be an office id'), reason }).openapi('AssignBody'),
   recategorize: z.strictObject({ category: Category, reason }).openapi('RecategorizeBody'),
+  'request-extension': z.strictObject({ reasonCode: ExtensionReason, reason }).openapi('RequestExtensionBody'),
+  'approve-extension': z.strictObject({ note: text(1, 2000).optional() }).openapi('ApproveExtensionBody'),
+  'deny-extension': z.strictObject({ reason }).openapi('DenyExtensionBody'),
   extend: z.strictObject({ reason }).openapi('ExtendBody'),
   pause: z.strictObject({ reason }).openapi('PauseBody'),
   resume: z.strictObject({}).openapi('ResumeBody'),
   note: z.strictObject({ text: text(1, 10_000) }).openapi('NoteBody'),
-  reply: z.strictObject({ text: text(1, 10_000).openapi({ description: 'The answer to the complainant (shown on the tracking page)' }) }).openapi('ReplyBody'),
+  reply: z
+    .strictObject({
+      text: text(1, 10_000).openapi({ description: 'The answer to the complainant (shown on the tracking page)' }),
+      outcome: ReplyOutcome,
+      remedies: text(1, 2000).optional().openapi({ description: 'How to pursue it further (required with reject): shown on the tracking page and in the notice' }),
+    })
+    .superRefine((v, ctx) => {
+      if (v.outcome === 'reject' && v.remedies === undefined) ctx.addIssue({ code: 'custom', path: ['remedies'], message: 'required when the outcome is reject (不予支持): how to pursue it further' });
+    })
+    .openapi('ReplyBody'),
   'follow-up': z
     .strictObject({
       resolved: z.boolean(),
@@ -464,6 +518,10 @@ export const CaseEventSchema = z
   .openapi('CaseEvent');
 
 export const CaseEvents = z.object({ items: z.array(CaseEventSchema) }).openapi('CaseEvents');
+
+export const ReturnReasons = z
+  .object({ items: z.array(z.object({ code: z.string(), label: z.object({ 'zh-CN': z.string(), en: z.string() }) })) })
+  .openapi('ReturnReasons', { description: 'The send-back reasons in force (RETURN_REASONS), in order' });
 
 // ── Reports ──────────────────────────────────────────────────────────────────────────────
 

@@ -48,6 +48,7 @@ const CATEGORY_ZH: Record<SupervisionRow['category'], string> = { advice: '建�
 const STATUS_ZH: Record<SupervisionRow['status'], string> = {
   received: '已受理',
   assigned: '已分派',
+  returned: '退单待审',
   in_progress: '办理中',
   paused: '暂停',
   replied: '已答复',

@@ -5,6 +5,8 @@ import { escalationNotice } from '../notifications/escalation';
 import type { Logger } from '../observability/logger';
 import type { CaseStore, Clock, Mailer, NoticeLedger, OfficeStore, TimerPayload, TimerService } from '../ports';
 import type { CalendarService } from './calendar';
+import { RETURN_REVIEW_STEP } from '../domain/review';
+import { remindReturnReview } from './return-review';
 import { RetryLaterError } from './route-case';
 import { syncTimer, withPlannedTimer } from './sla-timers';
 
@@ -21,7 +23,7 @@ export interface EscalatorDeps {
   publicBaseUrl: string;
 }
 
-export type EscalateOutcome = 'escalated' | 'stale' | 'not_due' | 'closed' | 'auto_closed';
+export type EscalateOutcome = 'escalated' | 'stale' | 'not_due' | 'closed' | 'auto_closed' | 'reminded';
 
 const NOTICE_LEASE_MS = 60_000;
 
@@ -35,6 +37,7 @@ const NOTICE_LEASE_MS = 60_000;
 export async function escalate(deps: EscalatorDeps, fired: TimerPayload): Promise<EscalateOutcome> {
   const log = deps.logger.child({ caseId: fired.caseId, step: fired.step });
   if (fired.step === AUTO_CLOSE_STEP) return autoClose(deps, fired, log);
+  if (fired.step === RETURN_REVIEW_STEP) return remindReturnReview(deps, fired, log);
   let record = await deps.cases.get(fired.caseId);
   // Closed, replied, paused (the clock stops) or back to be dispatched: nothing to escalate.
   if (!record || !isTimedStatus(record.status) || record.office === undefined) {

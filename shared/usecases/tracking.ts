@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { replyFollowedUp, type CaseRecord, type Category, type Status } from '../domain/case';
+import { replyFollowedUp, type CaseRecord, type Category, type ExtensionReason, type ReplyOutcome, type Status } from '../domain/case';
 import { NotFoundError, PreconditionFailedError } from '../domain/errors';
 import type { Satisfaction } from '../domain/lifecycle';
 import type { CaseStore, OfficeStore } from '../ports';
@@ -16,8 +16,12 @@ export interface TimelineEntry {
   /** The deadline after this step (category_changed, extended, resumed, reopened). */
   dueAt?: number;
   category?: Category;
-  /** The reply (replied). */
+  /** Why the deadline was extended (extended on an approved request). */
+  extensionReason?: ExtensionReason;
+  /** The reply (replied), its outcome and, for reject, the remedies. */
   text?: string;
+  outcome?: ReplyOutcome;
+  remedies?: string;
   resolved?: boolean;
   satisfaction?: Satisfaction;
 }
@@ -29,8 +33,9 @@ export interface PublicCaseView {
   receivedAt: number;
   dueAt: number;
   extended: boolean;
+  extensionReason?: ExtensionReason;
   timeline: TimelineEntry[];
-  reply: { at: number; text: string } | null;
+  reply: { at: number; text: string; outcome?: ReplyOutcome; remedies?: string } | null;
   followUp: { at: number; resolved: boolean; satisfaction: Satisfaction; comment?: string } | null;
   /** Whether the complainant may rate the reply now (once per reply). */
   mayRate: boolean;
@@ -106,7 +111,8 @@ async function publicView(offices: OfficeStore, r: CaseRecord): Promise<PublicCa
         timeline.push({ at: e.at, kind: 'category_changed', category: d.to as Category, ...dueAt });
         break;
       case 'extend':
-        timeline.push({ at: e.at, kind: 'extended', category: 'investigation', ...dueAt });
+      case 'approve-extension':
+        timeline.push({ at: e.at, kind: 'extended', category: 'investigation', ...dueAt, ...(typeof d.reasonCode === 'string' && { extensionReason: d.reasonCode as ExtensionReason }) });
         break;
       case 'pause':
       case 'resume':
@@ -115,7 +121,13 @@ async function publicView(offices: OfficeStore, r: CaseRecord): Promise<PublicCa
         break;
       case 'reply':
         // Replies before this event model kept their text only on the case.
-        timeline.push({ at: e.at, kind: 'replied', text: typeof d.text === 'string' ? d.text : r.reply?.at === e.at ? r.reply.text : '' });
+        timeline.push({
+          at: e.at,
+          kind: 'replied',
+          text: typeof d.text === 'string' ? d.text : r.reply?.at === e.at ? r.reply.text : '',
+          ...(typeof d.outcome === 'string' && { outcome: d.outcome as ReplyOutcome }),
+          ...(typeof d.remedies === 'string' && { remedies: d.remedies }),
+        });
         break;
       case 'follow-up':
         timeline.push({ at: e.at, kind: 'rated', resolved: d.resolved === true, satisfaction: d.satisfaction as Satisfaction });
@@ -129,13 +141,15 @@ async function publicView(offices: OfficeStore, r: CaseRecord): Promise<PublicCa
   timeline.sort((a, b) => a.at - b.at);
   return {
     ticketNo: r.ticketNo,
-    status: r.status,
+    // A send-back is internal: to the writer the case waits to be dispatched again.
+    status: r.status === 'returned' ? 'received' : r.status,
     category: r.category,
     receivedAt: r.receivedAt,
     dueAt: r.sla.dueAt,
     extended: r.extended === true,
+    ...(r.extensionReason && { extensionReason: r.extensionReason }),
     timeline,
-    reply: r.reply ? { at: r.reply.at, text: r.reply.text } : null,
+    reply: r.reply ? { at: r.reply.at, text: r.reply.text, ...(r.reply.outcome && { outcome: r.reply.outcome }), ...(r.reply.remedies !== undefined && { remedies: r.reply.remedies }) } : null,
     followUp: r.followUp ?? null,
     mayRate: mayRate(r),
   };

@@ -129,7 +129,7 @@ describe('a mailbox letter from intake to a closed, rated outcome on the local r
 
   it('the office replies on time; the complainant rates it unhappy on the tracking API; a supervisor reopens; a second reply', async () => {
     clock.advance(3_600_000);
-    expect(await act('reply', { text: '已责成企业按实际工资补发九月加班费。' })).toMatchObject({ status: 'replied', sla: { state: 'met' } });
+    expect(await act('reply', { text: '已责成企业按实际工资补发九月加班费。', outcome: 'support' })).toMatchObject({ status: 'replied', sla: { state: 'met' } });
     const rated = await api<{ status: string; mayRate: boolean }>(`/v1/track/${receipt.ticketNo}/follow-up`, {
       json: { code: receipt.trackingCode, resolved: false, satisfaction: 'dissatisfied', comment: '企业只补了一部分' },
     });
@@ -137,7 +137,7 @@ describe('a mailbox letter from intake to a closed, rated outcome on the local r
     clock.advance(86_400_000);
     expect((await act('reopen', { reason: '来信人反映仍未足额补发' }, 'supervisor')).status).toBe('in_progress');
     clock.advance(2 * 86_400_000);
-    expect((await act('reply', { text: '企业已于今日足额补发，附银行流水。' })).status).toBe('replied');
+    expect((await act('reply', { text: '企业已于今日足额补发，附银行流水。', outcome: 'support' })).status).toBe('replied');
   });
 
   it('nobody follows up: the autoclose timer closes it after 10 working days', async () => {

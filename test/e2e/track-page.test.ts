@@ -42,7 +42,7 @@ beforeAll(async () => {
   h.clock.set('2026-03-03T09:00:00+08:00');
   await act(replied.id, 'accept', {}, ['office'], 'rights');
   h.clock.set('2026-03-05T15:00:00+08:00');
-  await act(replied.id, 'reply', { text: REPLY }, ['office'], 'rights');
+  await act(replied.id, 'reply', { text: REPLY, outcome: 'support' }, ['office'], 'rights');
   open = await createOk(h, hotlineCase({ hotline: { callId: 'page-2' } }));
 
   server = serve({ fetch: h.app.fetch, port: 0, hostname: '127.0.0.1' });
