@@ -87,8 +87,11 @@ const FROM: Record<Action, readonly Status[]> = {
   close: ['received', 'assigned', 'returned', 'in_progress', 'paused', 'replied'],
 };
 
-/** Who may take each action: the assigned office's staff, or supervisors (and admins). */
-const OFFICE_ACTIONS: ReadonlySet<Action> = new Set(['accept', 'return', 'request-extension', 'extend', 'pause', 'resume', 'note', 'reply', 'follow-up']);
+/**
+ * Who may take each action: the assigned office's staff, or supervisors (and admins). An office
+ * asks for more time (request-extension); extending is a supervisor's decision.
+ */
+const OFFICE_ACTIONS: ReadonlySet<Action> = new Set(['accept', 'return', 'request-extension', 'pause', 'resume', 'note', 'reply', 'follow-up']);
 const SUPERVISOR_ROLES: readonly Role[] = ['supervisor', 'admin'];
 
 export function allowedActions(status: Status): Action[] {

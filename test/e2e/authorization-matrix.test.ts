@@ -184,7 +184,7 @@ const MATRIX: Row[] = [
   action('request-extension', 'assigned', { reasonCode: 'needs_investigation', reason: '需现场核实' }, OFFICE_ACTION),
   action('approve-extension', 'extension-requested', {}, SUPERVISOR_ACTION),
   action('deny-extension', 'extension-requested', { reason: '期限内可办结' }, SUPERVISOR_ACTION),
-  action('extend', 'assigned', { reason: '需要调查' }, OFFICE_ACTION),
+  action('extend', 'assigned', { reason: '需要调查' }, SUPERVISOR_ACTION),
   action('pause', 'in_progress', { reason: '等待材料' }, OFFICE_ACTION),
   action('resume', 'paused', {}, OFFICE_ACTION),
   action('note', 'assigned', { text: '已电话联系' }, OFFICE_ACTION),

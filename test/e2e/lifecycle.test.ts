@@ -157,14 +157,16 @@ describe('a full lifecycle: assign → accept → pause → resume → extend �
     etag = r.etag;
 
     h.clock.set('2026-10-09T11:00:00+08:00');
-    r = await actOk(created.id, 'extend', { reason: '需要调查' }, clerk(), etag);
+    // The office asks; extending is a supervisor's decision (a direct extend, here).
+    await expectProblem(await post(created.id, 'extend', { reason: '需要调查' }, clerk(), etag), 403);
+    r = await actOk(created.id, 'extend', { reason: '需要调查' }, SUPERVISOR, etag);
     // 30 working days from receipt: … 30 Oct (20), 2–6 Nov (25), 9–13 Nov (30); + 2 paused → 16, 17 Nov.
     expect(r.body).toMatchObject({ status: 'in_progress', category: 'investigation', dueAt: '2026-11-17T23:59:59+08:00' });
     expect(r.body.sla.workingDays).toBe(30);
     etag = r.etag;
 
     // A second extension is refused.
-    const again = await expectProblem(await post(created.id, 'extend', { reason: 'again' }, clerk(), etag), 409);
+    const again = await expectProblem(await post(created.id, 'extend', { reason: 'again' }, SUPERVISOR, etag), 409);
     expect(again).toMatchObject({ currentStatus: 'in_progress' });
 
     h.clock.set('2026-10-12T09:00:00+08:00');
@@ -228,7 +230,7 @@ describe('a full lifecycle: assign → accept → pause → resume → extend �
       ['in_progress', 'replied'],
       ['replied', 'closed'],
     ]);
-    expect(list.map((e) => e.by.sub)).toEqual(['test-operator', 'sup-1', 'clerk-rights', 'clerk-rights', 'clerk-rights', 'clerk-rights', 'clerk-rights', 'clerk-rights', 'clerk-rights', 'sup-1', 'clerk-rights', 'sup-1']);
+    expect(list.map((e) => e.by.sub)).toEqual(['test-operator', 'sup-1', 'clerk-rights', 'clerk-rights', 'clerk-rights', 'sup-1', 'clerk-rights', 'clerk-rights', 'clerk-rights', 'sup-1', 'clerk-rights', 'sup-1']);
     expect(list[2]?.by).toEqual({ sub: 'clerk-rights', roles: ['office'], office: 'rights' });
     expect(list[1]?.detail).toEqual({ reason: 'dispatch', from: null, to: 'rights' });
     expect(list[1]?.at).toBe('2026-09-28T10:00:00+08:00');

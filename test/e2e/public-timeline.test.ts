@@ -70,7 +70,7 @@ describe('the public timeline', () => {
     await act(c.id, 'assign', { office: 'legal', reason: REASONS[2] });
     h.clock.set('2026-09-29T09:00:00+08:00');
     await act(c.id, 'accept', {}, clerk('legal'));
-    due.extended = (await act(c.id, 'extend', { reason: REASONS[3] }, clerk('legal'))).sla.dueAt;
+    due.extended = (await act(c.id, 'extend', { reason: REASONS[3] })).sla.dueAt;
     h.clock.set('2026-10-12T09:00:00+08:00');
     await act(c.id, 'pause', { reason: REASONS[4] }, clerk('legal'));
     h.clock.set('2026-10-14T16:00:00+08:00');
