@@ -1,6 +1,7 @@
 import type { WorkingCalendar } from './calendar';
-import { replyFollowedUp, type CaseRecord, type Category, type ExtensionReason, type ProblemReason, type ReplyOutcome, type Status } from './case';
+import { replyFollowedUp, type CaseRecord, type Category, type ExtensionReason, type ProblemReason, type ReplyOutcome, type Satisfaction, type Status } from './case';
 import { computeDeadline } from './deadline';
+import type { ActionChange, Actor, CaseEvent } from './history';
 import type { Principal, Role } from './principal';
 import { endOfShanghaiDay, shanghaiDayOf, DAY_MS } from './time';
 
@@ -28,7 +29,7 @@ export const ACTIONS = [
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
-export type Satisfaction = 'satisfied' | 'basically_satisfied' | 'dissatisfied';
+export type { Satisfaction } from './case';
 
 export type ActionInput =
   | { action: 'accept' }
@@ -47,7 +48,7 @@ export type ActionInput =
   | { action: 'reply'; text: string; outcome: ReplyOutcome; remedies?: string }
   | { action: 'follow-up'; resolved: boolean; satisfaction: Satisfaction; comment?: string }
   | { action: 'reopen'; reason: string }
-  | { action: 'close'; reason: string };
+  | { action: 'close'; reason: string; /** Set by the automatic close (办结 without follow-up): the working days it waited. */ afterWorkingDays?: number };
 
 export interface LifecyclePolicy {
   /** Working days an office has from assignment to sign for a case. */
@@ -122,11 +123,8 @@ export interface LifecycleContext {
   policy: LifecyclePolicy;
 }
 
-/** What the action did, for the event history: the changed case without its bookkeeping (version, timers). */
-export interface Transition {
-  record: CaseRecord;
-  detail: Record<string, unknown>;
-}
+/** What the action did: the changed case without its bookkeeping (version, timers, history), and its detail for the history. */
+export type Transition = { record: CaseRecord } & ActionChange;
 
 /**
  * Applies an action to a case. Throws IllegalTransitionError for a status the action does not
@@ -149,17 +147,13 @@ export function applyAction(c: CaseRecord, input: ActionInput, ctx: LifecycleCon
     case 'accept': {
       const signBy = endOfShanghaiDay(calendar.addWorkingDays(shanghaiDayOf(c.assignedAt ?? now), ctx.policy.signWithinWorkingDays));
       const late = now > signBy;
-      return { record: { ...c, status: 'in_progress', acceptedAt: now, acceptedLate: late }, detail: { late } };
+      return { record: { ...c, status: 'in_progress', acceptedAt: now, acceptedLate: late }, action: 'accept', detail: { late } };
     }
     case 'return': {
       // The case leaves the office and waits for a supervisor: 转办 elsewhere, or back (不当退单).
       const { office, assignedAt: _at, acceptedAt: _acc, acceptedLate: _late, ...rest } = c;
       const review = { at: now, office: office ?? '', reasonCode: input.reasonCode, reasonLabel: input.reasonLabel, note: input.note };
-      return flagged(
-        { ...rest, status: 'returned', returns: (c.returns ?? 0) + 1, returnReview: review },
-        { reasonCode: input.reasonCode, reasonLabel: input.reasonLabel, note: input.note, from: office },
-        ctx,
-      );
+      return flagged({ record: { ...rest, status: 'returned', returns: (c.returns ?? 0) + 1, returnReview: review }, action: 'return', detail: { reasonCode: input.reasonCode, reasonLabel: input.reasonLabel, note: input.note, from: office } }, ctx);
     }
     case 'reject-return': {
       const review = c.returnReview;
@@ -168,6 +162,7 @@ export function applyAction(c: CaseRecord, input: ActionInput, ctx: LifecycleCon
       const { returnReview: _r, ...rest } = c;
       return {
         record: { ...rest, status: 'assigned', office: review.office, assignedAt: now, improperReturns: (c.improperReturns ?? 0) + 1 },
+        action: 'reject-return',
         detail: { reason: input.reason, to: review.office, reasonCode: review.reasonCode, improper: true },
       };
     }
@@ -180,8 +175,11 @@ export function applyAction(c: CaseRecord, input: ActionInput, ctx: LifecycleCon
       const transfer = from !== undefined && from !== input.office;
       const { returnReview: _r, ...rest } = c;
       return flagged(
-        { ...rest, status: 'assigned', office: input.office, assignedAt: now, acceptedAt: undefined, acceptedLate: undefined, ...(transfer && { transfers: (c.transfers ?? 0) + 1 }) },
-        { reason: input.reason, from: from ?? null, to: input.office, ...(c.status === 'returned' && { returnReviewed: true }) },
+        {
+          record: { ...rest, status: 'assigned', office: input.office, assignedAt: now, acceptedAt: undefined, acceptedLate: undefined, ...(transfer && { transfers: (c.transfers ?? 0) + 1 }) },
+          action: 'assign',
+          detail: { reason: input.reason, from: from ?? null, to: input.office, ...(c.status === 'returned' && { returnReviewed: true }) },
+        },
         ctx,
       );
     }
@@ -190,6 +188,7 @@ export function applyAction(c: CaseRecord, input: ActionInput, ctx: LifecycleCon
       const d = deadline(input.category);
       return {
         record: { ...c, category: input.category, sla: { ...c.sla, dueAt: d.dueAt, workingDays: d.workingDays, calendarEstimated: d.calendarEstimated } },
+        action: 'recategorize',
         detail: { reason: input.reason, from: c.category, to: input.category, dueAt: d.dueAt },
       };
     }
@@ -199,14 +198,14 @@ export function applyAction(c: CaseRecord, input: ActionInput, ctx: LifecycleCon
       // 延期 is asked for before expiry, never after.
       if (now > c.sla.dueAt) throw new LifecycleRuleError('An extension must be requested before the deadline; the case is already overdue');
       const request = { at: now, ...(c.office !== undefined && { office: c.office }), reasonCode: input.reasonCode, reason: input.reason, state: 'pending' as const };
-      return { record: { ...c, extensionRequest: request }, detail: { reasonCode: input.reasonCode, reason: input.reason } };
+      return { record: { ...c, extensionRequest: request }, action: 'request-extension', detail: { reasonCode: input.reasonCode, reason: input.reason } };
     }
     case 'approve-extension':
     case 'deny-extension': {
       const request = c.extensionRequest;
       if (request?.state !== 'pending') throw new LifecycleRuleError('The case has no extension request waiting for a decision');
       if (input.action === 'deny-extension') {
-        return { record: { ...c, extensionRequest: { ...request, state: 'denied', decidedAt: now, decisionNote: input.reason } }, detail: { reason: input.reason, reasonCode: request.reasonCode } };
+        return { record: { ...c, extensionRequest: { ...request, state: 'denied', decidedAt: now, decisionNote: input.reason } }, action: 'deny-extension', detail: { reason: input.reason, reasonCode: request.reasonCode } };
       }
       mayBeExtended(c);
       const d = deadline('investigation');
@@ -220,6 +219,7 @@ export function applyAction(c: CaseRecord, input: ActionInput, ctx: LifecycleCon
           extensionRequest: { ...request, state: 'approved', decidedAt: now, ...(input.note !== undefined && { decisionNote: input.note }) },
           sla: { ...c.sla, dueAt: d.dueAt, workingDays: d.workingDays, calendarEstimated: d.calendarEstimated },
         },
+        action: 'approve-extension',
         detail: { reasonCode: request.reasonCode, dueAt: d.dueAt, ...(input.note !== undefined && { note: input.note }) },
       };
     }
@@ -230,12 +230,13 @@ export function applyAction(c: CaseRecord, input: ActionInput, ctx: LifecycleCon
       const request = c.extensionRequest?.state === 'pending' ? { extensionRequest: { ...c.extensionRequest, state: 'approved' as const, decidedAt: now } } : {};
       return {
         record: { ...c, ...request, category: 'investigation', extended: true, extendedAt: now, sla: { ...c.sla, dueAt: d.dueAt, workingDays: d.workingDays, calendarEstimated: d.calendarEstimated } },
+        action: 'extend',
         detail: { reason: input.reason, dueAt: d.dueAt },
       };
     }
     case 'pause': {
       if (periodPauses.length >= ctx.policy.maxPauses) throw new LifecycleRuleError(`A case can be paused at most ${ctx.policy.maxPauses} times`);
-      return { record: { ...c, status: 'paused', pauses: [...(c.pauses ?? []), { from: now, reason: input.reason }] }, detail: { reason: input.reason } };
+      return { record: { ...c, status: 'paused', pauses: [...(c.pauses ?? []), { from: now, reason: input.reason }] }, action: 'pause', detail: { reason: input.reason } };
     }
     case 'resume': {
       const pauses = [...(c.pauses ?? [])];
@@ -245,16 +246,17 @@ export function applyAction(c: CaseRecord, input: ActionInput, ctx: LifecycleCon
       const workingDays = calendar.countWorkingDays(shanghaiDayOf(open.from), shanghaiDayOf(now));
       pauses[pauses.length - 1] = { ...open, to: now, workingDays };
       const dueAt = workingDays ? endOfShanghaiDay(calendar.addWorkingDays(shanghaiDayOf(c.sla.dueAt), workingDays)) : c.sla.dueAt;
-      return { record: { ...c, status: 'in_progress', pauses, sla: { ...c.sla, dueAt } }, detail: { pausedWorkingDays: workingDays, dueAt } };
+      return { record: { ...c, status: 'in_progress', pauses, sla: { ...c.sla, dueAt } }, action: 'resume', detail: { pausedWorkingDays: workingDays, dueAt } };
     }
     case 'note':
-      return { record: { ...c, notes: [...(c.notes ?? []), { at: now, text: input.text }] }, detail: {} };
+      return { record: { ...c, notes: [...(c.notes ?? []), { at: now, text: input.text }] }, action: 'note' };
     case 'reply': {
       if (input.outcome === 'reject' && !input.remedies) throw new LifecycleRuleError('A reply that does not support the request (reject) must say how to pursue it further (remedies)');
       const met = now <= c.sla.dueAt;
       const reply = { at: now, text: input.text, outcome: input.outcome, ...(input.remedies !== undefined && { remedies: input.remedies }) };
       return {
         record: { ...c, status: 'replied', reply, sla: { ...c.sla, state: met ? 'met' : 'missed' } },
+        action: 'reply',
         // The text is kept in the history too: a reopen and a second reply replace `reply`.
         detail: { onTime: met, text: input.text, outcome: input.outcome, ...(input.remedies !== undefined && { remedies: input.remedies }) },
       };
@@ -264,7 +266,7 @@ export function applyAction(c: CaseRecord, input: ActionInput, ctx: LifecycleCon
       if (replyFollowedUp(c)) throw new LifecycleRuleError('This reply was already followed up; a supervisor may reopen or close the case');
       const satisfied = input.resolved && input.satisfaction !== 'dissatisfied';
       const followUp = { at: now, resolved: input.resolved, satisfaction: input.satisfaction, ...(input.comment !== undefined && { comment: input.comment }) };
-      return { record: { ...c, status: satisfied ? 'closed' : 'replied', followUp, ...(satisfied && { closedAt: now }) }, detail: { ...followUp, reopenOffered: !satisfied } };
+      return { record: { ...c, status: satisfied ? 'closed' : 'replied', followUp, ...(satisfied && { closedAt: now }) }, action: 'follow-up', detail: { ...followUp, reopenOffered: !satisfied } };
     }
     case 'reopen': {
       const repliedAt = c.reply?.at;
@@ -278,20 +280,39 @@ export function applyAction(c: CaseRecord, input: ActionInput, ctx: LifecycleCon
       const rework = replyFollowedUp(c) && c.followUp !== undefined && !(c.followUp.resolved && c.followUp.satisfaction !== 'dissatisfied');
       return flagged(
         {
-          ...rest,
-          status: 'in_progress',
-          reopened: (c.reopened ?? 0) + 1,
-          ...(rework && { reworks: (c.reworks ?? 0) + 1 }),
-          reopenedAt: now,
-          sla: { ...c.sla, dueAt: d.dueAt, workingDays: d.workingDays, calendarEstimated: d.calendarEstimated, state: 'on_track', lastStep: undefined },
+          record: {
+            ...rest,
+            status: 'in_progress',
+            reopened: (c.reopened ?? 0) + 1,
+            ...(rework && { reworks: (c.reworks ?? 0) + 1 }),
+            reopenedAt: now,
+            sla: { ...c.sla, dueAt: d.dueAt, workingDays: d.workingDays, calendarEstimated: d.calendarEstimated, state: 'on_track', lastStep: undefined },
+          },
+          action: 'reopen',
+          detail: { reason: input.reason, dueAt: d.dueAt, ...(rework && { rework: true }) },
         },
-        { reason: input.reason, dueAt: d.dueAt, ...(rework && { rework: true }) },
         ctx,
       );
     }
     case 'close':
-      return { record: { ...c, status: 'closed', closedAt: now }, detail: { reason: input.reason } };
+      return {
+        record: { ...c, status: 'closed', closedAt: now },
+        action: 'close',
+        detail: { reason: input.reason, ...(input.afterWorkingDays !== undefined && { afterWorkingDays: input.afterWorkingDays }) },
+      };
   }
+}
+
+/**
+ * An action applied and recorded: the changed case with its event appended to the history (by
+ * whom, when, from which status to which, and the action's detail). The caller adds the version
+ * and the timer the case needs, and writes it conditionally.
+ */
+export function recordAction(c: CaseRecord, input: ActionInput, by: Actor, ctx: LifecycleContext): { record: CaseRecord; event: CaseEvent } {
+  const { record, ...change } = applyAction(c, input, ctx);
+  // In the stored order: at, by, action, from, to, detail.
+  const event: CaseEvent = Object.assign({ at: ctx.now, by, action: change.action, from: c.status, to: record.status }, change);
+  return { record: { ...record, events: [...(c.events ?? []), event] }, event };
 }
 
 /** The rules every extension shares (direct, or approved on request). */
@@ -310,10 +331,10 @@ export function problemReasons(c: Pick<CaseRecord, 'returns' | 'transfers' | 're
  * The transition, with the case flagged as a 问题工单 when it just reached a threshold (the first
  * flag keeps its time; a later reason is added to it). The event says which reasons are new.
  */
-function flagged(record: CaseRecord, detail: Record<string, unknown>, ctx: LifecycleContext): Transition {
-  const reasons = problemReasons(record, ctx.policy);
-  const before = record.problem?.reasons ?? [];
+function flagged<T extends Extract<Transition, { action: 'return' | 'assign' | 'reopen' }>>(t: T, ctx: LifecycleContext): T {
+  const reasons = problemReasons(t.record, ctx.policy);
+  const before = t.record.problem?.reasons ?? [];
   const added = reasons.filter((r) => !before.includes(r));
-  if (!added.length) return { record, detail };
-  return { record: { ...record, problem: { at: record.problem?.at ?? ctx.now, reasons: [...before, ...added] } }, detail: { ...detail, problem: added } };
+  if (!added.length) return t;
+  return { ...t, record: { ...t.record, problem: { at: t.record.problem?.at ?? ctx.now, reasons: [...before, ...added] } }, detail: { ...t.detail, problem: added } };
 }

@@ -4,7 +4,7 @@ import type { EscalationPolicy } from './sla';
 import { shanghaiDayOf, startOfShanghaiDay } from './time';
 
 /** The timer step that reminds the supervisor of a send-back still waiting for review. */
-export const RETURN_REVIEW_STEP = 'return-review';
+export const RETURN_REVIEW_STEP = 'return-review' as const;
 
 /**
  * When a send-back has waited its working days for review (退单审核): the same time of day, the
@@ -15,7 +15,7 @@ export function returnReviewStep(
   policy: Pick<EscalationPolicy, 'returnReviewWorkingDays'>,
   calendar: WorkingCalendar,
   c: Pick<CaseRecord, 'status' | 'returnReview'>,
-): { id: string; at: number } | undefined {
+): { id: typeof RETURN_REVIEW_STEP; at: number } | undefined {
   const review = c.returnReview;
   if (c.status !== 'returned' || !review || review.remindedAt !== undefined) return undefined;
   const day = shanghaiDayOf(review.at);

@@ -1,8 +1,6 @@
-import { EXTENSION_REASON_LABELS, REPLY_OUTCOME_LABELS, type Label } from '../domain/vocabulary';
+import { SATISFACTIONS } from '../domain/case';
+import { CATEGORY_LABELS, EXTENSION_REASON_LABELS, labelsIn, PUBLIC_STATUS_LABELS, REPLY_OUTCOME_LABELS, SATISFACTION_LABELS } from '../domain/vocabulary';
 import { cspHash } from './csp';
-
-/** A vocabulary table's zh-CN words, for the page's script. */
-const zh = (table: Readonly<Record<string, Label>>) => JSON.stringify(Object.fromEntries(Object.entries(table).map(([k, v]) => [k, v['zh-CN']])));
 
 /**
  * 办理进度查询: the zh-CN status page at /track. One static page: it asks for the ticket number
@@ -11,11 +9,11 @@ const zh = (table: Readonly<Record<string, Label>>) => JSON.stringify(Object.fro
  * the complainant rate the reply. Everything from the API is put in with textContent, never as HTML.
  */
 const SCRIPT = String.raw`
-const STATUS = { received: '已受理，待分派', assigned: '已分派，待签收', in_progress: '办理中', paused: '暂停办理（等待补充材料）', replied: '已答复', closed: '已办结' };
-const CATEGORY = { advice: '建议咨询', complaint: '求助申诉', investigation: '需调查处理' };
-const SATISFACTION = { satisfied: '满意', basically_satisfied: '基本满意', dissatisfied: '不满意' };
-const OUTCOME = ${zh(REPLY_OUTCOME_LABELS)};
-const EXTENSION_REASON = ${zh(EXTENSION_REASON_LABELS)};
+const STATUS = ${JSON.stringify(labelsIn(PUBLIC_STATUS_LABELS, 'zh-CN'))};
+const CATEGORY = ${JSON.stringify(labelsIn(CATEGORY_LABELS, 'zh-CN'))};
+const SATISFACTION = ${JSON.stringify(labelsIn(SATISFACTION_LABELS, 'zh-CN'))};
+const OUTCOME = ${JSON.stringify(labelsIn(REPLY_OUTCOME_LABELS, 'zh-CN'))};
+const EXTENSION_REASON = ${JSON.stringify(labelsIn(EXTENSION_REASON_LABELS, 'zh-CN'))};
 const ERRORS = { 400: '工单号或查询码格式不正确，请核对。', 404: '未找到该工单：请核对工单号和查询码。', 409: '当前状态不能评价（可能已评价过）。', 429: '查询过于频繁，请一分钟后再试。' };
 const $ = (id) => document.getElementById(id);
 const el = (tag, text, cls) => { const e = document.createElement(tag); if (text !== undefined) e.textContent = text; if (cls) e.className = cls; return e; };
@@ -174,10 +172,8 @@ export const TRACK_PAGE = `<!doctype html>
     </fieldset>
     <fieldset>
       <legend>您对办理结果是否满意？</legend>
-      <label><input type="radio" name="satisfaction" value="satisfied" /> 满意</label>
-      <label><input type="radio" name="satisfaction" value="basically_satisfied" /> 基本满意</label>
-      <label><input type="radio" name="satisfaction" value="dissatisfied" /> 不满意</label>
-    </fieldset>
+${SATISFACTIONS.map((s) => `      <label><input type="radio" name="satisfaction" value="${s}" /> ${SATISFACTION_LABELS[s]['zh-CN']}</label>
+`).join('')}    </fieldset>
     <label for="comment">意见（选填）</label>
     <textarea id="comment" name="comment" rows="3" maxlength="2000"></textarea>
     <p id="rate-hint" class="error" hidden>请选择是否解决和满意程度。</p>

@@ -4,7 +4,8 @@ import { extensionNotice, replyNotice } from '../notifications/writer';
 import { problemNotice } from '../notifications/supervision';
 import type { Logger } from '../observability/logger';
 import type { Clock, Mailer, MailMessage, NoticeLedger } from '../ports';
-import { RetryLaterError } from './route-case';
+import { RetryLaterError } from '../domain/errors';
+import { sendOnce } from './notices';
 
 /**
  * The e-mails a case owes because of what was done to it, each once (the notice ledger): the
@@ -31,8 +32,6 @@ interface OwedNotice {
 export const replyNoticeKey = (at: number) => `reply:${at}`;
 export const EXTENSION_NOTICE_KEY = 'extension';
 export const PROBLEM_NOTICE_KEY = 'problem';
-
-const NOTICE_LEASE_MS = 60_000;
 
 /** What the record says it owes (the ledger then says what already went). */
 function owed(record: CaseRecord, publicBaseUrl: string): OwedNotice[] {
@@ -66,25 +65,12 @@ export async function sendCaseNotices(deps: CaseNoticeDeps, record: CaseRecord):
       deps.logger.warn('case.notice_no_recipient', { caseId: record.id, notice: notice.key, office: id });
       continue;
     }
-    if (await sendOnce(deps, record, notice.key, message)) sent++;
+    const outcome = await sendOnce(deps, { owner: record.id, key: notice.key }, () => message);
+    if (outcome === 'busy') throw new RetryLaterError(`notice ${notice.key} is being sent by another delivery`);
+    if (outcome === 'sent') {
+      sent++;
+      deps.logger.info('case.notice_sent', { caseId: record.id, notice: notice.key });
+    }
   }
   return sent;
-}
-
-/** One message under a ledger key: claim, send, mark sent; a failed send gives the claim back. */
-export async function sendOnce(deps: Pick<CaseNoticeDeps, 'notices' | 'mailer' | 'clock' | 'logger'>, record: Pick<CaseRecord, 'id'>, key: string, message: MailMessage): Promise<boolean> {
-  const now = deps.clock.now();
-  const claim = await deps.notices.claim(record.id, key, now + NOTICE_LEASE_MS, now);
-  if (claim === 'already_sent') return false;
-  if (claim === 'busy') throw new RetryLaterError(`notice ${key} is being sent by another delivery`);
-  let messageId: string;
-  try {
-    messageId = await deps.mailer.send({ ...message, dedupeKey: `${record.id}/${key}` });
-  } catch (err) {
-    await deps.notices.release(record.id, key);
-    throw err;
-  }
-  await deps.notices.markSent(record.id, key, messageId, deps.clock.now());
-  deps.logger.info('case.notice_sent', { caseId: record.id, notice: key });
-  return true;
 }

@@ -1,13 +1,14 @@
 import type { CaseRecord } from '../domain/case';
 import { VersionConflictError } from '../domain/errors';
 import { returnReviewStep } from '../domain/review';
+import { nextVersion } from '../domain/sla';
 import { returnReviewNotice } from '../notifications/supervision';
 import type { Logger } from '../observability/logger';
 import type { TimerPayload } from '../ports';
-import { sendOnce } from './case-notices';
+import { sendOnce } from './notices';
 import type { EscalateOutcome, EscalatorDeps } from './escalate';
-import { RetryLaterError } from './route-case';
-import { syncTimer, withPlannedTimer } from './sla-timers';
+import { RetryLaterError } from '../domain/errors';
+import { syncTimer } from './sla-timers';
 
 /** The ledger key of the reminder for one send-back (a later send-back of the same case has its own). */
 export const returnReviewNoticeKey = (review: NonNullable<CaseRecord['returnReview']>) => `return-review:${review.at}`;
@@ -34,9 +35,11 @@ export async function remindReturnReview(deps: EscalatorDeps, fired: TimerPayloa
   const review = record.returnReview;
   const office = await deps.offices.get(review.office);
   const message = office && returnReviewNotice(record, office, deps.publicBaseUrl);
-  if (message) await sendOnce(deps, record, returnReviewNoticeKey(review), message);
-  else log.warn('escalator.return_review_no_recipient', { office: review.office });
-  const next = withPlannedTimer(deps.policy, calendar, { ...record, returnReview: { ...review, remindedAt: now }, updatedAt: now, version: record.version + 1 });
+  if (message) {
+    const outcome = await sendOnce(deps, { owner: record.id, key: returnReviewNoticeKey(review) }, () => message);
+    if (outcome === 'busy') throw new RetryLaterError('the send-back review reminder is being sent by another invocation');
+  } else log.warn('escalator.return_review_no_recipient', { office: review.office });
+  const next = nextVersion(deps.policy, calendar, record, { ...record, returnReview: { ...review, remindedAt: now } }, now);
   try {
     await deps.cases.replace(next, record.version);
   } catch (err) {

@@ -143,7 +143,7 @@ describe('problem cases (问题工单)', () => {
   it('three send-backs flag the case, with the reason and the time, once', () => {
     let c = caseIn('in_progress');
     const times = ['2026-09-29T10:00:00+08:00', '2026-09-30T10:00:00+08:00', '2026-10-08T10:00:00+08:00'];
-    const details: Record<string, unknown>[] = [];
+    const details: unknown[] = [];
     for (const [i, t] of times.entries()) {
       const back = act(c, sendBack, t);
       details.push(back.detail);

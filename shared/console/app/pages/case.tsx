@@ -20,7 +20,7 @@ import {
   TOPIC_LABELS,
   type ReturnReason,
 } from '../../../domain/vocabulary';
-import { act, api, ApiError, downloadAttachment, getCase, loadOfficeNames, ok, problemOf, send, type ActionBody, type CaseEvent, type CaseView } from '../api';
+import { act, api, ApiError, downloadAttachment, getCase, loadOfficeNames, ok, problemOf, send, type ActionBody, type CaseEventBody, type CaseBody } from '../api';
 import { ErrorBox, Loading, Page, SlaBadge, StatusBadge } from '../components';
 import { formatDate, useI18n, type I18n } from '../i18n';
 import { currentToken as sessionToken, hasRole, type Session } from '../session';
@@ -47,10 +47,10 @@ const FIELDS: Record<Action, Field[]> = {
   close: ['reason'],
 };
 
-async function loadEvents(id: string): Promise<CaseEvent[]> {
+async function loadEvents(id: string): Promise<CaseEventBody[]> {
   const res = await fetch(`/v1/cases/${encodeURIComponent(id)}/events`, { headers: { Authorization: `Bearer ${sessionToken()}` } });
   if (!res.ok) throw await problemOf(res);
-  return ((await res.json()) as { items: CaseEvent[] }).items;
+  return ((await res.json()) as { items: CaseEventBody[] }).items;
 }
 
 interface Notice {
@@ -64,8 +64,8 @@ interface Notice {
 export function CasePage({ id, session }: { id: string; session: Session }) {
   const i18n = useI18n();
   const { t, label, locale } = i18n;
-  const [state, setState] = useState<{ record: CaseView; etag: string }>();
-  const [events, setEvents] = useState<CaseEvent[]>();
+  const [state, setState] = useState<{ record: CaseBody; etag: string }>();
+  const [events, setEvents] = useState<CaseEventBody[]>();
   const [calendar, setCalendar] = useState<WorkingCalendar>();
   const [offices, setOffices] = useState<{ id: string; name: string }[]>();
   const [names, setNames] = useState<Map<string, string>>();
@@ -419,7 +419,7 @@ export function CasePage({ id, session }: { id: string; session: Session }) {
   );
 }
 
-function ActionField(props: { field: Field; action: Action; i18n: I18n; offices: { id: string; name: string }[] | undefined; current: CaseView; returnReasons: ReturnReason[] | undefined }) {
+function ActionField(props: { field: Field; action: Action; i18n: I18n; offices: { id: string; name: string }[] | undefined; current: CaseBody; returnReasons: ReturnReason[] | undefined }) {
   const { t, label, locale } = props.i18n;
   const { field, action } = props;
   const id = `${action}-${field}`;
@@ -526,7 +526,7 @@ function ActionField(props: { field: Field; action: Action; i18n: I18n; offices:
 }
 
 /** The history, oldest first: who did what and why; the e-mails the system sent are marked. */
-function History({ events, notes, i18n, officeName }: { events: CaseEvent[]; notes: { at: string; text: string }[]; i18n: I18n; officeName: (code: string | undefined | null) => string }) {
+function History({ events, notes, i18n, officeName }: { events: CaseEventBody[]; notes: { at: string; text: string }[]; i18n: I18n; officeName: (code: string | undefined | null) => string }) {
   const { t, label, locale } = i18n;
   return (
     <ol class="history" id="history">

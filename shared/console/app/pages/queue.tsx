@@ -1,7 +1,7 @@
 import type { WorkingCalendar } from '../../../domain/calendar';
 import { useEffect, useState } from 'preact/hooks';
 import { CATEGORY_LABELS, CHANNEL_LABELS, PROBLEM_LABEL, PROBLEM_REASON_LABELS } from '../../../domain/vocabulary';
-import { api, ok, type CaseView } from '../api';
+import { api, ok, type CaseBody } from '../api';
 import { ErrorBox, Loading, Page, SlaBadge, StatusBadge } from '../components';
 import { formatDate, useI18n } from '../i18n';
 import { hasRole, type Session } from '../session';
@@ -16,7 +16,7 @@ type Filter = (typeof FILTERS)[number];
 const SUPERVISOR_FILTERS: ReadonlySet<Filter> = new Set(['returned', 'problem']);
 const PAGE = 50;
 
-async function loadCases(filter: Filter, supervisor: boolean, cursor?: string): Promise<{ items: CaseView[]; nextCursor: string | null }> {
+async function loadCases(filter: Filter, supervisor: boolean, cursor?: string): Promise<{ items: CaseBody[]; nextCursor: string | null }> {
   const page = (query: Record<string, string>) => ok(api.v1.cases.$get({ query: { limit: String(PAGE), ...query } as never }));
   if (filter === 'due_soon' || filter === 'overdue') return page({ slaState: filter, ...(cursor && { cursor }) });
   if (filter === 'problem') return page({ flag: 'problem', ...(cursor && { cursor }) });
@@ -37,7 +37,7 @@ export function QueuePage({ session }: { session: Session }) {
   const supervisor = hasRole(session, 'supervisor', 'admin');
   const [filter, setFilter] = useState<Filter>('open');
   const [counts, setCounts] = useState<Counts>();
-  const [list, setList] = useState<{ items: CaseView[]; nextCursor: string | null }>();
+  const [list, setList] = useState<{ items: CaseBody[]; nextCursor: string | null }>();
   const [calendar, setCalendar] = useState<WorkingCalendar>();
   const [error, setError] = useState<unknown>();
 
