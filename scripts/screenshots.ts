@@ -81,6 +81,7 @@ try {
   await page.goto(`${runtime.url}/console/cases/${first}`);
   await page.locator('#history').waitFor();
   await page.click('button[data-action=reply]');
+  await page.check('form[data-action=reply] input[name=outcome][value=support]');
   await page.fill('form[data-action=reply] textarea[name=text]', '经协调，项目部已承诺于本月底前分两次补发全部拖欠工资，工会将跟踪落实。');
   console.log(await screenshot(page, 'console-case', { dir: DOCS, fullPage: true }));
 } finally {

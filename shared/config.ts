@@ -119,6 +119,7 @@ const apiSchema = z.object({
       reminderMinute: intIn(0, 59),
       chairmanFromOverdueDay: intIn(1, 60),
       autoCloseAfterWorkingDays: intIn(1, 60),
+      returnReviewWorkingDays: intIn(1, 10),
     }),
   ),
   // Working calendars given at deployment, in place of the shipped data for those years (an admin's PUT still wins),
@@ -135,7 +136,18 @@ const apiSchema = z.object({
       signWithinWorkingDays: intIn(1, 10),
       maxPauses: intIn(0, 10),
       reopenWithinDays: intIn(1, 365),
+      problemAfter: z.optional(z.partial(z.strictObject({ returns: z.int().check(z.gte(1), z.lte(20)), transfers: z.int().check(z.gte(1), z.lte(20)), reworks: z.int().check(z.gte(1), z.lte(20)) }))),
     }),
+  ),
+  // Send-back reasons (退单原因) in order, code → label (zh-CN, or {"zh-CN":…,"en":…}), in place of the defaults,
+  // e.g. {"not_ours":"非本部门职责","incomplete":"信息不全","duplicate":"重复件","other":"其他"}.
+  RETURN_REASONS: jsonObject(
+    z
+      .record(
+        z.string().check(z.regex(/^[a-z][a-z0-9_]{0,39}$/, 'codes must be short lowercase codes such as not_ours')),
+        z.union([z.string().check(z.minLength(1), z.maxLength(50)), z.strictObject({ 'zh-CN': z.string().check(z.minLength(1), z.maxLength(50)), en: z.optional(z.string().check(z.minLength(1), z.maxLength(80))) })]),
+      )
+      .check(z.refine((r) => Object.keys(r).length <= 20, 'at most 20 reasons')),
   ),
   // The monthly report to leadership: addresses (comma-separated), and the hour of the month's first working day it goes out.
   LEADERSHIP_EMAILS: z.pipe(csv, z.array(z.email('must be e-mail addresses, comma-separated'))),

@@ -5,7 +5,7 @@ import { LocalAccountTokens } from '../../shared/adapters/auth/account-tokens';
 import { Hs256TokenIssuer, Hs256TokenVerifier } from '../../shared/adapters/auth/hs256';
 import { scryptPasswords } from '../../shared/adapters/auth/password';
 import { randomIds } from '../../shared/adapters/ids';
-import { lifecyclePolicy } from '../../shared/compose/policies';
+import { lifecyclePolicy, returnReasons } from '../../shared/compose/policies';
 import { appDeps, core, escalatorDeps, monthlyReportDeps, reconcileDeps, routerDeps, routingCache } from '../../shared/compose/use-cases';
 import { loadApiConfig, loadLocalConfig } from '../../shared/config';
 import { buildConsole } from '../../shared/console/build';
@@ -81,6 +81,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         ...caseMail,
         routingCache: routing,
         lifecycle: lifecyclePolicy(config),
+        returnReasons: returnReasons(config),
         queue: queues.queue,
         attachments: engines.attachments,
         uploads: engines.uploads,

@@ -17,7 +17,7 @@ import type { AppDeps, SignIn } from '../http/deps';
 import { DOCS_DIR, repositoryDocsFiles, type DocsFiles } from '../http/docs';
 import type { TokenVerifier } from '../ports';
 import { awsCore, caseMail, eventBridgeTimers, s3Files, sqsQueue } from './aws';
-import { lifecyclePolicy } from './policies';
+import { lifecyclePolicy, returnReasons } from './policies';
 import { appDeps } from './use-cases';
 
 /** How people sign in: Cognito's managed login when configured, else local accounts with HS256 tokens signed with `hs256`. */
@@ -58,6 +58,7 @@ export function composeApi(env: Record<string, string | undefined>, assetDir: st
     console: loadConsoleAssets(env.CONSOLE_DIR ?? join(assetDir, 'console')),
     clientIp: sourceIp,
     lifecycle: lifecyclePolicy(config),
+    returnReasons: returnReasons(config),
     queue: sqsQueue(config),
     // Without a bucket, letters with files are refused on the page (and kept there).
     ...s3Files(config),

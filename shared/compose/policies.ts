@@ -2,6 +2,7 @@
 import { shippedCalendarYears } from '../calendar/shipped';
 import type { ApiConfig } from '../config';
 import { DEFAULT_LIFECYCLE_POLICY, type LifecyclePolicy } from '../domain/lifecycle';
+import { DEFAULT_RETURN_REASONS, type ReturnReason } from '../domain/vocabulary';
 import { DEFAULT_ESCALATION_POLICY, type EscalationPolicy } from '../domain/sla';
 import type { Logger } from '../observability/logger';
 import type { CalendarStore, CaseStore, Clock, TimerService } from '../ports';
@@ -18,12 +19,21 @@ export function escalationPolicy(config: Pick<ApiConfig, 'ESCALATION_POLICY'>): 
     reminderMinute: o.reminderMinute ?? d.reminderMinute,
     chairmanFromOverdueDay: o.chairmanFromOverdueDay ?? d.chairmanFromOverdueDay,
     autoCloseAfterWorkingDays: o.autoCloseAfterWorkingDays ?? d.autoCloseAfterWorkingDays,
+    returnReviewWorkingDays: o.returnReviewWorkingDays ?? d.returnReviewWorkingDays,
   };
 }
 
 /** The lifecycle policy (sign-for time, pauses, reopen window): the defaults, with what LIFECYCLE_POLICY sets. */
 export function lifecyclePolicy(config: Pick<ApiConfig, 'LIFECYCLE_POLICY'>): LifecyclePolicy {
-  return { ...DEFAULT_LIFECYCLE_POLICY, ...config.LIFECYCLE_POLICY };
+  const { problemAfter, ...rest } = config.LIFECYCLE_POLICY;
+  return { ...DEFAULT_LIFECYCLE_POLICY, ...rest, problemAfter: { ...DEFAULT_LIFECYCLE_POLICY.problemAfter, ...problemAfter } };
+}
+
+/** The send-back reasons in force: RETURN_REASONS when set (a label without English keeps the zh-CN one), else the defaults. */
+export function returnReasons(config: Pick<ApiConfig, 'RETURN_REASONS'>): readonly ReturnReason[] {
+  const given = Object.entries(config.RETURN_REASONS);
+  if (!given.length) return DEFAULT_RETURN_REASONS;
+  return given.map(([code, label]) => ({ code, label: typeof label === 'string' ? { 'zh-CN': label, en: label } : { 'zh-CN': label['zh-CN'], en: label.en ?? label['zh-CN'] } }));
 }
 
 /** The calendar in force, shared by whatever in one process computes deadlines or moves timers. */

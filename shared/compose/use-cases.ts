@@ -6,6 +6,7 @@
 import type { ApiConfig } from '../config';
 import type { AppDeps } from '../http/deps';
 import type { LifecyclePolicy } from '../domain/lifecycle';
+import type { ReturnReason } from '../domain/vocabulary';
 import type { EscalationPolicy } from '../domain/sla';
 import type { Logger } from '../observability/logger';
 import type {
@@ -99,6 +100,8 @@ export type AppParts = Core &
   Omit<AppDeps, 'useCases' | 'config'> & {
     queue: CaseQueue;
     lifecycle: LifecyclePolicy;
+    /** The send-back reasons (RETURN_REASONS); default: 非本部门职责, 信息不全, 重复件, 其他. */
+    returnReasons?: readonly ReturnReason[];
     config: AppDeps['config'] & Pick<ApiConfig, 'ROUTING_CACHE_SECONDS'>;
     /** The process's routing cache when its router shares it (locally); else one is made from the config. */
     routingCache?: RoutingConfigCache;

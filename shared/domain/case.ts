@@ -12,10 +12,10 @@ export const CATEGORIES = ['advice', 'complaint', 'investigation'] as const;
 export type Category = (typeof CATEGORIES)[number];
 
 /** Lifecycle statuses; later steps (assignment, reply…) arrive with their issues. */
-export const STATUSES = ['received', 'assigned', 'in_progress', 'paused', 'replied', 'closed'] as const;
+export const STATUSES = ['received', 'assigned', 'returned', 'in_progress', 'paused', 'replied', 'closed'] as const;
 export type Status = (typeof STATUSES)[number];
-/** Statuses in which the legal deadline still binds. */
-export const OPEN_STATUSES: readonly Status[] = ['received', 'assigned', 'in_progress', 'paused'];
+/** Statuses in which the legal deadline still binds. `returned`: sent back by its office, waiting for a supervisor's review. */
+export const OPEN_STATUSES: readonly Status[] = ['received', 'assigned', 'returned', 'in_progress', 'paused'];
 /** Open statuses whose deadline clock runs: paused cases wait for the complainant's materials. */
 export const TIMED_STATUSES: readonly Status[] = ['assigned', 'in_progress'];
 
@@ -34,6 +34,42 @@ export type Satisfaction = (typeof SATISFACTIONS)[number];
 /** Whether the reply in force was already followed up (回访 is once per reply). */
 export function replyFollowedUp(c: { reply?: { at: number }; followUp?: { at: number } }): boolean {
   return c.reply !== undefined && c.followUp !== undefined && c.followUp.at >= c.reply.at;
+}
+
+/** 答复 outcomes: 支持 · 解释 · 不予支持 (which must say how to pursue it further). */
+export const REPLY_OUTCOMES = ['support', 'explain', 'reject'] as const;
+export type ReplyOutcome = (typeof REPLY_OUTCOMES)[number];
+
+/** Why an office asks for more time (延期申请): the category shown to the complainant on /track. */
+export const EXTENSION_REASONS = ['needs_investigation', 'multiple_parties', 'awaiting_others', 'complex', 'other'] as const;
+export type ExtensionReason = (typeof EXTENSION_REASONS)[number];
+
+/** What turns a case into a 问题工单: sent back, transferred or reworked again and again. */
+export const PROBLEM_REASONS = ['returns', 'transfers', 'reworks'] as const;
+export type ProblemReason = (typeof PROBLEM_REASONS)[number];
+
+/** The send-back waiting for a supervisor (status `returned`): the office that sent it back, the reason, the note. */
+export interface ReturnReview {
+  at: number;
+  office: string;
+  reasonCode: string;
+  /** The reason's label when it was given (the configured list may change later). */
+  reasonLabel: string;
+  note: string;
+  /** When the supervisor was reminded that the decision is waiting. */
+  remindedAt?: number;
+}
+
+/** An office's request for more time, and the supervisor's decision. */
+export interface ExtensionRequest {
+  at: number;
+  office?: string;
+  reasonCode: ExtensionReason;
+  reason: string;
+  state: 'pending' | 'approved' | 'denied';
+  decidedAt?: number;
+  /** The supervisor's reason for a denial. */
+  decisionNote?: string;
 }
 
 export const SLA_STATES = ['on_track', 'due_soon', 'overdue', 'met', 'missed'] as const;
@@ -120,12 +156,29 @@ export interface CaseRecord extends CaseInput {
   acceptedLate?: boolean;
   /** 退单: times an office sent it back as misrouted. */
   returns?: number;
+  /** The send-back waiting for review (status `returned`); cleared by the supervisor's decision. */
+  returnReview?: ReturnReview;
+  /** 不当退单: send-backs a supervisor rejected (the case went back to the same office). */
+  improperReturns?: number;
+  /** 转办: times the case was moved from one office to another (a first dispatch is not one). */
+  transfers?: number;
+  /** 重办: reopens after an unhappy follow-up (not resolved, or dissatisfied). */
+  reworks?: number;
   /** 延期: a complaint extended into an investigation (once). */
   extended?: boolean;
+  /** When the case was extended (direct or approved): the writer's 延期告知 is owed from then. */
+  extendedAt?: number;
+  /** The category of the reason of an approved extension request (shown on /track). */
+  extensionReason?: ExtensionReason;
+  /** 延期申请: the latest request, and its decision. */
+  extensionRequest?: ExtensionRequest;
+  /** 问题工单: flagged when a threshold is reached, with the reasons; never unflagged. */
+  problem?: { at: number; reasons: ProblemReason[] };
   /** Waiting for the complainant's materials: working days paused are not counted. */
   pauses?: { from: number; to?: number; reason: string; workingDays?: number }[];
   notes?: { at: number; text: string }[];
-  reply?: { at: number; text: string };
+  /** 答复; replies from before outcomes were required have none. */
+  reply?: { at: number; text: string; outcome?: ReplyOutcome; remedies?: string };
   /** 回访 */
   followUp?: { at: number; resolved: boolean; satisfaction: Satisfaction; comment?: string };
   closedAt?: number;

@@ -1,4 +1,4 @@
-import type { CaseRecord, Category, Channel, Status } from './case';
+import type { CaseRecord, Category, Channel, ExtensionReason, ProblemReason, ReplyOutcome, Status } from './case';
 import type { EscalationLevel, StepId } from './escalation';
 import type { Action, Satisfaction } from './lifecycle';
 import type { RoutingDecision } from './routing';
@@ -20,17 +20,27 @@ export interface Actor {
 /** What each action records about itself, exactly as stored (old records read the same). */
 export interface ActionDetails {
   accept: { late: boolean };
-  /** `from`: the office that sent it back. */
-  return: { reason: string; from?: string };
-  assign: { reason: string; from: string | null; to: string };
+  /**
+   * `from`: the office that sent it back. Since send-backs cite a configured reason: its code, its
+   * label then, and the note; before, a free `reason`. `problem`: the 问题工单 reasons this step added.
+   */
+  return: { reason?: string; reasonCode?: string; reasonLabel?: string; note?: string; from?: string; problem?: ProblemReason[] };
+  /** The send-back rejected (不当退单): the case back to the office that sent it back. */
+  'reject-return': { reason: string; to: string; reasonCode: string; improper: true };
+  /** `returnReviewed`: the re-dispatch of a sent-back case. */
+  assign: { reason: string; from: string | null; to: string; returnReviewed?: true; problem?: ProblemReason[] };
   recategorize: { reason: string; from: Category; to: Category; dueAt: number };
+  'request-extension': { reasonCode: ExtensionReason; reason: string };
+  'approve-extension': { reasonCode: ExtensionReason; dueAt: number; note?: string };
+  'deny-extension': { reason: string; reasonCode: ExtensionReason };
   extend: { reason: string; dueAt: number };
   pause: { reason: string };
   resume: { pausedWorkingDays: number; dueAt: number };
-  /** The reply text is kept here too (a reopen and a second reply replace `reply`); replies written before the public timeline have none. */
-  reply: { onTime: boolean; text?: string };
+  /** The reply text is kept here too (a reopen and a second reply replace `reply`); replies written before the public timeline have none, before outcomes no outcome. */
+  reply: { onTime: boolean; text?: string; outcome?: ReplyOutcome; remedies?: string };
   'follow-up': { at: number; resolved: boolean; satisfaction: Satisfaction; comment?: string; reopenOffered: boolean };
-  reopen: { reason: string; dueAt: number };
+  /** `rework`: reopened after an unhappy follow-up (重办). */
+  reopen: { reason: string; dueAt: number; rework?: true; problem?: ProblemReason[] };
   /** `afterWorkingDays`: the automatic close (办结 without follow-up) by `system`. */
   close: { reason: string; afterWorkingDays?: number };
 }
@@ -83,9 +93,9 @@ export type PublicStep =
   | { at: number; kind: 'received' | 'paused' | 'closed' }
   | { at: number; kind: 'assigned' | 'accepted'; officeId?: string }
   | { at: number; kind: 'category_changed'; category: Category; dueAt: number }
-  | { at: number; kind: 'extended'; category: 'investigation'; dueAt: number }
+  | { at: number; kind: 'extended'; category: 'investigation'; dueAt: number; extensionReason?: ExtensionReason }
   | { at: number; kind: 'resumed' | 'reopened'; dueAt: number }
-  | { at: number; kind: 'replied'; text: string }
+  | { at: number; kind: 'replied'; text: string; outcome?: ReplyOutcome; remedies?: string }
   | { at: number; kind: 'rated'; resolved: boolean; satisfaction: Satisfaction };
 
 const withOffice = (officeId: string | undefined) => (officeId === undefined ? {} : { officeId });
@@ -112,6 +122,9 @@ export function publicTimeline(r: CaseRecord): PublicStep[] {
       case 'extend':
         steps.push({ at: e.at, kind: 'extended', category: 'investigation', dueAt: e.detail.dueAt });
         break;
+      case 'approve-extension':
+        steps.push({ at: e.at, kind: 'extended', category: 'investigation', dueAt: e.detail.dueAt, extensionReason: e.detail.reasonCode });
+        break;
       case 'pause':
         steps.push({ at: e.at, kind: 'paused' });
         break;
@@ -123,7 +136,13 @@ export function publicTimeline(r: CaseRecord): PublicStep[] {
         break;
       case 'reply':
         // Replies before the text was kept on the event have it only on the case.
-        steps.push({ at: e.at, kind: 'replied', text: e.detail.text ?? (r.reply?.at === e.at ? r.reply.text : '') });
+        steps.push({
+          at: e.at,
+          kind: 'replied',
+          text: e.detail.text ?? (r.reply?.at === e.at ? r.reply.text : ''),
+          ...(e.detail.outcome && { outcome: e.detail.outcome }),
+          ...(e.detail.remedies !== undefined && { remedies: e.detail.remedies }),
+        });
         break;
       case 'follow-up':
         steps.push({ at: e.at, kind: 'rated', resolved: e.detail.resolved, satisfaction: e.detail.satisfaction });

@@ -1,5 +1,5 @@
 import type { WorkingCalendar } from './calendar';
-import { replyFollowedUp, type CaseRecord, type Category, type Satisfaction, type Status } from './case';
+import { replyFollowedUp, type CaseRecord, type Category, type ExtensionReason, type ProblemReason, type ReplyOutcome, type Satisfaction, type Status } from './case';
 import { computeDeadline } from './deadline';
 import type { ActionChange, Actor, CaseEvent } from './history';
 import type { Principal, Role } from './principal';
@@ -9,21 +9,43 @@ import { endOfShanghaiDay, shanghaiDayOf, DAY_MS } from './time';
  * The case lifecycle (办理流程) as a pure state machine: which action is allowed in which status, by
  * whom, and what it does to the case. The use case adds the clock, the calendar and the storage.
  */
-export const ACTIONS = ['accept', 'return', 'assign', 'recategorize', 'extend', 'pause', 'resume', 'note', 'reply', 'follow-up', 'reopen', 'close'] as const;
+export const ACTIONS = [
+  'accept',
+  'return',
+  'reject-return',
+  'assign',
+  'recategorize',
+  'request-extension',
+  'approve-extension',
+  'deny-extension',
+  'extend',
+  'pause',
+  'resume',
+  'note',
+  'reply',
+  'follow-up',
+  'reopen',
+  'close',
+] as const;
 export type Action = (typeof ACTIONS)[number];
 
 export type { Satisfaction } from './case';
 
 export type ActionInput =
   | { action: 'accept' }
-  | { action: 'return'; reason: string }
+  /** `reasonLabel`: the configured label of `reasonCode` (the use case checks the code against the list). */
+  | { action: 'return'; reasonCode: string; reasonLabel: string; note: string }
+  | { action: 'reject-return'; reason: string }
   | { action: 'assign'; office: string; reason: string }
   | { action: 'recategorize'; category: Category; reason: string }
+  | { action: 'request-extension'; reasonCode: ExtensionReason; reason: string }
+  | { action: 'approve-extension'; note?: string }
+  | { action: 'deny-extension'; reason: string }
   | { action: 'extend'; reason: string }
   | { action: 'pause'; reason: string }
   | { action: 'resume' }
   | { action: 'note'; text: string }
-  | { action: 'reply'; text: string }
+  | { action: 'reply'; text: string; outcome: ReplyOutcome; remedies?: string }
   | { action: 'follow-up'; resolved: boolean; satisfaction: Satisfaction; comment?: string }
   | { action: 'reopen'; reason: string }
   | { action: 'close'; reason: string; /** Set by the automatic close (办结 without follow-up): the working days it waited. */ afterWorkingDays?: number };
@@ -34,28 +56,43 @@ export interface LifecyclePolicy {
   maxPauses: number;
   /** A supervisor may reopen a replied case within this many calendar days of the reply. */
   reopenWithinDays: number;
+  /** 问题工单 thresholds: sent back, transferred, reopened after an unhappy follow-up this many times. */
+  problemAfter: Readonly<Record<ProblemReason, number>>;
 }
 
-export const DEFAULT_LIFECYCLE_POLICY: LifecyclePolicy = { signWithinWorkingDays: 1, maxPauses: 2, reopenWithinDays: 30 };
+export const DEFAULT_LIFECYCLE_POLICY: LifecyclePolicy = {
+  signWithinWorkingDays: 1,
+  maxPauses: 2,
+  reopenWithinDays: 30,
+  problemAfter: { returns: 3, transfers: 3, reworks: 2 },
+};
 
 /** Where each action may be taken. */
 const FROM: Record<Action, readonly Status[]> = {
   accept: ['assigned'],
   return: ['assigned', 'in_progress'],
-  assign: ['received', 'assigned', 'in_progress'],
-  recategorize: ['received', 'assigned', 'in_progress', 'paused'],
+  // The supervisor's review of a send-back: 转办 (assign to another office) or reject it.
+  'reject-return': ['returned'],
+  assign: ['received', 'assigned', 'returned', 'in_progress'],
+  recategorize: ['received', 'assigned', 'returned', 'in_progress', 'paused'],
+  'request-extension': ['assigned', 'in_progress', 'paused'],
+  'approve-extension': ['assigned', 'in_progress', 'paused'],
+  'deny-extension': ['assigned', 'in_progress', 'paused'],
   extend: ['assigned', 'in_progress'],
   pause: ['in_progress'],
   resume: ['paused'],
-  note: ['received', 'assigned', 'in_progress', 'paused', 'replied', 'closed'],
+  note: ['received', 'assigned', 'returned', 'in_progress', 'paused', 'replied', 'closed'],
   reply: ['in_progress'],
   'follow-up': ['replied'],
   reopen: ['replied', 'closed'],
-  close: ['received', 'assigned', 'in_progress', 'paused', 'replied'],
+  close: ['received', 'assigned', 'returned', 'in_progress', 'paused', 'replied'],
 };
 
-/** Who may take each action: the assigned office's staff, or supervisors (and admins). */
-const OFFICE_ACTIONS: ReadonlySet<Action> = new Set(['accept', 'return', 'extend', 'pause', 'resume', 'note', 'reply', 'follow-up']);
+/**
+ * Who may take each action: the assigned office's staff, or supervisors (and admins). An office
+ * asks for more time (request-extension); extending is a supervisor's decision.
+ */
+const OFFICE_ACTIONS: ReadonlySet<Action> = new Set(['accept', 'return', 'request-extension', 'pause', 'resume', 'note', 'reply', 'follow-up']);
 const SUPERVISOR_ROLES: readonly Role[] = ['supervisor', 'admin'];
 
 export function allowedActions(status: Status): Action[] {
@@ -113,15 +150,39 @@ export function applyAction(c: CaseRecord, input: ActionInput, ctx: LifecycleCon
       return { record: { ...c, status: 'in_progress', acceptedAt: now, acceptedLate: late }, action: 'accept', detail: { late } };
     }
     case 'return': {
-      const { office: _office, assignedAt: _at, acceptedAt: _acc, acceptedLate: _late, ...rest } = c;
-      return { record: { ...rest, status: 'received', returns: (c.returns ?? 0) + 1 }, action: 'return', detail: { reason: input.reason, from: c.office } };
+      // The case leaves the office and waits for a supervisor: 转办 elsewhere, or back (不当退单).
+      const { office, assignedAt: _at, acceptedAt: _acc, acceptedLate: _late, ...rest } = c;
+      const review = { at: now, office: office ?? '', reasonCode: input.reasonCode, reasonLabel: input.reasonLabel, note: input.note };
+      return flagged({ record: { ...rest, status: 'returned', returns: (c.returns ?? 0) + 1, returnReview: review }, action: 'return', detail: { reasonCode: input.reasonCode, reasonLabel: input.reasonLabel, note: input.note, from: office } }, ctx);
     }
-    case 'assign':
+    case 'reject-return': {
+      const review = c.returnReview;
+      if (!review) throw new LifecycleRuleError('The case has no send-back waiting for review');
+      // Back to the office that sent it back, to be signed for again; the send-back counts as 不当退单.
+      const { returnReview: _r, ...rest } = c;
       return {
-        record: { ...c, status: 'assigned', office: input.office, assignedAt: now, acceptedAt: undefined, acceptedLate: undefined },
-        action: 'assign',
-        detail: { reason: input.reason, from: c.office ?? null, to: input.office },
+        record: { ...rest, status: 'assigned', office: review.office, assignedAt: now, improperReturns: (c.improperReturns ?? 0) + 1 },
+        action: 'reject-return',
+        detail: { reason: input.reason, to: review.office, reasonCode: review.reasonCode, improper: true },
       };
+    }
+    case 'assign': {
+      const from = c.office ?? c.returnReview?.office;
+      if (c.status === 'returned' && input.office === from) {
+        throw new LifecycleRuleError(`The case was sent back by ${from}: to give it back to that office, reject the send-back (reject-return)`);
+      }
+      // A move from one office to another (a re-dispatch after a send-back too) is a transfer (转办); a first dispatch is not.
+      const transfer = from !== undefined && from !== input.office;
+      const { returnReview: _r, ...rest } = c;
+      return flagged(
+        {
+          record: { ...rest, status: 'assigned', office: input.office, assignedAt: now, acceptedAt: undefined, acceptedLate: undefined, ...(transfer && { transfers: (c.transfers ?? 0) + 1 }) },
+          action: 'assign',
+          detail: { reason: input.reason, from: from ?? null, to: input.office, ...(c.status === 'returned' && { returnReviewed: true }) },
+        },
+        ctx,
+      );
+    }
     case 'recategorize': {
       if (input.category === c.category) throw new LifecycleRuleError(`The case is already ${c.category}`);
       const d = deadline(input.category);
@@ -131,12 +192,44 @@ export function applyAction(c: CaseRecord, input: ActionInput, ctx: LifecycleCon
         detail: { reason: input.reason, from: c.category, to: input.category, dueAt: d.dueAt },
       };
     }
-    case 'extend': {
-      if (c.extended) throw new LifecycleRuleError('The case was already extended once');
-      if (c.category !== 'complaint') throw new LifecycleRuleError('Only a complaint can be extended into an investigation');
+    case 'request-extension': {
+      mayBeExtended(c);
+      if (c.extensionRequest?.state === 'pending') throw new LifecycleRuleError('An extension request is already waiting for a decision');
+      // 延期 is asked for before expiry, never after.
+      if (now > c.sla.dueAt) throw new LifecycleRuleError('An extension must be requested before the deadline; the case is already overdue');
+      const request = { at: now, ...(c.office !== undefined && { office: c.office }), reasonCode: input.reasonCode, reason: input.reason, state: 'pending' as const };
+      return { record: { ...c, extensionRequest: request }, action: 'request-extension', detail: { reasonCode: input.reasonCode, reason: input.reason } };
+    }
+    case 'approve-extension':
+    case 'deny-extension': {
+      const request = c.extensionRequest;
+      if (request?.state !== 'pending') throw new LifecycleRuleError('The case has no extension request waiting for a decision');
+      if (input.action === 'deny-extension') {
+        return { record: { ...c, extensionRequest: { ...request, state: 'denied', decidedAt: now, decisionNote: input.reason } }, action: 'deny-extension', detail: { reason: input.reason, reasonCode: request.reasonCode } };
+      }
+      mayBeExtended(c);
       const d = deadline('investigation');
       return {
-        record: { ...c, category: 'investigation', extended: true, sla: { ...c.sla, dueAt: d.dueAt, workingDays: d.workingDays, calendarEstimated: d.calendarEstimated } },
+        record: {
+          ...c,
+          category: 'investigation',
+          extended: true,
+          extendedAt: now,
+          extensionReason: request.reasonCode,
+          extensionRequest: { ...request, state: 'approved', decidedAt: now, ...(input.note !== undefined && { decisionNote: input.note }) },
+          sla: { ...c.sla, dueAt: d.dueAt, workingDays: d.workingDays, calendarEstimated: d.calendarEstimated },
+        },
+        action: 'approve-extension',
+        detail: { reasonCode: request.reasonCode, dueAt: d.dueAt, ...(input.note !== undefined && { note: input.note }) },
+      };
+    }
+    case 'extend': {
+      mayBeExtended(c);
+      const d = deadline('investigation');
+      // A supervisor extending directly also settles a request waiting for a decision.
+      const request = c.extensionRequest?.state === 'pending' ? { extensionRequest: { ...c.extensionRequest, state: 'approved' as const, decidedAt: now } } : {};
+      return {
+        record: { ...c, ...request, category: 'investigation', extended: true, extendedAt: now, sla: { ...c.sla, dueAt: d.dueAt, workingDays: d.workingDays, calendarEstimated: d.calendarEstimated } },
         action: 'extend',
         detail: { reason: input.reason, dueAt: d.dueAt },
       };
@@ -158,12 +251,14 @@ export function applyAction(c: CaseRecord, input: ActionInput, ctx: LifecycleCon
     case 'note':
       return { record: { ...c, notes: [...(c.notes ?? []), { at: now, text: input.text }] }, action: 'note' };
     case 'reply': {
+      if (input.outcome === 'reject' && !input.remedies) throw new LifecycleRuleError('A reply that does not support the request (reject) must say how to pursue it further (remedies)');
       const met = now <= c.sla.dueAt;
+      const reply = { at: now, text: input.text, outcome: input.outcome, ...(input.remedies !== undefined && { remedies: input.remedies }) };
       return {
-        record: { ...c, status: 'replied', reply: { at: now, text: input.text }, sla: { ...c.sla, state: met ? 'met' : 'missed' } },
+        record: { ...c, status: 'replied', reply, sla: { ...c.sla, state: met ? 'met' : 'missed' } },
         action: 'reply',
         // The text is kept in the history too: a reopen and a second reply replace `reply`.
-        detail: { onTime: met, text: input.text },
+        detail: { onTime: met, text: input.text, outcome: input.outcome, ...(input.remedies !== undefined && { remedies: input.remedies }) },
       };
     }
     case 'follow-up': {
@@ -181,11 +276,23 @@ export function applyAction(c: CaseRecord, input: ActionInput, ctx: LifecycleCon
       // A new deadline of the category's working days, counted from the reopen date.
       const d = deadline(c.category, now, 0);
       const { closedAt: _closed, ...rest } = c;
-      return {
-        record: { ...rest, status: 'in_progress', reopened: (c.reopened ?? 0) + 1, reopenedAt: now, sla: { ...c.sla, dueAt: d.dueAt, workingDays: d.workingDays, calendarEstimated: d.calendarEstimated, state: 'on_track', lastStep: undefined } },
-        action: 'reopen',
-        detail: { reason: input.reason, dueAt: d.dueAt },
-      };
+      // 重办: reopened because the follow-up of this reply found it unresolved or unsatisfying.
+      const rework = replyFollowedUp(c) && c.followUp !== undefined && !(c.followUp.resolved && c.followUp.satisfaction !== 'dissatisfied');
+      return flagged(
+        {
+          record: {
+            ...rest,
+            status: 'in_progress',
+            reopened: (c.reopened ?? 0) + 1,
+            ...(rework && { reworks: (c.reworks ?? 0) + 1 }),
+            reopenedAt: now,
+            sla: { ...c.sla, dueAt: d.dueAt, workingDays: d.workingDays, calendarEstimated: d.calendarEstimated, state: 'on_track', lastStep: undefined },
+          },
+          action: 'reopen',
+          detail: { reason: input.reason, dueAt: d.dueAt, ...(rework && { rework: true }) },
+        },
+        ctx,
+      );
     }
     case 'close':
       return {
@@ -206,4 +313,28 @@ export function recordAction(c: CaseRecord, input: ActionInput, by: Actor, ctx: 
   // In the stored order: at, by, action, from, to, detail.
   const event: CaseEvent = Object.assign({ at: ctx.now, by, action: change.action, from: c.status, to: record.status }, change);
   return { record: { ...record, events: [...(c.events ?? []), event] }, event };
+}
+
+/** The rules every extension shares (direct, or approved on request). */
+function mayBeExtended(c: CaseRecord): void {
+  if (c.extended) throw new LifecycleRuleError('The case was already extended once');
+  if (c.category !== 'complaint') throw new LifecycleRuleError('Only a complaint can be extended into an investigation');
+}
+
+/** The 问题工单 reasons a case has reached under the policy's thresholds. */
+export function problemReasons(c: Pick<CaseRecord, 'returns' | 'transfers' | 'reworks'>, policy: LifecyclePolicy): ProblemReason[] {
+  const counts: Record<ProblemReason, number> = { returns: c.returns ?? 0, transfers: c.transfers ?? 0, reworks: c.reworks ?? 0 };
+  return (Object.keys(counts) as ProblemReason[]).filter((r) => counts[r] >= policy.problemAfter[r]);
+}
+
+/**
+ * The transition, with the case flagged as a 问题工单 when it just reached a threshold (the first
+ * flag keeps its time; a later reason is added to it). The event says which reasons are new.
+ */
+function flagged<T extends Extract<Transition, { action: 'return' | 'assign' | 'reopen' }>>(t: T, ctx: LifecycleContext): T {
+  const reasons = problemReasons(t.record, ctx.policy);
+  const before = t.record.problem?.reasons ?? [];
+  const added = reasons.filter((r) => !before.includes(r));
+  if (!added.length) return t;
+  return { ...t, record: { ...t.record, problem: { at: t.record.problem?.at ?? ctx.now, reasons: [...before, ...added] } }, detail: { ...t.detail, problem: added } };
 }

@@ -1,5 +1,6 @@
 import type { WorkingCalendar } from './calendar';
 import { isTimedStatus, replyFollowedUp, type CaseRecord, type Category, type SlaState } from './case';
+import { returnReviewStep, type RETURN_REVIEW_STEP } from './review';
 import { lastHandledRank, stepAtRank, stepId, type EscalationLevel, type EscalationStep, type StepId } from './escalation';
 import { endOfShanghaiDay, shanghaiDayOf, startOfShanghaiDay } from './time';
 
@@ -20,6 +21,8 @@ export interface EscalationPolicy {
   chairmanFromOverdueDay: number;
   /** A replied case nobody followed up closes itself after this many working days (办结). */
   autoCloseAfterWorkingDays: number;
+  /** A send-back waiting this many working days for the supervisor's review reminds the supervisor. */
+  returnReviewWorkingDays: number;
 }
 
 export const DEFAULT_ESCALATION_POLICY: EscalationPolicy = {
@@ -29,13 +32,14 @@ export const DEFAULT_ESCALATION_POLICY: EscalationPolicy = {
   reminderMinute: 0,
   chairmanFromOverdueDay: 3,
   autoCloseAfterWorkingDays: 10,
+  returnReviewWorkingDays: 1,
 };
 
 /** The timer step that closes a replied case nobody followed up. */
 export const AUTO_CLOSE_STEP = 'autoclose';
 
 /** What a timer is for: an SLA step, or the automatic close. */
-export type TimerStepId = StepId | typeof AUTO_CLOSE_STEP;
+export type TimerStepId = StepId | typeof AUTO_CLOSE_STEP | typeof RETURN_REVIEW_STEP;
 
 /** A step of this case's plan: the step, its time and its level. */
 export interface SlaStep {
@@ -102,8 +106,10 @@ export function autoCloseAt(policy: EscalationPolicy, calendar: WorkingCalendar,
 export function plannedStep(
   policy: EscalationPolicy,
   calendar: WorkingCalendar,
-  c: Timed & Pick<CaseRecord, 'status' | 'office' | 'reply' | 'followUp'>,
+  c: Timed & Pick<CaseRecord, 'status' | 'office' | 'reply' | 'followUp' | 'returnReview'>,
 ): { id: TimerStepId; at: number } | undefined {
+  // Sent back: the only timer is the reminder that the supervisor's decision is waiting.
+  if (c.status === 'returned') return returnReviewStep(policy, calendar, c);
   // Replied and not followed up since the latest reply: it will close itself. A dissatisfied
   // follow-up leaves it replied, waiting for a supervisor to reopen or close it.
   if (c.status === 'replied' && c.reply && !replyFollowedUp(c)) {

@@ -5,7 +5,25 @@
  * the monthly e-mail) and the public pages read the label of a code here; they keep only their own sentences.
  * Pure: no I/O, safe to bundle for the browser.
  */
-import { CATEGORIES, CHANNELS, SATISFACTIONS, SLA_STATES, STATUSES, TOPICS, type Category, type Channel, type Satisfaction, type SlaState, type Status } from './case';
+import {
+  CATEGORIES,
+  CHANNELS,
+  EXTENSION_REASONS,
+  PROBLEM_REASONS,
+  REPLY_OUTCOMES,
+  SATISFACTIONS,
+  SLA_STATES,
+  STATUSES,
+  TOPICS,
+  type Category,
+  type Channel,
+  type ExtensionReason,
+  type ProblemReason,
+  type ReplyOutcome,
+  type Satisfaction,
+  type SlaState,
+  type Status,
+} from './case';
 import { ACTIONS, type Action } from './lifecycle';
 import { ROLES, type Role } from './principal';
 import { GROUP_BY, type Figures, type GroupBy, type SupervisionRow } from './report';
@@ -44,6 +62,7 @@ export const TOPIC_LABELS: Readonly<Record<Topic, Label>> = {
 export const STATUS_LABELS: Readonly<Record<Status, Label>> = {
   received: l('已受理', 'Received'),
   assigned: l('已分派', 'Assigned'),
+  returned: l('退单待审', 'Sent back, awaiting review'),
   in_progress: l('办理中', 'In progress'),
   paused: l('暂停', 'Paused'),
   replied: l('已答复', 'Replied'),
@@ -54,6 +73,8 @@ export const STATUS_LABELS: Readonly<Record<Status, Label>> = {
 export const PUBLIC_STATUS_LABELS: Readonly<Record<Status, Label>> = {
   received: l('已受理，待分派', 'Received, to be assigned'),
   assigned: l('已分派，待签收', 'Assigned, to be signed for'),
+  // A send-back is internal: the tracking API shows such a case as received; were it shown, these words say no more.
+  returned: l('已受理，待重新分派', 'Received, to be assigned again'),
   in_progress: l('办理中', 'In progress'),
   paused: l('暂停办理（等待补充材料）', 'Paused (waiting for your materials)'),
   replied: l('已答复', 'Replied'),
@@ -72,8 +93,12 @@ export const SLA_STATE_LABELS: Readonly<Record<SlaState, Label>> = {
 export const ACTION_LABELS: Readonly<Record<Action, Label>> = {
   accept: l('签收', 'Sign for'),
   return: l('退单', 'Send back'),
+  'reject-return': l('驳回退单', 'Reject the send-back'),
   assign: l('转办', 'Transfer'),
   recategorize: l('调整类别', 'Change category'),
+  'request-extension': l('申请延期', 'Request an extension'),
+  'approve-extension': l('批准延期', 'Approve the extension'),
+  'deny-extension': l('不予延期', 'Deny the extension'),
   extend: l('延期', 'Extend'),
   pause: l('暂停', 'Pause'),
   resume: l('恢复', 'Resume'),
@@ -93,6 +118,51 @@ export const SATISFACTION_LABELS: Readonly<Record<Satisfaction, Label>> = {
   basically_satisfied: l('基本满意', 'Basically satisfied'),
   dissatisfied: l('不满意', 'Dissatisfied'),
 };
+
+/** 答复 outcomes, as the reply, the notice to the writer and /track say them. */
+export const REPLY_OUTCOME_LABELS: Readonly<Record<ReplyOutcome, Label>> = {
+  support: l('支持', 'Supported'),
+  explain: l('解释', 'Explained'),
+  reject: l('不予支持', 'Not supported'),
+};
+
+/** Why an office asks for more time: the category the complainant sees on /track. */
+export const EXTENSION_REASON_LABELS: Readonly<Record<ExtensionReason, Label>> = {
+  needs_investigation: l('需调查核实', 'Needs an investigation'),
+  multiple_parties: l('涉及多方协调', 'Several parties must be coordinated'),
+  awaiting_others: l('需等待有关单位答复', 'Waiting for another body’s answer'),
+  complex: l('情况复杂', 'Complex case'),
+  other: l('其他原因', 'Other reason'),
+};
+
+export const EXTENSION_REQUEST_STATE_LABELS: Readonly<Record<'pending' | 'approved' | 'denied', Label>> = {
+  pending: l('延期待审批', 'Extension awaiting approval'),
+  approved: l('已批准延期', 'Extension approved'),
+  denied: l('不予延期', 'Extension denied'),
+};
+
+/** 问题工单: why a case is flagged. */
+export const PROBLEM_REASON_LABELS: Readonly<Record<ProblemReason, Label>> = {
+  returns: l('多次退单', 'Sent back again and again'),
+  transfers: l('多次转办', 'Transferred again and again'),
+  reworks: l('多次重办', 'Reopened again and again after unhappy follow-ups'),
+};
+
+export const PROBLEM_LABEL: Label = l('问题工单', 'Problem case');
+
+/** A send-back reason (退单原因) of the configured list (RETURN_REASONS). */
+export interface ReturnReason {
+  code: string;
+  label: Label;
+}
+
+/** The default send-back reasons, in order (RETURN_REASONS replaces them). */
+export const DEFAULT_RETURN_REASONS: readonly ReturnReason[] = [
+  { code: 'not_ours', label: l('非本部门职责', 'Not this office’s remit') },
+  { code: 'incomplete', label: l('信息不全', 'Information incomplete') },
+  { code: 'duplicate', label: l('重复件', 'Duplicate') },
+  { code: 'other', label: l('其他', 'Other') },
+];
 
 export const ROLE_LABELS: Readonly<Record<Role, Label>> = {
   operator: l('热线话务员', 'Hotline operator'),
@@ -212,6 +282,9 @@ export const VOCABULARY = {
   slaState: [SLA_STATES, SLA_STATE_LABELS],
   action: [ACTIONS, ACTION_LABELS],
   satisfaction: [SATISFACTIONS, SATISFACTION_LABELS],
+  replyOutcome: [REPLY_OUTCOMES, REPLY_OUTCOME_LABELS],
+  extensionReason: [EXTENSION_REASONS, EXTENSION_REASON_LABELS],
+  problemReason: [PROBLEM_REASONS, PROBLEM_REASON_LABELS],
   role: [ROLES, ROLE_LABELS],
   groupBy: [GROUP_BY, GROUP_BY_LABELS],
   figure: [FIGURE_KEYS, FIGURE_LABELS],

@@ -29,7 +29,7 @@ export interface paths {
         };
         /**
          * Cases, most pressing deadline first
-         * @description Filtered by status, SLA state, category, channel, due date or ticket number; each caller sees the cases their role allows. Follow nextCursor for the next page.
+         * @description Filtered by status, SLA state, category, channel, due date, ticket number or flag (flag=problem: 问题工单); each caller sees the cases their role allows. Follow nextCursor for the next page.
          */
         get: operations["listCases"];
         put?: never;
@@ -506,10 +506,30 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * 退单: the office sends a misrouted case back for re-dispatch
-         * @description 退单: the office sends a misrouted case back for re-dispatch. Send the ETag you read as If-Match: 428 without it, 412 if the case changed since; 409 (with currentStatus and allowedActions) when its status does not allow the action.
+         * 退单: the office sends a case back with a configured reason and a note; it waits for a supervisor’s review (assign elsewhere, or reject-return)
+         * @description 退单: the office sends a case back with a configured reason and a note; it waits for a supervisor’s review (assign elsewhere, or reject-return). Send the ETag you read as If-Match: 428 without it, 412 if the case changed since; 409 (with currentStatus and allowedActions) when its status does not allow the action.
          */
         post: operations["returnCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{id}/reject-return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 驳回退单: the send-back was improper; the case goes back to the same office and counts as 不当退单 (supervisor)
+         * @description 驳回退单: the send-back was improper; the case goes back to the same office and counts as 不当退单 (supervisor). Send the ETag you read as If-Match: 428 without it, 412 if the case changed since; 409 (with currentStatus and allowedActions) when its status does not allow the action.
+         */
+        post: operations["rejectCaseReturn"];
         delete?: never;
         options?: never;
         head?: never;
@@ -526,8 +546,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Dispatch or transfer to an office (supervisor)
-         * @description Dispatch or transfer to an office (supervisor). Send the ETag you read as If-Match: 428 without it, 412 if the case changed since; 409 (with currentStatus and allowedActions) when its status does not allow the action.
+         * Dispatch or transfer (转办) to an office; on a sent-back case, the re-dispatch to another office (supervisor)
+         * @description Dispatch or transfer (转办) to an office; on a sent-back case, the re-dispatch to another office (supervisor). Send the ETag you read as If-Match: 428 without it, 412 if the case changed since; 409 (with currentStatus and allowedActions) when its status does not allow the action.
          */
         post: operations["assignCase"];
         delete?: never;
@@ -556,6 +576,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/cases/{id}/request-extension": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 申请延期: the office asks, before the deadline, for the investigation limit, with a reason category
+         * @description 申请延期: the office asks, before the deadline, for the investigation limit, with a reason category. Send the ETag you read as If-Match: 428 without it, 412 if the case changed since; 409 (with currentStatus and allowedActions) when its status does not allow the action.
+         */
+        post: operations["requestCaseExtension"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{id}/approve-extension": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 批准延期: the request is granted; 30 working days from receipt, and the writer is told (supervisor)
+         * @description 批准延期: the request is granted; 30 working days from receipt, and the writer is told (supervisor). Send the ETag you read as If-Match: 428 without it, 412 if the case changed since; 409 (with currentStatus and allowedActions) when its status does not allow the action.
+         */
+        post: operations["approveCaseExtension"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{id}/deny-extension": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 不予延期: the request is refused; the deadline stays (supervisor)
+         * @description 不予延期: the request is refused; the deadline stays (supervisor). Send the ETag you read as If-Match: 428 without it, 412 if the case changed since; 409 (with currentStatus and allowedActions) when its status does not allow the action.
+         */
+        post: operations["denyCaseExtension"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/cases/{id}/extend": {
         parameters: {
             query?: never;
@@ -566,8 +646,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * 延期: a complaint needing an investigation gets 30 working days (once)
-         * @description 延期: a complaint needing an investigation gets 30 working days (once). Send the ETag you read as If-Match: 428 without it, 412 if the case changed since; 409 (with currentStatus and allowedActions) when its status does not allow the action.
+         * 延期: a complaint needing an investigation gets 30 working days (once; supervisors directly, without a request)
+         * @description 延期: a complaint needing an investigation gets 30 working days (once; supervisors directly, without a request). Send the ETag you read as If-Match: 428 without it, 412 if the case changed since; 409 (with currentStatus and allowedActions) when its status does not allow the action.
          */
         post: operations["extendCase"];
         delete?: never;
@@ -646,8 +726,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * 答复: the answer to the complainant; the SLA is met or missed
-         * @description 答复: the answer to the complainant; the SLA is met or missed. Send the ETag you read as If-Match: 428 without it, 412 if the case changed since; 409 (with currentStatus and allowedActions) when its status does not allow the action.
+         * 答复: the answer to the complainant with its outcome (支持/解释/不予支持 with remedies); the SLA is met or missed
+         * @description 答复: the answer to the complainant with its outcome (支持/解释/不予支持 with remedies); the SLA is met or missed. Send the ETag you read as If-Match: 428 without it, 412 if the case changed since; 409 (with currentStatus and allowedActions) when its status does not allow the action.
          */
         post: operations["replyToCase"];
         delete?: never;
@@ -728,6 +808,26 @@ export interface paths {
          * @description Intake, routing, escalations and actions merged by time, oldest first; for whoever may read the case.
          */
         get: operations["listCaseEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/return-reasons": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The send-back reasons (退单原因) a return must cite, in order (RETURN_REASONS)
+         * @description For any signed-in caller: the codes `POST /v1/cases/{id}/return` takes as reasonCode, with their zh-CN and English labels.
+         */
+        get: operations["listReturnReasons"];
         put?: never;
         post?: never;
         delete?: never;
@@ -865,7 +965,7 @@ export interface components {
              * @description 409 on a case: its status now
              * @enum {string}
              */
-            currentStatus?: "received" | "assigned" | "in_progress" | "paused" | "replied" | "closed";
+            currentStatus?: "received" | "assigned" | "returned" | "in_progress" | "paused" | "replied" | "closed";
             /** @description 409 on a case: the actions its status allows */
             allowedActions?: string[];
             /** @description 412: the version (ETag) to read again */
@@ -882,7 +982,7 @@ export interface components {
             /** @example 7KQ2MZ9X */
             trackingCode: string;
             /** @enum {string} */
-            status: "received" | "assigned" | "in_progress" | "paused" | "replied" | "closed";
+            status: "received" | "assigned" | "returned" | "in_progress" | "paused" | "replied" | "closed";
             /**
              * @description hotline 主席热线 · mailbox 主席信箱 · walk_in 接待来访
              * @enum {string}
@@ -963,8 +1063,71 @@ export interface components {
             acceptedLate?: boolean;
             /** @description 退单: times sent back as misrouted */
             returns?: number;
+            /** @description The send-back waiting for a supervisor (status returned): assign (转办) to another office, or reject-return */
+            returnReview?: {
+                /**
+                 * Format: date-time
+                 * @example 2026-03-09T23:59:59+08:00
+                 */
+                at: string;
+                office: string;
+                reasonCode: string;
+                reasonLabel: string;
+                note: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-03-09T23:59:59+08:00
+                 */
+                remindedAt?: string;
+            };
+            /** @description 不当退单: send-backs a supervisor rejected */
+            improperReturns?: number;
+            /** @description 转办: moves from one office to another */
+            transfers?: number;
+            /** @description 重办: reopens after an unhappy follow-up */
+            reworks?: number;
             /** @description 延期: extended from complaint to investigation */
             extended?: boolean;
+            /**
+             * @description The reason category of the approved extension request
+             * @enum {string}
+             */
+            extensionReason?: "needs_investigation" | "multiple_parties" | "awaiting_others" | "complex" | "other";
+            /** @description 延期申请: the latest request and its decision */
+            extensionRequest?: {
+                /**
+                 * Format: date-time
+                 * @example 2026-03-09T23:59:59+08:00
+                 */
+                at: string;
+                office?: string;
+                /**
+                 * @description needs_investigation 需调查核实 · multiple_parties 涉及多方协调 · awaiting_others 需等待有关单位答复 · complex 情况复杂 · other 其他原因 (shown on /track)
+                 * @enum {string}
+                 */
+                reasonCode: "needs_investigation" | "multiple_parties" | "awaiting_others" | "complex" | "other";
+                reason: string;
+                /**
+                 * @description pending 延期待审批 · approved 已批准 · denied 不予延期
+                 * @enum {string}
+                 */
+                state: "pending" | "approved" | "denied";
+                /**
+                 * Format: date-time
+                 * @example 2026-03-09T23:59:59+08:00
+                 */
+                decidedAt?: string;
+                decisionNote?: string;
+            };
+            /** @description 问题工单: returns · transfers · reworks reached their thresholds (GET /v1/cases?flag=problem) */
+            problem?: {
+                /**
+                 * Format: date-time
+                 * @example 2026-03-09T23:59:59+08:00
+                 */
+                at: string;
+                reasons: ("returns" | "transfers" | "reworks")[];
+            };
             /** @description Waiting for materials; workingDays moved the deadline */
             pauses?: {
                 /**
@@ -989,7 +1152,7 @@ export interface components {
                 at: string;
                 text: string;
             }[];
-            /** @description 答复: the answer to the complainant */
+            /** @description 答复: the answer to the complainant, its outcome (absent on replies from before outcomes) and, for reject, the remedies */
             reply?: {
                 /**
                  * Format: date-time
@@ -997,6 +1160,12 @@ export interface components {
                  */
                 at: string;
                 text: string;
+                /**
+                 * @description support 支持 · explain 解释 · reject 不予支持 (remedies required)
+                 * @enum {string}
+                 */
+                outcome?: "support" | "explain" | "reject";
+                remedies?: string;
             };
             /** @description 回访 */
             followUp?: {
@@ -1227,7 +1396,7 @@ export interface components {
         PublicCase: {
             ticketNo: string;
             /** @enum {string} */
-            status: "received" | "assigned" | "in_progress" | "paused" | "replied" | "closed";
+            status: "received" | "assigned" | "returned" | "in_progress" | "paused" | "replied" | "closed";
             /**
              * @description advice 建议咨询 (5 working days) · complaint 求助申诉 (20) · investigation 需调查处理 (30)
              * @enum {string}
@@ -1247,6 +1416,11 @@ export interface components {
             extended: boolean;
             /** @description Oldest first; internal steps (notes, returns, escalations) are not shown */
             timeline: components["schemas"]["PublicTimelineEntry"][];
+            /**
+             * @description Why it was extended (an approved request’s reason category)
+             * @enum {string}
+             */
+            extensionReason?: "needs_investigation" | "multiple_parties" | "awaiting_others" | "complex" | "other";
             reply: {
                 /**
                  * Format: date-time
@@ -1254,6 +1428,12 @@ export interface components {
                  */
                 at: string;
                 text: string;
+                /**
+                 * @description support 支持 · explain 解释 · reject 不予支持 (remedies required)
+                 * @enum {string}
+                 */
+                outcome?: "support" | "explain" | "reject";
+                remedies?: string;
             } | null;
             followUp: {
                 /**
@@ -1296,8 +1476,20 @@ export interface components {
              * @enum {string}
              */
             category?: "advice" | "complaint" | "investigation";
+            /**
+             * @description Why the deadline was extended (extended, when the office gave a reason category)
+             * @enum {string}
+             */
+            extensionReason?: "needs_investigation" | "multiple_parties" | "awaiting_others" | "complex" | "other";
             /** @description The reply (replied) */
             text?: string;
+            /**
+             * @description The reply’s outcome (replied)
+             * @enum {string}
+             */
+            outcome?: "support" | "explain" | "reject";
+            /** @description How to pursue it further (replied with reject) */
+            remedies?: string;
             resolved?: boolean;
             /**
              * @description satisfied 满意 · basically_satisfied 基本满意 · dissatisfied 不满意
@@ -1557,6 +1749,15 @@ export interface components {
         };
         AcceptBody: Record<string, never>;
         ReturnBody: {
+            /**
+             * @description A code of the configured send-back reasons (RETURN_REASONS; GET /v1/return-reasons), e.g. not_ours 非本部门职责
+             * @example not_ours
+             */
+            reasonCode: string;
+            /** @description What the supervisor should know: kept in the case history */
+            note: string;
+        };
+        RejectReturnBody: {
             /** @description Why: kept in the case history */
             reason: string;
         };
@@ -1571,6 +1772,22 @@ export interface components {
              * @enum {string}
              */
             category: "advice" | "complaint" | "investigation";
+            /** @description Why: kept in the case history */
+            reason: string;
+        };
+        RequestExtensionBody: {
+            /**
+             * @description needs_investigation 需调查核实 · multiple_parties 涉及多方协调 · awaiting_others 需等待有关单位答复 · complex 情况复杂 · other 其他原因 (shown on /track)
+             * @enum {string}
+             */
+            reasonCode: "needs_investigation" | "multiple_parties" | "awaiting_others" | "complex" | "other";
+            /** @description Why: kept in the case history */
+            reason: string;
+        };
+        ApproveExtensionBody: {
+            note?: string;
+        };
+        DenyExtensionBody: {
             /** @description Why: kept in the case history */
             reason: string;
         };
@@ -1589,6 +1806,13 @@ export interface components {
         ReplyBody: {
             /** @description The answer to the complainant (shown on the tracking page) */
             text: string;
+            /**
+             * @description support 支持 · explain 解释 · reject 不予支持 (remedies required)
+             * @enum {string}
+             */
+            outcome: "support" | "explain" | "reject";
+            /** @description How to pursue it further (required with reject): shown on the tracking page and in the notice */
+            remedies?: string;
         };
         FollowUpBody: {
             resolved: boolean;
@@ -1624,12 +1848,22 @@ export interface components {
             /** @description received, assigned (routing), an action, or an escalation step */
             action: string;
             /** @enum {string} */
-            from?: "received" | "assigned" | "in_progress" | "paused" | "replied" | "closed";
+            from?: "received" | "assigned" | "returned" | "in_progress" | "paused" | "replied" | "closed";
             /** @enum {string} */
-            to?: "received" | "assigned" | "in_progress" | "paused" | "replied" | "closed";
+            to?: "received" | "assigned" | "returned" | "in_progress" | "paused" | "replied" | "closed";
             detail?: {
                 [key: string]: unknown;
             };
+        };
+        /** @description The send-back reasons in force (RETURN_REASONS), in order */
+        ReturnReasons: {
+            items: {
+                code: string;
+                label: {
+                    "zh-CN": string;
+                    en: string;
+                };
+            }[];
         };
         QueueCountsReport: {
             /**
@@ -1755,7 +1989,7 @@ export interface components {
             category: "advice" | "complaint" | "investigation";
             topic: string | null;
             /** @enum {string} */
-            status: "received" | "assigned" | "in_progress" | "paused" | "replied" | "closed";
+            status: "received" | "assigned" | "returned" | "in_progress" | "paused" | "replied" | "closed";
             /**
              * Format: date-time
              * @example 2026-03-09T23:59:59+08:00
@@ -1816,7 +2050,7 @@ export interface components {
                 region: string | null;
                 office: string | null;
                 /** @enum {string} */
-                status: "received" | "assigned" | "in_progress" | "paused" | "replied" | "closed";
+                status: "received" | "assigned" | "returned" | "in_progress" | "paused" | "replied" | "closed";
             }[];
         };
         AttachmentLink: {
@@ -1993,7 +2227,7 @@ export interface operations {
     listCases: {
         parameters: {
             query?: {
-                status?: "received" | "assigned" | "in_progress" | "paused" | "replied" | "closed";
+                status?: "received" | "assigned" | "returned" | "in_progress" | "paused" | "replied" | "closed";
                 /** @description on_track · due_soon 即将超期 · overdue 已超期 · met · missed */
                 slaState?: "on_track" | "due_soon" | "overdue" | "met" | "missed";
                 /** @description advice 建议咨询 (5 working days) · complaint 求助申诉 (20) · investigation 需调查处理 (30) */
@@ -2004,6 +2238,8 @@ export interface operations {
                 dueBefore?: string;
                 /** @description Look a case up by ticket number */
                 ticketNo?: string;
+                /** @description problem: only 问题工单 (sent back, transferred or reworked again and again) */
+                flag?: "problem";
                 limit?: number;
                 /** @description nextCursor of the previous page */
                 cursor?: string;
@@ -3016,6 +3252,50 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    rejectCaseReturn: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag from GET /v1/cases/{id}, e.g. "3" */
+                "if-match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description The action */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RejectReturnBody"];
+            };
+        };
+        responses: {
+            /** @description The updated case */
+            200: {
+                headers: {
+                    /** @description The case version, e.g. "3": send it as If-Match */
+                    ETag: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["ContentTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            428: components["responses"]["PreconditionRequired"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     assignCase: {
         parameters: {
             query?: never;
@@ -3076,6 +3356,138 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["RecategorizeBody"];
+            };
+        };
+        responses: {
+            /** @description The updated case */
+            200: {
+                headers: {
+                    /** @description The case version, e.g. "3": send it as If-Match */
+                    ETag: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["ContentTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            428: components["responses"]["PreconditionRequired"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    requestCaseExtension: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag from GET /v1/cases/{id}, e.g. "3" */
+                "if-match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description The action */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RequestExtensionBody"];
+            };
+        };
+        responses: {
+            /** @description The updated case */
+            200: {
+                headers: {
+                    /** @description The case version, e.g. "3": send it as If-Match */
+                    ETag: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["ContentTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            428: components["responses"]["PreconditionRequired"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    approveCaseExtension: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag from GET /v1/cases/{id}, e.g. "3" */
+                "if-match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description The action */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApproveExtensionBody"];
+            };
+        };
+        responses: {
+            /** @description The updated case */
+            200: {
+                headers: {
+                    /** @description The case version, e.g. "3": send it as If-Match */
+                    ETag: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["ContentTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            428: components["responses"]["PreconditionRequired"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    denyCaseExtension: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag from GET /v1/cases/{id}, e.g. "3" */
+                "if-match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description The action */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DenyExtensionBody"];
             };
         };
         responses: {
@@ -3479,6 +3891,31 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            413: components["responses"]["ContentTooLarge"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listReturnReasons: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The reasons in force */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReturnReasons"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
             413: components["responses"]["ContentTooLarge"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];

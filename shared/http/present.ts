@@ -36,12 +36,19 @@ export function caseJson(r: CaseRecord): CaseBody {
     },
     ...(r.acceptedAt !== undefined && { acceptedAt: formatShanghai(r.acceptedAt), acceptedLate: r.acceptedLate ?? false }),
     ...(r.returns && { returns: r.returns }),
+    ...(r.returnReview && { returnReview: returnReviewJson(r.returnReview) }),
+    ...(r.improperReturns && { improperReturns: r.improperReturns }),
+    ...(r.transfers && { transfers: r.transfers }),
+    ...(r.reworks && { reworks: r.reworks }),
     ...(r.extended && { extended: true }),
+    ...(r.extensionReason && { extensionReason: r.extensionReason }),
+    ...(r.extensionRequest && { extensionRequest: extensionRequestJson(r.extensionRequest) }),
+    ...(r.problem && { problem: { at: formatShanghai(r.problem.at), reasons: [...r.problem.reasons] } }),
     ...(r.pauses?.length && {
       pauses: r.pauses.map((p) => ({ from: formatShanghai(p.from), ...(p.to !== undefined && { to: formatShanghai(p.to) }), reason: p.reason, ...(p.workingDays !== undefined && { workingDays: p.workingDays }) })),
     }),
     ...(r.notes?.length && { notes: r.notes.map((n) => ({ at: formatShanghai(n.at), text: n.text })) }),
-    ...(r.reply && { reply: { at: formatShanghai(r.reply.at), text: r.reply.text } }),
+    ...(r.reply && { reply: { ...r.reply, at: formatShanghai(r.reply.at) } }),
     ...(r.followUp && { followUp: { ...r.followUp, at: formatShanghai(r.followUp.at) } }),
     ...(r.closedAt !== undefined && { closedAt: formatShanghai(r.closedAt) }),
     ...(r.reopened && { reopened: r.reopened }),
@@ -55,6 +62,14 @@ export function caseJson(r: CaseRecord): CaseBody {
     updatedAt: formatShanghai(r.updatedAt),
     version: r.version,
   };
+}
+
+function returnReviewJson({ at, remindedAt, ...review }: NonNullable<CaseRecord['returnReview']>) {
+  return { ...review, at: formatShanghai(at), ...(remindedAt !== undefined && { remindedAt: formatShanghai(remindedAt) }) };
+}
+
+function extensionRequestJson({ at, decidedAt, ...request }: NonNullable<CaseRecord['extensionRequest']>) {
+  return { ...request, at: formatShanghai(at), ...(decidedAt !== undefined && { decidedAt: formatShanghai(decidedAt) }) };
 }
 
 export const etagOf = (r: CaseRecord) => `"${r.version}"`;
@@ -71,6 +86,7 @@ function detailJson(e: HistoryEntry) {
       return { ...e.detail, receivedAt: formatShanghai(e.detail.receivedAt) };
     case 'recategorize':
     case 'extend':
+    case 'approve-extension':
     case 'resume':
     case 'reopen':
       return { ...e.detail, dueAt: formatShanghai(e.detail.dueAt) };

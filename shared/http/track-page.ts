@@ -1,5 +1,5 @@
 import { SATISFACTIONS } from '../domain/case';
-import { CATEGORY_LABELS, labelsIn, PUBLIC_STATUS_LABELS, SATISFACTION_LABELS } from '../domain/vocabulary';
+import { CATEGORY_LABELS, EXTENSION_REASON_LABELS, labelsIn, PUBLIC_STATUS_LABELS, REPLY_OUTCOME_LABELS, SATISFACTION_LABELS } from '../domain/vocabulary';
 import { cspHash } from './csp';
 
 /**
@@ -12,6 +12,8 @@ const SCRIPT = String.raw`
 const STATUS = ${JSON.stringify(labelsIn(PUBLIC_STATUS_LABELS, 'zh-CN'))};
 const CATEGORY = ${JSON.stringify(labelsIn(CATEGORY_LABELS, 'zh-CN'))};
 const SATISFACTION = ${JSON.stringify(labelsIn(SATISFACTION_LABELS, 'zh-CN'))};
+const OUTCOME = ${JSON.stringify(labelsIn(REPLY_OUTCOME_LABELS, 'zh-CN'))};
+const EXTENSION_REASON = ${JSON.stringify(labelsIn(EXTENSION_REASON_LABELS, 'zh-CN'))};
 const ERRORS = { 400: '工单号或查询码格式不正确，请核对。', 404: '未找到该工单：请核对工单号和查询码。', 409: '当前状态不能评价（可能已评价过）。', 429: '查询过于频繁，请一分钟后再试。' };
 const $ = (id) => document.getElementById(id);
 const el = (tag, text, cls) => { const e = document.createElement(tag); if (text !== undefined) e.textContent = text; if (cls) e.className = cls; return e; };
@@ -24,10 +26,10 @@ function describe(e) {
     case 'assigned': return '转交' + (e.office || '承办部门') + '办理';
     case 'accepted': return (e.office || '承办部门') + '已签收';
     case 'category_changed': return '诉求类别调整为“' + (CATEGORY[e.category] || e.category) + '”，答复期限调整为' + date(e.dueAt);
-    case 'extended': return '需调查核实，答复期限延长至' + date(e.dueAt);
+    case 'extended': return (e.extensionReason ? '因' + (EXTENSION_REASON[e.extensionReason] || e.extensionReason) : '需调查核实') + '，答复期限延长至' + date(e.dueAt);
     case 'paused': return '暂停办理，等待您补充材料';
     case 'resumed': return '恢复办理，答复期限顺延至' + date(e.dueAt);
-    case 'replied': return '已答复';
+    case 'replied': return '已答复' + (e.outcome ? '，答复结果：' + (OUTCOME[e.outcome] || e.outcome) : '');
     case 'rated': return '您的评价：' + (e.resolved ? '问题已解决' : '问题未解决') + '，' + (SATISFACTION[e.satisfaction] || '');
     case 'reopened': return '重新办理，答复期限' + date(e.dueAt);
     case 'closed': return '已办结';
@@ -46,7 +48,7 @@ function show(view) {
   $('status').dataset.status = view.status;
   $('category').textContent = CATEGORY[view.category] || view.category;
   $('received').textContent = date(view.receivedAt);
-  $('due').textContent = date(view.dueAt) + (view.extended ? '（已延期）' : '');
+  $('due').textContent = date(view.dueAt) + (view.extended ? '（已延期' + (view.extensionReason ? '：' + (EXTENSION_REASON[view.extensionReason] || view.extensionReason) : '') + '）' : '');
   const list = $('timeline');
   list.replaceChildren();
   for (const e of view.timeline) {
@@ -54,10 +56,17 @@ function show(view) {
     li.dataset.kind = e.kind;
     li.append(el('time', date(e.at, true)), el('span', describe(e)));
     if (e.kind === 'replied' && e.text) li.append(el('blockquote', e.text));
+    if (e.kind === 'replied' && e.remedies) li.append(el('p', '救济途径：' + e.remedies, 'remedies'));
     list.append(li);
   }
   $('reply').hidden = !view.reply;
-  if (view.reply) $('reply-text').textContent = view.reply.text;
+  if (view.reply) {
+    $('reply-text').textContent = view.reply.text;
+    $('reply-outcome').hidden = !view.reply.outcome;
+    $('reply-outcome').textContent = view.reply.outcome ? '答复结果：' + (OUTCOME[view.reply.outcome] || view.reply.outcome) : '';
+    $('reply-remedies').hidden = !view.reply.remedies;
+    $('reply-remedies').textContent = view.reply.remedies ? '救济途径：' + view.reply.remedies : '';
+  }
   $('rate').hidden = !view.mayRate;
 }
 
@@ -150,7 +159,9 @@ export const TRACK_PAGE = `<!doctype html>
   <ol id="timeline"></ol>
   <section id="reply" hidden>
     <h2>答复内容</h2>
+    <p id="reply-outcome" hidden></p>
     <blockquote id="reply-text"></blockquote>
+    <p id="reply-remedies" hidden></p>
   </section>
   <form id="rate" hidden>
     <h2>请对答复进行评价</h2>

@@ -36,6 +36,8 @@ export interface CaseListQuery {
   channel?: Channel;
   /** Epoch ms: only cases due strictly before it. */
   dueBefore?: number;
+  /** Only cases with this flag: `problem` (问题工单). */
+  flag?: 'problem';
   limit: number;
   cursor?: string;
 }

@@ -4,10 +4,12 @@ import { ConflictError, ForbiddenError, NotFoundError, PreconditionFailedError, 
 import type { Actor } from '../domain/history';
 import { allowedActions, IllegalTransitionError, LifecycleRuleError, mayAct, recordAction, type ActionInput, type LifecyclePolicy } from '../domain/lifecycle';
 import type { Principal } from '../domain/principal';
+import { DEFAULT_RETURN_REASONS, type ReturnReason } from '../domain/vocabulary';
 import { nextVersion, type EscalationPolicy } from '../domain/sla';
 import type { Logger } from '../observability/logger';
 import type { CaseQueue, CaseStore, Clock, Mailer, NoticeLedger, OfficeStore, TimerService } from '../ports';
 import type { CalendarService } from './calendar';
+import { sendCaseNotices } from './case-notices';
 import { notifyOffice } from './route-case';
 import type { RoutingConfigCache } from './routing-config';
 import { syncTimer } from './sla-timers';
@@ -27,6 +29,22 @@ export interface ActDeps {
   clock: Clock;
   logger: Logger;
   publicBaseUrl: string;
+  /** The send-back reasons in force (RETURN_REASONS); default: 非本部门职责, 信息不全, 重复件, 其他. */
+  returnReasons?: readonly ReturnReason[];
+}
+
+/** An action as a caller asks for it: a send-back names its reason by code (its label comes from the list in force). */
+export type ActionRequest = Exclude<ActionInput, { action: 'return' }> | { action: 'return'; reasonCode: string; note: string };
+
+/** The action with a send-back's reason code checked against the list in force and its label added. */
+function resolve(deps: Pick<ActDeps, 'returnReasons'>, request: ActionRequest): ActionInput {
+  if (request.action !== 'return') return request;
+  const reasons = deps.returnReasons ?? DEFAULT_RETURN_REASONS;
+  const reason = reasons.find((r) => r.code === request.reasonCode);
+  if (!reason) {
+    throw new ValidationError('Unknown send-back reason', [{ path: 'reasonCode', message: `must be one of ${reasons.map((r) => r.code).join(', ')} (GET /v1/return-reasons)` }]);
+  }
+  return { ...request, reasonLabel: reason.label['zh-CN'] };
 }
 
 /**
@@ -34,7 +52,8 @@ export interface ActDeps {
  * new state, its event in the history, and the SLA timer it needs, together. Two offices acting
  * at once cannot both win: the second gets 412. Timers and the transfer e-mail follow the write.
  */
-export async function act(deps: ActDeps, id: string, input: ActionInput, principal: Principal, ifMatch: number): Promise<CaseRecord> {
+export async function act(deps: ActDeps, id: string, request: ActionRequest, principal: Principal, ifMatch: number): Promise<CaseRecord> {
+  const input = resolve(deps, request);
   const record = await deps.cases.get(id);
   if (!record || !mayReadCase(principal, record)) throw new NotFoundError(`No case with id ${id}`);
   if (!mayAct(principal, record, input.action)) throw new ForbiddenError(`Your roles may not ${input.action} this case`);
@@ -79,14 +98,22 @@ export async function commitAction(deps: ActDeps, record: CaseRecord, input: Act
   // The action is committed: what follows may fail without undoing it, and the reconciler repairs it
   // (it gives every open case the timer its record names), so the caller still gets 200.
   await syncTimer(deps.timers, record, next).catch((err: unknown) => deps.logger.warn('case.timer_sync_failed', { caseId: id, error: err }));
-  if (input.action === 'assign') {
+  // The e-mails the action made owed (a reply's or an extension's notice to the writer, a 问题工单's
+  // to the supervisor) go now; one that fails goes through the router's queue, as a transfer's does.
+  const noticeFailed = await sendCaseNotices({ ...deps, office: (office) => deps.offices.get(office) }, next).then(
+    () => false,
+    (err: unknown) => (deps.logger.warn('case.notice_failed', { caseId: id, error: err }), true),
+  );
+  if (input.action === 'assign' || input.action === 'reject-return') {
     // The new office is told as a routed case's office is: now, and through the router's queue, which
     // retries until the notice is sent (the ledger lets one e-mail out). If even the send fails, the
     // reconciler re-enqueues assigned cases whose notice is still owed.
     await notifyOffice(deps, next).catch((err: unknown) => deps.logger.warn('case.assign_notice_failed', { caseId: id, error: err }));
+  }
+  if (input.action === 'assign' || input.action === 'reject-return' || noticeFailed) {
     await deps.queue
       .send({ caseId: id, category: next.category, version: next.version })
-      .catch((err: unknown) => deps.logger.warn('case.assign_enqueue_failed', { caseId: id, error: err }));
+      .catch((err: unknown) => deps.logger.warn('case.enqueue_failed', { caseId: id, error: err }));
   }
   return next;
 }

@@ -7,6 +7,8 @@ import { escalationNotice } from '../notifications/escalation';
 import type { Logger } from '../observability/logger';
 import type { OfficeStore, TimerPayload } from '../ports';
 import type { CalendarService } from './calendar';
+import { RETURN_REVIEW_STEP } from '../domain/review';
+import { remindReturnReview } from './return-review';
 import { sendOnce } from './notices';
 import { syncTimer, type CaseMailDeps } from './sla-timers';
 
@@ -14,7 +16,7 @@ export interface EscalatorDeps extends CaseMailDeps {
   offices: OfficeStore;
 }
 
-export type EscalateOutcome = 'escalated' | 'stale' | 'not_due' | 'closed' | 'auto_closed';
+export type EscalateOutcome = 'escalated' | 'stale' | 'not_due' | 'closed' | 'auto_closed' | 'reminded';
 
 /**
  * Handles a fired SLA timer. A timer for a closed case, a moved deadline or an older version does
@@ -26,6 +28,7 @@ export type EscalateOutcome = 'escalated' | 'stale' | 'not_due' | 'closed' | 'au
 export async function escalate(deps: EscalatorDeps, fired: TimerPayload): Promise<EscalateOutcome> {
   const log = deps.logger.child({ caseId: fired.caseId, step: fired.step });
   if (fired.step === AUTO_CLOSE_STEP) return autoClose(deps, fired, log);
+  if (fired.step === RETURN_REVIEW_STEP) return remindReturnReview(deps, fired, log);
   // The one reading of the payload's step: an id no step has is handled as whatever step is due.
   const firedStep = readStep(fired.step);
   let record = await deps.cases.get(fired.caseId);

@@ -1,4 +1,5 @@
 import type { CaseQueue, NoticeLedger, ReportFactStore } from '../ports';
+import { owesNotice } from './case-notices';
 import { assignmentNoticeKey } from './route-case';
 import { repairTimerOf, repairTimers, type TimerRepairDeps } from './repair-timers';
 
@@ -68,7 +69,9 @@ async function sweepRecentChanges(deps: ReconcileDeps, withTimers: boolean): Pro
   for await (const c of deps.cases.updatedSince(now - FACTS_SWEEP_MS, now)) {
     if (await deps.reports.sync(c)) facts++;
     if (calendar && (await repairTimerOf(deps, calendar, c, now))) timers++;
-    if (c.status === 'assigned' && c.office && c.assignedAt !== undefined && c.assignedAt < now - deps.graceMs && !(await deps.notices.isSent(c.id, assignmentNoticeKey(c)))) {
+    const officeOwed = c.status === 'assigned' && c.office && c.assignedAt !== undefined && c.assignedAt < now - deps.graceMs && !(await deps.notices.isSent(c.id, assignmentNoticeKey(c)));
+    // A notice an action made owed and could not send (the router sends whatever a case owes).
+    if (officeOwed || (c.updatedAt < now - deps.graceMs && (await owesNotice(deps.notices, c)))) {
       await deps.queue.send({ caseId: c.id, category: c.category, version: c.version });
       notices++;
     }

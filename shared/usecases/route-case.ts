@@ -7,6 +7,7 @@ import { nextVersion } from '../domain/sla';
 import type { RoutingMessage } from '../ports';
 import { sendOnce } from './notices';
 import type { RoutingConfigCache } from './routing-config';
+import { sendCaseNotices } from './case-notices';
 import { syncTimer, type CaseMailDeps } from './sla-timers';
 
 export interface RouterDeps extends CaseMailDeps {
@@ -51,6 +52,9 @@ export async function routeCase(deps: RouterDeps, message: RoutingMessage): Prom
     // current office is owed one e-mail, which the ledger lets out once.
     if (await notifyOffice(deps, record)) outcome = 'notified';
   }
+  // Whatever else the case owes (a reply's or extension's notice, a 问题工单's) and an action could not send.
+  const office = async (id: string) => (await deps.routing.get())?.offices.get(id);
+  if (await sendCaseNotices({ ...deps, office }, record)) outcome = 'notified';
   return outcome;
 }
 

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { replyFollowedUp, type CaseRecord, type Category, type Status } from '../domain/case';
+import { replyFollowedUp, type CaseRecord, type Category, type ExtensionReason, type ReplyOutcome, type Status } from '../domain/case';
 import { NotFoundError, PreconditionFailedError } from '../domain/errors';
 import { publicTimeline, type PublicStep } from '../domain/history';
 import type { Satisfaction } from '../domain/lifecycle';
@@ -18,8 +18,12 @@ export interface TimelineEntry {
   /** The deadline after this step (category_changed, extended, resumed, reopened). */
   dueAt?: number;
   category?: Category;
-  /** The reply (replied). */
+  /** Why the deadline was extended (extended on an approved request). */
+  extensionReason?: ExtensionReason;
+  /** The reply (replied), its outcome and, for reject, the remedies. */
   text?: string;
+  outcome?: ReplyOutcome;
+  remedies?: string;
   resolved?: boolean;
   satisfaction?: Satisfaction;
 }
@@ -31,8 +35,9 @@ export interface PublicCaseView {
   receivedAt: number;
   dueAt: number;
   extended: boolean;
+  extensionReason?: ExtensionReason;
   timeline: TimelineEntry[];
-  reply: { at: number; text: string } | null;
+  reply: { at: number; text: string; outcome?: ReplyOutcome; remedies?: string } | null;
   followUp: { at: number; resolved: boolean; satisfaction: Satisfaction; comment?: string } | null;
   /** Whether the complainant may rate the reply now (once per reply). */
   mayRate: boolean;
@@ -97,13 +102,15 @@ async function publicView(offices: OfficeStore, r: CaseRecord): Promise<PublicCa
   });
   return {
     ticketNo: r.ticketNo,
-    status: r.status,
+    // A send-back is internal: to the writer the case waits to be dispatched again.
+    status: r.status === 'returned' ? 'received' : r.status,
     category: r.category,
     receivedAt: r.receivedAt,
     dueAt: r.sla.dueAt,
     extended: r.extended === true,
+    ...(r.extensionReason && { extensionReason: r.extensionReason }),
     timeline,
-    reply: r.reply ? { at: r.reply.at, text: r.reply.text } : null,
+    reply: r.reply ? { at: r.reply.at, text: r.reply.text, ...(r.reply.outcome && { outcome: r.reply.outcome }), ...(r.reply.remedies !== undefined && { remedies: r.reply.remedies }) } : null,
     followUp: r.followUp ?? null,
     mayRate: mayRate(r),
   };

@@ -324,8 +324,8 @@ describe('a case end to end on AWS-format events', () => {
     expect((await aws.gateway.request('POST', `/v1/cases/${ids.hotline}/accept`, { headers: staff, body: '{}' })).status).toBe(428);
     const accepted = await aws.gateway.request('POST', `/v1/cases/${ids.hotline}/accept`, { headers: { ...staff, 'if-match': stale }, body: '{}' });
     expect(accepted.status, accepted.text()).toBe(200);
-    expect((await aws.gateway.request('POST', `/v1/cases/${ids.hotline}/reply`, { headers: { ...staff, 'if-match': stale }, body: JSON.stringify({ text: '已督促企业' }) })).status).toBe(412);
-    const replied = await aws.gateway.request('POST', `/v1/cases/${ids.hotline}/reply`, { headers: { ...staff, 'if-match': accepted.headers.etag ?? '' }, body: JSON.stringify({ text: '已督促企业于本周内发放拖欠工资。' }) });
+    expect((await aws.gateway.request('POST', `/v1/cases/${ids.hotline}/reply`, { headers: { ...staff, 'if-match': stale }, body: JSON.stringify({ text: '已督促企业', outcome: 'support' }) })).status).toBe(412);
+    const replied = await aws.gateway.request('POST', `/v1/cases/${ids.hotline}/reply`, { headers: { ...staff, 'if-match': accepted.headers.etag ?? '' }, body: JSON.stringify({ text: '已督促企业于本周内发放拖欠工资。', outcome: 'support' }) });
     expect(replied.status, replied.text()).toBe(200);
     expect(replied.json<{ status: string }>().status).toBe('replied');
     // The overdue reminder gave way to the auto-close timer.

@@ -60,6 +60,8 @@ const LOG_AT_RECEPTION = /*        */ row(401, 403, 403, 'ok', 403, 403, 403, 'o
 const READ_CASE = /*               */ row(401, 'ok', 404, 404, 'ok', 404, 'ok', 'ok');
 const OFFICE_ACTION = /*           */ row(401, 403, 404, 404, 'ok', 404, 'ok', 'ok');
 const SUPERVISOR_ACTION = /*       */ row(401, 403, 404, 404, 403, 404, 'ok', 'ok');
+/** A sent-back case is nobody's office's until the supervisor decides: the office that sent it back no longer sees it. */
+const REVIEW_ACTION = /*           */ row(401, 403, 404, 404, 404, 404, 'ok', 'ok');
 const REPORTS = /*                 */ row(401, 403, 403, 403, 'ok', 'ok', 'ok', 'ok');
 
 interface Req {
@@ -70,7 +72,7 @@ interface Req {
   headers?: Record<string, string>;
 }
 
-type Status = 'assigned' | 'in_progress' | 'paused' | 'replied';
+type Status = 'assigned' | 'returned' | 'extension-requested' | 'in_progress' | 'paused' | 'replied';
 
 interface Row {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -111,9 +113,17 @@ async function caseIn(status: Status): Promise<CaseBody> {
   };
   await step('assign', { office: 'rights', reason: 'dispatch' }, 'supervisor');
   if (status === 'assigned') return c;
+  if (status === 'returned') {
+    await step('return', { reasonCode: 'not_ours', note: '不属本部门' }, 'office');
+    return c;
+  }
+  if (status === 'extension-requested') {
+    await step('request-extension', { reasonCode: 'needs_investigation', reason: '需现场核实' }, 'office');
+    return c;
+  }
   await step('accept', {}, 'office');
   if (status === 'paused') await step('pause', { reason: '等待材料' }, 'office');
-  if (status === 'replied') await step('reply', { text: '已答复' }, 'office');
+  if (status === 'replied') await step('reply', { text: '已答复', outcome: 'support' }, 'office');
   return c;
 }
 
@@ -169,17 +179,22 @@ const MATRIX: Row[] = [
   { method: 'GET', path: '/v1/cases/{id}', cells: READ_CASE, build: async () => ({ path: `/v1/cases/${shared.id}` }) },
   { method: 'GET', path: '/v1/cases/{id}/events', cells: READ_CASE, build: async () => ({ path: `/v1/cases/${shared.id}/events` }) },
   action('accept', 'assigned', {}, OFFICE_ACTION),
-  action('return', 'assigned', { reason: '不属本部门' }, OFFICE_ACTION),
+  action('return', 'assigned', { reasonCode: 'not_ours', note: '不属本部门' }, OFFICE_ACTION),
+  action('reject-return', 'returned', { reason: '属本部门职责' }, REVIEW_ACTION),
   action('assign', 'assigned', { office: 'legal', reason: '转办' }, SUPERVISOR_ACTION),
   action('recategorize', 'assigned', { category: 'advice', reason: '实为咨询' }, SUPERVISOR_ACTION),
-  action('extend', 'assigned', { reason: '需要调查' }, OFFICE_ACTION),
+  action('request-extension', 'assigned', { reasonCode: 'needs_investigation', reason: '需现场核实' }, OFFICE_ACTION),
+  action('approve-extension', 'extension-requested', {}, SUPERVISOR_ACTION),
+  action('deny-extension', 'extension-requested', { reason: '期限内可办结' }, SUPERVISOR_ACTION),
+  action('extend', 'assigned', { reason: '需要调查' }, SUPERVISOR_ACTION),
   action('pause', 'in_progress', { reason: '等待材料' }, OFFICE_ACTION),
   action('resume', 'paused', {}, OFFICE_ACTION),
   action('note', 'assigned', { text: '已电话联系' }, OFFICE_ACTION),
-  action('reply', 'in_progress', { text: '已答复' }, OFFICE_ACTION),
+  action('reply', 'in_progress', { text: '已答复', outcome: 'support' }, OFFICE_ACTION),
   action('follow-up', 'replied', { resolved: true, satisfaction: 'satisfied' }, OFFICE_ACTION),
   action('reopen', 'replied', { reason: '职工不满意' }, SUPERVISOR_ACTION),
   action('close', 'assigned', { reason: '办结' }, SUPERVISOR_ACTION),
+  { method: 'GET', path: '/v1/return-reasons', cells: EVERY_ROLE, build: async () => ({ path: '/v1/return-reasons' }) },
   { method: 'GET', path: '/v1/calendar/deadline', cells: EVERY_ROLE, build: async () => ({ path: '/v1/calendar/deadline?category=advice' }) },
   { method: 'GET', path: '/v1/calendar/{year}', cells: EVERY_ROLE, build: async () => ({ path: '/v1/calendar/2026' }) },
   { method: 'PUT', path: '/v1/admin/calendar/{year}', cells: ADMIN_ONLY, build: async () => ({ path: '/v1/admin/calendar/2030', json: { holidays: ['2030-01-01'], workdays: [] } }) },

@@ -26,13 +26,13 @@ describe('the case as shown', () => {
     await step(c.id, 'pause', { reason: '等待材料' });
     await step(c.id, 'resume', {});
     await step(c.id, 'note', { text: '来电人手机 13800138000 已核实' });
-    const replied = await step(c.id, 'reply', { text: '已协调支付' });
+    const replied = await step(c.id, 'reply', { text: '已协调支付', outcome: 'support' });
     expect(replied).toMatchObject({
       status: 'replied',
       acceptedLate: false,
       pauses: [{ reason: '等待材料', workingDays: 0 }],
       notes: [{ text: '来电人手机 13800138000 已核实' }],
-      reply: { text: '已协调支付' },
+      reply: { text: '已协调支付', outcome: 'support' },
       sla: { state: 'met' },
     });
     expect(replied.acceptedAt).toMatch(/\+08:00$/);

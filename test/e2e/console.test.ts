@@ -167,21 +167,23 @@ describe('the office console in Chromium', () => {
     expect(await p.textContent('[data-field=counting]')).toContain('20个工作日');
     expect(await p.locator('#history li[data-action=routed] [data-mail]').textContent()).toContain('权益保障部');
     // Only what the status allows: an assigned case is signed for or sent back.
-    expect(await p.locator('.action-buttons button').allTextContents()).toEqual(['签收', '退单', '延期', '备注']);
+    expect(await p.locator('.action-buttons button').allTextContents()).toEqual(['签收', '退单', '申请延期', '备注']);
     await look(p, 'case-assigned');
 
     await p.click('button[data-action=accept]');
     await p.locator('[data-testid=notice]').filter({ hasText: '已签收' }).waitFor();
     expect(await p.textContent('[data-field=status]')).toBe('办理中');
-    expect(await p.locator('.action-buttons button').allTextContents()).toEqual(['退单', '延期', '暂停', '备注', '答复']);
+    expect(await p.locator('.action-buttons button').allTextContents()).toEqual(['退单', '申请延期', '暂停', '备注', '答复']);
 
     const reply = '经协调，项目部已于本周补发全部拖欠工资。<b>如有疑问请来电</b>';
     await p.click('button[data-action=reply]');
+    await p.check('form[data-action=reply] input[name=outcome][value=support]');
     await p.fill('form[data-action=reply] textarea[name=text]', reply);
     await p.click('form[data-action=reply] button[type=submit]');
     await p.locator('[data-testid=notice]').filter({ hasText: '已答复' }).waitFor();
     expect(await p.textContent('[data-field=status]')).toBe('已答复');
     expect(await p.textContent('[data-field=reply]')).toBe(reply);
+    expect(await p.textContent('[data-field=outcome]')).toBe('答复结果：支持');
     expect(await p.locator('#history li[data-action=reply] blockquote').textContent()).toBe(reply);
     await look(p, 'case-replied');
 
@@ -296,6 +298,94 @@ describe('the office console in Chromium', () => {
     );
     expect(mails.length).toBeGreaterThan(0);
   });
+
+  it('a send-back cites its reason and a supervisor rejects it (不当退单); an extension is requested and approved; a reply not supported carries the remedies', async () => {
+    const c = await routedCase({ subject: '加班费计算基数不对', category: 'complaint' });
+    const office = await page();
+    await office.goto(`${runtime.url}/console/cases/${c.id}`);
+    await signIn(office, 'office', password('office'));
+    await office.locator('#history').waitFor();
+    await office.click('button[data-action=return]');
+    // The reasons in force (RETURN_REASONS, here the defaults), in zh-CN.
+    expect(await office.locator('form[data-action=return] select[name=returnReason] option').allTextContents()).toEqual(['请选择', '非本部门职责', '信息不全', '重复件', '其他']);
+    await office.selectOption('form[data-action=return] select[name=returnReason]', 'not_ours');
+    await office.fill('form[data-action=return] textarea[name=note]', '加班费争议应由法律援助中心办理');
+    await look(office, 'case-return-form');
+    await office.click('form[data-action=return] button[type=submit]');
+    await office.locator('[data-testid=notice]').filter({ hasText: '已退单' }).waitFor();
+    // Sent back, it is no longer the office's: it waits for the supervisor.
+    expect((await api('office', 'GET', `/v1/cases/${c.id}`)).status).toBe(404);
+
+    const sup = await page();
+    await sup.goto(`${runtime.url}/console/`);
+    await signIn(sup, 'supervisor', password('supervisor'));
+    await sup.click('button[data-filter=returned]');
+    await sup.locator(`#queue tr[data-case="${c.id}"]`).waitFor();
+    expect(await sup.locator(`#queue tr[data-case="${c.id}"] .status-returned`).textContent()).toBe('退单待审');
+    await sup.click(`#queue tr[data-case="${c.id}"] a.ticket`);
+    await sup.locator('[data-field=returnReview]').waitFor();
+    expect(await sup.textContent('[data-field=returnReview]')).toContain('非本部门职责');
+    expect(await sup.textContent('[data-field=returnReview]')).toContain('加班费争议应由法律援助中心办理');
+    expect(await sup.locator('.action-buttons button').allTextContents()).toEqual(['驳回退单', '转办', '调整类别', '备注', '办结']);
+    await look(sup, 'case-return-review');
+    await sup.click('button[data-action=reject-return]');
+    await sup.fill('form[data-action=reject-return] textarea[name=reason]', '属权益保障部职责，请继续办理');
+    await sup.click('form[data-action=reject-return] button[type=submit]');
+    await sup.locator('[data-testid=notice]').filter({ hasText: '已驳回退单' }).waitFor();
+    expect(await sup.textContent('[data-field=status]')).toBe('已分派');
+    expect(await sup.textContent('[data-field=office]')).toBe('权益保障部');
+    expect(await sup.textContent('[data-field=counts]')).toContain('不当退单1次');
+    expect(await sup.locator('#history li[data-action=reject-return]').textContent()).toContain('不当退单');
+
+    // The office signs for it again and asks for more time.
+    await office.goto(`${runtime.url}/console/cases/${c.id}`);
+    await office.locator('button[data-action=accept]').click();
+    await office.locator('[data-testid=notice]').filter({ hasText: '已签收' }).waitFor();
+    await office.click('button[data-action=request-extension]');
+    await office.selectOption('form[data-action=request-extension] select[name=extensionReason]', 'needs_investigation');
+    await office.fill('form[data-action=request-extension] textarea[name=reason]', '需调取三个月考勤记录核对');
+    await office.click('form[data-action=request-extension] button[type=submit]');
+    await office.locator('[data-testid=notice]').filter({ hasText: '已申请延期' }).waitFor();
+    expect(await office.textContent('[data-field=extensionRequest]')).toContain('延期待审批');
+    expect(await office.locator('.action-buttons button').allTextContents()).toEqual(['退单', '暂停', '备注', '答复']);
+
+    await sup.goto(`${runtime.url}/console/cases/${c.id}`);
+    await sup.locator('button[data-action=approve-extension]').waitFor();
+    await look(sup, 'case-extension-request');
+    await sup.click('button[data-action=approve-extension]');
+    await sup.click('form[data-action=approve-extension] button[type=submit]');
+    await sup.locator('[data-testid=notice]').filter({ hasText: '已批准延期' }).waitFor();
+    expect(await sup.textContent('[data-field=extensionRequest]')).toContain('已批准延期');
+    expect(await sup.textContent('[data-field=category]')).toContain('需调查处理');
+
+    await office.goto(`${runtime.url}/console/cases/${c.id}`);
+    await office.click('button[data-action=reply]');
+    await office.check('form[data-action=reply] input[name=outcome][value=reject]');
+    await office.fill('form[data-action=reply] textarea[name=text]', '经核查，企业加班费计算符合规定。');
+    // Without remedies the API names the field, and the form keeps what was typed.
+    await office.click('form[data-action=reply] button[type=submit]');
+    await office.locator('form[data-action=reply] [role=alert]').waitFor();
+    expect(await office.inputValue('form[data-action=reply] textarea[name=text]')).toBe('经核查，企业加班费计算符合规定。');
+    await office.fill('form[data-action=reply] textarea[name=remedies]', '如有异议，可申请劳动仲裁。');
+    await office.click('form[data-action=reply] button[type=submit]');
+    await office.locator('[data-testid=notice]').filter({ hasText: '已答复' }).waitFor();
+    expect(await office.textContent('[data-field=outcome]')).toBe('答复结果：不予支持');
+    expect(await office.textContent('[data-field=remedies]')).toBe('救济途径：如有异议，可申请劳动仲裁。');
+    await look(office, 'case-replied-reject');
+
+    // Transferred three times: a 问题工单, listed under its own filter with its badge and reasons.
+    const moved = await routedCase({ subject: '食堂饭菜质量差，多次转办' });
+    for (const to of ['legal-aid', 'rights', 'legal-aid']) await apiOk('supervisor', 'POST', `/v1/cases/${moved.id}/assign`, { office: to, reason: '转办' }, { 'If-Match': await etagOf(moved.id) });
+    await sup.goto(`${runtime.url}/console/`);
+    await sup.click('button[data-filter=problem]');
+    await sup.locator(`#queue tr[data-case="${moved.id}"] [data-problem]`).waitFor();
+    expect(await sup.locator(`#queue tr[data-case="${moved.id}"] [data-problem]`).textContent()).toBe('问题工单');
+    expect(await sup.locator(`#queue tr[data-case="${c.id}"]`).count()).toBe(0);
+    await look(sup, 'queue-problem');
+    await sup.click(`#queue tr[data-case="${moved.id}"] a.ticket`);
+    await sup.locator('[data-field=problem]').waitFor();
+    expect(await sup.textContent('[data-field=problem]')).toContain('多次转办');
+  }, 120_000);
 
   it('the office queue: most pressing first, badges and counts per state', async () => {
     // An enquiry (5 working days) and a complaint (20) for rights: different deadlines to order by.

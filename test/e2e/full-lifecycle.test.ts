@@ -72,8 +72,10 @@ async function allMailsFor(ticketNo: string): Promise<ParsedMail[]> {
   return mails.filter((m) => m.headers.get('x-ticket-no') === ticketNo);
 }
 const isReceipt = (m: ParsedMail) => m.subject?.startsWith('【受理告知】') ?? false;
-/** The e-mails to staff about the case (the writer's receipt aside). */
-const mailsFor = async (ticketNo: string) => (await allMailsFor(ticketNo)).filter((m) => !isReceipt(m));
+/** What the writer is told: the receipt, the extension, each reply. */
+const isToWriter = (m: ParsedMail) => /^【(受理|延期|答复)告知】/.test(m.subject ?? '');
+/** The e-mails to staff about the case (the writer's notices aside). */
+const mailsFor = async (ticketNo: string) => (await allMailsFor(ticketNo)).filter((m) => !isToWriter(m));
 
 const recipients = (m: ParsedMail) => [m.to, m.cc].flatMap((a) => (a ? (Array.isArray(a) ? a : [a]) : [])).flatMap((a) => a.value.map((v) => v.address));
 
@@ -102,12 +104,13 @@ describe('a mailbox letter from intake to a closed, rated outcome on the local r
     expect(receipts[0]?.text).toContain(`#ticket=${receipt.ticketNo}&code=${receipt.trackingCode}`);
   });
 
-  it('the office signs for it, extends it into an investigation, pauses and resumes; the deadline follows', async () => {
+  it('the office signs for it, asks for an extension a supervisor approves, pauses and resumes; the deadline follows', async () => {
     clock.set('2026-10-12T15:00:00+08:00');
     expect(await act('accept', {})).toMatchObject({ status: 'in_progress', acceptedAt: '2026-10-12T15:00:00+08:00' });
+    expect(await act('request-extension', { reasonCode: 'needs_investigation', reason: '需到厂核查考勤与工资表' })).toMatchObject({ extensionRequest: { state: 'pending' } });
     // Received Mon 12 Oct: 30 working days → 13–16 (4), 19–23 (9), 26–30 (14), 2–6 Nov (19), 9–13 (24), 16–20 (29), Mon 23 Nov (30).
-    const extended = await act('extend', { reason: '需到厂核查考勤与工资表' });
-    expect(extended).toMatchObject({ category: 'investigation', sla: { dueAt: '2026-11-23T23:59:59+08:00' } });
+    const extended = await act('approve-extension', {}, 'supervisor');
+    expect(extended).toMatchObject({ category: 'investigation', extensionReason: 'needs_investigation', sla: { dueAt: '2026-11-23T23:59:59+08:00' } });
     clock.set('2026-10-13T10:00:00+08:00');
     expect((await act('pause', { reason: '请来信人补充九月工资条' })).status).toBe('paused');
     clock.set('2026-10-15T10:00:00+08:00');
@@ -129,7 +132,7 @@ describe('a mailbox letter from intake to a closed, rated outcome on the local r
 
   it('the office replies on time; the complainant rates it unhappy on the tracking API; a supervisor reopens; a second reply', async () => {
     clock.advance(3_600_000);
-    expect(await act('reply', { text: '已责成企业按实际工资补发九月加班费。' })).toMatchObject({ status: 'replied', sla: { state: 'met' } });
+    expect(await act('reply', { text: '已责成企业按实际工资补发九月加班费。', outcome: 'support' })).toMatchObject({ status: 'replied', sla: { state: 'met' } });
     const rated = await api<{ status: string; mayRate: boolean }>(`/v1/track/${receipt.ticketNo}/follow-up`, {
       json: { code: receipt.trackingCode, resolved: false, satisfaction: 'dissatisfied', comment: '企业只补了一部分' },
     });
@@ -137,7 +140,7 @@ describe('a mailbox letter from intake to a closed, rated outcome on the local r
     clock.advance(86_400_000);
     expect((await act('reopen', { reason: '来信人反映仍未足额补发' }, 'supervisor')).status).toBe('in_progress');
     clock.advance(2 * 86_400_000);
-    expect((await act('reply', { text: '企业已于今日足额补发，附银行流水。' })).status).toBe('replied');
+    expect((await act('reply', { text: '企业已于今日足额补发，附银行流水。', outcome: 'support' })).status).toBe('replied');
   });
 
   it('nobody follows up: the autoclose timer closes it after 10 working days', async () => {
@@ -159,7 +162,8 @@ describe('a mailbox letter from intake to a closed, rated outcome on the local r
       ['received', 'public', 'received'],
       ['routed', 'system', 'assigned'],
       ['accept', 'dev-office', 'in_progress'],
-      ['extend', 'dev-office', 'in_progress'],
+      ['request-extension', 'dev-office', 'in_progress'],
+      ['approve-extension', 'dev-supervisor', 'in_progress'],
       ['pause', 'dev-office', 'paused'],
       ['resume', 'dev-office', 'in_progress'],
       ['escalation:warning', 'system', undefined],
@@ -169,7 +173,12 @@ describe('a mailbox letter from intake to a closed, rated outcome on the local r
       ['reply', 'dev-office', 'replied'],
       ['close', 'system', 'closed'],
     ]);
-    expect(body.items.find((e) => e.action === 'extend')?.detail).toMatchObject({ reason: '需到厂核查考勤与工资表', dueAt: '2026-11-23T23:59:59+08:00' });
+    expect(body.items.find((e) => e.action === 'request-extension')?.detail).toMatchObject({ reasonCode: 'needs_investigation', reason: '需到厂核查考勤与工资表' });
+    expect(body.items.find((e) => e.action === 'approve-extension')?.detail).toMatchObject({ reasonCode: 'needs_investigation', dueAt: '2026-11-23T23:59:59+08:00' });
+    // The writer was told of the receipt, the extension and each reply, once each, and nothing else.
+    const toWriter = (await allMailsFor(receipt.ticketNo)).filter(isToWriter);
+    expect(toWriter.map((m) => /^【(.+?)】/.exec(m.subject ?? '')?.[1])).toEqual(['受理告知', '延期告知', '答复告知', '答复告知']);
+    for (const m of toWriter) expect(recipients(m)).toEqual(['wu.chunmei@example.com']);
     expect(body.items.find((e) => e.action === 'follow-up')?.detail).toMatchObject({ satisfaction: 'dissatisfied', resolved: false, reopenOffered: true });
 
     const tracked = await api<{ status: string; timeline: { kind: string }[] }>(`/v1/track/${receipt.ticketNo}?code=${receipt.trackingCode}`);

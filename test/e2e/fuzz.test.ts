@@ -445,7 +445,7 @@ function examples(op: Operation): unknown[] {
     extend: [{ reason: '需要调查' }],
     pause: [{ reason: '等待材料' }],
     note: [{ text: '已电话联系' }],
-    reply: [{ text: '已答复' }],
+    reply: [{ text: '已答复', outcome: 'support' }],
     'follow-up': [{ resolved: true, satisfaction: 'satisfied' }],
     reopen: [{ reason: '职工不满意' }],
     close: [{ reason: '办结' }],
@@ -797,7 +797,7 @@ async function caseIn(status: 'assigned' | 'in_progress' | 'paused' | 'replied')
   await step('assign', { office: 'rights', reason: 'dispatch' }, 'supervisor');
   if (status !== 'assigned') await step('accept', {}, 'office');
   if (status === 'paused') await step('pause', { reason: '等待材料' }, 'office');
-  if (status === 'replied') await step('reply', { text: '已答复' }, 'office');
+  if (status === 'replied') await step('reply', { text: '已答复', outcome: 'support' }, 'office');
   return c;
 }
 

@@ -157,14 +157,16 @@ describe('a full lifecycle: assign → accept → pause → resume → extend �
     etag = r.etag;
 
     h.clock.set('2026-10-09T11:00:00+08:00');
-    r = await actOk(created.id, 'extend', { reason: '需要调查' }, clerk(), etag);
+    // The office asks; extending is a supervisor's decision (a direct extend, here).
+    await expectProblem(await post(created.id, 'extend', { reason: '需要调查' }, clerk(), etag), 403);
+    r = await actOk(created.id, 'extend', { reason: '需要调查' }, SUPERVISOR, etag);
     // 30 working days from receipt: … 30 Oct (20), 2–6 Nov (25), 9–13 Nov (30); + 2 paused → 16, 17 Nov.
     expect(r.body).toMatchObject({ status: 'in_progress', category: 'investigation', dueAt: '2026-11-17T23:59:59+08:00' });
     expect(r.body.sla.workingDays).toBe(30);
     etag = r.etag;
 
     // A second extension is refused.
-    const again = await expectProblem(await post(created.id, 'extend', { reason: 'again' }, clerk(), etag), 409);
+    const again = await expectProblem(await post(created.id, 'extend', { reason: 'again' }, SUPERVISOR, etag), 409);
     expect(again).toMatchObject({ currentStatus: 'in_progress' });
 
     h.clock.set('2026-10-12T09:00:00+08:00');
@@ -173,7 +175,7 @@ describe('a full lifecycle: assign → accept → pause → resume → extend �
     etag = r.etag;
 
     h.clock.set('2026-10-20T10:00:00+08:00');
-    r = await actOk(created.id, 'reply', { text: '已督促企业支付工资' }, clerk(), etag);
+    r = await actOk(created.id, 'reply', { text: '已督促企业支付工资', outcome: 'support' }, clerk(), etag);
     expect(r.body.status).toBe('replied');
     expect(r.body.sla.state).toBe('met');
     // No SLA timer any more, only the automatic close after 10 working days without follow-up:
@@ -199,7 +201,7 @@ describe('a full lifecycle: assign → accept → pause → resume → extend �
     etag = r.etag;
 
     h.clock.set('2026-11-02T10:00:00+08:00');
-    r = await actOk(created.id, 'reply', { text: '工资已到账' }, clerk(), etag);
+    r = await actOk(created.id, 'reply', { text: '工资已到账', outcome: 'support' }, clerk(), etag);
     expect(r.body.sla.state).toBe('met');
     // 3–6, 9–13, 16 Nov → closes itself as 17 November begins unless followed up.
     expect((await stored(created.id)).sla.timer).toMatchObject({ step: 'autoclose', fireAt: Date.parse('2026-11-17T00:00:00+08:00') });
@@ -228,7 +230,7 @@ describe('a full lifecycle: assign → accept → pause → resume → extend �
       ['in_progress', 'replied'],
       ['replied', 'closed'],
     ]);
-    expect(list.map((e) => e.by.sub)).toEqual(['test-operator', 'sup-1', 'clerk-rights', 'clerk-rights', 'clerk-rights', 'clerk-rights', 'clerk-rights', 'clerk-rights', 'clerk-rights', 'sup-1', 'clerk-rights', 'sup-1']);
+    expect(list.map((e) => e.by.sub)).toEqual(['test-operator', 'sup-1', 'clerk-rights', 'clerk-rights', 'clerk-rights', 'sup-1', 'clerk-rights', 'clerk-rights', 'clerk-rights', 'sup-1', 'clerk-rights', 'sup-1']);
     expect(list[2]?.by).toEqual({ sub: 'clerk-rights', roles: ['office'], office: 'rights' });
     expect(list[1]?.detail).toEqual({ reason: 'dispatch', from: null, to: 'rights' });
     expect(list[1]?.at).toBe('2026-09-28T10:00:00+08:00');
@@ -261,7 +263,7 @@ describe('If-Match and ETags', () => {
 
   it('two actions at once with the same If-Match: exactly one 200, the other 412', async () => {
     const a = await assigned('2026-09-28T10:00:00+08:00', 'race');
-    const results = await Promise.all([post(a.id, 'accept', {}, clerk(), a.etag), post(a.id, 'return', { reason: '不属本部门' }, clerk(), a.etag)]);
+    const results = await Promise.all([post(a.id, 'accept', {}, clerk(), a.etag), post(a.id, 'return', { reasonCode: 'not_ours', note: '不属本部门' }, clerk(), a.etag)]);
     expect(results.map((x) => x.status).sort()).toEqual([200, 412]);
     const loser = results.find((x) => x.status === 412);
     if (loser) await expectProblem(loser, 412);
@@ -305,8 +307,8 @@ describe('who may act', () => {
 describe('rules and bodies', () => {
   it('illegal transitions are 409 with currentStatus and allowedActions', async () => {
     const a = await assigned('2026-09-28T10:00:00+08:00', 'illegal');
-    const p = await expectProblem(await post(a.id, 'reply', { text: 'x' }, clerk(), a.etag), 409);
-    expect(p).toMatchObject({ currentStatus: 'assigned', allowedActions: ['accept', 'return', 'assign', 'recategorize', 'extend', 'note', 'close'] });
+    const p = await expectProblem(await post(a.id, 'reply', { text: 'x', outcome: 'support' }, clerk(), a.etag), 409);
+    expect(p).toMatchObject({ currentStatus: 'assigned', allowedActions: ['accept', 'return', 'assign', 'recategorize', 'request-extension', 'approve-extension', 'deny-extension', 'extend', 'note', 'close'] });
     const { etag } = await actOk(a.id, 'accept', {}, clerk(), a.etag);
     const p2 = await expectProblem(await post(a.id, 'accept', {}, clerk(), etag), 409);
     expect(p2).toMatchObject({ currentStatus: 'in_progress' });
@@ -319,10 +321,11 @@ describe('rules and bodies', () => {
   it('unknown fields, missing reason, bad values and an unknown office are 400', async () => {
     const a = await assigned('2026-09-28T10:00:00+08:00', 'bodies');
     await expectProblem(await post(a.id, 'accept', { late: true }, clerk(), a.etag), 400);
-    await expectValidation(await post(a.id, 'return', {}, clerk(), a.etag), 'reason');
+    await expectValidation(await post(a.id, 'return', {}, clerk(), a.etag), 'reasonCode');
+    await expectValidation(await post(a.id, 'return', { reasonCode: 'not_ours' }, clerk(), a.etag), 'note');
     await expectValidation(await post(a.id, 'close', {}, SUPERVISOR, a.etag), 'reason');
     await expectValidation(await post(a.id, 'assign', { office: 'legal' }, SUPERVISOR, a.etag), 'reason');
-    await expectProblem(await post(a.id, 'return', { reason: 'x', office: 'legal' }, clerk(), a.etag), 400);
+    await expectProblem(await post(a.id, 'return', { reasonCode: 'not_ours', note: 'x', office: 'legal' }, clerk(), a.etag), 400);
     await expectProblem(await post(a.id, 'recategorize', { category: 'gossip', reason: 'x' }, SUPERVISOR, a.etag), 400);
     await expectValidation(await post(a.id, 'assign', { office: 'nowhere', reason: 'x' }, SUPERVISOR, a.etag), 'office');
     expect((await stored(a.id)).version).toBe(versionOf(a.etag));
@@ -353,19 +356,20 @@ describe('single actions', () => {
     expect(rec.events?.at(-1)?.detail).toEqual({ late: true });
   });
 
-  it('return: back to received, office cleared, deadline unchanged, counted, timer gone', async () => {
+  it('return: waits for review with its reason, office cleared, deadline unchanged, counted, the SLA timer replaced by the review timer', async () => {
     const a = await assigned('2026-10-12T10:00:00+08:00', 'return');
     const before = await stored(a.id);
     expect(before.sla.timer).toBeDefined();
     h.clock.set('2026-10-12T11:00:00+08:00');
-    const r = await actOk(a.id, 'return', { reason: '不属本部门' }, clerk(), a.etag);
-    expect(r.body.status).toBe('received');
+    const r = await actOk(a.id, 'return', { reasonCode: 'not_ours', note: '不属本部门' }, clerk(), a.etag);
+    expect(r.body.status).toBe('returned');
     expect(r.body.office).toBeUndefined();
     expect(r.body.dueAt).toBe(formatShanghai(before.sla.dueAt));
+    expect(r.body.returnReview).toEqual({ at: '2026-10-12T11:00:00+08:00', office: 'rights', reasonCode: 'not_ours', reasonLabel: '非本部门职责', note: '不属本部门' });
     const rec = await stored(a.id);
     expect(rec.sla.dueAt).toBe(before.sla.dueAt);
     expect(rec.returns).toBe(1);
-    expect(rec.sla.timer).toBeUndefined();
+    expect(rec.sla.timer).toMatchObject({ step: 'return-review', fireAt: Date.parse('2026-10-13T11:00:00+08:00') });
     // The former office no longer sees it.
     await expectProblem(await h.request(`/v1/cases/${a.id}/events`, { headers: await authHeaders(clerk()) }), 404);
   });
@@ -462,7 +466,7 @@ describe('single actions', () => {
     let etag = started.etag;
     expect((await getCase(id)).body.dueAt).toBe('2026-11-09T23:59:59+08:00');
     h.clock.set('2026-11-10T00:00:01+08:00');
-    let r = await actOk(id, 'reply', { text: '答复' }, clerk(), etag);
+    let r = await actOk(id, 'reply', { text: '答复', outcome: 'support' }, clerk(), etag);
     expect(r.body.sla.state).toBe('missed');
     etag = r.etag;
     h.clock.set('2026-11-12T10:00:00+08:00');
@@ -483,7 +487,7 @@ describe('single actions', () => {
     // Replied Wed 11 Nov: 12, 13, 16–20, 23–25 Nov are the 10 working days → closes as 26 Nov begins.
     const a = await inProgress('2026-11-02T09:00:00+08:00', 'autoclose-a');
     h.clock.set('2026-11-11T10:00:00+08:00');
-    await actOk(a.id, 'reply', { text: '答复' }, clerk(), a.etag);
+    await actOk(a.id, 'reply', { text: '答复', outcome: 'support' }, clerk(), a.etag);
     const fired = await timerOf(a.id);
     expect(fired.step).toBe('autoclose');
     expect((await stored(a.id)).sla.timer?.fireAt).toBe(Date.parse('2026-11-26T00:00:00+08:00'));
@@ -500,7 +504,7 @@ describe('single actions', () => {
     // Followed up (dissatisfied, so still replied) before the time: the old timer no longer applies.
     const b = await inProgress('2026-11-02T09:00:00+08:00', 'autoclose-b');
     h.clock.set('2026-11-11T10:00:00+08:00');
-    const replied = await actOk(b.id, 'reply', { text: '答复' }, clerk(), b.etag);
+    const replied = await actOk(b.id, 'reply', { text: '答复', outcome: 'support' }, clerk(), b.etag);
     const old = await timerOf(b.id);
     h.clock.set('2026-11-13T10:00:00+08:00');
     await actOk(b.id, 'follow-up', { resolved: false, satisfaction: 'dissatisfied' }, clerk(), replied.etag);
@@ -526,7 +530,7 @@ describe('single actions', () => {
     expect(await escalate(h.deps, { caseId: c.id, step: rec.sla.timer.step, dueAt: rec.sla.dueAt, version: rec.sla.timer.version })).toBe('escalated');
     h.clock.set('2026-11-05T09:00:00+08:00');
     const { etag: e2 } = await getCase(c.id);
-    await actOk(c.id, 'reply', { text: '答复' }, clerk(), e2);
+    await actOk(c.id, 'reply', { text: '答复', outcome: 'support' }, clerk(), e2);
     const list = await events(c.id, clerk());
     expect(list.map((e) => e.action)).toEqual(['received', 'routed', 'accept', 'escalation:warning', 'reply']);
     expect(list[1]).toMatchObject({ by: { sub: 'system' }, from: 'received', to: 'assigned', detail: { office: 'rights', ruleIndex: null } });

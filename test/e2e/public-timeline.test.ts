@@ -65,18 +65,18 @@ describe('the public timeline', () => {
     await act(c.id, 'assign', { office: 'rights', reason: REASONS[0] });
     await act(c.id, 'note', { text: SECRET_NOTE });
     h.clock.set('2026-09-28T11:00:00+08:00');
-    await act(c.id, 'return', { reason: REASONS[1] }, clerk('rights'));
+    await act(c.id, 'return', { reasonCode: 'not_ours', note: REASONS[1] }, clerk('rights'));
     h.clock.set('2026-09-28T14:00:00+08:00');
     await act(c.id, 'assign', { office: 'legal', reason: REASONS[2] });
     h.clock.set('2026-09-29T09:00:00+08:00');
     await act(c.id, 'accept', {}, clerk('legal'));
-    due.extended = (await act(c.id, 'extend', { reason: REASONS[3] }, clerk('legal'))).sla.dueAt;
+    due.extended = (await act(c.id, 'extend', { reason: REASONS[3] })).sla.dueAt;
     h.clock.set('2026-10-12T09:00:00+08:00');
     await act(c.id, 'pause', { reason: REASONS[4] }, clerk('legal'));
     h.clock.set('2026-10-14T16:00:00+08:00');
     due.resumed = (await act(c.id, 'resume', {}, clerk('legal'))).sla.dueAt;
     h.clock.set('2026-10-20T10:00:00+08:00');
-    await act(c.id, 'reply', { text: '经核查，工地已于10月19日补发拖欠工资。' }, clerk('legal'));
+    await act(c.id, 'reply', { text: '经核查，工地已于10月19日补发拖欠工资。', outcome: 'support' }, clerk('legal'));
   });
 
   it('shows received, both assignments by office name, signing, the extension and pause with their new dates, and the reply', async () => {
@@ -89,7 +89,7 @@ describe('the public timeline', () => {
       { at: '2026-09-29T09:00:00+08:00', kind: 'extended', category: 'investigation', dueAt: due.extended },
       { at: '2026-10-12T09:00:00+08:00', kind: 'paused' },
       { at: '2026-10-14T16:00:00+08:00', kind: 'resumed', dueAt: due.resumed },
-      { at: '2026-10-20T10:00:00+08:00', kind: 'replied', text: '经核查，工地已于10月19日补发拖欠工资。' },
+      { at: '2026-10-20T10:00:00+08:00', kind: 'replied', text: '经核查，工地已于10月19日补发拖欠工资。', outcome: 'support' },
     ]);
     // Extension: 30 working days from receipt. 29, 30 Sep (2); 1–7 Oct off; 8, 9, Sat 10 Oct makeup (5); 12–16 (10);
     // 19–23 (15); 26–30 (20); 2–6 Nov (25); 9–13 Nov (30) → Fri 13 Nov. The pause (13, 14 Oct) adds 2 → Tue 17 Nov.
@@ -122,10 +122,10 @@ describe('the public timeline', () => {
     h.clock.set('2026-10-21T09:00:00+08:00');
     const reopened = await act(c.id, 'reopen', { reason: '来电人不满意' });
     h.clock.set('2026-10-26T15:00:00+08:00');
-    await act(c.id, 'reply', { text: '剩余工资已于10月26日全部结清。' }, clerk('legal'));
+    await act(c.id, 'reply', { text: '剩余工资已于10月26日全部结清。', outcome: 'support' }, clerk('legal'));
     h.clock.set('2026-10-27T09:00:00+08:00');
     const v = await body<PublicView>(await rate(c, { code: c.trackingCode, resolved: true, satisfaction: 'basically_satisfied' }));
-    expect(v).toMatchObject({ status: 'closed', mayRate: false, reply: { text: '剩余工资已于10月26日全部结清。' } });
+    expect(v).toMatchObject({ status: 'closed', mayRate: false, reply: { text: '剩余工资已于10月26日全部结清。', outcome: 'support' } });
     expect(v.timeline.slice(-6).map((e) => [e.kind, e.text ?? e.dueAt ?? e.satisfaction])).toEqual([
       ['replied', '经核查，工地已于10月19日补发拖欠工资。'],
       ['rated', 'dissatisfied'],

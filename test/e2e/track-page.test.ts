@@ -21,6 +21,7 @@ let base: string;
 let browser: Browser;
 let replied: CaseBody;
 let open: CaseBody;
+let rejected: CaseBody;
 const consoleErrors: string[] = [];
 
 async function auth(roles: Role[], office?: string) {
@@ -42,8 +43,17 @@ beforeAll(async () => {
   h.clock.set('2026-03-03T09:00:00+08:00');
   await act(replied.id, 'accept', {}, ['office'], 'rights');
   h.clock.set('2026-03-05T15:00:00+08:00');
-  await act(replied.id, 'reply', { text: REPLY }, ['office'], 'rights');
+  await act(replied.id, 'reply', { text: REPLY, outcome: 'support' }, ['office'], 'rights');
   open = await createOk(h, hotlineCase({ hotline: { callId: 'page-2' } }));
+  // A complaint extended on the office's request (reason category 需调查核实), then not supported, with the remedies.
+  h.clock.set('2026-03-05T16:00:00+08:00');
+  rejected = await createOk(h, hotlineCase({ category: 'complaint', hotline: { callId: 'page-3' } }));
+  await act(rejected.id, 'assign', { office: 'rights', reason: 'dispatch' });
+  await act(rejected.id, 'accept', {}, ['office'], 'rights');
+  await act(rejected.id, 'request-extension', { reasonCode: 'needs_investigation', reason: '需调取考勤记录' }, ['office'], 'rights');
+  await act(rejected.id, 'approve-extension', {});
+  await act(rejected.id, 'reply', { text: '经调查，加班费已按规定计发。', outcome: 'reject', remedies: '如有异议，可向劳动人事争议仲裁委员会申请仲裁。' }, ['office'], 'rights');
+  h.clock.set('2026-03-05T15:00:00+08:00');
 
   server = serve({ fetch: h.app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise((resolve) => server.once('listening', resolve));
@@ -76,7 +86,7 @@ describe('/track in headless Chromium', () => {
       '2026年3月2日 09:30已受理您的诉求',
       '2026年3月2日 09:30转交权益保障部办理',
       '2026年3月3日 09:00权益保障部已签收',
-      `2026年3月5日 15:00已答复${REPLY}`,
+      `2026年3月5日 15:00已答复，答复结果：支持${REPLY}`,
     ]);
     // The reply is shown as text: the markup in it is not a live element.
     expect(await page.textContent('#reply-text')).toBe(REPLY);
@@ -98,6 +108,23 @@ describe('/track in headless Chromium', () => {
     expect((await page.locator('#timeline li').allTextContents()).slice(-2)).toEqual(['2026年3月5日 15:00您的评价：问题已解决，满意', '2026年3月5日 15:00已办结']);
     const stored = await h.deps.cases.get(replied.id);
     expect(stored).toMatchObject({ status: 'closed', followUp: { resolved: true, satisfaction: 'satisfied', comment: '谢谢工会' } });
+    await page.close();
+  });
+
+  it('says the outcome in words, the remedies of a reply that does not support the request, and why the deadline was extended', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/track#ticket=${rejected.ticketNo}&code=${rejected.trackingCode}`);
+    await page.locator('#result').waitFor({ state: 'visible' });
+    expect(await page.textContent('#reply-outcome')).toBe('答复结果：不予支持');
+    expect(await page.textContent('#reply-remedies')).toBe('救济途径：如有异议，可向劳动人事争议仲裁委员会申请仲裁。');
+    // Received Thu 5 Mar; 30 working days → Fri 17 Apr (Qingming 4–6 Apr off).
+    expect(await page.textContent('#due')).toMatch(/^2026年4月\d+日（已延期：需调查核实）$/);
+    const timeline = await page.locator('#timeline li').allTextContents();
+    expect(timeline.find((t) => t.includes('延长'))).toMatch(/因需调查核实，答复期限延长至2026年4月\d+日/);
+    expect(timeline.at(-1)).toContain('已答复，答复结果：不予支持');
+    expect(timeline.at(-1)).toContain('救济途径：如有异议');
+    // The office's own words for the request stay internal.
+    expect(await page.textContent('body')).not.toContain('考勤记录');
     await page.close();
   });
 

@@ -703,13 +703,13 @@ describe('EventBridge Scheduler and SES failures', () => {
       h.clock.set('2026-03-05T10:00:00+08:00');
       scheduler.failNext.delete = 1;
       // Not asserted, as above: the reply's write stands whatever the answer.
-      await act(r.id, 'reply', 3, { text: '已协调用人单位补发工资。' });
+      await act(r.id, 'reply', 3, { text: '已协调用人单位补发工资。', outcome: 'support' });
       expect(scheduler.failNext.delete).toBe(0);
       const replied = await stored(r.id);
       expect(replied).toMatchObject({ status: 'replied', version: 4, sla: { timer: { step: 'autoclose', version: 4 } } });
       expect(replied.events?.filter((e) => e.action === 'reply')).toHaveLength(1);
       // The same reply sent again (a client retrying) is refused on its version: replied once.
-      expect((await act(r.id, 'reply', 3, { text: '已协调用人单位补发工资。' })).status).toBe(412);
+      expect((await act(r.id, 'reply', 3, { text: '已协调用人单位补发工资。', outcome: 'support' })).status).toBe(412);
       expect(scheduler.schedules.has(warning)).toBe(true);
 
       // The automatic close: the reconciler makes sure its schedule exists by the time it is due.

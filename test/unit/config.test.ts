@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { noTimers } from '../../shared/compose/aws';
-import { escalationPolicy, lifecyclePolicy } from '../../shared/compose/policies';
+import { escalationPolicy, lifecyclePolicy, returnReasons } from '../../shared/compose/policies';
 import { ConfigError, FUNCTION_VARIABLES, loadApiConfig, loadFunctionConfig, loadLocalConfig } from '../../shared/config';
 import { buildEscalator } from '../../functions/escalator';
 import { buildReconciler } from '../../functions/reconciler';
@@ -60,16 +60,36 @@ describe('configuration', () => {
       reminderMinute: 0,
       chairmanFromOverdueDay: 5,
       autoCloseAfterWorkingDays: 10,
+      returnReviewWorkingDays: 1,
     });
+    expect(escalationPolicy(loadApiConfig({ ESCALATION_POLICY: '{"returnReviewWorkingDays":2}' })).returnReviewWorkingDays).toBe(2);
+    expect(() => loadApiConfig({ ESCALATION_POLICY: '{"returnReviewWorkingDays":0}' })).toThrowError(/ESCALATION_POLICY/);
     expect(() => loadApiConfig({ ESCALATION_POLICY: 'not json' })).toThrowError(/ESCALATION_POLICY/);
     expect(() => loadApiConfig({ ESCALATION_POLICY: '{"reminderHour":25}' })).toThrowError(/ESCALATION_POLICY/);
     expect(() => loadApiConfig({ ESCALATION_POLICY: '{"ladder":[]}' })).toThrowError(/ESCALATION_POLICY/);
   });
 
+  it('reads the send-back reasons from RETURN_REASONS in their order, else the four defaults', () => {
+    expect(returnReasons(loadApiConfig({})).map((r) => r.code)).toEqual(['not_ours', 'incomplete', 'duplicate', 'other']);
+    expect(returnReasons(loadApiConfig({})).map((r) => r.label['zh-CN'])).toEqual(['非本部门职责', '信息不全', '重复件', '其他']);
+    const given = returnReasons(loadApiConfig({ RETURN_REASONS: '{"wrong_region":"非本辖区","other":{"zh-CN":"其他","en":"Other"}}' }));
+    expect(given).toEqual([
+      { code: 'wrong_region', label: { 'zh-CN': '非本辖区', en: '非本辖区' } },
+      { code: 'other', label: { 'zh-CN': '其他', en: 'Other' } },
+    ]);
+    expect(() => loadApiConfig({ RETURN_REASONS: '{"Not Ours":"x"}' })).toThrowError(/RETURN_REASONS/);
+    expect(() => loadApiConfig({ RETURN_REASONS: '{"x":""}' })).toThrowError(/RETURN_REASONS/);
+    expect(() => loadApiConfig({ RETURN_REASONS: '["x"]' })).toThrowError(/RETURN_REASONS/);
+  });
+
   it('reads the sign-for time, pause limit and reopen window from LIFECYCLE_POLICY over the defaults', () => {
     expect(lifecyclePolicy(loadApiConfig({}))).toEqual(DEFAULT_LIFECYCLE_POLICY);
-    expect(DEFAULT_LIFECYCLE_POLICY).toEqual({ signWithinWorkingDays: 1, maxPauses: 2, reopenWithinDays: 30 });
-    expect(lifecyclePolicy(loadApiConfig({ LIFECYCLE_POLICY: '{"signWithinWorkingDays":2,"reopenWithinDays":15}' }))).toEqual({ signWithinWorkingDays: 2, maxPauses: 2, reopenWithinDays: 15 });
+    const problemAfter = { returns: 3, transfers: 3, reworks: 2 };
+    expect(DEFAULT_LIFECYCLE_POLICY).toEqual({ signWithinWorkingDays: 1, maxPauses: 2, reopenWithinDays: 30, problemAfter });
+    expect(lifecyclePolicy(loadApiConfig({ LIFECYCLE_POLICY: '{"signWithinWorkingDays":2,"reopenWithinDays":15}' }))).toEqual({ signWithinWorkingDays: 2, maxPauses: 2, reopenWithinDays: 15, problemAfter });
+    // 问题工单 thresholds, each over its default.
+    expect(lifecyclePolicy(loadApiConfig({ LIFECYCLE_POLICY: '{"problemAfter":{"transfers":2}}' })).problemAfter).toEqual({ returns: 3, transfers: 2, reworks: 2 });
+    expect(() => loadApiConfig({ LIFECYCLE_POLICY: '{"problemAfter":{"returns":0}}' })).toThrowError(/LIFECYCLE_POLICY/);
     expect(() => loadApiConfig({ LIFECYCLE_POLICY: '{"signWithinWorkingDays":0}' })).toThrowError(/LIFECYCLE_POLICY/);
     expect(() => loadApiConfig({ LIFECYCLE_POLICY: '{"signWithin":2}' })).toThrowError(/LIFECYCLE_POLICY/);
     expect(() => loadApiConfig({ LIFECYCLE_POLICY: '[' })).toThrowError(/LIFECYCLE_POLICY/);

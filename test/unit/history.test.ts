@@ -57,10 +57,10 @@ function worked(): CaseRecord {
     ['2026-09-30T10:00:00+08:00', { action: 'extend', reason: 'needs an investigation' }, LEGAL],
     ['2026-09-30T11:00:00+08:00', { action: 'pause', reason: 'waiting for the pay slips' }, LEGAL],
     ['2026-10-09T10:00:00+08:00', { action: 'resume' }, LEGAL],
-    ['2026-10-20T10:00:00+08:00', { action: 'reply', text: 'Your employer pays by Friday.' }, LEGAL],
+    ['2026-10-20T10:00:00+08:00', { action: 'reply', text: 'Your employer pays by Friday.', outcome: 'support' }, LEGAL],
     ['2026-10-21T10:00:00+08:00', { action: 'follow-up', resolved: false, satisfaction: 'dissatisfied' }, COMPLAINANT],
     ['2026-10-22T10:00:00+08:00', { action: 'reopen', reason: 'not paid' }, SUPERVISOR],
-    ['2026-10-26T10:00:00+08:00', { action: 'reply', text: 'Paid in full.' }, LEGAL],
+    ['2026-10-26T10:00:00+08:00', { action: 'reply', text: 'Paid in full.', outcome: 'support' }, LEGAL],
     ['2026-10-27T10:00:00+08:00', { action: 'follow-up', resolved: true, satisfaction: 'satisfied' }, COMPLAINANT],
   ];
   let r = routedCase();
@@ -86,7 +86,7 @@ describe('recordAction', () => {
   });
 
   it('records the automatic close as the lifecycle close with the working days it waited', () => {
-    const replied = recordAction({ ...routedCase(), status: 'in_progress' }, { action: 'reply', text: 'a' }, LEGAL, { now: at('2026-10-20T10:00:00+08:00'), calendar, policy }).record;
+    const replied = recordAction({ ...routedCase(), status: 'in_progress' }, { action: 'reply', text: 'a', outcome: 'support' }, LEGAL, { now: at('2026-10-20T10:00:00+08:00'), calendar, policy }).record;
     const { record, event } = recordAction(replied, { action: 'close', reason: 'no follow-up', afterWorkingDays: 10 }, { sub: 'system', roles: [] }, { now: at('2026-11-04T00:00:01+08:00'), calendar, policy });
     expect(event).toMatchObject({ action: 'close', from: 'replied', to: 'closed', detail: { reason: 'no follow-up', afterWorkingDays: 10 } });
     expect(record).toMatchObject({ status: 'closed', closedAt: at('2026-11-04T00:00:01+08:00') });

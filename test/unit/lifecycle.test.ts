@@ -39,7 +39,8 @@ function caseIn(status: Status, overrides: Partial<CaseRecord> = {}): CaseRecord
     receivedAt,
     status,
     sla: { ...d, state: 'on_track' },
-    ...(status !== 'received' && { office: 'rights', assignedAt: at('2026-09-28T10:00:00+08:00') }),
+    ...(status !== 'received' && status !== 'returned' && { office: 'rights', assignedAt: at('2026-09-28T10:00:00+08:00') }),
+    ...(status === 'returned' && { returns: 1, returnReview: { at: at('2026-09-29T10:00:00+08:00'), office: 'rights', reasonCode: 'not_ours', reasonLabel: '非本部门职责', note: 'wages, not ours' } }),
     ...(status === 'replied' && { reply: { at: at('2026-10-20T10:00:00+08:00'), text: 'answer' } }),
     ...(status === 'closed' && { reply: { at: at('2026-10-20T10:00:00+08:00'), text: 'answer' }, closedAt: at('2026-10-21T10:00:00+08:00') }),
     ...(status === 'paused' && { pauses: [{ from: at('2026-09-30T10:00:00+08:00'), reason: 'materials' }] }),
@@ -54,14 +55,18 @@ function caseIn(status: Status, overrides: Partial<CaseRecord> = {}): CaseRecord
 /** A valid input for each action (assign and recategorize change something). */
 const INPUT: Record<Action, ActionInput> = {
   accept: { action: 'accept' },
-  return: { action: 'return', reason: 'misrouted' },
+  return: { action: 'return', reasonCode: 'not_ours', reasonLabel: '非本部门职责', note: 'misrouted' },
+  'reject-return': { action: 'reject-return', reason: 'it is yours' },
   assign: { action: 'assign', office: 'legal', reason: 'transfer' },
   recategorize: { action: 'recategorize', category: 'advice', reason: 'only advice' },
+  'request-extension': { action: 'request-extension', reasonCode: 'needs_investigation', reason: 'site visit needed' },
+  'approve-extension': { action: 'approve-extension' },
+  'deny-extension': { action: 'deny-extension', reason: 'answer within the limit' },
   extend: { action: 'extend', reason: 'needs an investigation' },
   pause: { action: 'pause', reason: 'waiting for materials' },
   resume: { action: 'resume' },
   note: { action: 'note', text: 'called back' },
-  reply: { action: 'reply', text: 'answer' },
+  reply: { action: 'reply', text: 'answer', outcome: 'support' },
   'follow-up': { action: 'follow-up', resolved: true, satisfaction: 'satisfied' },
   reopen: { action: 'reopen', reason: 'not resolved' },
   close: { action: 'close', reason: 'done' },
@@ -76,9 +81,11 @@ describe('the transition table', () => {
 
   it('concrete expectations, by hand', () => {
     expect(allowedActions('received')).toEqual(['assign', 'recategorize', 'note', 'close']);
-    expect(allowedActions('assigned')).toEqual(['accept', 'return', 'assign', 'recategorize', 'extend', 'note', 'close']);
-    expect(allowedActions('in_progress')).toEqual(['return', 'assign', 'recategorize', 'extend', 'pause', 'note', 'reply', 'close']);
-    expect(allowedActions('paused')).toEqual(['recategorize', 'resume', 'note', 'close']);
+    const extension = ['request-extension', 'approve-extension', 'deny-extension'];
+    expect(allowedActions('assigned')).toEqual(['accept', 'return', 'assign', 'recategorize', ...extension, 'extend', 'note', 'close']);
+    expect(allowedActions('returned')).toEqual(['reject-return', 'assign', 'recategorize', 'note', 'close']);
+    expect(allowedActions('in_progress')).toEqual(['return', 'assign', 'recategorize', ...extension, 'extend', 'pause', 'note', 'reply', 'close']);
+    expect(allowedActions('paused')).toEqual(['recategorize', ...extension, 'resume', 'note', 'close']);
     expect(allowedActions('replied')).toEqual(['note', 'follow-up', 'reopen', 'close']);
     expect(allowedActions('closed')).toEqual(['note', 'reopen']);
     expect(() => applyAction(caseIn('assigned'), INPUT.reply, ctx('2026-09-29T10:00:00+08:00'))).toThrow(IllegalTransitionError);
@@ -119,8 +126,8 @@ describe('the transition table', () => {
         }
       }
     }
-    // 6 statuses × 12 actions = 72 pairs; 4+7+8+4+4+2 = 29 of them are allowed by the hand table above.
-    expect(illegal).toBe(72 - 29);
+    // 7 statuses × 16 actions = 112 pairs; 4+10+5+11+7+4+2 = 43 of them are allowed by the hand table above.
+    expect(illegal).toBe(112 - 43);
   });
 });
 
@@ -129,12 +136,12 @@ describe('mayAct', () => {
   const c = { office: 'rights' };
 
   it('office staff take the office actions on their own office’s cases only', () => {
-    for (const a of ['accept', 'return', 'extend', 'pause', 'resume', 'note', 'reply', 'follow-up'] as const) {
+    for (const a of ['accept', 'return', 'request-extension', 'pause', 'resume', 'note', 'reply', 'follow-up'] as const) {
       expect(mayAct(office('rights'), c, a), a).toBe(true);
       expect(mayAct(office('legal'), c, a), a).toBe(false);
       expect(mayAct(office(), c, a), a).toBe(false);
     }
-    for (const a of ['assign', 'recategorize', 'reopen', 'close'] as const) expect(mayAct(office('rights'), c, a), a).toBe(false);
+    for (const a of ['assign', 'recategorize', 'reopen', 'close', 'reject-return', 'approve-extension', 'deny-extension', 'extend'] as const) expect(mayAct(office('rights'), c, a), a).toBe(false);
     // A case without an office is nobody's (office staff without an office claim must not match it).
     expect(mayAct(office(), {}, 'note')).toBe(false);
   });
@@ -165,16 +172,17 @@ describe('applyAction', () => {
     expect(applyAction(caseIn('assigned'), INPUT.accept, twoDays).record.acceptedLate).toBe(false);
   });
 
-  it('return: back to received, office cleared, deadline unchanged, counted', () => {
+  it('return: waits for review (returned) with the reason and note, office cleared, deadline unchanged, counted', () => {
     const c = caseIn('in_progress', { acceptedAt: at('2026-09-29T09:00:00+08:00'), acceptedLate: false, returns: 1 });
     const { record, detail } = applyAction(c, INPUT.return, ctx('2026-09-29T10:00:00+08:00'));
-    expect(record.status).toBe('received');
+    expect(record.status).toBe('returned');
     expect(record.office).toBeUndefined();
     expect(record.assignedAt).toBeUndefined();
     expect(record.acceptedAt).toBeUndefined();
     expect(record.sla.dueAt).toBe(c.sla.dueAt);
     expect(record.returns).toBe(2);
-    expect(detail).toEqual({ reason: 'misrouted', from: 'rights' });
+    expect(record.returnReview).toEqual({ at: at('2026-09-29T10:00:00+08:00'), office: 'rights', reasonCode: 'not_ours', reasonLabel: '非本部门职责', note: 'misrouted' });
+    expect(detail).toEqual({ reasonCode: 'not_ours', reasonLabel: '非本部门职责', note: 'misrouted', from: 'rights' });
   });
 
   it('assign: to the office, now', () => {
@@ -230,7 +238,8 @@ describe('applyAction', () => {
     expect(noted.notes).toEqual([{ at: at('2026-10-22T10:00:00+08:00'), text: 'called back' }]);
     const met = applyAction(caseIn('in_progress'), INPUT.reply, ctx('2026-10-30T23:59:59+08:00'));
     expect(met.record).toMatchObject({ status: 'replied', sla: { state: 'met' } });
-    expect(met.detail).toEqual({ onTime: true, text: 'answer' });
+    expect(met.detail).toEqual({ onTime: true, text: 'answer', outcome: 'support' });
+    expect(met.record.reply).toEqual({ at: at('2026-10-30T23:59:59+08:00'), text: 'answer', outcome: 'support' });
     const missed = applyAction(caseIn('in_progress'), INPUT.reply, ctx('2026-10-31T00:00:00+08:00'));
     expect(missed.record).toMatchObject({ status: 'replied', sla: { state: 'missed' } });
   });
@@ -290,7 +299,7 @@ describe('a reopened case starts a new handling period', () => {
         { from: received, to: received, reason: 'b', workingDays: 0 },
       ],
     } as CaseRecord;
-    c = applyAction(c, { action: 'reply', text: 'x' }, ctx('2026-03-05T10:00:00+08:00')).record;
+    c = applyAction(c, { action: 'reply', text: 'x', outcome: 'explain' }, ctx('2026-03-05T10:00:00+08:00')).record;
     c = applyAction(c, { action: 'reopen', reason: 'not resolved' }, ctx('2026-04-01T10:00:00+08:00')).record;
     // Reopened Wed 1 April: 5 working days are 2, 3, then (Qingming 4–6 April off) 7, 8, 9 April.
     expect(formatShanghai(c.sla.dueAt)).toBe('2026-04-09T23:59:59+08:00');

@@ -68,7 +68,7 @@ const list = createRoute({
   operationId: 'listCases',
   tags: ['cases'],
   summary: 'Cases, most pressing deadline first',
-  description: 'Filtered by status, SLA state, category, channel, due date or ticket number; each caller sees the cases their role allows. Follow nextCursor for the next page.',
+  description: 'Filtered by status, SLA state, category, channel, due date, ticket number or flag (flag=problem: 问题工单); each caller sees the cases their role allows. Follow nextCursor for the next page.',
   security: bearer,
   request: { query: CaseListQuery },
   responses: { 200: json(CaseList, 'A page of cases sorted by dueAt ascending'), ...problems(400, ...BEARER_PROBLEMS, 403) },

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import { SLA_STATES } from '../../domain/case';
-import { Category, Channel, instantOut, isoInstant, Status, TicketNo } from './common';
+import { PROBLEM_REASONS, SLA_STATES } from '../../domain/case';
+import { Category, Channel, ExtensionReason, instantOut, isoInstant, ReplyOutcome, Status, TicketNo } from './common';
 
 /** A case as staff read it: GET /v1/cases/{id} and the list with its filters and pages. */
 
@@ -71,13 +71,40 @@ export const Case = z
     acceptedAt: instantOut.optional().openapi({ description: '签收: when the office signed for it' }),
     acceptedLate: z.boolean().optional().openapi({ description: 'Signed for after the office’s sign-for time' }),
     returns: z.number().int().optional().openapi({ description: '退单: times sent back as misrouted' }),
+    returnReview: z
+      .object({ at: instantOut, office: z.string(), reasonCode: z.string(), reasonLabel: z.string(), note: z.string(), remindedAt: instantOut.optional() })
+      .optional()
+      .openapi({ description: 'The send-back waiting for a supervisor (status returned): assign (转办) to another office, or reject-return' }),
+    improperReturns: z.number().int().optional().openapi({ description: '不当退单: send-backs a supervisor rejected' }),
+    transfers: z.number().int().optional().openapi({ description: '转办: moves from one office to another' }),
+    reworks: z.number().int().optional().openapi({ description: '重办: reopens after an unhappy follow-up' }),
     extended: z.boolean().optional().openapi({ description: '延期: extended from complaint to investigation' }),
+    extensionReason: ExtensionReason.optional().openapi({ description: 'The reason category of the approved extension request' }),
+    extensionRequest: z
+      .object({
+        at: instantOut,
+        office: z.string().optional(),
+        reasonCode: ExtensionReason,
+        reason: z.string(),
+        state: z.enum(['pending', 'approved', 'denied']).openapi({ description: 'pending 延期待审批 · approved 已批准 · denied 不予延期' }),
+        decidedAt: instantOut.optional(),
+        decisionNote: z.string().optional(),
+      })
+      .optional()
+      .openapi({ description: '延期申请: the latest request and its decision' }),
+    problem: z
+      .object({ at: instantOut, reasons: z.array(z.enum(PROBLEM_REASONS)) })
+      .optional()
+      .openapi({ description: '问题工单: returns · transfers · reworks reached their thresholds (GET /v1/cases?flag=problem)' }),
     pauses: z
       .array(z.object({ from: instantOut, to: instantOut.optional(), reason: z.string(), workingDays: z.number().int().optional() }))
       .optional()
       .openapi({ description: 'Waiting for materials; workingDays moved the deadline' }),
     notes: z.array(z.object({ at: instantOut, text: z.string() })).optional().openapi({ description: 'Internal notes (text shown only to the assigned office, supervisors, admins)' }),
-    reply: z.object({ at: instantOut, text: z.string() }).optional().openapi({ description: '答复: the answer to the complainant' }),
+    reply: z
+      .object({ at: instantOut, text: z.string(), outcome: ReplyOutcome.optional(), remedies: z.string().optional() })
+      .optional()
+      .openapi({ description: '答复: the answer to the complainant, its outcome (absent on replies from before outcomes) and, for reject, the remedies' }),
     followUp: z
       .object({ at: instantOut, resolved: z.boolean(), satisfaction: z.enum(['satisfied', 'basically_satisfied', 'dissatisfied']), comment: z.string().optional() })
       .optional()
@@ -101,6 +128,7 @@ export const CaseListQuery = z
     channel: Channel.optional(),
     dueBefore: isoInstant.optional().openapi({ type: 'string', format: 'date-time', description: 'Only cases due strictly before this instant' }),
     ticketNo: TicketNo.optional().openapi({ description: 'Look a case up by ticket number' }),
+    flag: z.enum(['problem']).optional().openapi({ description: 'problem: only 问题工单 (sent back, transferred or reworked again and again)' }),
     limit: z.coerce.number().int().min(1).max(200).default(50),
     cursor: z.string().max(2048).optional().openapi({ description: 'nextCursor of the previous page' }),
   })

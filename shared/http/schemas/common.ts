@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { CATEGORIES, CHANNELS, STATUSES, TOPICS } from '../../domain/case';
+import { CATEGORIES, CHANNELS, EXTENSION_REASONS, REPLY_OUTCOMES, STATUSES, TOPICS } from '../../domain/case';
 import { TICKET_NO_PATTERN } from '../../domain/ticket';
 
 /**
@@ -48,6 +48,10 @@ export const isoDay = z.iso.date('must be a date YYYY-MM-DD');
 export const Channel = z.enum(CHANNELS).openapi({ description: 'hotline 主席热线 · mailbox 主席信箱 · walk_in 接待来访' });
 export const Category = z.enum(CATEGORIES).openapi({ description: 'advice 建议咨询 (5 working days) · complaint 求助申诉 (20) · investigation 需调查处理 (30)' });
 export const Status = z.enum(STATUSES);
+export const ReplyOutcome = z.enum(REPLY_OUTCOMES).openapi({ description: 'support 支持 · explain 解释 · reject 不予支持 (remedies required)' });
+export const ExtensionReason = z
+  .enum(EXTENSION_REASONS)
+  .openapi({ description: 'needs_investigation 需调查核实 · multiple_parties 涉及多方协调 · awaiting_others 需等待有关单位答复 · complex 情况复杂 · other 其他原因 (shown on /track)' });
 export const topic = z
   .string()
   .regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be a short lowercase code such as wages')

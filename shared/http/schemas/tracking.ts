@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { TRACKING_CODE_LENGTH, TRACKING_CODE_PATTERN } from '../../domain/ticket';
-import { Category, instantOut, SatisfactionSchema, Status, text, TicketNo } from './common';
+import { Category, ExtensionReason, instantOut, ReplyOutcome, SatisfactionSchema, Status, text, TicketNo } from './common';
 
 /** What the complainant sees and says back: GET /v1/track/{ticketNo} and the follow-up rating. */
 
@@ -22,7 +22,10 @@ export const PublicTimelineEntry = z
     office: z.string().optional().openapi({ description: 'The office’s name (assigned, accepted)' }),
     dueAt: instantOut.optional().openapi({ description: 'The deadline from this step on (category_changed, extended, resumed, reopened)' }),
     category: Category.optional(),
+    extensionReason: ExtensionReason.optional().openapi({ description: 'Why the deadline was extended (extended, when the office gave a reason category)' }),
     text: z.string().optional().openapi({ description: 'The reply (replied)' }),
+    outcome: ReplyOutcome.optional().openapi({ description: 'The reply’s outcome (replied)' }),
+    remedies: z.string().optional().openapi({ description: 'How to pursue it further (replied with reject)' }),
     resolved: z.boolean().optional(),
     satisfaction: SatisfactionSchema.optional(),
   })
@@ -37,7 +40,8 @@ export const PublicCase = z
     dueAt: instantOut,
     extended: z.boolean().openapi({ description: 'The deadline was extended for an investigation (延期)' }),
     timeline: z.array(PublicTimelineEntry).openapi({ description: 'Oldest first; internal steps (notes, returns, escalations) are not shown' }),
-    reply: z.object({ at: instantOut, text: z.string() }).nullable(),
+    extensionReason: ExtensionReason.optional().openapi({ description: 'Why it was extended (an approved request’s reason category)' }),
+    reply: z.object({ at: instantOut, text: z.string(), outcome: ReplyOutcome.optional(), remedies: z.string().optional() }).nullable(),
     followUp: z.object({ at: instantOut, resolved: z.boolean(), satisfaction: SatisfactionSchema, comment: z.string().optional() }).nullable(),
     mayRate: z.boolean().openapi({ description: 'The reply may be rated now (POST /v1/track/{ticketNo}/follow-up), once per reply' }),
   })

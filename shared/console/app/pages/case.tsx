@@ -1,26 +1,47 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { WorkingCalendar } from '../../../domain/calendar';
-import { CATEGORIES } from '../../../domain/case';
+import { CATEGORIES, EXTENSION_REASONS, REPLY_OUTCOMES } from '../../../domain/case';
 import { allowedActions, mayAct, type Action } from '../../../domain/lifecycle';
-import { ACTION_LABELS, CATEGORY_LABELS, CHANNEL_LABELS, DISPATCH_LABEL, EVENT_LABELS, ROLE_LABELS, SATISFACTION_LABELS, SATISFACTIONS, STATUS_LABELS, TOPIC_LABELS } from '../../../domain/vocabulary';
-import { act, api, ApiError, downloadAttachment, getCase, loadOfficeNames, ok, problemOf, type ActionBody, type CaseEventBody, type CaseBody } from '../api';
+import {
+  ACTION_LABELS,
+  CATEGORY_LABELS,
+  CHANNEL_LABELS,
+  DISPATCH_LABEL,
+  EVENT_LABELS,
+  EXTENSION_REASON_LABELS,
+  EXTENSION_REQUEST_STATE_LABELS,
+  PROBLEM_LABEL,
+  PROBLEM_REASON_LABELS,
+  REPLY_OUTCOME_LABELS,
+  ROLE_LABELS,
+  SATISFACTION_LABELS,
+  SATISFACTIONS,
+  STATUS_LABELS,
+  TOPIC_LABELS,
+  type ReturnReason,
+} from '../../../domain/vocabulary';
+import { act, api, ApiError, downloadAttachment, getCase, loadOfficeNames, ok, problemOf, send, type ActionBody, type CaseEventBody, type CaseBody } from '../api';
 import { ErrorBox, Loading, Page, SlaBadge, StatusBadge } from '../components';
 import { formatDate, useI18n, type I18n } from '../i18n';
 import { currentToken as sessionToken, hasRole, type Session } from '../session';
 import { loadCalendar, workingDaysLeft } from '../workdays';
 
-type Field = 'reason' | 'text' | 'office' | 'category' | 'rating';
+type Field = 'reason' | 'text' | 'office' | 'category' | 'rating' | 'returnReason' | 'note' | 'outcome' | 'remedies' | 'extensionReason' | 'decisionNote';
 /** What each action asks for (the API's ACTION_BODIES); none: one click. */
 const FIELDS: Record<Action, Field[]> = {
   accept: [],
-  return: ['reason'],
+  return: ['returnReason', 'note'],
+  'reject-return': ['reason'],
   assign: ['office', 'reason'],
   recategorize: ['category', 'reason'],
+  'request-extension': ['extensionReason', 'reason'],
+  'approve-extension': ['decisionNote'],
+  'deny-extension': ['reason'],
   extend: ['reason'],
   pause: ['reason'],
   resume: [],
   note: ['text'],
-  reply: ['text'],
+  reply: ['outcome', 'text', 'remedies'],
   'follow-up': ['rating'],
   reopen: ['reason'],
   close: ['reason'],
@@ -53,6 +74,7 @@ export function CasePage({ id, session }: { id: string; session: Session }) {
   const [open, setOpen] = useState<Action>();
   const [busy, setBusy] = useState(false);
   const [formError, setFormError] = useState<unknown>();
+  const [returnReasons, setReturnReasons] = useState<ReturnReason[]>();
   const supervisor = hasRole(session, 'supervisor', 'admin');
 
   const reload = async () => {
@@ -66,6 +88,7 @@ export function CasePage({ id, session }: { id: string; session: Session }) {
     loadCalendar().then(setCalendar, () => undefined);
     if (supervisor) ok(api.v1.admin.offices.$get()).then((o) => setOffices(o.items), () => undefined);
     if (hasRole(session, 'office', 'supervisor', 'admin')) loadOfficeNames(supervisor).then(setNames, () => undefined);
+    send<{ items: ReturnReason[] }>('GET', '/v1/return-reasons').then((r) => setReturnReasons(r.items), () => undefined);
   }, [id]);
 
   if (error) return <Page title={t('case.title')}>{<ErrorBox error={error} />}</Page>;
@@ -73,8 +96,17 @@ export function CasePage({ id, session }: { id: string; session: Session }) {
   const c = state.record;
   const officeName = (code: string | undefined | null) => (code ? (names?.get(code) ?? code) : t('case.unassigned'));
   const principal = { sub: session.sub ?? '', roles: session.roles, ...(session.office && { office: session.office }) };
-  // The status decides (the domain's state machine); an extension is also once, and for complaints only.
-  const actions = allowedActions(c.status).filter((a) => mayAct(principal, c, a) && (a !== 'extend' || (c.category === 'complaint' && !c.extended)));
+  // The status decides (the domain's state machine); an extension is also once, for complaints only,
+  // asked for before the deadline, and decided only while a request waits.
+  const extendable = c.category === 'complaint' && !c.extended;
+  const requestPending = c.extensionRequest?.state === 'pending';
+  const offered: Partial<Record<Action, boolean>> = {
+    extend: extendable,
+    'request-extension': extendable && !requestPending && Date.parse(c.dueAt) >= Date.now(),
+    'approve-extension': extendable && requestPending,
+    'deny-extension': requestPending,
+  };
+  const actions = allowedActions(c.status).filter((a) => mayAct(principal, c, a) && offered[a] !== false);
   const daysLeft = calendar && (c.status === 'replied' || c.status === 'closed' ? undefined : workingDaysLeft(calendar, c.dueAt));
 
   async function submit(action: Action, form?: HTMLFormElement) {
@@ -82,7 +114,9 @@ export function CasePage({ id, session }: { id: string; session: Session }) {
     const text = (name: string) => String(data.get(name) ?? '').trim();
     const body: Record<string, unknown> = {};
     for (const f of FIELDS[action]) {
-      if (f === 'reason' || f === 'text' || f === 'office' || f === 'category') body[f] = text(f);
+      if (f === 'reason' || f === 'text' || f === 'office' || f === 'category' || f === 'note' || f === 'outcome') body[f] = text(f);
+      if (f === 'returnReason' || f === 'extensionReason') body.reasonCode = text(f);
+      if ((f === 'remedies' || f === 'decisionNote') && text(f)) body[f === 'remedies' ? 'remedies' : 'note'] = text(f);
       if (f === 'rating') {
         body.resolved = data.get('resolved') === 'yes';
         body.satisfaction = text('satisfaction');
@@ -162,6 +196,40 @@ export function CasePage({ id, session }: { id: string; session: Session }) {
             </dd>
             <dt>{t('case.office')}</dt>
             <dd data-field="office">{officeName(c.office)}</dd>
+            {c.problem && (
+              <>
+                <dt>{PROBLEM_LABEL[locale]}</dt>
+                <dd data-field="problem">
+                  <span class="badge sla-overdue">{PROBLEM_LABEL[locale]}</span> {c.problem.reasons.map((r) => label(PROBLEM_REASON_LABELS, r)).join('、')}
+                </dd>
+              </>
+            )}
+            {(c.returns || c.transfers || c.reworks) && (
+              <>
+                <dt>{t('case.rework')}</dt>
+                <dd data-field="counts">{t('case.counts', { returns: c.returns ?? 0, improper: c.improperReturns ?? 0, transfers: c.transfers ?? 0, reworks: c.reworks ?? 0 })}</dd>
+              </>
+            )}
+            {c.returnReview && (
+              <>
+                <dt>{t('case.returnReview')}</dt>
+                <dd data-field="returnReview">
+                  {t('case.returnReview.waiting', { office: officeName(c.returnReview.office), at: formatDate(c.returnReview.at, locale, true), reason: c.returnReview.reasonLabel })}
+                  <span class="prose"> {c.returnReview.note}</span>
+                  {c.returnReview.remindedAt && <small> {t('case.returnReview.reminded', { at: formatDate(c.returnReview.remindedAt, locale, true) })}</small>}
+                </dd>
+              </>
+            )}
+            {c.extensionRequest && (
+              <>
+                <dt>{t('case.extensionRequest')}</dt>
+                <dd data-field="extensionRequest">
+                  <span class={`badge ${c.extensionRequest.state === 'pending' ? 'sla-due_soon' : ''}`}>{label(EXTENSION_REQUEST_STATE_LABELS, c.extensionRequest.state)}</span> {label(EXTENSION_REASON_LABELS, c.extensionRequest.reasonCode)} ·{' '}
+                  {c.extensionRequest.reason} <small>{formatDate(c.extensionRequest.at, locale, true)}</small>
+                  {c.extensionRequest.decisionNote && <span class="prose"> · {c.extensionRequest.decisionNote}</span>}
+                </dd>
+              </>
+            )}
             {c.acceptedAt && (
               <>
                 <dt>{t('case.accepted')}</dt>
@@ -269,9 +337,19 @@ export function CasePage({ id, session }: { id: string; session: Session }) {
               <h2 id="reply-h">
                 {t('case.reply')} <small>{formatDate(c.reply.at, locale, true)}</small>
               </h2>
+              {c.reply.outcome && (
+                <p data-field="outcome">
+                  {t('case.outcome')}：<strong>{label(REPLY_OUTCOME_LABELS, c.reply.outcome)}</strong>
+                </p>
+              )}
               <p class="prose" data-field="reply">
                 {c.reply.text}
               </p>
+              {c.reply.remedies && (
+                <p class="prose" data-field="remedies">
+                  {t('case.remediesShown')}：{c.reply.remedies}
+                </p>
+              )}
               {c.followUp && (
                 <p>
                   {t('case.followUp')}：{c.followUp.resolved ? t('case.resolved') : t('case.unresolved')} · {label(SATISFACTION_LABELS, c.followUp.satisfaction)}
@@ -318,7 +396,7 @@ export function CasePage({ id, session }: { id: string; session: Session }) {
               }}
             >
               {FIELDS[open].map((f) => (
-                <ActionField key={f} field={f} action={open} i18n={i18n} offices={offices} current={c} />
+                <ActionField key={f} field={f} action={open} i18n={i18n} offices={offices} current={c} returnReasons={returnReasons} />
               ))}
               <ErrorBox error={formError} />
               <div class="row">
@@ -341,12 +419,49 @@ export function CasePage({ id, session }: { id: string; session: Session }) {
   );
 }
 
-function ActionField(props: { field: Field; action: Action; i18n: I18n; offices: { id: string; name: string }[] | undefined; current: CaseBody }) {
-  const { t, label } = props.i18n;
+function ActionField(props: { field: Field; action: Action; i18n: I18n; offices: { id: string; name: string }[] | undefined; current: CaseBody; returnReasons: ReturnReason[] | undefined }) {
+  const { t, label, locale } = props.i18n;
   const { field, action } = props;
   const id = `${action}-${field}`;
+  if (field === 'returnReason' || field === 'extensionReason') {
+    const options = field === 'returnReason' ? (props.returnReasons ?? []).map((r) => [r.code, r.label[locale]] as const) : EXTENSION_REASONS.map((k) => [k, label(EXTENSION_REASON_LABELS, k)] as const);
+    return (
+      <label for={id}>
+        {t(field === 'returnReason' ? 'case.returnReason' : 'case.extensionReason')}
+        <select id={id} name={field} required>
+          <option value="">{t('common.choose')}</option>
+          {options.map(([code, text]) => (
+            <option key={code} value={code}>
+              {text}
+            </option>
+          ))}
+        </select>
+      </label>
+    );
+  }
+  if (field === 'outcome') {
+    return (
+      <fieldset>
+        <legend>{t('case.outcome')}</legend>
+        {REPLY_OUTCOMES.map((o, i) => (
+          <label class="inline" key={o}>
+            <input type="radio" name="outcome" value={o} required={i === 0} /> {label(REPLY_OUTCOME_LABELS, o)}
+          </label>
+        ))}
+      </fieldset>
+    );
+  }
+  if (field === 'note' || field === 'remedies' || field === 'decisionNote') {
+    const key = field === 'note' ? 'case.returnNote' : field === 'remedies' ? 'case.remedies' : 'case.decisionNote';
+    return (
+      <label for={id}>
+        {t(key)}
+        <textarea id={id} name={field} required={field === 'note'} rows={3} maxLength={2000} />
+      </label>
+    );
+  }
   if (field === 'reason' || field === 'text') {
-    const labelText = field === 'text' ? (action === 'reply' ? t('case.replyText') : t('case.noteText')) : t(`case.reason.${action === 'return' ? 'return' : 'any'}`);
+    const labelText = field === 'text' ? (action === 'reply' ? t('case.replyText') : t('case.noteText')) : t(action === 'request-extension' ? 'case.extensionWhy' : 'case.reason.any');
     return (
       <label for={id}>
         {labelText}
@@ -439,7 +554,15 @@ function History({ events, notes, i18n, officeName }: { events: CaseEventBody[];
           if (e.action === 'recategorize') what += ` → ${label(CATEGORY_LABELS, str('to'))}`;
           if ((e.action === 'extend' || e.action === 'reopen' || e.action === 'resume' || e.action === 'recategorize') && str('dueAt')) what += ` · ${t('history.newDue', { date: formatDate(str('dueAt'), locale) })}`;
           if (e.action === 'follow-up') what += ` · ${d.resolved ? t('case.resolved') : t('case.unresolved')} · ${label(SATISFACTION_LABELS, str('satisfaction'))}`;
-          if (e.action === 'reply') what += d.onTime === false ? ` · ${t('history.late')}` : ` · ${t('history.onTime')}`;
+          if (e.action === 'reply') what += (d.onTime === false ? ` · ${t('history.late')}` : ` · ${t('history.onTime')}`) + (str('outcome') ? ` · ${label(REPLY_OUTCOME_LABELS, str('outcome'))}` : '');
+          if (e.action === 'return') what += ` · ${str('reasonLabel') ?? str('reasonCode') ?? ''}`;
+          if (e.action === 'reject-return') {
+            what += ` → ${officeName(str('to'))} · ${t('history.improper')}`;
+            mail = t('history.mailOffice', { office: officeName(str('to')) });
+          }
+          if (e.action === 'request-extension' || e.action === 'approve-extension' || e.action === 'deny-extension') what += ` · ${label(EXTENSION_REASON_LABELS, str('reasonCode'))}`;
+          if (e.action === 'approve-extension' && str('dueAt')) what += ` · ${t('history.newDue', { date: formatDate(str('dueAt'), locale) })}`;
+          if (Array.isArray(d.problem)) what += ` · ${PROBLEM_LABEL[locale]}：${(d.problem as string[]).map((r) => label(PROBLEM_REASON_LABELS, r)).join('、')}`;
           if (e.action === 'accept' && d.late) what += ` · ${t('case.acceptedLate')}`;
         }
         const who = e.by.sub === 'system' ? t('history.system') : e.by.sub === 'complainant' ? t('history.complainant') : `${e.by.sub}${e.by.roles.length ? `（${e.by.roles.map((r) => label(ROLE_LABELS, r)).join('、')}）` : ''}`;
@@ -456,7 +579,9 @@ function History({ events, notes, i18n, officeName }: { events: CaseEventBody[];
               )}
               <div class="muted small">{who}</div>
               {str('reason') && <p class="prose">{t('history.reason', { text: str('reason') ?? '' })}</p>}
+              {e.action === 'return' && str('note') && <p class="prose">{t('history.reason', { text: str('note') ?? '' })}</p>}
               {e.action === 'reply' && str('text') && <blockquote class="prose">{str('text')}</blockquote>}
+              {e.action === 'reply' && str('remedies') && <p class="prose">{t('case.remediesShown')}：{str('remedies')}</p>}
               {str('comment') && <p class="prose">{str('comment')}</p>}
               {e.action === 'note' && notes.find((n) => n.at === e.at)?.text && <p class="prose">{notes.find((n) => n.at === e.at)?.text}</p>}
               {mail && (

@@ -1,6 +1,6 @@
 import type { WorkingCalendar } from '../../../domain/calendar';
 import { useEffect, useState } from 'preact/hooks';
-import { CATEGORY_LABELS, CHANNEL_LABELS } from '../../../domain/vocabulary';
+import { CATEGORY_LABELS, CHANNEL_LABELS, PROBLEM_LABEL, PROBLEM_REASON_LABELS } from '../../../domain/vocabulary';
 import { api, ok, type CaseBody } from '../api';
 import { ErrorBox, Loading, Page, SlaBadge, StatusBadge } from '../components';
 import { formatDate, useI18n } from '../i18n';
@@ -10,17 +10,19 @@ import { loadCalendar, workingDaysLeft } from '../workdays';
 type Counts = Awaited<ReturnType<typeof loadCounts>>;
 const loadCounts = () => ok(api.v1.reports.queue.$get());
 
-/** The filters of the queue: every open case, or one status or deadline state. */
-const FILTERS = ['open', 'assigned', 'in_progress', 'paused', 'due_soon', 'overdue'] as const;
+/** The filters of the queue: every open case, or one status or deadline state; supervisors also the send-backs to review and the 问题工单. */
+const FILTERS = ['open', 'assigned', 'in_progress', 'paused', 'due_soon', 'overdue', 'returned', 'problem'] as const;
 type Filter = (typeof FILTERS)[number];
+const SUPERVISOR_FILTERS: ReadonlySet<Filter> = new Set(['returned', 'problem']);
 const PAGE = 50;
 
 async function loadCases(filter: Filter, supervisor: boolean, cursor?: string): Promise<{ items: CaseBody[]; nextCursor: string | null }> {
   const page = (query: Record<string, string>) => ok(api.v1.cases.$get({ query: { limit: String(PAGE), ...query } as never }));
   if (filter === 'due_soon' || filter === 'overdue') return page({ slaState: filter, ...(cursor && { cursor }) });
+  if (filter === 'problem') return page({ flag: 'problem', ...(cursor && { cursor }) });
   if (filter !== 'open') return page({ status: filter, ...(cursor && { cursor }) });
   // Most pressing open cases: the first page of each open status, merged by deadline.
-  const statuses = supervisor ? ['received', 'assigned', 'in_progress', 'paused'] : ['assigned', 'in_progress', 'paused'];
+  const statuses = supervisor ? ['received', 'assigned', 'returned', 'in_progress', 'paused'] : ['assigned', 'in_progress', 'paused'];
   const pages = await Promise.all(statuses.map((status) => page({ status })));
   const items = pages.flatMap((p) => p.items).sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt) || a.ticketNo.localeCompare(b.ticketNo));
   return { items: items.slice(0, PAGE), nextCursor: null };
@@ -70,13 +72,16 @@ export function QueuePage({ session }: { session: Session }) {
     paused: total?.paused,
     due_soon: total?.dueSoon,
     overdue: total?.overdue,
+    // Not in the queue counts: the list itself says how many.
+    returned: undefined,
+    problem: undefined,
   };
   const title = supervisor ? t('queue.titleAll') : t('queue.title', { office: session.office ?? '' });
   return (
     <Page title={title}>
       <ErrorBox error={error} />
       <div class="filters" role="group" aria-label={t('queue.filters')}>
-        {FILTERS.map((f) => (
+        {FILTERS.filter((f) => supervisor || !SUPERVISOR_FILTERS.has(f)).map((f) => (
           <button key={f} type="button" class={`chip chip-${f}`} aria-pressed={filter === f}
             onClick={() => {
               if (f === filter) return;
@@ -84,9 +89,11 @@ export function QueuePage({ session }: { session: Session }) {
               setFilter(f);
             }} data-filter={f}>
             {t(`queue.filter.${f}`)}
-            <span class="count" data-count={f}>
-              {countOf[f] ?? '…'}
-            </span>
+            {!SUPERVISOR_FILTERS.has(f) && (
+              <span class="count" data-count={f}>
+                {countOf[f] ?? '…'}
+              </span>
+            )}
           </button>
         ))}
       </div>
@@ -160,6 +167,11 @@ export function QueuePage({ session }: { session: Session }) {
                       {c.ticketNo}
                     </a>
                     {c.urgent && <span class="badge urgent">{t('case.urgent')}</span>}
+                    {c.problem && (
+                      <span class="badge sla-overdue" data-problem title={c.problem.reasons.map((r) => label(PROBLEM_REASON_LABELS, r)).join('、')}>
+                        {PROBLEM_LABEL[locale]}
+                      </span>
+                    )}
                   </td>
                   <td data-label={t('case.subject')} class="subject">
                     {c.subject}
