@@ -5,6 +5,7 @@
  * Pure: no I/O, safe to bundle for the browser.
  */
 import { CATEGORIES, CHANNELS, SLA_STATES, STATUSES, TOPICS, type Category, type Channel, type SlaState, type Status } from './case';
+import { HOLD_REASONS, type HoldReason } from './inbound-mail';
 import { ACTIONS, type Action, type Satisfaction } from './lifecycle';
 import { ROLES, type Role } from './principal';
 
@@ -90,13 +91,21 @@ export const ROLE_LABELS: Readonly<Record<Role, Label>> = {
 };
 
 /** Steps of the case history that are not actions: intake, routing, and the 督办 steps. */
-export const EVENT_LABELS: Readonly<Record<'received' | 'routed' | 'warning' | 'breach' | 'overdue' | 'autoclose', Label>> = {
+export const EVENT_LABELS: Readonly<Record<'received' | 'routed' | 'warning' | 'breach' | 'overdue' | 'autoclose' | 'supplement', Label>> = {
   received: l('受理', 'Received'),
   routed: l('分派（交办）', 'Assigned'),
   warning: l('即将超期预警', 'Due-soon warning'),
   breach: l('超期督办', 'Overdue escalation'),
   overdue: l('督办提醒', 'Supervision reminder'),
   autoclose: l('自动办结', 'Closed automatically'),
+  supplement: l('补充材料', 'Supplement'),
+};
+
+/** Why a message to the mailbox address was held for review instead of filed. */
+export const HOLD_REASON_LABELS: Readonly<Record<HoldReason, Label>> = {
+  spam: l('疑似垃圾邮件', 'Judged spam'),
+  virus: l('检出病毒', 'Virus found'),
+  flood: l('同一发件人一小时内来信过多', 'Too many letters from one sender in an hour'),
 };
 
 /** Every table above, by what it names: the test holds each code of the domain to a label in each locale. */
@@ -109,6 +118,7 @@ export const VOCABULARY = {
   action: [ACTIONS, ACTION_LABELS],
   satisfaction: [SATISFACTIONS, SATISFACTION_LABELS],
   role: [ROLES, ROLE_LABELS],
+  heldReason: [HOLD_REASONS, HOLD_REASON_LABELS],
 } as const;
 
 /** The label of a code in a locale; a code without one (a topic invented by an admin) shows as itself. */
