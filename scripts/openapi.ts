@@ -30,6 +30,7 @@ export async function renderOpenApi(): Promise<string> {
     calendar: unusable as AppDeps['calendar'],
     timers: unusable as AppDeps['timers'],
     notices: unusable as AppDeps['notices'],
+    inboundMail: unusable as AppDeps['inboundMail'],
     mailer: unusable as AppDeps['mailer'],
     policy: DEFAULT_ESCALATION_POLICY,
     lifecycle: DEFAULT_LIFECYCLE_POLICY,

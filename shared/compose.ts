@@ -3,7 +3,8 @@ import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { EventBridgeTimers } from './adapters/scheduler/eventbridge-timers';
 import { shippedCalendarYears } from './calendar/shipped';
 import { Hs256TokenIssuer, type Hs256Options } from './adapters/auth/hs256';
-import { schedulerFromConfig, signInFromConfig, type ApiConfig } from './config';
+import { addressOf, schedulerFromConfig, signInFromConfig, type ApiConfig } from './config';
+import { OWN_MESSAGE_ID_DOMAIN, type OwnMail } from './domain/inbound-mail';
 import type { SignIn } from './http/deps';
 import { DEFAULT_LIFECYCLE_POLICY, type LifecyclePolicy } from './domain/lifecycle';
 import { DEFAULT_ESCALATION_POLICY, type EscalationPolicy } from './domain/sla';
@@ -65,4 +66,9 @@ export function signIn(config: ApiConfig, hs256: Hs256Options): SignIn {
 export function noTimers(fn: string): TimerService {
   const refuse = (): Promise<never> => Promise.reject(new Error(`${fn}: moves no SLA timers (no Scheduler access)`));
   return { schedule: refuse, cancel: refuse };
+}
+
+/** What counts as our own mail for the mailbox address (never filed): our sender, the mailbox itself, our transports' Message-IDs. */
+export function ownMail(config: Pick<ApiConfig, 'MAIL_FROM' | 'MAILBOX_ADDRESS'>): OwnMail {
+  return { addresses: [...new Set([addressOf(config.MAIL_FROM), ...(config.MAILBOX_ADDRESS ? [config.MAILBOX_ADDRESS.toLowerCase()] : [])])], messageIdDomains: [OWN_MESSAGE_ID_DOMAIN] };
 }

@@ -17,7 +17,8 @@ import { randomIds } from '../../shared/adapters/ids';
 import { EngineStartError, startDynalite, type LocalDynamo } from '../../shared/adapters/local/dynalite';
 import { DynamoTimerStore } from '../../shared/adapters/dynamo/timer-store';
 import { startTimerRunner } from '../../shared/adapters/local/timer-runner';
-import { calendarService, escalationPolicy, lifecyclePolicy } from '../../shared/compose';
+import { calendarService, escalationPolicy, lifecyclePolicy, ownMail } from '../../shared/compose';
+import { startInbox, startSmtpListener, type Inbox, type SmtpListener } from './inbound-mail';
 import { escalate, type EscalatorDeps } from '../../shared/usecases/escalate';
 import { ConfigError, loadApiConfig, loadLocalConfig } from '../../shared/config';
 import { LocalAttachmentStore } from '../../shared/adapters/files/local-attachments';
@@ -58,6 +59,8 @@ export interface LocalRuntime {
   fireDueTimers(): Promise<number>;
   /** The monthly report check now (it also runs every minute). */
   sendMonthlyReport(): Promise<MonthlyReportOutcome>;
+  /** The mailbox address: its SMTP listener (undefined when its default port was taken), and the folder of `.eml` files it files. */
+  mailbox: { address: string; smtpPort?: number; inboxDir: string; drain(): Promise<number> };
   tokens: Record<string, string>;
   /** Development only (empty when NODE_ENV=production): the demo sign-in accounts, also in dev-accounts.json. */
   devAccounts: DevAccount[];
@@ -141,12 +144,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const url = `http://${local.HOST.includes(':') ? `[${local.HOST}]` : local.HOST}:${port}`;
   const publicBaseUrl = config.PUBLIC_BASE_URL ?? url;
 
+  const attachments = new LocalAttachmentStore(join(dataDir, 'attachments'));
+  const mailboxAddress = config.MAILBOX_ADDRESS ?? DEFAULT_MAILBOX_ADDRESS;
   const app = createApp({
     ...stores,
     calendar,
     timers,
     mailer: mail.mailer,
-    attachments: new LocalAttachmentStore(join(dataDir, 'attachments')),
+    attachments,
     policy,
     lifecycle: lifecyclePolicy(config),
     publicBaseUrl,
@@ -194,8 +199,40 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       clock,
       logger,
       publicBaseUrl,
+      mailboxAddress,
+      inboundMail: stores.inboundMail,
     },
   });
+
+  // The mailbox as an e-mail address: SMTP on loopback (by default) and the inbox folder.
+  const inboxDir = join(dataDir, 'inbox');
+  const inbox: Inbox = await startInbox({
+    dir: inboxDir,
+    logger,
+    deps: {
+      ...stores,
+      queue: queues.queue,
+      calendar,
+      clock,
+      ids: randomIds,
+      logger,
+      attachments,
+      mailer: mail.mailer,
+      publicBaseUrl,
+      own: ownMail({ MAIL_FROM: config.MAIL_FROM, MAILBOX_ADDRESS: mailboxAddress }),
+    },
+  });
+  let smtp: SmtpListener | undefined;
+  try {
+    smtp = await startSmtpListener({ host: local.INBOUND_SMTP_HOST, port: local.INBOUND_SMTP_PORT ?? DEFAULT_SMTP_PORT, mailbox: mailboxAddress, inbox, logger });
+  } catch (err) {
+    // The default port taken (another runtime on this machine): the inbox folder still works. A port asked for must be had.
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || local.INBOUND_SMTP_PORT !== undefined) {
+      await inbox.stop();
+      throw new ConfigError(`INBOUND_SMTP_PORT ${local.INBOUND_SMTP_PORT ?? DEFAULT_SMTP_PORT} on ${local.INBOUND_SMTP_HOST} cannot be used: ${(err as Error).message}`);
+    }
+    logger.warn('mail.smtp_port_taken', { port: DEFAULT_SMTP_PORT });
+  }
   const escalator: EscalatorDeps = {
     ...stores,
     timers,
@@ -245,12 +282,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     reconcileNow: workers.reconcileNow,
     fireDueTimers: () => timerRunner.fireDueNow(),
     sendMonthlyReport: sendMonthly,
+    mailbox: { address: mailboxAddress, ...(smtp && { smtpPort: smtp.port }), inboxDir, drain: () => inbox.drain() },
     // The order of a graceful stop: the requests accepted finish first (an intake still needs its
     // queue), then the pollers, timers and reconciler finish what they hold, then the engines close.
     close: async () => {
       const started = performance.now();
       const inFlight = http.inFlight;
       const finished = await http.stop();
+      // No new mail, then what was accepted is filed before the queues and engine go.
+      await smtp?.close();
+      await inbox.stop();
       clearInterval(monthlyTimer);
       await Promise.all([timerRunner.stop(), workers.stop(), monthlyRun]);
       mail.mailer.close();
@@ -267,6 +308,9 @@ const INTAKE_PATHS = new Set(['/v1/cases', '/v1/intake/mailbox']);
 /** How long requests in flight may take to finish when the runtime stops (SIGTERM, SIGINT). */
 const STOP_GRACE_MS = 10_000;
 const MONTHLY_REPORT_CHECK_MS = 60_000;
+const DEFAULT_SMTP_PORT = 2525;
+/** The mailbox address locally when MAILBOX_ADDRESS is not set. */
+const DEFAULT_MAILBOX_ADDRESS = 'mailbox@localhost';
 
 /**
  * DATA_DIR holds the database, the token secret and ready-made tokens: only its owner may enter it

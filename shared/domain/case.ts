@@ -1,4 +1,5 @@
 /** The case model and its vocabulary. Pure: no I/O, no clock of its own. */
+import type { NoReceiptReason } from './inbound-mail';
 import type { Attachment } from './letter';
 import type { RoutingDecision } from './routing';
 
@@ -85,6 +86,8 @@ export interface CaseInput {
   attachments?: Attachment[];
   /** Names of the form fields the mailbox did not know and ignored (never their values). */
   ignoredFields?: string[];
+  /** A letter that came as e-mail to the mailbox address: its Message-ID (the receipt replies to it), and why no receipt goes back, if none does. */
+  mail?: { messageId?: string; noReceipt?: NoReceiptReason };
 }
 
 export interface Sla {

@@ -24,6 +24,9 @@ export const MESSAGE_REMEMBER_MS = 30 * 86_400_000;
 /** At most this many Message-IDs of In-Reply-To/References are looked up. */
 export const MAX_THREAD_REFERENCES = 20;
 
+/** The domain of the Message-IDs our SMTP and outbox transports give notices: mail carrying one is ours. */
+export const OWN_MESSAGE_ID_DOMAIN = 'union-cases';
+
 export type Verdict = 'PASS' | 'FAIL' | 'GRAY' | 'PROCESSING_FAILED' | 'DISABLED';
 
 /** The decoded message, as the parser gives it: only what the rules and the case need. */

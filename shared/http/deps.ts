@@ -14,6 +14,7 @@ import type {
   Clock,
   IdGenerator,
   IdempotencyStore,
+  InboundMailStore,
   LoginAttemptStore,
   Mailer,
   NoticeLedger,
@@ -51,6 +52,8 @@ export interface AppDeps {
   /** Base of the case links in e-mails. */
   publicBaseUrl: string;
   rateLimiter: RateLimiter;
+  /** The mailbox address's bookkeeping (held messages for supervisors). */
+  inboundMail: InboundMailStore;
   /** Files attached to mailbox letters; without it, letters with files are refused (and kept on the page). */
   attachments?: AttachmentStore;
   tokens: TokenVerifier;

@@ -66,7 +66,7 @@ const SYSTEM = { sub: 'system', roles: [] as string[] };
  */
 export function caseEvents(r: CaseRecord) {
   const items: { at: number; by: { sub: string; roles: readonly string[]; office?: string }; action: string; from?: Status; to?: Status; detail?: Record<string, unknown> }[] = [
-    { at: r.createdAt, by: { sub: r.createdBy, roles: [] }, action: 'received', to: 'received', detail: { channel: r.channel, receivedAt: formatShanghai(r.receivedAt), ...(r.ignoredFields?.length && { ignoredFields: r.ignoredFields }) } },
+    { at: r.createdAt, by: { sub: r.createdBy, roles: [] }, action: 'received', to: 'received', detail: { channel: r.channel, receivedAt: formatShanghai(r.receivedAt), ...(r.ignoredFields?.length && { ignoredFields: r.ignoredFields }), ...(r.mail && { via: 'email', ...r.mail }) } },
   ];
   if (r.routing?.at !== undefined) {
     items.push({ at: r.routing.at, by: SYSTEM, action: 'routed', from: 'received', to: 'assigned', detail: { office: r.routing.office, ruleIndex: r.routing.ruleIndex, rulesVersion: r.routing.rulesVersion } });

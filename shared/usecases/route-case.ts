@@ -5,7 +5,8 @@ import { assignmentNotice } from '../notifications/assignment';
 import { receiptNotice } from '../notifications/receipt';
 import type { Logger } from '../observability/logger';
 import type { EscalationPolicy } from '../domain/sla';
-import type { CaseStore, Clock, Mailer, NoticeLedger, RoutingMessage, TimerService } from '../ports';
+import { normalizeMessageId } from '../domain/inbound-mail';
+import type { CaseStore, Clock, InboundMailStore, Mailer, NoticeLedger, RoutingMessage, TimerService } from '../ports';
 import type { CalendarService } from './calendar';
 import type { RoutingConfigCache } from './routing-config';
 import { syncTimer, withPlannedTimer } from './sla-timers';
@@ -22,6 +23,10 @@ export interface RouterDeps {
   clock: Clock;
   logger: Logger;
   publicBaseUrl: string;
+  /** The mailbox's e-mail address (MAILBOX_ADDRESS): receipts to e-mailed letters may be answered there. */
+  mailboxAddress?: string;
+  /** Where a receipt's Message-ID is remembered, so a reply to it finds its case. */
+  inboundMail?: Pick<InboundMailStore, 'rememberMessageId'>;
 }
 
 export type RouteOutcome = 'assigned' | 'notified' | 'no_op';
@@ -129,8 +134,8 @@ export const RECEIPT_NOTICE_KEY = 'receipt';
  * it. It goes out with the first routing of the case, so a failed send is retried with the
  * message like the office's e-mail.
  */
-export async function sendReceipt(deps: Pick<RouterDeps, 'notices' | 'mailer' | 'clock' | 'logger' | 'publicBaseUrl'>, record: CaseRecord): Promise<boolean> {
-  const message = receiptNotice(record, deps.publicBaseUrl);
+export async function sendReceipt(deps: Pick<RouterDeps, 'notices' | 'mailer' | 'clock' | 'logger' | 'publicBaseUrl' | 'mailboxAddress' | 'inboundMail'>, record: CaseRecord): Promise<boolean> {
+  const message = receiptNotice(record, deps.publicBaseUrl, deps.mailboxAddress);
   if (!message) return false;
   const now = deps.clock.now();
   const claim = await deps.notices.claim(record.id, RECEIPT_NOTICE_KEY, now + NOTICE_LEASE_MS, now);
@@ -143,6 +148,9 @@ export async function sendReceipt(deps: Pick<RouterDeps, 'notices' | 'mailer' | 
     await deps.notices.release(record.id, RECEIPT_NOTICE_KEY);
     throw err;
   }
+  // Remembered before the ledger says sent: a crash in between sends again (the outbox and SMTP keep one copy), never loses the thread.
+  const threadId = normalizeMessageId(messageId);
+  if (threadId) await deps.inboundMail?.rememberMessageId(threadId, record.id, deps.clock.now());
   await deps.notices.markSent(record.id, RECEIPT_NOTICE_KEY, messageId, deps.clock.now());
   deps.logger.info('router.receipt_sent', { caseId: record.id });
   return true;

@@ -43,6 +43,7 @@ describe('openapi.yaml', () => {
         '/v1/cases/{id}/attachments/{attachmentId}',
         ...['accept', 'return', 'assign', 'recategorize', 'extend', 'pause', 'resume', 'note', 'reply', 'follow-up', 'reopen', 'close'].map((a) => `/v1/cases/{id}/${a}`),
         '/v1/intake/mailbox',
+        '/v1/mailbox/held',
         '/v1/reports/quarterly',
         '/v1/reports/queue',
         '/v1/reports/summary',
