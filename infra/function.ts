@@ -163,10 +163,20 @@ export class LambdaFunction extends Construct {
     return this;
   }
 
-  /** ATTACHMENTS_BUCKET; put, read (for presigned links) and delete letters' files under attachments/ only. */
-  bindAttachments(bucket: IBucket): this {
+  /**
+   * ATTACHMENTS_BUCKET; put and delete letters' files under attachments/ only, and read them for
+   * presigned links unless `store` (the inbound-mail function stores files, it never hands them out).
+   */
+  bindAttachments(bucket: IBucket, access: 'storeAndServe' | 'store' = 'storeAndServe'): this {
     this.env({ ATTACHMENTS_BUCKET: bucket.bucketName });
-    this.allow(['s3:PutObject', 's3:GetObject', 's3:DeleteObject'], [bucket.arnForObjects('attachments/*')]);
+    this.allow(['s3:PutObject', ...(access === 'storeAndServe' ? ['s3:GetObject'] : []), 's3:DeleteObject'], [bucket.arnForObjects('attachments/*')]);
+    return this;
+  }
+
+  /** INBOUND_MAIL_BUCKET; read the raw messages SES stored under `prefix` (nothing else, never a write). */
+  bindInboundMail(bucket: IBucket, prefix: string): this {
+    this.env({ INBOUND_MAIL_BUCKET: bucket.bucketName });
+    this.allow(['s3:GetObject'], [bucket.arnForObjects(`${prefix}*`)]);
     return this;
   }
 

@@ -8,7 +8,8 @@
  * The table's key attributes, GSIs and TTL attribute come from shared/adapters/dynamo/table.ts —
  * the same constants the adapters and the local engine use — so names are never repeated here.
  */
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { ConfigurationSet, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
@@ -31,6 +32,18 @@ export const MAX_RECEIVES = 5;
 /** The attachments bucket's name: the stateful stack's name and the account (S3 names are global). */
 export const attachmentsBucketName = (statefulStackName: string, account: string) => `${statefulStackName.toLowerCase()}-attachments-${account}`;
 
+/** The raw-mail bucket's name, computed like the attachments bucket's. */
+export const inboundMailBucketName = (statefulStackName: string, account: string) => `${statefulStackName.toLowerCase()}-inbound-mail-${account}`;
+/** Key prefix of the raw messages SES stores (functions/inbound-mail reads `${prefix}<SES message id>`). */
+export const INBOUND_MAIL_PREFIX = 'inbound/';
+/** Raw messages are kept this long: the same as held messages, then the lifecycle rule deletes them. */
+export const INBOUND_MAIL_DAYS = 30;
+
+export interface StatefulStackProps extends StackProps {
+  /** The mailbox as an e-mail address (context `mailboxAddress`): a bucket for the raw messages SES receives. */
+  mailbox?: { receiptRuleSetName: string };
+}
+
 export interface CategoryQueue {
   queue: Queue;
   dlq: Queue;
@@ -46,8 +59,10 @@ export class StatefulStack extends Stack {
   public readonly configurationSet: ConfigurationSet;
   /** Files attached to mailbox letters: private, encrypted, TLS only; kept with the cases. */
   public readonly attachments: Bucket;
+  /** Raw messages SES received for the mailbox address (only with a mailbox address). */
+  public readonly inboundMail?: Bucket;
 
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  constructor(scope: Construct, id: string, props?: StatefulStackProps) {
     super(scope, id, props);
 
     this.table = new TableV2(this, 'Table', {
@@ -106,6 +121,31 @@ export class StatefulStack extends Stack {
       // Evidence stays as long as its case; what an overwrite or delete leaves behind, and uploads never finished, do not.
       lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(30), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
     });
+
+    if (props?.mailbox) {
+      // Private like the attachments: nothing reads it but the inbound-mail function, and it forgets after 30 days.
+      this.inboundMail = new Bucket(this, 'InboundMail', {
+        bucketName: inboundMailBucketName(this.stackName, this.account),
+        blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+        objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+        encryption: BucketEncryption.S3_MANAGED,
+        enforceSSL: true,
+        removalPolicy: RemovalPolicy.RETAIN,
+        lifecycleRules: [{ expiration: Duration.days(INBOUND_MAIL_DAYS), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+      });
+      // SES writes the messages of this account's mailbox receipt rule set, under inbound/ only.
+      this.inboundMail.addToResourcePolicy(
+        new PolicyStatement({
+          principals: [new ServicePrincipal('ses.amazonaws.com')],
+          actions: ['s3:PutObject'],
+          resources: [this.inboundMail.arnForObjects(`${INBOUND_MAIL_PREFIX}*`)],
+          conditions: {
+            StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+            ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:ses:${Aws.REGION}:${Aws.ACCOUNT_ID}:receipt-rule-set/${props.mailbox.receiptRuleSetName}:receipt-rule/*` },
+          },
+        }),
+      );
+    }
 
     new CfnOutput(this, 'TableName', {
       value: this.table.tableName,

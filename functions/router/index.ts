@@ -30,6 +30,9 @@ export function buildRouter(env: Record<string, string | undefined> = process.en
     clock,
     logger,
     publicBaseUrl,
+    // Receipts to e-mailed letters: Reply-To the mailbox, and their Message-IDs kept for the replies.
+    ...(config.MAILBOX_ADDRESS && { mailboxAddress: config.MAILBOX_ADDRESS }),
+    inboundMail: stores.inboundMail,
   });
 }
 
