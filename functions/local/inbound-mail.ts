@@ -15,6 +15,7 @@ import { HELD_KEEP_MS } from '../../shared/domain/inbound-mail';
 import type { Logger } from '../../shared/observability/logger';
 import { fileInboundMail, MailBusyError, type InboundMailDeps } from '../../shared/usecases/inbound-mail';
 import { UnavailableError } from '../../shared/domain/errors';
+import { ConfigError } from '../../shared/config';
 
 /** The largest message the listener takes: 20 MB of files base64-encoded, and the text. */
 export const SMTP_MAX_BYTES = 32 * 1024 * 1024;
@@ -158,6 +159,45 @@ export async function startInbox(options: InboxOptions): Promise<Inbox> {
       clearInterval(timer);
       stopped = true;
       await running.catch(() => undefined);
+    },
+  };
+}
+
+/** The mailbox address locally when MAILBOX_ADDRESS is not set. */
+export const DEFAULT_MAILBOX_ADDRESS = 'mailbox@localhost';
+export const DEFAULT_SMTP_PORT = 2525;
+
+export interface LocalMailbox {
+  address: string;
+  /** Undefined when the default port was taken (another runtime on this machine): the inbox folder still works. */
+  smtpPort?: number;
+  inboxDir: string;
+  drain(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** The inbox folder and the SMTP listener in front of it. A port asked for (INBOUND_SMTP_PORT) must be had; the default one may be taken. */
+export async function startMailbox(options: { deps: InboundMailDeps; inboxDir: string; address: string; host: string; port?: number; logger: Logger }): Promise<LocalMailbox> {
+  const { logger } = options;
+  const inbox = await startInbox({ dir: options.inboxDir, deps: options.deps, logger });
+  let smtp: SmtpListener | undefined;
+  try {
+    smtp = await startSmtpListener({ host: options.host, port: options.port ?? DEFAULT_SMTP_PORT, mailbox: options.address, inbox, logger });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || options.port !== undefined) {
+      await inbox.stop();
+      throw new ConfigError(`INBOUND_SMTP_PORT ${options.port ?? DEFAULT_SMTP_PORT} on ${options.host} cannot be used: ${(err as Error).message}`);
+    }
+    logger.warn('mail.smtp_port_taken', { port: DEFAULT_SMTP_PORT });
+  }
+  return {
+    address: options.address,
+    ...(smtp && { smtpPort: smtp.port }),
+    inboxDir: options.inboxDir,
+    drain: () => inbox.drain(),
+    async stop() {
+      await smtp?.close();
+      await inbox.stop();
     },
   };
 }

@@ -1766,13 +1766,13 @@ export interface components {
             id: string;
             /**
              * Format: date-time
-             * @example 2026-03-02T10:05:13+08:00
+             * @example 2026-03-09T23:59:59+08:00
              */
             receivedAt: string;
             /**
              * Format: date-time
              * @description Kept until then (30 days), then forgotten
-             * @example 2026-03-02T10:05:13+08:00
+             * @example 2026-03-09T23:59:59+08:00
              */
             expiresAt: string;
             /**

@@ -5,13 +5,14 @@
  */
 import type { CaseRecord } from '../domain/case';
 import type { Office } from '../domain/routing';
+import { CHANNEL_LABELS } from '../domain/vocabulary';
 import type { MailMessage } from '../ports';
 import { caseLink, COMMON_TEXTS, noticeLocale, renderNotice, safeText } from './common';
 
 const WORDS = {
   'zh-CN': {
     subject: (r: CaseRecord) => `【补充材料】${r.ticketNo} 来信人补充了材料`,
-    intro: (files: number) => `来信人通过主席信箱邮箱为下列案件补充了材料${files ? `（附件${files}个）` : ''}，已记入案件办理记录，请登录查看。`,
+    intro: (files: number) => `来信人通过${CHANNEL_LABELS.mailbox['zh-CN']}电子邮箱为下列案件补充了材料${files ? `（附件${files}个）` : ''}，已记入案件办理记录，请登录查看。`,
     ticket: '工单号',
     subjectLabel: '案件标题',
     at: '收到时间',

@@ -6,7 +6,8 @@
  * is claimed by its Message-ID first, and its outcome recorded; a redelivery gets that outcome.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import type { CaseEvent, CaseInput, CaseRecord } from '../domain/case';
+import type { CaseInput, CaseRecord } from '../domain/case';
+import type { CaseEvent } from '../domain/history';
 import { VersionConflictError } from '../domain/errors';
 import {
   caseSubjectOf,
@@ -30,6 +31,7 @@ import { MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, MAX_ATTACHMENTS_TOTAL_BYTES, sni
 import { supplementNotice } from '../notifications/supplement';
 import type { AttachmentStore, HeldMail, InboundMailStore, Mailer, MailOutcome, NoticeLedger, OfficeStore } from '../ports';
 import { createCase, type IntakeDeps } from './intake';
+import { sendOnce } from './notices';
 
 export interface InboundMailDeps extends IntakeDeps {
   inboundMail: InboundMailStore;
@@ -66,7 +68,6 @@ const LEASE_MS = 60_000;
 /** A supplement's text on its event; a longer body goes along whole as a text file. */
 const MAX_SUPPLEMENT_CHARS = 5_000;
 const HELD_EXCERPT_CHARS = 1_000;
-const NOTICE_LEASE_MS = 60_000;
 
 const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
 
@@ -281,19 +282,9 @@ async function tellOffice(deps: InboundMailDeps, record: CaseRecord, key: string
   if (!record.office) return;
   const office = await deps.offices.get(record.office);
   if (!office) return;
-  const noticeKey = `supplement:${key}`;
-  const now = deps.clock.now();
-  const claim = await deps.notices.claim(record.id, noticeKey, now + NOTICE_LEASE_MS, now);
-  if (claim === 'already_sent') return;
-  if (claim === 'busy') throw new MailBusyError('the supplement notice is being sent by another delivery');
-  let messageId: string;
-  try {
-    messageId = await deps.mailer.send({ ...supplementNotice({ record, office, at: now, files, publicBaseUrl: deps.publicBaseUrl }), dedupeKey: `${record.id}/${noticeKey}` });
-  } catch (err) {
-    await deps.notices.release(record.id, noticeKey);
-    throw err;
-  }
-  await deps.notices.markSent(record.id, noticeKey, messageId, deps.clock.now());
+  const at = deps.clock.now();
+  const outcome = await sendOnce(deps, { owner: record.id, key: `supplement:${key}` }, () => supplementNotice({ record, office, at, files, publicBaseUrl: deps.publicBaseUrl }));
+  if (outcome === 'busy') throw new MailBusyError('the supplement notice is being sent by another delivery');
 }
 
 async function hold(deps: InboundMailDeps, message: InboundMessage, key: string, reason: HoldReason): Promise<MailOutcome> {

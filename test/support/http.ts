@@ -1,13 +1,11 @@
-import type { z } from '@hono/zod-openapi';
 import { expect } from 'vitest';
 import type { Role } from '../../shared/domain/principal';
-import type { ProblemBody } from '../../shared/http/problem';
-import type { Case, CaseList } from '../../shared/http/schemas';
+import type { ProblemBody } from '../../shared/http/schemas/common';
+import type { CaseBody, CaseListBody } from '../../shared/http/schemas/cases';
 import type { Harness } from './harness';
 
 /** Small helpers for the HTTP-level tests: typed bodies, problem checks, listing everything. */
-export type CaseBody = z.infer<typeof Case>;
-export type CaseListBody = z.infer<typeof CaseList>;
+export type { CaseBody, CaseListBody };
 
 export const TICKET_RE = /^[HMW]\d{4}-\d{6}$/;
 export const TRACKING_RE = /^[23456789ABCDEFGHJKLMNPQRSTUVWXYZ]{8}$/;

@@ -1,4 +1,3 @@
-import type { z } from '@hono/zod-openapi';
 import { createRoute } from '@hono/zod-openapi';
 import { formatShanghai } from '../../domain/time';
 import type { HeldMail } from '../../ports';
@@ -6,8 +5,7 @@ import { listHeldMail } from '../../usecases/inbound-mail';
 import { bearerAuth, requireRole } from '../auth';
 import type { AppDeps } from '../deps';
 import { bearer, BEARER_PROBLEMS, json, problems, router } from '../env';
-import type { HeldMailItem} from '../schemas/held-mail';
-import { HeldMailList, HeldMailQuery } from '../schemas/held-mail';
+import { HeldMailList, HeldMailQuery, type HeldMailBody } from '../schemas/held-mail';
 
 const listHeld = createRoute({
   method: 'get',
@@ -22,11 +20,11 @@ const listHeld = createRoute({
   responses: { 200: json(HeldMailList, 'Held messages, newest first'), ...problems(400, ...BEARER_PROBLEMS, 403) },
 });
 
-const heldJson = (h: HeldMail): z.infer<typeof HeldMailItem> => ({
+const heldJson = (h: HeldMail): HeldMailBody => ({
   id: h.id,
   receivedAt: formatShanghai(h.receivedAt),
   expiresAt: formatShanghai(h.expiresAt),
-  reason: h.reason as z.infer<typeof HeldMailItem>['reason'],
+  reason: h.reason as HeldMailBody['reason'],
   ...(h.from && { from: h.from }),
   subject: h.subject,
   excerpt: h.excerpt,

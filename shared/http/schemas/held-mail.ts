@@ -1,7 +1,8 @@
 import { z } from '@hono/zod-openapi';
 import { HOLD_REASONS } from '../../domain/inbound-mail';
+import { instantOut as instant } from './common';
 
-const instant = z.string().openapi({ format: 'date-time', example: '2026-03-02T10:05:13+08:00' });
+/** The mailbox as an e-mail address: messages held for review instead of filed. */
 
 export const HeldMailQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -23,5 +24,7 @@ export const HeldMailItem = z
       .openapi({ description: 'Where the raw message is kept meanwhile: s3://bucket/key on AWS, a file under DATA_DIR/inbox/held locally' }),
   })
   .openapi('HeldMail');
+export type HeldMailBody = z.infer<typeof HeldMailItem>;
 
 export const HeldMailList = z.object({ items: z.array(HeldMailItem), nextCursor: z.string().nullable() }).openapi('HeldMailList');
+export type HeldMailListBody = z.infer<typeof HeldMailList>;

@@ -1,21 +1,12 @@
-/** Composition helpers the entry points share: each builds one piece from the environment's config. */
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { EventBridgeTimers } from './adapters/scheduler/eventbridge-timers';
-import { shippedCalendarYears } from './calendar/shipped';
-import { Hs256TokenIssuer, type Hs256Options } from './adapters/auth/hs256';
-import { addressOf, schedulerFromConfig, signInFromConfig, type ApiConfig } from './config';
-import { OWN_MESSAGE_ID_DOMAIN, type OwnMail } from './domain/inbound-mail';
-import type { SignIn } from './http/deps';
-import { DEFAULT_LIFECYCLE_POLICY, type LifecyclePolicy } from './domain/lifecycle';
-import { DEFAULT_ESCALATION_POLICY, type EscalationPolicy } from './domain/sla';
-import type { Logger } from './observability/logger';
-import type { CalendarStore, CaseStore, Clock, TimerService } from './ports';
-import { CalendarService } from './usecases/calendar';
-
-/** EventBridge Scheduler timers from the environment (the Lambdas that move or create timers). */
-export function eventBridgeTimers(config: Parameters<typeof schedulerFromConfig>[0] & Pick<ApiConfig, 'AWS_REGION'>): EventBridgeTimers {
-  return new EventBridgeTimers(new SchedulerClient({ region: config.AWS_REGION }), schedulerFromConfig(config));
-}
+/** The policies and the calendar every runtime builds the same way from its config (AWS and local alike). */
+import { shippedCalendarYears } from '../calendar/shipped';
+import { addressOf, type ApiConfig } from '../config';
+import { OWN_MESSAGE_ID_DOMAIN, type OwnMail } from '../domain/inbound-mail';
+import { DEFAULT_LIFECYCLE_POLICY, type LifecyclePolicy } from '../domain/lifecycle';
+import { DEFAULT_ESCALATION_POLICY, type EscalationPolicy } from '../domain/sla';
+import type { Logger } from '../observability/logger';
+import type { CalendarStore, CaseStore, Clock, TimerService } from '../ports';
+import { CalendarService } from '../usecases/calendar';
 
 /** The escalation policy: the defaults, with what ESCALATION_POLICY sets. */
 export function escalationPolicy(config: Pick<ApiConfig, 'ESCALATION_POLICY'>): EscalationPolicy {
@@ -49,23 +40,6 @@ export function calendarService(deps: { calendarStore: CalendarStore; cases: Cas
     logger: deps.logger,
     cacheMs: deps.config.CALENDAR_CACHE_SECONDS * 1000,
   });
-}
-
-/** How people sign in: Cognito's managed login when configured, else local accounts with HS256 tokens signed with `hs256`. */
-export function signIn(config: ApiConfig, hs256: Hs256Options): SignIn {
-  const chosen = signInFromConfig(config);
-  if (chosen.provider === 'cognito') return chosen;
-  return { provider: 'local', issuer: new Hs256TokenIssuer({ ...hs256, ttlSeconds: chosen.tokenMinutes * 60 }) };
-}
-
-/**
- * The TimerService of a function that is granted no Scheduler access and never moves a timer (the
- * reporter: its calendar service only reads the calendar; moving timers comes with storing a year,
- * which only the API does). Called anyway, it fails loudly instead of sending an unauthorized call.
- */
-export function noTimers(fn: string): TimerService {
-  const refuse = (): Promise<never> => Promise.reject(new Error(`${fn}: moves no SLA timers (no Scheduler access)`));
-  return { schedule: refuse, cancel: refuse };
 }
 
 /** What counts as our own mail for the mailbox address (never filed): our sender, the mailbox itself, our transports' Message-IDs. */
