@@ -237,7 +237,12 @@ export async function startSmtpListener(options: SmtpListenerOptions): Promise<S
     },
     onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback) {
       const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
+      let size = 0;
+      // Past the limit the data is read and dropped (the client is answered 552), never held in memory.
+      stream.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size <= SMTP_MAX_BYTES) chunks.push(c);
+      });
       stream.on('error', (err) => callback(err));
       stream.on('end', () => {
         if (stream.sizeExceeded) return callback(smtpError(552, `5.3.4 Message exceeds the fixed maximum size of ${SMTP_MAX_BYTES / 1048576} MB`));
