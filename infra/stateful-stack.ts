@@ -18,6 +18,7 @@ import { CATEGORIES, type Category } from '../shared/domain/case';
 import { AttributeType, Billing, ProjectionType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import { INDEXES, KEY, TTL_ATTRIBUTE } from '../shared/adapters/dynamo/table';
+import { INBOUND_MAIL_PREFIX } from '../shared/domain/inbound-mail';
 
 /** Every key attribute in the table is a string (see ATTRIBUTE_NAMES in table.ts). */
 const stringKey = (name: string) => ({ name, type: AttributeType.STRING });
@@ -34,8 +35,6 @@ export const attachmentsBucketName = (statefulStackName: string, account: string
 
 /** The raw-mail bucket's name, computed like the attachments bucket's. */
 export const inboundMailBucketName = (statefulStackName: string, account: string) => `${statefulStackName.toLowerCase()}-inbound-mail-${account}`;
-/** Key prefix of the raw messages SES stores (functions/inbound-mail reads `${prefix}<SES message id>`). */
-export const INBOUND_MAIL_PREFIX = 'inbound/';
 /** Raw messages are kept this long: the same as held messages, then the lifecycle rule deletes them. */
 export const INBOUND_MAIL_DAYS = 30;
 

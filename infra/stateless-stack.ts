@@ -25,7 +25,8 @@ import { DOCS_ASSETS, DOCS_DIR, repositoryDocsFiles, SWAGGER_UI_FILES } from '..
 import { Alarms } from './alarms';
 import { LambdaFunction } from './function';
 import { Identity } from './identity';
-import { INBOUND_MAIL_PREFIX, QUEUE_VISIBILITY, ROUTER_TIMEOUT, type CategoryQueue } from './stateful-stack';
+import { INBOUND_MAIL_PREFIX } from '../shared/domain/inbound-mail';
+import { QUEUE_VISIBILITY, ROUTER_TIMEOUT, type CategoryQueue } from './stateful-stack';
 
 export interface StatelessStackProps extends StackProps {
   table: TableV2;

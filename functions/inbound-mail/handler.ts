@@ -1,10 +1,9 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { SESEvent } from 'aws-lambda';
 import { parseInbound } from '../../shared/adapters/mail/parse-inbound';
+import { INBOUND_MAIL_PREFIX } from '../../shared/domain/inbound-mail';
 import { fileInboundMail, type FiledMail, type InboundMailDeps } from '../../shared/usecases/inbound-mail';
 
-/** Where the SES receipt rule's S3 action stores each message: `${INBOUND_MAIL_PREFIX}<SES message id>` (infra/stateless-stack.ts). */
-export const INBOUND_MAIL_PREFIX = 'inbound/';
 
 /**
  * Each record: the raw message from S3, parsed, filed as a case, a supplement, nothing or held (SES's

@@ -24,6 +24,9 @@ export const MESSAGE_REMEMBER_MS = 30 * 86_400_000;
 /** At most this many Message-IDs of In-Reply-To/References are looked up. */
 export const MAX_THREAD_REFERENCES = 20;
 
+/** On AWS the receipt rule's S3 action stores each raw message as `${INBOUND_MAIL_PREFIX}<SES message id>`: the stack and the function agree here. */
+export const INBOUND_MAIL_PREFIX = 'inbound/';
+
 /** The domain of the Message-IDs our SMTP and outbox transports give notices: mail carrying one is ours. */
 export const OWN_MESSAGE_ID_DOMAIN = 'union-cases';
 
