@@ -5,7 +5,7 @@
 import { App, type AppProps, type Environment, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { acknowledgeNagFindings } from './nag';
-import { attachmentsBucketName } from './stateful-stack';
+import { attachmentsBucketName, inboundMailBucketName } from './stateful-stack';
 import { StatefulStack } from './stateful-stack';
 import { StatelessStack } from './stateless-stack';
 
@@ -33,6 +33,16 @@ export function stackId(stage: string, role: 'Stateful' | 'Stateless'): string {
   return `CaseRouting-${stage}-${role}`;
 }
 
+/**
+ * The mailbox as an e-mail address (`-c mailboxAddress=chair@union.example.org`): SES email receiving
+ * exists only in some regions, so it is asked for, never assumed. Unset: no receiving resources.
+ */
+function mailboxFromContext(value: unknown): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string' || !/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(value)) throw new Error(`Invalid context mailboxAddress "${String(value)}": an e-mail address such as chair@union.example.org`);
+  return value.toLowerCase();
+}
+
 export function buildApp(props: BuildAppProps = {}): BuiltApp {
   const app = new App(props.appProps);
   const fromContext: unknown = app.node.tryGetContext('stage');
@@ -44,8 +54,11 @@ export function buildApp(props: BuildAppProps = {}): BuiltApp {
   Tags.of(app).add('app', 'case-routing');
   Tags.of(app).add('stage', stage);
 
+  const mailboxAddress = mailboxFromContext(app.node.tryGetContext('mailboxAddress'));
+  const receiptRuleSetName = `${stackId(stage, 'Stateless')}-mailbox`;
   const stateful = new StatefulStack(app, stackId(stage, 'Stateful'), {
     ...(props.env ? { env: props.env } : {}),
+    ...(mailboxAddress && { mailbox: { receiptRuleSetName } }),
     description: `Case routing (${stage}): stateful resources (table, queues, timer group, mail configuration)`,
   });
   const stateless = new StatelessStack(app, stackId(stage, 'Stateless'), {
@@ -57,6 +70,7 @@ export function buildApp(props: BuildAppProps = {}): BuiltApp {
     scheduleGroup: stateful.scheduleGroup,
     configurationSet: stateful.configurationSet,
     attachmentsBucketName: attachmentsBucketName(stateful.stackName, stateful.account),
+    ...(mailboxAddress && { mailbox: { address: mailboxAddress, bucketName: inboundMailBucketName(stateful.stackName, stateful.account), receiptRuleSetName } }),
   });
 
   if (props.nag ?? true) {

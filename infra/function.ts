@@ -164,14 +164,24 @@ export class LambdaFunction extends Construct {
   }
 
   /**
-   * ATTACHMENTS_BUCKET; letters' files under attachments/ (put, read for presigned links, delete a
-   * replayed letter's copies) and under incoming/, where browsers put them ahead of the letter: the
-   * presigned POSTs are PutObject by this role, the intake reads each upload (GetObject, also the
-   * source side of the copy to attachments/) and deletes it once taken. No other prefix, no listing.
+   * ATTACHMENTS_BUCKET; letters' files under attachments/ (put, delete a replayed letter's copies,
+   * and read for presigned links unless `store`). The API (`storeAndServe`) also under incoming/,
+   * where browsers put them ahead of the letter: the presigned POSTs are PutObject by this role, the
+   * intake reads each upload (GetObject, also the source side of the copy to attachments/) and
+   * deletes it once taken. The inbound-mail function (`store`) stores files, it never hands them out
+   * and takes no uploads. No other prefix, no listing.
    */
-  bindAttachments(bucket: IBucket): this {
+  bindAttachments(bucket: IBucket, access: 'storeAndServe' | 'store' = 'storeAndServe'): this {
     this.env({ ATTACHMENTS_BUCKET: bucket.bucketName });
-    this.allow(['s3:PutObject', 's3:GetObject', 's3:DeleteObject'], [bucket.arnForObjects('attachments/*'), bucket.arnForObjects(`${INCOMING_PREFIX}*`)]);
+    if (access === 'store') this.allow(['s3:PutObject', 's3:DeleteObject'], [bucket.arnForObjects('attachments/*')]);
+    else this.allow(['s3:PutObject', 's3:GetObject', 's3:DeleteObject'], [bucket.arnForObjects('attachments/*'), bucket.arnForObjects(`${INCOMING_PREFIX}*`)]);
+    return this;
+  }
+
+  /** INBOUND_MAIL_BUCKET; read the raw messages SES stored under `prefix` (nothing else, never a write). */
+  bindInboundMail(bucket: IBucket, prefix: string): this {
+    this.env({ INBOUND_MAIL_BUCKET: bucket.bucketName });
+    this.allow(['s3:GetObject'], [bucket.arnForObjects(`${prefix}*`)]);
     return this;
   }
 

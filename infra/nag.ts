@@ -12,7 +12,7 @@ export function acknowledgeNagFindings(stateful: StatefulStack, stateless: State
     reason: "This queue is EventBridge Scheduler's dead-letter target for SLA timers, not an SQS redrive source; it needs no DLQ of its own.",
   });
 
-  for (const f of Object.values(stateless.functions)) {
+  for (const f of Object.values(stateless.functions).filter((x) => x !== undefined)) {
     Validations.of(f.fn).acknowledge({
       id: 'AwsSolutions-L1',
       reason: 'Node.js 22 is the runtime the project targets and tests against (DEVELOPERS.md); moving to a newer line is a deliberate upgrade, not a default.',
@@ -52,6 +52,21 @@ export function acknowledgeNagFindings(stateful: StatefulStack, stateless: State
     id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${stateful.stackName.toLowerCase()}-attachments-<AWS::AccountId>/incoming/*]`,
     reason: 'Files browsers send ahead of a letter are objects named by upload id at run time (one presigned POST each); the wildcard is confined to the incoming/ prefix, which expires after a day.',
   });
+  const inbound = stateless.functions['inbound-mail'];
+  if (stateful.inboundMail && inbound) {
+    Validations.of(stateful.inboundMail).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'Raw messages are written by SES alone and read by the inbound-mail function alone, and expire after 30 days; the function logs every message it files (by a hash of its Message-ID).',
+    });
+    Validations.of(inbound).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${stateful.stackName.toLowerCase()}-attachments-<AWS::AccountId>/attachments/*]`,
+      reason: 'Files of e-mailed letters are objects named by id at run time; the wildcard is confined to the attachments/ prefix of the one bucket.',
+    });
+    Validations.of(inbound).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${stateful.stackName.toLowerCase()}-inbound-mail-<AWS::AccountId>/inbound/*]`,
+      reason: "Raw messages are named by SES's message id at receipt; the wildcard is confined to the inbound/ prefix of the raw-mail bucket, read only.",
+    });
+  }
   Validations.of(stateless.identity.userPool).acknowledge({
     id: 'AwsSolutions-COG8',
     reason: 'Staff accounts only, created by an administrator, with TOTP MFA required; the Plus tier (threat protection) is a cost decision left to the operator.',

@@ -8,7 +8,8 @@
  * The table's key attributes, GSIs and TTL attribute come from shared/adapters/dynamo/table.ts —
  * the same constants the adapters and the local engine use — so names are never repeated here.
  */
-import { CfnCondition, CfnOutput, CfnParameter, Duration, Fn, RemovalPolicy, Stack, Token, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnCondition, CfnOutput, CfnParameter, Duration, Fn, RemovalPolicy, Stack, Token, type StackProps } from 'aws-cdk-lib';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { ConfigurationSet, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
@@ -17,6 +18,7 @@ import { CATEGORIES, type Category } from '../shared/domain/case';
 import { AttributeType, Billing, ProjectionType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import { INDEXES, KEY, TTL_ATTRIBUTE } from '../shared/adapters/dynamo/table';
+import { INBOUND_MAIL_PREFIX } from '../shared/domain/inbound-mail';
 
 /** Every key attribute in the table is a string (see ATTRIBUTE_NAMES in table.ts). */
 const stringKey = (name: string) => ({ name, type: AttributeType.STRING });
@@ -34,6 +36,16 @@ export const INCOMING_PREFIX = 'incoming/';
 /** The attachments bucket's name: the stateful stack's name and the account (S3 names are global). */
 export const attachmentsBucketName = (statefulStackName: string, account: string) => `${statefulStackName.toLowerCase()}-attachments-${account}`;
 
+/** The raw-mail bucket's name, computed like the attachments bucket's. */
+export const inboundMailBucketName = (statefulStackName: string, account: string) => `${statefulStackName.toLowerCase()}-inbound-mail-${account}`;
+/** Raw messages are kept this long: the same as held messages, then the lifecycle rule deletes them. */
+export const INBOUND_MAIL_DAYS = 30;
+
+export interface StatefulStackProps extends StackProps {
+  /** The mailbox as an e-mail address (context `mailboxAddress`): a bucket for the raw messages SES receives. */
+  mailbox?: { receiptRuleSetName: string };
+}
+
 export interface CategoryQueue {
   queue: Queue;
   dlq: Queue;
@@ -49,8 +61,10 @@ export class StatefulStack extends Stack {
   public readonly configurationSet: ConfigurationSet;
   /** Files attached to mailbox letters: private, encrypted, TLS only; kept with the cases. */
   public readonly attachments: Bucket;
+  /** Raw messages SES received for the mailbox address (only with a mailbox address). */
+  public readonly inboundMail?: Bucket;
 
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  constructor(scope: Construct, id: string, props?: StatefulStackProps) {
     super(scope, id, props);
 
     this.table = new TableV2(this, 'Table', {
@@ -123,6 +137,31 @@ export class StatefulStack extends Stack {
       // Browsers post files straight here (presigned POSTs, one per file, each held to its policy); nothing else crosses origins.
       cors: [{ allowedMethods: [HttpMethods.POST], allowedOrigins: uploadOrigins, maxAge: 600 }],
     });
+
+    if (props?.mailbox) {
+      // Private like the attachments: nothing reads it but the inbound-mail function, and it forgets after 30 days.
+      this.inboundMail = new Bucket(this, 'InboundMail', {
+        bucketName: inboundMailBucketName(this.stackName, this.account),
+        blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+        objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+        encryption: BucketEncryption.S3_MANAGED,
+        enforceSSL: true,
+        removalPolicy: RemovalPolicy.RETAIN,
+        lifecycleRules: [{ expiration: Duration.days(INBOUND_MAIL_DAYS), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+      });
+      // SES writes the messages of this account's mailbox receipt rule set, under inbound/ only.
+      this.inboundMail.addToResourcePolicy(
+        new PolicyStatement({
+          principals: [new ServicePrincipal('ses.amazonaws.com')],
+          actions: ['s3:PutObject'],
+          resources: [this.inboundMail.arnForObjects(`${INBOUND_MAIL_PREFIX}*`)],
+          conditions: {
+            StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+            ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:ses:${Aws.REGION}:${Aws.ACCOUNT_ID}:receipt-rule-set/${props.mailbox.receiptRuleSetName}:receipt-rule/*` },
+          },
+        }),
+      );
+    }
 
     new CfnOutput(this, 'TableName', {
       value: this.table.tableName,

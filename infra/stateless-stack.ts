@@ -11,11 +11,12 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
+import { CfnPermission } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression, type ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
-import { EmailIdentity, Identity as SesIdentity, type ConfigurationSet } from 'aws-cdk-lib/aws-ses';
+import { CfnReceiptRule, CfnReceiptRuleSet, EmailIdentity, Identity as SesIdentity, type ConfigurationSet } from 'aws-cdk-lib/aws-ses';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { Category } from '../shared/domain/case';
@@ -24,6 +25,7 @@ import { DOCS_ASSETS, DOCS_DIR, repositoryDocsFiles, SWAGGER_UI_FILES } from '..
 import { Alarms } from './alarms';
 import { LambdaFunction } from './function';
 import { Identity } from './identity';
+import { INBOUND_MAIL_PREFIX } from '../shared/domain/inbound-mail';
 import { QUEUE_VISIBILITY, ROUTER_TIMEOUT, type CategoryQueue } from './stateful-stack';
 
 export interface StatelessStackProps extends StackProps {
@@ -34,6 +36,8 @@ export interface StatelessStackProps extends StackProps {
   configurationSet: ConfigurationSet;
   /** The bucket of files attached to mailbox letters (attachmentsBucketName of the stateful stack). */
   attachmentsBucketName?: string;
+  /** The mailbox as an e-mail address: SES receives for it (only in regions with SES email receiving). */
+  mailbox?: { address: string; bucketName: string; receiptRuleSetName: string };
 }
 
 /**
@@ -70,7 +74,9 @@ export const API_THROTTLE = { rateLimit: 200, burstLimit: 400 } as const;
 
 export class StatelessStack extends Stack {
   readonly api: HttpApi;
-  readonly functions: Record<'api' | 'router' | 'escalator' | 'reconciler' | 'reporter', LambdaFunction>;
+  readonly functions: Record<'api' | 'router' | 'escalator' | 'reconciler' | 'reporter', LambdaFunction> & { 'inbound-mail'?: LambdaFunction };
+  /** The SES receipt rule set of the mailbox address (activate it once: see the README). */
+  readonly receiptRuleSet?: CfnReceiptRuleSet;
   readonly identity: Identity;
   readonly schedulerRole: Role;
   /** The role the reconcile and monthly-report schedules invoke their functions with. */
@@ -147,7 +153,9 @@ export class StatelessStack extends Stack {
     if (props.attachmentsBucketName) api.bindAttachments(Bucket.fromBucketName(this, 'Attachments', props.attachmentsBucketName));
     timers(api);
 
-    const router = fn('router', 'Routes each new case to its office and e-mails the office', { timeout: ROUTER_TIMEOUT, environment: common });
+    // Receipts to e-mailed letters answer with Reply-To the mailbox address.
+    const mailboxEnv: Record<string, string> = props.mailbox ? { MAILBOX_ADDRESS: props.mailbox.address } : {};
+    const router = fn('router', 'Routes each new case to its office and e-mails the office', { timeout: ROUTER_TIMEOUT, environment: { ...common, ...mailboxEnv } });
     router.bindTable(table, ['PutItem', 'UpdateItem']).bindMail(sender, senderEmail, configurationSet);
     timers(router, 'schedule');
     for (const { queue } of Object.values(queues)) {
@@ -170,6 +178,45 @@ export class StatelessStack extends Stack {
     });
     reporter.bindTable(table, ['PutItem', 'UpdateItem']).bindMail(sender, senderEmail, configurationSet);
     this.functions = { api, router, escalator, reconciler, reporter };
+
+    if (props.mailbox) {
+      const inbound = new LambdaFunction(this, 'InboundMail', {
+        name: 'inbound-mail',
+        description: 'Files each message SES received for the mailbox address: a case, a supplement, nothing (loops) or held',
+        timeout: Duration.seconds(60),
+        memorySize: 1024,
+        environment: { ...common, ...mailboxEnv },
+      });
+      const attachments = Bucket.fromBucketName(this, 'InboundAttachments', props.attachmentsBucketName ?? '');
+      // Puts: the message's claim, the case, held messages; updates: its outcome, the ticket counter, the flood count.
+      inbound.bindTable(table, ['PutItem', 'UpdateItem']).bindQueues(queues, 'send').bindMail(sender, senderEmail, configurationSet).bindAttachments(attachments, 'store');
+      inbound.bindInboundMail(Bucket.fromBucketName(this, 'InboundMailBucket', props.mailbox.bucketName), INBOUND_MAIL_PREFIX);
+      this.functions['inbound-mail'] = inbound;
+
+      // SES receiving: one rule for the mailbox address — store the raw message, then invoke the function with the event.
+      this.receiptRuleSet = new CfnReceiptRuleSet(this, 'MailboxRuleSet', { ruleSetName: props.mailbox.receiptRuleSetName });
+      const ruleName = 'mailbox';
+      const ruleArn = this.formatArn({ service: 'ses', resource: 'receipt-rule-set', resourceName: `${props.mailbox.receiptRuleSetName}:receipt-rule/${ruleName}`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+      const permission = new CfnPermission(this, 'SesInvokesInboundMail', { action: 'lambda:InvokeFunction', functionName: inbound.fn.functionName, principal: 'ses.amazonaws.com', sourceAccount: this.account, sourceArn: ruleArn });
+      const rule = new CfnReceiptRule(this, 'MailboxRule', {
+        ruleSetName: props.mailbox.receiptRuleSetName,
+        rule: {
+          name: ruleName,
+          enabled: true,
+          recipients: [props.mailbox.address],
+          // SES's spam and virus verdicts: FAIL is held for review, not filed.
+          scanEnabled: true,
+          tlsPolicy: 'Optional',
+          actions: [
+            { s3Action: { bucketName: props.mailbox.bucketName, objectKeyPrefix: INBOUND_MAIL_PREFIX } },
+            { lambdaAction: { functionArn: inbound.fn.functionArn, invocationType: 'Event' } },
+          ],
+        },
+      });
+      rule.node.addDependency(this.receiptRuleSet);
+      // SES checks it may invoke the function when the rule is created.
+      rule.node.addDependency(permission);
+    }
 
     this.scheduleRole = new Role(this, 'ScheduleRole', {
       assumedBy: new ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': this.account } } }),

@@ -33,6 +33,7 @@ export async function renderOpenApi(): Promise<string> {
     calendar: unusablePort(),
     timers: unusablePort(),
     notices: unusablePort(),
+    inboundMail: unusablePort(),
     mailer: unusablePort(),
     policy: DEFAULT_ESCALATION_POLICY,
     lifecycle: DEFAULT_LIFECYCLE_POLICY,

@@ -106,6 +106,10 @@ const apiSchema = z.object({
   ROUTING_CACHE_SECONDS: intVar(30, 0),
   PUBLIC_BASE_URL: z.optional(z.url()),
   MAIL_FROM: z._default(z.string().check(z.minLength(3)), '工会案件系统 Union cases <cases@localhost>'),
+  // The mailbox as an e-mail address: letters sent to it become cases, replies to receipts supplements.
+  MAILBOX_ADDRESS: z.optional(z.email('must be an e-mail address, e.g. chair@union.example.org')),
+  // On AWS: the private bucket the SES receipt rule stores raw messages in (set by the stack), and an S3-compatible endpoint for tests.
+  INBOUND_MAIL_BUCKET: text(z.regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name')),
   SES_CONFIGURATION_SET: text(),
   RECONCILE_GRACE_SECONDS: intVar(60, 0),
   // How long a message being routed stays hidden: the reconciler re-sends a case only after this plus the grace.
@@ -240,11 +244,13 @@ export function signInFromConfig(config: Pick<ApiConfig, 'COGNITO_USER_POOL_ID' 
  * gives each function these and no others (test/aws checks it against the synthesized template).
  */
 export const FUNCTION_VARIABLES = {
-  router: [...STORE, ...MAIL, 'ROUTING_CACHE_SECONDS', ...TIMERS],
+  router: [...STORE, ...MAIL, 'ROUTING_CACHE_SECONDS', 'MAILBOX_ADDRESS', ...TIMERS],
   escalator: [...STORE, ...MAIL, ...TIMERS],
   reconciler: [...STORE, ...QUEUES, ...TIMERS, 'RECONCILE_GRACE_SECONDS', 'QUEUE_VISIBILITY_SECONDS'],
   // The monthly e-mail has no case links, and the reporter moves no timers (it never stores a calendar year).
   reporter: [...STORE, 'MAIL_FROM', 'SES_CONFIGURATION_SET', 'LEADERSHIP_EMAILS', 'MONTHLY_REPORT_HOUR'],
+  // Files a message SES received: a case (queued for routing, files stored) or a supplement (the office e-mailed).
+  'inbound-mail': [...STORE, ...MAIL, ...QUEUES, 'MAILBOX_ADDRESS', 'INBOUND_MAIL_BUCKET', 'ATTACHMENTS_BUCKET', 'ATTACHMENTS_ENDPOINT'],
 } as const satisfies Record<string, readonly (keyof ApiConfig)[]>;
 
 export type WorkerName = keyof typeof FUNCTION_VARIABLES;
@@ -254,6 +260,11 @@ export type WorkerConfig<F extends WorkerName> = Pick<ApiConfig, (typeof FUNCTIO
 export function loadFunctionConfig<F extends WorkerName>(fn: F, env: Record<string, string | undefined> = process.env): WorkerConfig<F> {
   const mask: Partial<Record<keyof ApiConfig, true>> = Object.fromEntries(FUNCTION_VARIABLES[fn].map((k) => [k, true]));
   return parse(z.pick(apiSchema, mask), env) as WorkerConfig<F>;
+}
+
+/** The address a `Name <address>` setting (MAIL_FROM) sends from, lower-cased. */
+export function addressOf(mailbox: string): string {
+  return (/<([^<>]+)>\s*$/.exec(mailbox)?.[1] ?? mailbox).trim().toLowerCase();
 }
 
 /** PUBLIC_BASE_URL, which the functions that e-mail case links cannot do without. */
@@ -290,6 +301,9 @@ const localSchema = z.object({
   RECONCILE_INTERVAL_SECONDS: intVar(60, 1),
   TIMER_POLL_MS: intVar(200, 10, 60_000),
   ROUTING_BACKLOG_LIMIT: intVar(200, 0),
+  // The mailbox address's SMTP listener (MAILBOX_ADDRESS): loopback unless said otherwise; 0 picks a free port.
+  INBOUND_SMTP_PORT: z.optional(z.pipe(z.coerce.number(), z.int().check(z.gte(0), z.lte(65_535)))),
+  INBOUND_SMTP_HOST: z._default(z.string(), '127.0.0.1'),
 });
 
 export type LocalConfig = z.infer<typeof localSchema>;

@@ -8,7 +8,7 @@ async function main() {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const runtime = await startLocalRuntime();
   const line = '─'.repeat(72);
-  console.log(`\n${line}\n Union case routing API is running\n\n  API   ${runtime.url}\n  Docs  ${runtime.url}/docs\n  Console ${runtime.url}/console/\n  Data  ${runtime.dataDir}\n\n Bearer tokens (also in ${runtime.dataDir}/dev-tokens.json):`);
+  console.log(`\n${line}\n Union case routing API is running\n\n  API   ${runtime.url}\n  Docs  ${runtime.url}/docs\n  Console ${runtime.url}/console/\n  Mail  ${runtime.mailbox.smtpPort !== undefined ? `smtp://${process.env.INBOUND_SMTP_HOST || '127.0.0.1'}:${runtime.mailbox.smtpPort} for ${runtime.mailbox.address}; ` : ''}.eml files dropped into ${runtime.mailbox.inboxDir}\n  Data  ${runtime.dataDir}\n\n Bearer tokens (also in ${runtime.dataDir}/dev-tokens.json):`);
   for (const [role, token] of Object.entries(runtime.tokens)) console.log(`\n  ${role.padEnd(10)} ${token}`);
   if (runtime.devAccounts.length) {
     console.log(`\n Console sign-in (username / password; also in ${runtime.dataDir}/dev-accounts.json):\n`);

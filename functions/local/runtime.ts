@@ -6,7 +6,7 @@ import { Hs256TokenIssuer, Hs256TokenVerifier } from '../../shared/adapters/auth
 import { scryptPasswords } from '../../shared/adapters/auth/password';
 import { randomIds } from '../../shared/adapters/ids';
 import { lifecyclePolicy, returnReasons } from '../../shared/compose/policies';
-import { appDeps, core, escalatorDeps, monthlyReportDeps, reconcileDeps, routerDeps, routingCache } from '../../shared/compose/use-cases';
+import { appDeps, core, escalatorDeps, inboundMailDeps, monthlyReportDeps, reconcileDeps, routerDeps, routingCache } from '../../shared/compose/use-cases';
 import { loadApiConfig, loadLocalConfig } from '../../shared/config';
 import { buildConsole } from '../../shared/console/build';
 import { createApp } from '../../shared/http/app';
@@ -18,6 +18,7 @@ import { persistentSecret, prepareDataDir } from './data-dir';
 import { ensureDevAccounts, type DevAccount } from './dev-accounts';
 import { writeDevTokens } from './dev-tokens';
 import { startEngines, type LocalQueues } from './engines';
+import { DEFAULT_MAILBOX_ADDRESS, startMailbox, type LocalMailbox } from './inbound-mail';
 import { startLoops, type LocalLoops } from './loops';
 import { DEFAULT_SEED_FILE, seedIfEmpty } from './seed';
 import { startServer } from './server';
@@ -41,6 +42,8 @@ export interface LocalRuntime extends Pick<LocalLoops, 'reconcileNow' | 'fireDue
   tokens: Record<string, string>;
   /** Development only (empty when NODE_ENV=production): the demo sign-in accounts, also in dev-accounts.json. */
   devAccounts: DevAccount[];
+  /** The mailbox address: its SMTP listener (no port when the default one was taken) and the folder of `.eml` files it files. */
+  mailbox: Pick<LocalMailbox, 'address' | 'smtpPort' | 'inboxDir' | 'drain'>;
   close(): Promise<void>;
 }
 
@@ -70,8 +73,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     backlogLimit: local.ROUTING_BACKLOG_LIMIT,
     backlog: async () => (await queues.queue.depths()).reduce((n, d) => n + d.visible + d.inFlight, 0),
   });
-  // Links in e-mails point at this server unless PUBLIC_BASE_URL says otherwise.
-  const caseMail = { mailer: mail.mailer, publicBaseUrl: config.PUBLIC_BASE_URL ?? server.url };
+  // Links in e-mails point at this server unless PUBLIC_BASE_URL says otherwise; receipts to e-mailed letters answer at the mailbox address.
+  const mailboxAddress = config.MAILBOX_ADDRESS ?? DEFAULT_MAILBOX_ADDRESS;
+  const caseMail = { mailer: mail.mailer, publicBaseUrl: config.PUBLIC_BASE_URL ?? server.url, mailboxAddress };
   // One routing cache for the API's transfers and the router.
   const routing = routingCache(c, config);
   server.serve(
@@ -110,6 +114,20 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     reconcileIntervalMs: local.RECONCILE_INTERVAL_SECONDS * 1000,
     timerPollMs: local.TIMER_POLL_MS,
   });
+  // The mailbox as an e-mail address: SMTP on loopback (by default) and the inbox folder, filing through the same use case as on AWS.
+  const mailbox = await startMailbox({
+    deps: inboundMailDeps(c, caseMail, { queue: queues.queue, ids: randomIds, ...(engines.attachments && { attachments: engines.attachments }), config: { MAIL_FROM: config.MAIL_FROM, MAILBOX_ADDRESS: mailboxAddress } }),
+    inboxDir: join(dataDir, 'inbox'),
+    address: mailboxAddress,
+    host: local.INBOUND_SMTP_HOST,
+    ...(local.INBOUND_SMTP_PORT !== undefined && { port: local.INBOUND_SMTP_PORT }),
+    logger,
+  }).catch(async (err: unknown) => {
+    await loops.stop();
+    await server.http.stop();
+    await engines.close();
+    throw err;
+  });
   const devAccounts = config.NODE_ENV === 'production' ? [] : await ensureDevAccounts({ ...stores, passwords: scryptPasswords, clock, logger }, join(dataDir, 'dev-accounts.json'));
   const tokens = await writeDevTokens(hs256, server.url, join(dataDir, 'dev-tokens.json'));
   logger.info('runtime.ready', { url: server.url });
@@ -125,12 +143,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     reconcileNow: loops.reconcileNow,
     fireDueTimers: loops.fireDueTimers,
     sendMonthlyReport: loops.sendMonthlyReport,
+    mailbox,
     // The order of a graceful stop: the requests accepted finish first (an intake still needs its
     // queue), then the pollers, timers and reconciler finish what they hold, then the engines close.
     close: async () => {
       const started = performance.now();
       const inFlight = server.http.inFlight;
       const finished = await server.http.stop();
+      // No new mail, then what was accepted is filed before the loops and the engines go.
+      await mailbox.stop();
       await loops.stop();
       await engines.close();
       logger.info('runtime.stopped', { inFlight, finishedInGrace: finished, ms: Math.round(performance.now() - started) });

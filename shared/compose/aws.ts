@@ -15,14 +15,16 @@ import { sesV2Mailer } from '../adapters/mail/ses-mailer';
 import { EventBridgeTimers } from '../adapters/scheduler/eventbridge-timers';
 import { SqsCaseQueue } from '../adapters/sqs/case-queue';
 import { createSqsClient } from '../adapters/sqs/client';
-import { loadFunctionConfig, publicBaseUrlFromConfig, queuesFromConfig, schedulerFromConfig, type ApiConfig } from '../config';
+import { randomIds } from '../adapters/ids';
+import { ConfigError, loadFunctionConfig, publicBaseUrlFromConfig, queuesFromConfig, schedulerFromConfig, type ApiConfig } from '../config';
+import type { InboundMailDeps } from '../usecases/inbound-mail';
 import { createLogger } from '../observability/logger';
 import { systemClock, type TimerService } from '../ports';
 import type { EscalatorDeps } from '../usecases/escalate';
 import type { MonthlyReportDeps } from '../usecases/monthly-report';
 import type { ReconcileDeps } from '../usecases/reconcile';
 import type { RouterDeps } from '../usecases/route-case';
-import { core, escalatorDeps, monthlyReportDeps, reconcileDeps, routerDeps, routingCache, type CaseMail, type Core } from './use-cases';
+import { core, escalatorDeps, inboundMailDeps, monthlyReportDeps, reconcileDeps, routerDeps, routingCache, type CaseMail, type Core } from './use-cases';
 
 type Env = Record<string, string | undefined>;
 type StoreConfig = Pick<ApiConfig, 'TABLE_NAME' | 'AWS_REGION' | 'DYNAMODB_ENDPOINT' | 'LOG_LEVEL' | 'CALENDAR_CACHE_SECONDS' | 'CALENDAR_OVERRIDES' | 'ESCALATION_POLICY'>;
@@ -53,9 +55,9 @@ export function sesMailer(config: Pick<ApiConfig, 'AWS_REGION' | 'MAIL_FROM' | '
   return sesV2Mailer({ client: new SESv2Client({ region: config.AWS_REGION }), from: config.MAIL_FROM, configurationSet: config.SES_CONFIGURATION_SET });
 }
 
-/** SES with the links' base: PUBLIC_BASE_URL is checked here, for every function that e-mails case links. */
-export function caseMail(config: Pick<ApiConfig, 'AWS_REGION' | 'MAIL_FROM' | 'SES_CONFIGURATION_SET' | 'PUBLIC_BASE_URL'>): CaseMail {
-  return { publicBaseUrl: publicBaseUrlFromConfig(config), mailer: sesMailer(config) };
+/** SES with the links' base: PUBLIC_BASE_URL is checked here, for every function that e-mails case links (and the mailbox address, where it reads one). */
+export function caseMail(config: Pick<ApiConfig, 'AWS_REGION' | 'MAIL_FROM' | 'SES_CONFIGURATION_SET' | 'PUBLIC_BASE_URL'> & Partial<Pick<ApiConfig, 'MAILBOX_ADDRESS'>>): CaseMail {
+  return { publicBaseUrl: publicBaseUrlFromConfig(config), mailer: sesMailer(config), ...(config.MAILBOX_ADDRESS && { mailboxAddress: config.MAILBOX_ADDRESS }) };
 }
 
 export function sqsQueue(config: Parameters<typeof queuesFromConfig>[0] & Pick<ApiConfig, 'AWS_REGION'>): SqsCaseQueue {
@@ -95,6 +97,22 @@ export function composeReporter(env: Env): MonthlyReportDeps {
   const config = loadFunctionConfig('reporter', env);
   // The calendar service moves timers only when a year is stored, which the reporter never does.
   return monthlyReportDeps(awsCore('reporter', config, noTimers('reporter')), sesMailer(config), config);
+}
+
+/** The inbound-mail function: filing deps, and where SES's S3 action keeps the raw messages. */
+export function composeInboundMail(env: Env): { deps: InboundMailDeps; s3: S3Client; bucket: string } {
+  const config = loadFunctionConfig('inbound-mail', env);
+  if (!config.INBOUND_MAIL_BUCKET || !config.MAILBOX_ADDRESS) throw new ConfigError('Invalid configuration:\n  INBOUND_MAIL_BUCKET, MAILBOX_ADDRESS: required for the inbound-mail function');
+  const mail = caseMail(config);
+  // A new case's deadline needs the calendar; filing never moves a timer.
+  const c = awsCore('inbound-mail', config, noTimers('inbound-mail'));
+  // Files of e-mailed letters are stored only: no browser uploads reach this function.
+  const { attachments } = s3Files(config);
+  return {
+    deps: inboundMailDeps(c, mail, { queue: sqsQueue(config), ids: randomIds, ...(attachments && { attachments }), config }),
+    s3: new S3Client({ region: config.AWS_REGION }),
+    bucket: config.INBOUND_MAIL_BUCKET,
+  };
 }
 
 /** A handler's deps composed on first use, once per Lambda instance: nothing is wired at module scope. */

@@ -1,6 +1,7 @@
 /** The policies and the calendar every runtime builds the same way from its config (AWS and local alike). */
 import { shippedCalendarYears } from '../calendar/shipped';
-import type { ApiConfig } from '../config';
+import { addressOf, type ApiConfig } from '../config';
+import { OWN_MESSAGE_ID_DOMAIN, type OwnMail } from '../domain/inbound-mail';
 import { DEFAULT_LIFECYCLE_POLICY, type LifecyclePolicy } from '../domain/lifecycle';
 import { DEFAULT_RETURN_REASONS, type ReturnReason } from '../domain/vocabulary';
 import { DEFAULT_ESCALATION_POLICY, type EscalationPolicy } from '../domain/sla';
@@ -49,4 +50,9 @@ export function calendarService(deps: { calendarStore: CalendarStore; cases: Cas
     logger: deps.logger,
     cacheMs: deps.config.CALENDAR_CACHE_SECONDS * 1000,
   });
+}
+
+/** What counts as our own mail for the mailbox address (never filed): our sender, the mailbox itself, our transports' Message-IDs. */
+export function ownMail(config: Pick<ApiConfig, 'MAIL_FROM' | 'MAILBOX_ADDRESS'>): OwnMail {
+  return { addresses: [...new Set([addressOf(config.MAIL_FROM), ...(config.MAILBOX_ADDRESS ? [config.MAILBOX_ADDRESS.toLowerCase()] : [])])], messageIdDomains: [OWN_MESSAGE_ID_DOMAIN] };
 }

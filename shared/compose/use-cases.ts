@@ -11,11 +11,14 @@ import type { EscalationPolicy } from '../domain/sla';
 import type { Logger } from '../observability/logger';
 import type {
   AccountStore,
+  AttachmentStore,
   CalendarStore,
   CaseQueue,
   CaseStore,
   Clock,
+  IdGenerator,
   IdempotencyStore,
+  InboundMailStore,
   LoginAttemptStore,
   Mailer,
   NoticeLedger,
@@ -31,7 +34,8 @@ import type { MonthlyReportDeps } from '../usecases/monthly-report';
 import type { ReconcileDeps } from '../usecases/reconcile';
 import type { RouterDeps } from '../usecases/route-case';
 import { RoutingConfigCache } from '../usecases/routing-config';
-import { calendarService, escalationPolicy } from './policies';
+import type { InboundMailDeps } from '../usecases/inbound-mail';
+import { calendarService, escalationPolicy, ownMail } from './policies';
 
 /** The table-backed ports (shared/adapters/dynamo `dynamoStores`), as the use cases see them. */
 export interface TableStores {
@@ -45,6 +49,7 @@ export interface TableStores {
   notices: NoticeLedger;
   accounts: AccountStore;
   loginAttempts: LoginAttemptStore;
+  inboundMail: InboundMailStore;
 }
 
 /** What every use case is built from: the stores, the SLA timers, the calendar in force and the escalation policy, time and logs. */
@@ -60,6 +65,8 @@ export interface Core extends TableStores {
 export interface CaseMail {
   mailer: Mailer;
   publicBaseUrl: string;
+  /** The mailbox's e-mail address (MAILBOX_ADDRESS), when it has one: receipts to e-mailed letters answer there. */
+  mailboxAddress?: string;
 }
 
 export function core(stores: TableStores, parts: { timers: TimerService; clock: Clock; logger: Logger; config: Parameters<typeof calendarService>[0]['config'] }): Core {
@@ -74,6 +81,11 @@ export function routingCache(c: Pick<Core, 'routing' | 'offices' | 'clock'>, con
 
 export function routerDeps(c: Core, mail: CaseMail, routing: RoutingConfigCache): RouterDeps {
   return { ...c, ...mail, routing };
+}
+
+/** Filing what reaches the mailbox address: intake's parts, the office notice of a supplement, files, and what counts as our own mail. */
+export function inboundMailDeps(c: Core, mail: CaseMail, parts: { queue: CaseQueue; ids: IdGenerator; attachments?: AttachmentStore; config: Pick<ApiConfig, 'MAIL_FROM' | 'MAILBOX_ADDRESS'> }): InboundMailDeps {
+  return { ...c, ...mail, queue: parts.queue, ids: parts.ids, ...(parts.attachments && { attachments: parts.attachments }), own: ownMail(parts.config) };
 }
 
 export function escalatorDeps(c: Core, mail: CaseMail): EscalatorDeps {

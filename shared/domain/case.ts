@@ -1,6 +1,7 @@
 /** The case model and its vocabulary. Pure: no I/O, no clock of its own. */
 import type { EscalationLevel, StepId } from './escalation';
 import type { CaseEvent } from './history';
+import type { NoReceiptReason } from './inbound-mail';
 import type { Attachment } from './letter';
 import type { RoutingDecision } from './routing';
 import type { TimerStepId } from './sla';
@@ -117,6 +118,8 @@ export interface CaseInput {
   attachments?: Attachment[];
   /** Names of the form fields the mailbox did not know and ignored (never their values). */
   ignoredFields?: string[];
+  /** A letter that came as e-mail to the mailbox address: its Message-ID (the receipt replies to it), and why no receipt goes back, if none does. */
+  mail?: { messageId?: string; noReceipt?: NoReceiptReason };
 }
 
 export interface Sla {

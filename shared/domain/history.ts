@@ -1,5 +1,6 @@
 import type { CaseRecord, Category, Channel, ExtensionReason, ProblemReason, ReplyOutcome, Status } from './case';
 import type { EscalationLevel, StepId } from './escalation';
+import type { NoReceiptReason } from './inbound-mail';
 import type { Action, Satisfaction } from './lifecycle';
 import type { RoutingDecision } from './routing';
 
@@ -48,8 +49,23 @@ export interface ActionDetails {
 /** An action and its detail; a note records nothing but itself (its text is in `notes`). */
 export type ActionChange = { [A in keyof ActionDetails]: { action: A; detail: ActionDetails[A] } }[keyof ActionDetails] | { action: 'note'; detail?: undefined };
 
-/** One entry of the append-only history of what people did to the case. */
-export type CaseEvent = { at: number; by: Actor; from: Status; to: Status } & ActionChange;
+/**
+ * 补充材料: more from the writer by e-mail (shared/usecases/inbound-mail.ts) — a reply to the
+ * receipt, or a message naming the ticket. Not a lifecycle action: the status stays as it was.
+ */
+export interface SupplementDetail {
+  /** The message's key (a hash of its Message-ID): a redelivery finds its event and adds nothing. */
+  messageKey: string;
+  messageId?: string;
+  via: 'reference' | 'ticket';
+  text: string;
+  /** Ids of the files it brought (listed on the case's `attachments`). */
+  attachments?: string[];
+}
+export type SupplementChange = { action: 'supplement'; detail: SupplementDetail };
+
+/** One entry of the append-only history of what people did to the case (and what the writer sent later). */
+export type CaseEvent = { at: number; by: Actor; from: Status; to: Status } & (ActionChange | SupplementChange);
 
 // Every lifecycle action has its event, and no event names another action.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -61,7 +77,7 @@ const SYSTEM: Actor = { sub: 'system', roles: [] };
 /** The staff history: intake, routing and escalations (kept on the case) beside the actions' events. */
 export type HistoryEntry =
   | CaseEvent
-  | { at: number; by: Actor; action: 'received'; to: 'received'; detail: { channel: Channel; receivedAt: number; ignoredFields?: string[] } }
+  | { at: number; by: Actor; action: 'received'; to: 'received'; detail: { channel: Channel; receivedAt: number; ignoredFields?: string[]; via?: 'email'; messageId?: string; noReceipt?: NoReceiptReason } }
   | { at: number; by: Actor; action: 'routed'; from: 'received'; to: 'assigned'; detail: Pick<RoutingDecision, 'office' | 'ruleIndex' | 'rulesVersion'> }
   | { at: number; by: Actor; action: `escalation:${StepId}`; detail: { level: EscalationLevel; skipped?: StepId[] } };
 
@@ -77,7 +93,7 @@ export function caseHistory(r: CaseRecord): HistoryEntry[] {
       by: { sub: r.createdBy, roles: [] },
       action: 'received',
       to: 'received',
-      detail: { channel: r.channel, receivedAt: r.receivedAt, ...(r.ignoredFields?.length && { ignoredFields: r.ignoredFields }) },
+      detail: { channel: r.channel, receivedAt: r.receivedAt, ...(r.ignoredFields?.length && { ignoredFields: r.ignoredFields }), ...(r.mail && { via: 'email' as const, ...r.mail }) },
     },
   ];
   if (r.routing?.at !== undefined) {

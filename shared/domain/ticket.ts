@@ -2,6 +2,8 @@ import { CHANNEL_LETTER, type Channel } from './case';
 
 /** 工单号: channel letter + year of receipt + 6-digit sequence shared by all channels, e.g. H2026-000042. */
 export const TICKET_NO_PATTERN = /^[HMW]\d{4}-\d{6,}$/;
+/** A ticket number inside other text (a mail subject), not part of a longer word or number. */
+export const CASE_TICKET_NO = /(?<![A-Za-z0-9])[HMW]\d{4}-\d{6,}(?!\d)/;
 
 export function formatTicketNo(channel: Channel, year: number, sequence: number): string {
   return `${CHANNEL_LETTER[channel]}${year}-${String(sequence).padStart(6, '0')}`;

@@ -24,6 +24,7 @@ import {
   type SlaState,
   type Status,
 } from './case';
+import { HOLD_REASONS, type HoldReason } from './inbound-mail';
 import { ACTIONS, type Action } from './lifecycle';
 import { ROLES, type Role } from './principal';
 import { GROUP_BY, type Figures, type GroupBy, type SupervisionRow } from './report';
@@ -173,13 +174,21 @@ export const ROLE_LABELS: Readonly<Record<Role, Label>> = {
 };
 
 /** Steps of the case history that are not actions: intake, routing, and the 督办 steps. */
-export const EVENT_LABELS: Readonly<Record<'received' | 'routed' | 'warning' | 'breach' | 'overdue' | 'autoclose', Label>> = {
+export const EVENT_LABELS: Readonly<Record<'received' | 'routed' | 'warning' | 'breach' | 'overdue' | 'autoclose' | 'supplement', Label>> = {
   received: l('受理', 'Received'),
   routed: l('分派（交办）', 'Assigned'),
   warning: l('即将超期预警', 'Due-soon warning'),
   breach: l('超期督办', 'Overdue escalation'),
   overdue: l('督办提醒', 'Supervision reminder'),
   autoclose: l('自动办结', 'Closed automatically'),
+  supplement: l('补充材料', 'Supplement'),
+};
+
+/** Why a message to the mailbox address was held for review instead of filed. */
+export const HOLD_REASON_LABELS: Readonly<Record<HoldReason, Label>> = {
+  spam: l('疑似垃圾邮件', 'Judged spam'),
+  virus: l('检出病毒', 'Virus found'),
+  flood: l('同一发件人一小时内来信过多', 'Too many letters from one sender in an hour'),
 };
 
 /** What a summary is grouped by, as its heading says it (按承办部门分组). */
@@ -289,6 +298,7 @@ export const VOCABULARY = {
   groupBy: [GROUP_BY, GROUP_BY_LABELS],
   figure: [FIGURE_KEYS, FIGURE_LABELS],
   supervisionColumn: [SUPERVISION_COLUMNS, SUPERVISION_COLUMN_LABELS],
+  heldReason: [HOLD_REASONS, HOLD_REASON_LABELS],
 } as const;
 
 /** A table in one locale, code → text (for a page's script, which has no other way to read it). */

@@ -18,6 +18,7 @@ import { lifecycleRoutes } from './routes/lifecycle';
 import { calendarRoutes } from './routes/calendar';
 import { caseRoutes } from './routes/cases';
 import { consoleRoutes } from './routes/console';
+import { heldMailRoutes } from './routes/held-mail';
 import { mailboxRoutes, wantsHtml } from './routes/mailbox';
 import { reportRoutes } from './routes/reports';
 import { trackingRoutes } from './routes/tracking';
@@ -58,6 +59,7 @@ export const OPENAPI_INFO = {
     { name: 'reports', description: 'Figures, the monthly chase list and the quarterly analysis (supervisors, admins; office staff their own office)' },
     { name: 'calendar', description: 'Working days and deadlines' },
     { name: 'auth', description: 'Sign-in for the console: local accounts or Cognito managed login, and who the caller is' },
+    { name: 'mailbox', description: 'The mailbox as an e-mail address: messages held for review (supervisors, admins)' },
     { name: 'admin', description: 'Administration' },
     { name: 'service', description: 'The service itself' },
   ],
@@ -151,6 +153,7 @@ export function createApp(deps: AppDeps) {
     .route('/', lifecycleRoutes(deps, actDeps))
     .route('/', reportRoutes(deps))
     .route('/', attachmentRoutes(deps))
+    .route('/', heldMailRoutes(deps))
     .route('/', consoleRoutes({ assets: deps.console, connectSrc: deps.signIn.provider === 'cognito' ? [new URL(deps.signIn.tokenUrl).origin] : [] }));
 
   // Built on first request, once every route is registered.

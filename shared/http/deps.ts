@@ -13,6 +13,7 @@ import type {
   CaseStore,
   Clock,
   IdGenerator,
+  InboundMailStore,
   LoginAttemptStore,
   OfficeStore,
   PasswordHasher,
@@ -53,6 +54,8 @@ export interface AppDeps {
   /** The working calendar in force (shipped + stored years, cached); shared with the workers. */
   calendar: CalendarService;
   rateLimiter: RateLimiter;
+  /** The mailbox address's bookkeeping (held messages for supervisors). */
+  inboundMail: InboundMailStore;
   /** Files attached to mailbox letters; without it, letters with files are refused (and kept on the page). */
   attachments?: AttachmentStore;
   /** Files the page sends ahead, straight to storage (S3 presigned POSTs; locally the app's upload route), for letters past the request limits. */

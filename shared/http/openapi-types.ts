@@ -936,6 +936,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/mailbox/held": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Messages to the mailbox address held for review
+         * @description Held instead of filed: judged spam or a virus by the receiving service (SES), or one sender opening more than 5 new cases within an hour. Newest first; each is kept 30 days (supervisors, admins).
+         */
+        get: operations["listHeldMail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2059,6 +2079,46 @@ export interface components {
              * @description Presigned S3 URL, valid for 5 minutes; it answers the file as a download
              */
             url: string;
+        };
+        HeldMailList: {
+            items: components["schemas"]["HeldMail"][];
+            nextCursor: string | null;
+        };
+        HeldMail: {
+            id: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-09T23:59:59+08:00
+             */
+            receivedAt: string;
+            /**
+             * Format: date-time
+             * @description Kept until then (30 days), then forgotten
+             * @example 2026-03-09T23:59:59+08:00
+             */
+            expiresAt: string;
+            /**
+             * @description spam 疑似垃圾邮件 · virus 检出病毒 · flood 同一发件人一小时内来信过多
+             * @enum {string}
+             */
+            reason: "spam" | "virus" | "flood";
+            from?: {
+                address: string;
+                name?: string;
+            };
+            subject: string;
+            /** @description The start of the text body */
+            excerpt: string;
+            attachments: {
+                name: string;
+                size: number;
+            }[];
+            /** @description Where the raw message is kept meanwhile: s3://bucket/key on AWS, a file under DATA_DIR/inbox/held locally */
+            raw: {
+                /** @enum {string} */
+                kind: "s3" | "file";
+                location: string;
+            };
         };
     };
     responses: {
@@ -4104,6 +4164,37 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            413: components["responses"]["ContentTooLarge"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listHeldMail: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Held messages, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HeldMailList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             413: components["responses"]["ContentTooLarge"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalError"];

@@ -25,11 +25,19 @@ export function trackingLink(publicBaseUrl: string, r: Pick<CaseRecord, 'ticketN
   return `${publicBaseUrl.replace(/\/+$/, '')}/track#ticket=${encodeURIComponent(r.ticketNo)}&code=${encodeURIComponent(r.trackingCode)}`;
 }
 
-/** The receipt, or undefined when the case has no e-mail address to send it to. */
-export function receiptNotice(record: CaseRecord, publicBaseUrl: string): MailMessage | undefined {
+/** A letter that came as e-mail may be answered: a reply with more material lands on the same case. */
+const REPLY_FOOTER = '如需补充材料，可直接回复本邮件（请保留邮件标题中的工单号），补充内容将记入同一案件。请妥善保存工单号和查询码，凭此查询办理进度、评价答复。如您没有向工会反映过问题，请忽略本邮件。';
+
+/**
+ * The receipt, or undefined when the case has no e-mail address to send it to (or came as automatic,
+ * bulk or no-reply mail, which is never answered). A letter that came as e-mail is answered in its
+ * thread (In-Reply-To, References) with replies going to the mailbox address, when one is given.
+ */
+export function receiptNotice(record: CaseRecord, publicBaseUrl: string, mailboxAddress?: string): MailMessage | undefined {
   const to = record.complainant?.email;
-  if (!to) return undefined;
-  const t = TEXTS;
+  if (!to || record.mail?.noReceipt) return undefined;
+  const answerable = record.mail !== undefined && mailboxAddress !== undefined;
+  const t = answerable ? { ...TEXTS, footer: REPLY_FOOTER } : TEXTS;
   const due = t.date(record.sla.dueAt);
   const limit = displayedLimit(record, WORKING_DAYS_BY_CATEGORY);
   const link = trackingLink(publicBaseUrl, record);
@@ -58,6 +66,11 @@ export function receiptNotice(record: CaseRecord, publicBaseUrl: string): MailMe
     subject,
     text,
     html,
-    headers: { 'X-Ticket-No': record.ticketNo, 'Auto-Submitted': 'auto-generated' },
+    headers: {
+      'X-Ticket-No': record.ticketNo,
+      'Auto-Submitted': 'auto-generated',
+      ...(record.mail?.messageId && { 'In-Reply-To': record.mail.messageId, References: record.mail.messageId }),
+    },
+    ...(answerable && { replyTo: mailboxAddress }),
   };
 }

@@ -193,8 +193,10 @@ export interface MailMessage {
   subject: string;
   text: string;
   html?: string;
-  /** Extra headers, e.g. X-Case-Id for threading and search. */
+  /** Extra headers, e.g. X-Case-Id for search, In-Reply-To/References for threading. */
   headers?: Record<string, string>;
+  /** Where replies go (the mailbox address, for a receipt a writer may answer with more material). */
+  replyTo?: string;
   /** Files, e.g. the monthly report's CSVs. */
   attachments?: { filename: string; content: string; contentType: string }[];
   /**
@@ -334,3 +336,48 @@ export interface UploadStore {
 
 /** Why a direct upload was refused (as S3 refuses a POST outside its policy). */
 export type UploadRefusal = 'unknown' | 'expired' | 'too-large' | 'wrong-type';
+
+/** Where a message filed from the mailbox address came to rest (what a redelivery of it is answered with). */
+export type MailOutcome =
+  | { kind: 'case'; caseId: string }
+  | { kind: 'supplement'; caseId: string }
+  | { kind: 'held'; heldId: string; reason: string }
+  | { kind: 'dropped'; reason: string };
+
+/** A message held for a supervisor's review instead of filed (spam or virus verdict, a flood). */
+export interface HeldMail {
+  id: string;
+  /** Epoch ms. */
+  receivedAt: number;
+  /** Epoch ms after which it is forgotten (TTL; reads skip it from then on). */
+  expiresAt: number;
+  reason: string;
+  from?: { address: string; name?: string };
+  subject: string;
+  /** The start of the text body. */
+  excerpt: string;
+  attachments: { name: string; size: number }[];
+  /** Where the raw message is kept meanwhile: an S3 object (AWS) or a file under DATA_DIR/inbox/held (local). */
+  raw: { kind: 's3'; bucket: string; key: string } | { kind: 'file'; name: string };
+}
+
+/**
+ * The mailbox address's bookkeeping beside the cases: each message filed once by its Message-ID
+ * (a claim with a lease, then its outcome), the Message-IDs of the notices each case sent (what a
+ * reply's In-Reply-To is looked up by), new cases per sender for the flood rule, held messages.
+ */
+export interface InboundMailStore {
+  /** Claims a message for filing; returns its recorded outcome instead when it was filed before, nothing when another is filing it now. */
+  claim(key: string, now: number, leaseUntil: number, keepUntil: number): Promise<{ claimed: true } | { claimed: false; outcome?: MailOutcome }>;
+  settle(key: string, outcome: MailOutcome, now: number): Promise<void>;
+  /** Gives a claim up after a failure, so the next delivery need not wait out the lease. */
+  release(key: string): Promise<void>;
+  /** The case a Message-ID (angle brackets included) was sent for. */
+  caseOfMessageId(messageId: string): Promise<string | undefined>;
+  rememberMessageId(messageId: string, caseId: string, now: number): Promise<void>;
+  /** Counts one more new case of this sender (a hash of the address) and returns how many it opened in the last `windowMs`, this one included. */
+  countNewCase(sender: string, now: number, windowMs: number): Promise<number>;
+  hold(item: HeldMail): Promise<void>;
+  /** Held messages not yet expired, newest first. */
+  listHeld(now: number, limit: number, cursor?: string): Promise<{ items: HeldMail[]; nextCursor: string | null }>;
+}

@@ -13,6 +13,12 @@ export interface Notice {
   key: string;
   /** How long the claim is reserved for this sender before another may send it. */
   leaseMs?: number;
+  /**
+   * Runs with the Message-ID once the transport took the message, before it is marked sent (the
+   * receipt keeps its Message-ID for the replies). A failure here leaves the claim to its lease: the
+   * retry sends again, which the transports that can keep once.
+   */
+  sent?: (messageId: string) => Promise<void>;
 }
 
 /** sent: this call sent it · already_sent: it went before · busy: another sender holds the claim now. */
@@ -42,6 +48,7 @@ export async function sendOnce(deps: NoticeDeps, notice: Notice, compose: () => 
     throw err;
   }
   // Sent: from here on a failure must never release the claim.
+  await notice.sent?.(messageId);
   await deps.notices.markSent(owner, key, messageId, deps.clock.now());
   return 'sent';
 }

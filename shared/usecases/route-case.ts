@@ -3,8 +3,9 @@ import { RetryLaterError, VersionConflictError } from '../domain/errors';
 import { decideRoute } from '../domain/routing';
 import { assignmentNotice } from '../notifications/assignment';
 import { receiptNotice } from '../notifications/receipt';
+import { normalizeMessageId } from '../domain/inbound-mail';
 import { nextVersion } from '../domain/sla';
-import type { RoutingMessage } from '../ports';
+import type { InboundMailStore, RoutingMessage } from '../ports';
 import { sendOnce } from './notices';
 import type { RoutingConfigCache } from './routing-config';
 import { sendCaseNotices } from './case-notices';
@@ -12,6 +13,10 @@ import { syncTimer, type CaseMailDeps } from './sla-timers';
 
 export interface RouterDeps extends CaseMailDeps {
   routing: RoutingConfigCache;
+  /** The mailbox's e-mail address (MAILBOX_ADDRESS): receipts to e-mailed letters may be answered there. */
+  mailboxAddress?: string;
+  /** Where a receipt's Message-ID is remembered, so a reply to it finds its case. */
+  inboundMail?: Pick<InboundMailStore, 'rememberMessageId'>;
 }
 
 export type RouteOutcome = 'assigned' | 'notified' | 'no_op';
@@ -98,10 +103,15 @@ export const RECEIPT_NOTICE_KEY = 'receipt';
  * it. It goes out with the first routing of the case, so a failed send is retried with the
  * message like the office's e-mail.
  */
-export async function sendReceipt(deps: Pick<RouterDeps, 'notices' | 'mailer' | 'clock' | 'logger' | 'publicBaseUrl'>, record: CaseRecord): Promise<boolean> {
-  const message = receiptNotice(record, deps.publicBaseUrl);
+export async function sendReceipt(deps: Pick<RouterDeps, 'notices' | 'mailer' | 'clock' | 'logger' | 'publicBaseUrl' | 'mailboxAddress' | 'inboundMail'>, record: CaseRecord): Promise<boolean> {
+  const message = receiptNotice(record, deps.publicBaseUrl, deps.mailboxAddress);
   if (!message) return false;
-  const outcome = await sendOnce(deps, { owner: record.id, key: RECEIPT_NOTICE_KEY }, () => message);
+  // Its Message-ID is kept for the replies (an e-mailed letter's writer may answer with more).
+  const remember = async (messageId: string) => {
+    const threadId = normalizeMessageId(messageId);
+    if (threadId) await deps.inboundMail?.rememberMessageId(threadId, record.id, deps.clock.now());
+  };
+  const outcome = await sendOnce(deps, { owner: record.id, key: RECEIPT_NOTICE_KEY, sent: remember }, () => message);
   if (outcome === 'busy') throw new RetryLaterError('the receipt is being sent by another delivery');
   if (outcome === 'sent') deps.logger.info('router.receipt_sent', { caseId: record.id });
   return outcome === 'sent';

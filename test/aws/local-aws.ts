@@ -21,7 +21,10 @@ import { CloudAssembly, REGION, type FunctionDefinition } from './template';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-export const FUNCTIONS = { api: 'ApiFunction', router: 'RouterFunction', escalator: 'EscalatorFunction', reconciler: 'ReconcilerFunction', reporter: 'ReporterFunction' } as const;
+export const FUNCTIONS = { api: 'ApiFunction', router: 'RouterFunction', escalator: 'EscalatorFunction', reconciler: 'ReconcilerFunction', reporter: 'ReporterFunction', 'inbound-mail': 'InboundMailFunction' } as const;
+
+/** The mailbox address the suite deploys with (`-c mailboxAddress=…`): SES receiving, the raw-mail bucket and the inbound-mail function. */
+export const MAILBOX_ADDRESS = 'chair@union.example.org';
 export type FunctionKey = keyof typeof FUNCTIONS;
 
 /** The deployment parameters, as an operator would pass them to `cdk deploy`. */
@@ -35,7 +38,7 @@ export const PARAMETERS = {
 };
 
 /** The access key each function's calls are signed with: how the recorded calls are attributed. */
-const accessKey = (fn: FunctionKey) => `ASIALOCAL${fn.toUpperCase()}`;
+const accessKey = (fn: FunctionKey) => `ASIALOCAL${fn.toUpperCase().replace(/-/g, '')}`;
 
 export interface LocalAws {
   assembly: CloudAssembly;
@@ -51,6 +54,8 @@ export interface LocalAws {
   tableName: string;
   /** The attachments bucket's name, as the template resolves it. */
   bucketName: string;
+  /** The bucket SES stores received messages in, as the template names it. */
+  inboundBucketName: string;
   /** A client of the local S3 engine with the suite's own credentials (looks behind the API's back). */
   s3: S3Client;
   /** The scenario's clock (the functions' clocks read the same). */
@@ -75,10 +80,10 @@ export async function startLocalAws(options: { clockStartMs: number }): Promise<
     const scratch = mkdtempSync(join(tmpdir(), 'union-aws-'));
     cleanups.push(() => rmSync(scratch, { recursive: true, force: true }));
     const out = join(scratch, 'cdk.out');
-    const synth = spawnSync('npx', ['cdk', 'synth', '--quiet', '--no-notices', '-o', out], { cwd: ROOT, env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true' }, encoding: 'utf8' });
+    const synth = spawnSync('npx', ['cdk', 'synth', '--quiet', '--no-notices', '-c', `mailboxAddress=${MAILBOX_ADDRESS}`, '-o', out], { cwd: ROOT, env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true' }, encoding: 'utf8' });
     if (synth.status !== 0) throw new Error(`cdk synth failed (${synth.status}):\n${synth.stderr}\n${synth.stdout}`);
 
-    const calls: LocalAws['calls'] = { api: [], router: [], escalator: [], reconciler: [], reporter: [], other: [] };
+    const calls: LocalAws['calls'] = { api: [], router: [], escalator: [], reconciler: [], reporter: [], 'inbound-mail': [], other: [] };
     const byKey = new Map(Object.keys(FUNCTIONS).map((k) => [accessKey(k as FunctionKey), k as FunctionKey]));
     const record = (c: RecordedCall) => calls[byKey.get(c.accessKeyId) ?? 'other'].push(c);
 
@@ -134,15 +139,23 @@ export async function startLocalAws(options: { clockStartMs: number }): Promise<
     // fauxqs's S3 (same engine, path-style), and the attachments bucket as the template names it.
     const s3 = new S3Client({ region: REGION, endpoint: fauxqsUrl, forcePathStyle: true, credentials: { accessKeyId: 'suite', secretAccessKey: 'suite' } });
     cleanups.push(() => s3.destroy());
-    const buckets = draft.resources('AWS::S3::Bucket');
-    if (buckets.length !== 1) throw new Error(`expected one bucket in the template, found ${buckets.length}`);
-    const [bucket] = buckets as [(typeof buckets)[number]];
-    const bucketName = draft.ref(bucket.stack, bucket.logicalId);
-    await s3.send(new CreateBucketCommand({ Bucket: bucketName }));
-    const versioning = (bucket.resource.Properties?.VersioningConfiguration as { Status?: 'Enabled' | 'Suspended' } | undefined)?.Status;
-    if (versioning) await s3.send(new PutBucketVersioningCommand({ Bucket: bucketName, VersioningConfiguration: { Status: versioning } }));
-    // Browsers' POSTs (which fauxqs does not take) checked as S3 checks them, with the bucket's CORS rules from the template.
-    const cors = ((draft.resolve(bucket.stack, bucket.resource.Properties?.CorsConfiguration) as { CorsRules?: CorsRule[] } | undefined)?.CorsRules ?? []);
+    // Every bucket of the template: the attachments and the raw mail SES stores.
+    const names: Record<string, string> = {};
+    let attachmentsBucket: ReturnType<typeof draft.resources>[number] | undefined;
+    for (const bucket of draft.resources('AWS::S3::Bucket')) {
+      const name = draft.ref(bucket.stack, bucket.logicalId);
+      const role = bucket.logicalId.startsWith('InboundMail') ? 'inbound' : bucket.logicalId.startsWith('Attachments') ? 'attachments' : bucket.logicalId;
+      names[role] = name;
+      if (role === 'attachments') attachmentsBucket = bucket;
+      await s3.send(new CreateBucketCommand({ Bucket: name }));
+      const versioning = (bucket.resource.Properties?.VersioningConfiguration as { Status?: 'Enabled' | 'Suspended' } | undefined)?.Status;
+      if (versioning) await s3.send(new PutBucketVersioningCommand({ Bucket: name, VersioningConfiguration: { Status: versioning } }));
+    }
+    const bucketName = names.attachments ?? '';
+    const inboundBucketName = names.inbound ?? '';
+    if (!attachmentsBucket || !bucketName || !inboundBucketName || Object.keys(names).length !== 2) throw new Error(`expected the attachments and inbound-mail buckets in the template, found ${Object.keys(names).join(', ')}`);
+    // Browsers' POSTs (which fauxqs does not take) checked as S3 checks them, with the attachments bucket's CORS rules from the template.
+    const cors = ((draft.resolve(attachmentsBucket.stack, attachmentsBucket.resource.Properties?.CorsConfiguration) as { CorsRules?: CorsRule[] } | undefined)?.CorsRules ?? []);
     const browserPost = s3BrowserPost({
       bucket: bucketName,
       cors,
@@ -216,7 +229,7 @@ export async function startLocalAws(options: { clockStartMs: number }): Promise<
       offset += ms;
       for (const l of Object.values(lambdas)) l.setClock(offset);
     };
-    return { assembly, functions, lambdas, gateway, mappings, scheduler, ses, cognito, calls, tableName, bucketName, s3, now, advanceClock, sqs: suiteSqs, queueUrls, close };
+    return { assembly, functions, lambdas, gateway, mappings, scheduler, ses, cognito, calls, tableName, bucketName, inboundBucketName, s3, now, advanceClock, sqs: suiteSqs, queueUrls, close };
   } catch (err) {
     await close();
     throw err;

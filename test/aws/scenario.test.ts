@@ -5,7 +5,7 @@
  * policies held against the calls the functions made.
  */
 import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, type Message } from '@aws-sdk/client-sqs';
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { SourceMapPayload } from 'node:module';
@@ -14,9 +14,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mapStack } from '../../scripts/stack-trace';
 import { API_ENV_VARIABLES, FUNCTION_VARIABLES } from '../../shared/config';
 import type { MappingRun } from './gateway';
-import { FUNCTIONS, PARAMETERS, startLocalAws, type FunctionKey, type LocalAws } from './local-aws';
+import { FUNCTIONS, MAILBOX_ADDRESS, PARAMETERS, startLocalAws, type FunctionKey, type LocalAws } from './local-aws';
 import type { StoredEmail, StoredSchedule } from './services';
-import { allowed } from './template';
+import { allowed, REGION } from './template';
 
 /** Tuesday 1 December 2026, 10:30 in Shanghai: the month's first working day, after the report hour. */
 const SCENARIO_START = Date.parse('2026-12-01T02:30:00Z');
@@ -488,6 +488,114 @@ describe('the reconciler rebuilds queues and timers from the table', () => {
   });
 });
 
+describe('the mailbox address: SES receipt events with the raw message in S3', () => {
+  const fn = () => aws.functions['inbound-mail'];
+  /** What SES's S3 action does: the raw message under inbound/<SES message id> (written with SES's own access, not a function's). */
+  const store = (sesId: string, raw: Buffer) => aws.s3.send(new PutObjectCommand({ Bucket: aws.inboundBucketName, Key: `inbound/${sesId}`, Body: raw }));
+  /** The event SES's Lambda action sends (the developer guide's "Event records provided by the Lambda action"): headers and verdicts, no body. */
+  const receiptEvent = (sesId: string, raw: Buffer, verdicts: { spam: string; virus: string } = { spam: 'PASS', virus: 'PASS' }) => {
+    const head = raw.toString('latin1').split(/\r?\n\r?\n/, 1)[0] ?? '';
+    const headers = head.split(/\r?\n(?![ \t])/).map((l) => ({ name: l.slice(0, l.indexOf(':')), value: l.slice(l.indexOf(':') + 1).trim() }));
+    const header = (n: string) => headers.find((h) => h.name.toLowerCase() === n)?.value ?? '';
+    const at = new Date(aws.now()).toISOString();
+    return {
+      Records: [
+        {
+          eventSource: 'aws:ses',
+          eventVersion: '1.0',
+          ses: {
+            mail: {
+              timestamp: at,
+              source: header('return-path').replace(/[<>]/g, ''),
+              messageId: sesId,
+              destination: [MAILBOX_ADDRESS],
+              headersTruncated: false,
+              headers,
+              commonHeaders: { returnPath: header('return-path').replace(/[<>]/g, ''), from: [header('from')], date: header('date'), to: [MAILBOX_ADDRESS], messageId: header('message-id'), subject: header('subject') },
+            },
+            receipt: {
+              timestamp: at,
+              processingTimeMillis: 611,
+              recipients: [MAILBOX_ADDRESS],
+              spamVerdict: { status: verdicts.spam },
+              virusVerdict: { status: verdicts.virus },
+              spfVerdict: { status: 'PASS' },
+              dkimVerdict: { status: 'PASS' },
+              dmarcVerdict: { status: 'GRAY' },
+              action: { type: 'Lambda', functionArn: fn().arn, invocationType: 'Event' },
+            },
+          },
+        },
+      ],
+    };
+  };
+  const foxmail = readFileSync(new URL('../fixtures/mail/foxmail-gb2312.eml', import.meta.url));
+  let caseId = '';
+  let receiptId = '';
+
+  it('a Foxmail letter (GB2312, a PDF) stored by SES becomes a mailbox case with its file in the attachments bucket', async () => {
+    await store('ses-inbound-0001', foxmail);
+    const out = await aws.lambdas['inbound-mail'].invoke<{ outcome: { kind: string; caseId: string }; duplicate: boolean }[]>(receiptEvent('ses-inbound-0001', foxmail));
+    expect(out.error, aws.lambdas['inbound-mail'].output).toBeUndefined();
+    expect(out.result?.[0]).toMatchObject({ outcome: { kind: 'case' }, duplicate: false });
+    caseId = out.result?.[0]?.outcome.caseId ?? '';
+    const res = await aws.gateway.request('GET', `/v1/cases/${caseId}`, { headers: bearer(['supervisor']) });
+    const c = res.json<{ channel: string; subject: string; complainant: unknown; attachments: { id: string; name: string }[] }>();
+    expect(c).toMatchObject({ channel: 'mailbox', subject: '关于拖欠加班费的反映', complainant: { name: '李四', email: 'lisi@foxmail.com' } });
+    expect(c.attachments.map((a) => a.name)).toEqual(['工资条.pdf']);
+    expect(await objectKeys()).toContain(`attachments/${c.attachments[0]?.id}`);
+  });
+
+  it('the router sends the receipt through SES, answering the letter', async () => {
+    const before = await emails();
+    await drainQueues();
+    const receipts = (await newEmails(before)).filter((m) => m.destination.to.includes('lisi@foxmail.com'));
+    expect(receipts.map((m) => m.subject)).toEqual([expect.stringMatching(/^【受理告知】/)]);
+    receiptId = receipts[0]?.messageId ?? '';
+    expect(receiptId).not.toBe('');
+  });
+
+  it('a reply to the receipt is a supplement on the same case; the inbound-mail function tells the office through SES', async () => {
+    const reply = Buffer.from(
+      [
+        'Return-Path: <lisi@foxmail.com>',
+        'From: =?gb2312?B?wO7LxA==?= <lisi@foxmail.com>',
+        `To: ${MAILBOX_ADDRESS}`,
+        'Subject: =?utf-8?B?5Zue5aSN77ya6KGl5YWF?=',
+        'Message-ID: <202603021130001@foxmail.com>',
+        // SES gives a sent message the Message-ID <id@region.amazonses.com>; that is what a reply names.
+        `In-Reply-To: <${receiptId}@${REGION}.amazonses.com>`,
+        'MIME-Version: 1.0',
+        'Content-Type: text/plain; charset=utf-8',
+        'Content-Transfer-Encoding: 8bit',
+        '',
+        '补充：车间还有二十人同样情况。',
+        '',
+      ].join('\r\n'),
+    );
+    await store('ses-inbound-0002', reply);
+    const before = await emails();
+    const out = await aws.lambdas['inbound-mail'].invoke<{ outcome: { kind: string; caseId: string } }[]>(receiptEvent('ses-inbound-0002', reply));
+    expect(out.error, aws.lambdas['inbound-mail'].output).toBeUndefined();
+    expect(out.result?.[0]?.outcome).toEqual({ kind: 'supplement', caseId });
+    const history = (await aws.gateway.request('GET', `/v1/cases/${caseId}/events`, { headers: bearer(['supervisor']) })).json<{ items: { action: string; detail?: { text?: string } }[] }>();
+    expect(history.items.filter((e) => e.action === 'supplement').map((e) => e.detail?.text)).toEqual(['补充：车间还有二十人同样情况。']);
+    expect((await newEmails(before)).map((m) => m.subject)).toEqual([expect.stringMatching(/^【补充材料】/)]);
+    // Lambda retries an asynchronous invocation that failed, and SES may deliver twice: filed once.
+    const again = await aws.lambdas['inbound-mail'].invoke<{ duplicate: boolean }[]>(receiptEvent('ses-inbound-0002', reply));
+    expect(again.result?.[0]?.duplicate).toBe(true);
+  });
+
+  it('a message SES judged spam is held, not filed, and listed for supervisors with where its raw message is', async () => {
+    const spam = Buffer.from(['Return-Path: <promo@spam.example.com>', 'From: promo@spam.example.com', `To: ${MAILBOX_ADDRESS}`, 'Subject: 发票代开', 'Message-ID: <spam-1@spam.example.com>', '', '代开各类发票', ''].join('\r\n'));
+    await store('ses-inbound-0003', spam);
+    const out = await aws.lambdas['inbound-mail'].invoke<{ outcome: { kind: string; reason: string } }[]>(receiptEvent('ses-inbound-0003', spam, { spam: 'FAIL', virus: 'PASS' }));
+    expect(out.result?.[0]?.outcome).toMatchObject({ kind: 'held', reason: 'spam' });
+    const held = (await aws.gateway.request('GET', '/v1/mailbox/held', { headers: bearer(['supervisor']) })).json<{ items: { reason: string; raw: { location: string } }[] }>();
+    expect(held.items).toEqual([expect.objectContaining({ reason: 'spam', raw: { kind: 's3', location: `s3://${aws.inboundBucketName}/inbound/ses-inbound-0003` } })]);
+  });
+});
+
 describe('errors from the minified bundles', () => {
   it('carry stack traces that the source map shipped in the asset maps back to the TypeScript sources (npm run stack-trace)', async () => {
     // A schedule whose Target.Input is the JSON `null` (none of ours): the handler throws on it.
@@ -639,6 +747,9 @@ describe('IAM: the policies in the template against the calls the functions made
    * the path. The test below also fails once the scenario does call it, so the list cannot go stale.
    */
   const REACHABLE_NOT_EXERCISED: Partial<Record<FunctionKey, Record<string, string>>> = {
+    'inbound-mail': {
+      's3:DeleteObject': 'fileInboundMail: a message whose case was created by an earlier delivery that died before recording its outcome deletes the copies of its files the retry stored',
+    },
     reconciler: {
       'scheduler:DeleteSchedule':
         "repairTimers: a case whose recorded timer step is not the one the escalation policy plans (after the policy's defaults change in a release) gets the planned one and the old step's schedule deleted",

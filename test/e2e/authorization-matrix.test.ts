@@ -213,6 +213,7 @@ const MATRIX: Row[] = [
   { method: 'GET', path: '/v1/admin/routing', cells: SUPERVISORS, build: async () => ({ path: '/v1/admin/routing' }) },
   { method: 'PUT', path: '/v1/admin/routing', cells: ADMIN_ONLY, build: async () => ({ path: '/v1/admin/routing', json: { rules: [], defaultOffice: 'rights' } }) },
   { method: 'GET', path: '/v1/admin/queues', cells: SUPERVISORS, build: async () => ({ path: '/v1/admin/queues' }) },
+  { method: 'GET', path: '/v1/mailbox/held', cells: SUPERVISORS, build: async () => ({ path: '/v1/mailbox/held' }) },
   { method: 'POST', path: '/v1/admin/queues/{category}/redrive', cells: SUPERVISORS, build: async () => ({ path: '/v1/admin/queues/advice/redrive' }) },
   { method: 'GET', path: '/v1/reports/summary', cells: REPORTS, build: async () => ({ path: '/v1/reports/summary?from=2026-03-01&to=2026-03-31' }) },
   { method: 'GET', path: '/v1/reports/supervision', cells: REPORTS, build: async () => ({ path: '/v1/reports/supervision?month=2026-03' }) },

@@ -47,6 +47,7 @@ describe('openapi.yaml', () => {
         '/v1/intake/mailbox',
         '/v1/intake/mailbox/uploads',
         '/v1/intake/mailbox/uploads/{uploadId}',
+        '/v1/mailbox/held',
         '/v1/reports/quarterly',
         '/v1/reports/queue',
         '/v1/reports/summary',

@@ -3,6 +3,7 @@ import { DynamoAccountStore, DynamoLoginAttemptStore } from './account-store';
 import { DynamoCalendarStore } from './calendar-store';
 import { DynamoCaseStore } from './case-store';
 import { DynamoIdempotencyStore } from './idempotency-store';
+import { DynamoInboundMailStore } from './mail-store';
 import { DynamoNoticeLedger } from './notice-ledger';
 import { DynamoOfficeStore } from './office-store';
 import { DynamoRateLimiter } from './rate-limiter';
@@ -23,5 +24,6 @@ export function dynamoStores(db: DynamoDBClient, tableName: string) {
     notices: new DynamoNoticeLedger(db, tableName),
     accounts: new DynamoAccountStore(db, tableName),
     loginAttempts: new DynamoLoginAttemptStore(db, tableName),
+    inboundMail: new DynamoInboundMailStore(db, tableName),
   };
 }

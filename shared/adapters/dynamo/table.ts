@@ -78,4 +78,12 @@ export const ITEM = {
   loginAttempts: (key: string) => ({ pk: `LOGIN#${key}`, sk: 'LOGIN' }),
   // Report facts of the cases received in a month, in buckets by receipt day and shard.
   reportFacts: (month: string, bucket: string) => ({ pk: `REPORT#${month}`, sk: bucket }),
+  // A message to the mailbox address, by a hash of its Message-ID: claimed while filed, then its outcome.
+  inboundMail: (key: string) => ({ pk: `MAIL#${key}`, sk: 'MAIL' }),
+  // A notice's Message-ID → its case: what a reply's In-Reply-To/References is looked up by.
+  mailReference: (messageId: string) => ({ pk: `MAILREF#${messageId}`, sk: 'MAILREF' }),
+  // New cases one sender (a hash of the address) opened, in 10-minute buckets: the flood rule reads the last hour.
+  mailFlood: (sender: string, bucket: number) => ({ pk: `MAILFLOOD#${sender}`, sk: String(bucket).padStart(10, '0') }),
+  // Held messages in one partition, newest last by receipt time: the supervisors' review list.
+  heldMail: (receivedAt: number, id: string) => ({ pk: 'MAILHELD', sk: `${new Date(receivedAt).toISOString()}#${id}` }),
 } as const;

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import nodemailer from 'nodemailer';
 import type { SentMessageInfo, Transporter } from 'nodemailer';
+import { OWN_MESSAGE_ID_DOMAIN } from '../../domain/inbound-mail';
 import type { MailMessage, Mailer } from '../../ports';
 
 /** Message content is always literal text: never let a transport read a file or fetch a URL for it. */
@@ -43,6 +44,7 @@ export class NodemailerMailer<T extends SentMessageInfo = SentMessageInfo> imple
       from: this.from,
       to: message.to,
       cc: message.cc?.length ? message.cc : undefined,
+      replyTo: message.replyTo,
       subject: message.subject,
       text: message.text,
       html: message.html,
@@ -50,7 +52,7 @@ export class NodemailerMailer<T extends SentMessageInfo = SentMessageInfo> imple
       headers: message.headers,
       attachments: message.attachments?.map((a) => ({ filename: a.filename, content: a.content, contentType: a.contentType })),
       // A repeat of the same notice carries the same Message-ID, so mail clients keep one copy.
-      ...(message.dedupeKey && { messageId: `<${dedupeHash(message.dedupeKey)}@union-cases>` }),
+      ...(message.dedupeKey && { messageId: `<${dedupeHash(message.dedupeKey)}@${OWN_MESSAGE_ID_DOMAIN}>` }),
     });
     await this.options.afterSend?.(info, message);
     return info.messageId;

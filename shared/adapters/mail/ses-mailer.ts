@@ -92,6 +92,7 @@ export function sendEmailInput(message: MailMessage, fromAddress: string, config
         ...(attachments.length ? { Attachments: attachments } : {}),
       },
     },
+    ...(message.replyTo ? { ReplyToAddresses: [encodeAddress(message.replyTo)] } : {}),
     ...(configurationSet ? { ConfigurationSetName: configurationSet } : {}),
   };
 }
