@@ -5,6 +5,7 @@
  * Pure: no I/O, safe to bundle for the browser.
  */
 import { CATEGORIES, CHANNELS, SLA_STATES, STATUSES, TOPICS, type Category, type Channel, type SlaState, type Status } from './case';
+import { FESTIVALS, type Festival } from './calendar';
 import { ACTIONS, type Action, type Satisfaction } from './lifecycle';
 import { ROLES, type Role } from './principal';
 
@@ -99,6 +100,27 @@ export const EVENT_LABELS: Readonly<Record<'received' | 'routed' | 'warning' | '
   autoclose: l('自动办结', 'Closed automatically'),
 };
 
+/** The statutory festivals, by the names the State Council's notices use. */
+export const FESTIVAL_LABELS: Readonly<Record<Festival, Label>> = {
+  new_year: l('元旦', 'New Year’s Day'),
+  spring_festival: l('春节', 'Spring Festival'),
+  qingming: l('清明节', 'Tomb-sweeping Day'),
+  labour_day: l('劳动节', 'Labour Day'),
+  dragon_boat: l('端午节', 'Dragon Boat Festival'),
+  mid_autumn: l('中秋节', 'Mid-autumn Festival'),
+  national_day: l('国庆节', 'National Day'),
+  victory_day: l('抗战胜利纪念日', 'Victory Day (70th anniversary)'),
+};
+
+/** How a deadline's days are explained: counted, a makeup working day, or skipped as weekend or holiday. */
+export const DAY_KINDS = ['workday', 'makeup', 'weekend', 'holiday'] as const;
+export const DAY_KIND_LABELS: Readonly<Record<(typeof DAY_KINDS)[number], Label>> = {
+  workday: l('工作日', 'Working day'),
+  makeup: l('调休上班', 'Makeup working day'),
+  weekend: l('周末', 'Weekend'),
+  holiday: l('节假日', 'Public holiday'),
+};
+
 /** Every table above, by what it names: the test holds each code of the domain to a label in each locale. */
 export const VOCABULARY = {
   channel: [CHANNELS, CHANNEL_LABELS],
@@ -109,6 +131,8 @@ export const VOCABULARY = {
   action: [ACTIONS, ACTION_LABELS],
   satisfaction: [SATISFACTIONS, SATISFACTION_LABELS],
   role: [ROLES, ROLE_LABELS],
+  festival: [FESTIVALS, FESTIVAL_LABELS],
+  dayKind: [DAY_KINDS, DAY_KIND_LABELS],
 } as const;
 
 /** The label of a code in a locale; a code without one (a topic invented by an admin) shows as itself. */

@@ -173,7 +173,7 @@ export interface paths {
         };
         /**
          * When is the reply due? (for telling a caller)
-         * @description The legal deadline of a case of this category received at this time, in working days on the calendar in force.
+         * @description The legal deadline of a case of this category received at this time, in working days on the calendar in force, with the days counted and the days skipped (weekends, holidays by name; makeup working days are marked among the counted).
          */
         get: operations["getDeadline"];
         put?: never;
@@ -1251,6 +1251,34 @@ export interface components {
              */
             dueAt: string;
             calendarEstimated: boolean;
+            /** @description The day of receipt (Asia/Shanghai): not counted, except for urgent cases */
+            receiptDay: string;
+            /** @description Each working day counted, in order; the last is the due day */
+            countedDays: components["schemas"]["CountedDay"][];
+            /** @description Each day passed over: weekends and public holidays */
+            skippedDays: components["schemas"]["SkippedDay"][];
+        };
+        CountedDay: {
+            date: string;
+            /**
+             * @description A weekend worked in exchange (调休)
+             * @enum {boolean}
+             */
+            makeup?: true;
+            festival?: components["schemas"]["Festival"];
+        };
+        /**
+         * @description 元旦 · 春节 · 清明节 · 劳动节 · 端午节 · 中秋节 · 国庆节 · 抗战胜利纪念日 (2015)
+         * @enum {string}
+         */
+        Festival: "new_year" | "spring_festival" | "qingming" | "labour_day" | "dragon_boat" | "mid_autumn" | "national_day" | "victory_day";
+        SkippedDay: {
+            date: string;
+            /** @enum {string} */
+            kind: "weekend" | "holiday";
+            festival?: components["schemas"]["Festival"];
+            /** @description The holiday's name (zh-CN) */
+            name?: string;
         };
         CalendarYear: {
             year: number;
@@ -1261,7 +1289,31 @@ export interface components {
             source: "shipped" | "override" | "estimated";
             holidays: string[];
             workdays: string[];
+            festivals?: {
+                [key: string]: components["schemas"]["Festival"];
+            };
+            notice?: components["schemas"]["CalendarNotice"];
             workingDayCount: number;
+        };
+        /** @description Absent for estimated years and for years stored before notices were recorded */
+        CalendarNotice: {
+            /** @example 国务院办公厅关于2027年部分节假日安排的通知 */
+            title: string;
+            /**
+             * Format: date
+             * @description The day the notice was published (not known for 2004 and 2005)
+             */
+            date?: string;
+            /** Format: uri */
+            url?: string;
+            /** @description Later notices that changed the year */
+            amendments?: {
+                /** @example 国务院办公厅关于2027年部分节假日安排的通知 */
+                title: string;
+                date?: string;
+                /** Format: uri */
+                url?: string;
+            }[];
         };
         CalendarYearStored: components["schemas"]["CalendarYear"] & {
             recomputedCases: number;
@@ -1271,6 +1323,23 @@ export interface components {
             holidays: string[];
             /** @description Makeup working days (调休) */
             workdays: string[];
+            /** @description The festival each holiday or makeup working day belongs to, by day */
+            festivals?: {
+                [key: string]: components["schemas"]["Festival"];
+            };
+            notice: components["schemas"]["CalendarNoticeInput"];
+        };
+        /** @description The State Council notice the year is taken from */
+        CalendarNoticeInput: {
+            /** @example 国务院办公厅关于2027年部分节假日安排的通知 */
+            title: string;
+            /**
+             * Format: date
+             * @description The day the notice was published
+             */
+            date: string;
+            /** Format: uri */
+            url?: string;
         };
         Office: {
             id: string;

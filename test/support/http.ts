@@ -9,6 +9,9 @@ import type { Harness } from './harness';
 export type CaseBody = z.infer<typeof Case>;
 export type CaseListBody = z.infer<typeof CaseList>;
 
+/** The source every uploaded calendar year must name (PUT /v1/admin/calendar/{year}). */
+export const CALENDAR_NOTICE = { title: '国务院办公厅关于2027年部分节假日安排的通知', date: '2026-11-04' } as const;
+
 export const TICKET_RE = /^[HMW]\d{4}-\d{6}$/;
 export const TRACKING_RE = /^[23456789ABCDEFGHJKLMNPQRSTUVWXYZ]{8}$/;
 /** ISO 8601 in +08:00, optional milliseconds. */

@@ -2,7 +2,8 @@ import { useEffect, useState } from 'preact/hooks';
 import type { WorkingCalendar } from '../../../domain/calendar';
 import { CATEGORIES } from '../../../domain/case';
 import { allowedActions, mayAct, type Action } from '../../../domain/lifecycle';
-import { ACTION_LABELS, CATEGORY_LABELS, CHANNEL_LABELS, DISPATCH_LABEL, EVENT_LABELS, ROLE_LABELS, SATISFACTION_LABELS, SATISFACTIONS, STATUS_LABELS, TOPIC_LABELS } from '../../../domain/vocabulary';
+import { explainDeadline } from '../../../domain/deadline';
+import { ACTION_LABELS, CATEGORY_LABELS, CHANNEL_LABELS, DAY_KIND_LABELS, DISPATCH_LABEL, EVENT_LABELS, FESTIVAL_LABELS, ROLE_LABELS, SATISFACTION_LABELS, SATISFACTIONS, STATUS_LABELS, TOPIC_LABELS } from '../../../domain/vocabulary';
 import { act, api, ApiError, downloadAttachment, getCase, loadOfficeNames, ok, problemOf, type ActionBody, type CaseEvent, type CaseView } from '../api';
 import { ErrorBox, Loading, Page, SlaBadge, StatusBadge } from '../components';
 import { formatDate, useI18n, type I18n } from '../i18n';
@@ -25,6 +26,47 @@ const FIELDS: Record<Action, Field[]> = {
   reopen: ['reason'],
   close: ['reason'],
 };
+
+/**
+ * 逐日明细: the days from the start of the handling period to the deadline, counted (working days,
+ * makeup Saturdays marked) or skipped (weekends, holidays by festival), by the same pure code the
+ * server counts with. Paused working days fall inside the span and are listed as counted.
+ */
+function DeadlineDays({ calendar, c, reopenedAt }: { calendar: WorkingCalendar; c: CaseView; reopenedAt: string | undefined }) {
+  const { t, label, locale } = useI18n();
+  const urgent = c.sla.workingDays === 0;
+  const start = reopenedAt ?? c.receivedAt;
+  const why = explainDeadline(calendar, Date.parse(start), Date.parse(c.dueAt), urgent);
+  const day = (d: string) => formatDate(d, locale);
+  const festival = (f: string | undefined) => (f ? `（${label(FESTIVAL_LABELS, f)}）` : '');
+  return (
+    <details class="deadline-days" data-testid="deadline-days">
+      <summary>{t('case.countDays', { n: why.countedDays.length, m: why.skippedDays.length })}</summary>
+      <p>{urgent ? t('case.countFromUrgent', { day: day(why.receiptDay) }) : t('case.countFrom', { day: day(why.receiptDay), what: t(reopenedAt ? 'case.periodStart.reopened' : 'case.periodStart.received') })}</p>
+      <h3>{t('case.counted')}</h3>
+      <ol class="days" data-testid="counted-days">
+        {why.countedDays.map((d) => (
+          <li key={d.date} class={d.makeup ? 'makeup' : undefined}>
+            {day(d.date)}
+            {d.makeup && ` ${label(DAY_KIND_LABELS, 'makeup')}${festival(d.festival)}`}
+          </li>
+        ))}
+      </ol>
+      {why.skippedDays.length > 0 && (
+        <>
+          <h3>{t('case.skipped')}</h3>
+          <ul class="days" data-testid="skipped-days">
+            {why.skippedDays.map((d) => (
+              <li key={d.date}>
+                {day(d.date)} {d.kind === 'holiday' && d.festival ? label(FESTIVAL_LABELS, d.festival) : label(DAY_KIND_LABELS, d.kind)}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </details>
+  );
+}
 
 async function loadEvents(id: string): Promise<CaseEvent[]> {
   const res = await fetch(`/v1/cases/${encodeURIComponent(id)}/events`, { headers: { Authorization: `Bearer ${sessionToken()}` } });
@@ -159,6 +201,7 @@ export function CasePage({ id, session }: { id: string; session: Session }) {
               {pausedDays > 0 && ` ${t('case.countPaused', { n: pausedDays })}`}
               {c.status === 'paused' && ` ${t('case.countPausedNow')}`}
               {c.sla.calendarEstimated && ` ${t('case.countEstimated')}`}
+              {calendar && <DeadlineDays calendar={calendar} c={c} reopenedAt={c.reopened ? events?.filter((e) => e.action === 'reopen').at(-1)?.at : undefined} />}
             </dd>
             <dt>{t('case.office')}</dt>
             <dd data-field="office">{officeName(c.office)}</dd>
