@@ -121,6 +121,19 @@ export const DAY_KIND_LABELS: Readonly<Record<(typeof DAY_KINDS)[number], Label>
   holiday: l('节假日', 'Public holiday'),
 };
 
+/** The assessment indicators (考核指标) added by issue 19, as report columns name them. */
+export const INDICATORS = ['returnRate', 'improperReturns', 'reworkRate', 'resolvedRate', 'ratedShare', 'followUpRate', 'duplicates'] as const;
+export type Indicator = (typeof INDICATORS)[number];
+export const INDICATOR_LABELS: Readonly<Record<Indicator, Label>> = {
+  returnRate: l('回退率', 'Send-back rate'),
+  improperReturns: l('不当退单', 'Improper send-backs'),
+  reworkRate: l('重办率', 'Rework rate'),
+  resolvedRate: l('解决率', 'Resolved rate'),
+  ratedShare: l('参评率', 'Rated share'),
+  followUpRate: l('回访率', 'Follow-up rate'),
+  duplicates: l('重复件', 'Duplicates'),
+};
+
 /** Every table above, by what it names: the test holds each code of the domain to a label in each locale. */
 export const VOCABULARY = {
   channel: [CHANNELS, CHANNEL_LABELS],
@@ -133,6 +146,7 @@ export const VOCABULARY = {
   role: [ROLES, ROLE_LABELS],
   festival: [FESTIVALS, FESTIVAL_LABELS],
   dayKind: [DAY_KINDS, DAY_KIND_LABELS],
+  indicator: [INDICATORS, INDICATOR_LABELS],
 } as const;
 
 /** The label of a code in a locale; a code without one (a topic invented by an admin) shows as itself. */

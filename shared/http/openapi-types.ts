@@ -1655,7 +1655,7 @@ export interface components {
             groups: {
                 key: string;
                 label: string;
-                /** @description 受理: cases received in the period (walk-in batches count once) */
+                /** @description 受理: cases received in the period (walk-in batches count once; duplicates apart, in `duplicates`) */
                 received: number;
                 hotlineCalls: number;
                 mailboxLetters: number;
@@ -1679,14 +1679,28 @@ export interface components {
                 extensions: number;
                 /** @description 退单 */
                 returns: number;
-                /** @description 回访: rated replies */
+                /** @description 回访: replies followed up */
                 followUps: number;
                 /** @description (satisfied + basically satisfied) / rated */
                 satisfactionRate: number | null;
+                /** @description 回退率: cases sent back (退单) at least once / received */
+                returnRate: number | null;
+                /** @description 不当退单: send-backs a supervisor rejected */
+                improperReturns: number;
+                /** @description 重办率: replied cases reopened / replied */
+                reworkRate: number | null;
+                /** @description 解决率: followed up and resolved / followed up */
+                resolvedRate: number | null;
+                /** @description 参评率: replied cases rated by the complainant / replied */
+                ratedShare: number | null;
+                /** @description 回访率: replied cases followed up / replied */
+                followUpRate: number | null;
+                /** @description 重复件: cases linked to another (duplicateOf) and closed; counted in no other figure */
+                duplicates: number;
             }[];
         };
         Figures: {
-            /** @description 受理: cases received in the period (walk-in batches count once) */
+            /** @description 受理: cases received in the period (walk-in batches count once; duplicates apart, in `duplicates`) */
             received: number;
             hotlineCalls: number;
             mailboxLetters: number;
@@ -1710,10 +1724,24 @@ export interface components {
             extensions: number;
             /** @description 退单 */
             returns: number;
-            /** @description 回访: rated replies */
+            /** @description 回访: replies followed up */
             followUps: number;
             /** @description (satisfied + basically satisfied) / rated */
             satisfactionRate: number | null;
+            /** @description 回退率: cases sent back (退单) at least once / received */
+            returnRate: number | null;
+            /** @description 不当退单: send-backs a supervisor rejected */
+            improperReturns: number;
+            /** @description 重办率: replied cases reopened / replied */
+            reworkRate: number | null;
+            /** @description 解决率: followed up and resolved / followed up */
+            resolvedRate: number | null;
+            /** @description 参评率: replied cases rated by the complainant / replied */
+            ratedShare: number | null;
+            /** @description 回访率: replied cases followed up / replied */
+            followUpRate: number | null;
+            /** @description 重复件: cases linked to another (duplicateOf) and closed; counted in no other figure */
+            duplicates: number;
         };
         SupervisionReport: {
             month: string;

@@ -1,4 +1,5 @@
 import type { z } from '@hono/zod-openapi';
+import { INDICATOR_LABELS, INDICATORS, type Indicator } from '../domain/vocabulary';
 import type { ClusterSchema, FiguresSchema, QuarterlyReport, SummaryReport, SupervisionItem, SupervisionReport } from '../http/schemas';
 
 /**
@@ -36,12 +37,14 @@ export const FIGURE_LABELS: Record<FigureKey, string> = {
   returns: '退单',
   followUps: '回访',
   satisfactionRate: '满意率',
+  // Issue 19's indicators, worded once in the vocabulary.
+  ...(Object.fromEntries(INDICATORS.map((k) => [k, INDICATOR_LABELS[k]['zh-CN']])) as Record<Indicator, string>),
 };
 
 const FIGURE_KEYS = Object.keys(FIGURE_LABELS) as FigureKey[];
 
 /** The figures that are fractions (0–1) and shown as percentages. */
-const RATE_KEYS: ReadonlySet<FigureKey> = new Set<FigureKey>(['onTimeRate', 'signOnTimeRate', 'satisfactionRate']);
+const RATE_KEYS: ReadonlySet<FigureKey> = new Set<FigureKey>(['onTimeRate', 'signOnTimeRate', 'satisfactionRate', 'returnRate', 'reworkRate', 'resolvedRate', 'ratedShare', 'followUpRate']);
 
 const CATEGORY_ZH: Record<SupervisionRow['category'], string> = { advice: '建议咨询', complaint: '求助申诉', investigation: '需调查处理' };
 

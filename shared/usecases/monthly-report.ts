@@ -83,5 +83,6 @@ function figureLines(f: Figures): string[] {
     `已答复 ${f.replied} 件，按时答复 ${f.repliedOnTime} 件，按时答复率 ${percent(f.onTimeRate)}；当前超期 ${f.overdueNow} 件`,
     `按时签收率 ${percent(f.signOnTimeRate)}；平均答复用时 ${f.avgWorkingDaysToReply ?? '—'} 个工作日；延期 ${f.extensions} 件，退单 ${f.returns} 次`,
     `回访 ${f.followUps} 件，满意率 ${percent(f.satisfactionRate)}`,
+    `回退率 ${percent(f.returnRate)}，不当退单 ${f.improperReturns} 次；重办率 ${percent(f.reworkRate)}；解决率 ${percent(f.resolvedRate)}；参评率 ${percent(f.ratedShare)}；回访率 ${percent(f.followUpRate)}；重复件 ${f.duplicates} 件（不计入以上各项）`,
   ];
 }
