@@ -26,6 +26,7 @@ export async function renderOpenApi(): Promise<string> {
     offices: unusable as AppDeps['offices'],
     routing: unusable as AppDeps['routing'],
     idempotency: unusable as AppDeps['idempotency'],
+    contacts: unusable as AppDeps['contacts'],
     reports: unusable as AppDeps['reports'],
     calendar: unusable as AppDeps['calendar'],
     timers: unusable as AppDeps['timers'],

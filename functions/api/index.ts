@@ -48,7 +48,7 @@ export function buildHandler(env: Record<string, string | undefined> = process.e
   if (!cognito && !config.JWT_SECRET) throw new ConfigError('Invalid configuration:\n  COGNITO_USER_POOL_ID and COGNITO_CLIENT_ID, or JWT_SECRET: required on Lambda');
   const db = createDynamoClient({ tableName: config.TABLE_NAME, region: config.AWS_REGION, endpoint: config.DYNAMODB_ENDPOINT });
   const publicBaseUrl = publicBaseUrlFromConfig(config);
-  const stores = dynamoStores(db, config.TABLE_NAME);
+  const stores = dynamoStores(db, config.TABLE_NAME, { contacts: { ...(config.CONTACT_HASH_SECRET && { secret: config.CONTACT_HASH_SECRET }) } });
   // Cognito ID tokens when a user pool is configured, else HS256 tokens signed with JWT_SECRET
   // (those from local sign-in held to their account as it is now).
   const tokens: TokenVerifier = cognito

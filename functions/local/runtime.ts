@@ -105,7 +105,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     throw new ConfigError(`${err.message}.\nMove ${join(dataDir, 'dynamo')} aside (or delete ${dataDir}) to start with a fresh local table.`);
   }
 
-  const stores = dynamoStores(db, config.TABLE_NAME);
+  const stores = dynamoStores(db, config.TABLE_NAME, { contacts: { ...(config.CONTACT_HASH_SECRET && { secret: config.CONTACT_HASH_SECRET }) } });
   const clock = options.clock ?? systemClock;
   // Timers live in the table; the runner below fires them as EventBridge Scheduler would.
   const timers = new DynamoTimerStore(db, config.TABLE_NAME);

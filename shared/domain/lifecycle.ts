@@ -1,5 +1,5 @@
 import type { WorkingCalendar } from './calendar';
-import { replyFollowedUp, type CaseRecord, type Category, type Status } from './case';
+import { OPEN_STATUSES, replyFollowedUp, type CaseRecord, type Category, type Status } from './case';
 import { computeDeadline } from './deadline';
 import type { Principal, Role } from './principal';
 import { endOfShanghaiDay, shanghaiDayOf, DAY_MS } from './time';
@@ -8,7 +8,7 @@ import { endOfShanghaiDay, shanghaiDayOf, DAY_MS } from './time';
  * The case lifecycle (办理流程) as a pure state machine: which action is allowed in which status, by
  * whom, and what it does to the case. The use case adds the clock, the calendar and the storage.
  */
-export const ACTIONS = ['accept', 'return', 'assign', 'recategorize', 'extend', 'pause', 'resume', 'note', 'reply', 'follow-up', 'reopen', 'close'] as const;
+export const ACTIONS = ['accept', 'return', 'assign', 'recategorize', 'extend', 'pause', 'resume', 'note', 'reply', 'follow-up', 'reopen', 'close', 'link'] as const;
 export type Action = (typeof ACTIONS)[number];
 
 export type Satisfaction = 'satisfied' | 'basically_satisfied' | 'dissatisfied';
@@ -25,7 +25,9 @@ export type ActionInput =
   | { action: 'reply'; text: string }
   | { action: 'follow-up'; resolved: boolean; satisfaction: Satisfaction; comment?: string }
   | { action: 'reopen'; reason: string }
-  | { action: 'close'; reason: string };
+  | { action: 'close'; reason: string }
+  /** 重复件: closes the case as a repeat of the one with `ticketNo`; the use case resolves `original` from it. */
+  | { action: 'link'; ticketNo: string; reason: string; original?: { caseId: string; ticketNo: string } };
 
 export interface LifecyclePolicy {
   /** Working days an office has from assignment to sign for a case. */
@@ -51,10 +53,12 @@ const FROM: Record<Action, readonly Status[]> = {
   'follow-up': ['replied'],
   reopen: ['replied', 'closed'],
   close: ['received', 'assigned', 'in_progress', 'paused', 'replied'],
+  // Only an open case repeats another: once replied, its complainant has had an answer of its own.
+  link: OPEN_STATUSES,
 };
 
 /** Who may take each action: the assigned office's staff, or supervisors (and admins). */
-const OFFICE_ACTIONS: ReadonlySet<Action> = new Set(['accept', 'return', 'extend', 'pause', 'resume', 'note', 'reply', 'follow-up']);
+const OFFICE_ACTIONS: ReadonlySet<Action> = new Set(['accept', 'return', 'extend', 'pause', 'resume', 'note', 'reply', 'follow-up', 'link']);
 const SUPERVISOR_ROLES: readonly Role[] = ['supervisor', 'admin'];
 
 export function allowedActions(status: Status): Action[] {
@@ -186,5 +190,12 @@ export function applyAction(c: CaseRecord, input: ActionInput, ctx: LifecycleCon
     }
     case 'close':
       return { record: { ...c, status: 'closed', closedAt: now }, detail: { reason: input.reason } };
+    case 'link': {
+      // Closed with the reference and nothing else: no reply, no notice; its timers stop with it.
+      const original = input.original;
+      if (!original) throw new LifecycleRuleError('The original case must be resolved from its ticket number first');
+      if (original.caseId === c.id) throw new LifecycleRuleError('A case cannot be a duplicate of itself');
+      return { record: { ...c, status: 'closed', closedAt: now, duplicateOf: original }, detail: { reason: input.reason, duplicateOf: original.ticketNo, originalId: original.caseId } };
+    }
   }
 }

@@ -70,6 +70,7 @@ export const ACTION_LABELS: Readonly<Record<Action, Label>> = {
   'follow-up': l('回访', 'Follow-up'),
   reopen: l('重新办理', 'Reopen'),
   close: l('办结', 'Close'),
+  link: l('并案（重复件）', 'Link as duplicate'),
 };
 
 /** `assign` on a case not yet routed is its first dispatch (分派), not a transfer. */

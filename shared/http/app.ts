@@ -83,7 +83,7 @@ export function createApp(deps: AppDeps) {
     ...deps,
     routing: new RoutingConfigCache({ routing: deps.routing, offices: deps.offices, clock: deps.clock }, 30_000),
   };
-  const intake: IntakeDeps = { cases: deps.cases, queue: deps.queue, idempotency: deps.idempotency, calendar, clock: deps.clock, ids: deps.ids, logger: deps.logger };
+  const intake: IntakeDeps = { cases: deps.cases, queue: deps.queue, idempotency: deps.idempotency, contacts: deps.contacts, calendar, clock: deps.clock, ids: deps.ids, logger: deps.logger };
   const publicCors = cors({
     origin: (origin) => (deps.config.ALLOWED_ORIGINS.includes(origin) ? origin : null),
     allowMethods: ['GET', 'POST'],

@@ -12,6 +12,7 @@ import type {
   CaseQueue,
   CaseStore,
   Clock,
+  ContactIndex,
   IdGenerator,
   IdempotencyStore,
   LoginAttemptStore,
@@ -37,6 +38,8 @@ export interface AppDeps {
   offices: OfficeStore;
   routing: RoutingStore;
   idempotency: IdempotencyStore;
+  /** 重复件 at intake: cases by keyed hashes of their contacts. */
+  contacts: ContactIndex;
   /** Report facts, kept beside the cases as they change. */
   reports: ReportFactStore;
   /** The working calendar in force (shipped + stored years, cached); shared with the workers. */

@@ -676,6 +676,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/cases/{id}/link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 重复件: close the case as a repeat of another (by its ticket number), notifying nobody
+         * @description 重复件: close the case as a repeat of another (by its ticket number), notifying nobody. Send the ETag you read as If-Match: 428 without it, 412 if the case changed since; 409 (with currentStatus and allowedActions) when its status does not allow the action.
+         */
+        post: operations["linkDuplicateCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/cases/{id}/events": {
         parameters: {
             query?: never;
@@ -976,6 +996,13 @@ export interface components {
              */
             closedAt?: string;
             reopened?: number;
+            /** @description 重复件?: ticket numbers of open cases of the last 30 days with the same phone or e-mail and topic, found at intake */
+            possibleDuplicates?: string[];
+            /** @description 重复件: the case this one repeats (closed by `link`) */
+            duplicateOf?: {
+                caseId: string;
+                ticketNo: string;
+            };
             /**
              * Format: date-time
              * @example 2026-03-09T23:59:59+08:00
@@ -1216,6 +1243,8 @@ export interface components {
              * @enum {string}
              */
             satisfaction?: "satisfied" | "basically_satisfied" | "dissatisfied";
+            /** @description closed as a repeat: the ticket number of the case it repeats */
+            mergedInto?: string;
         };
         PublicFollowUp: {
             /**
@@ -1585,6 +1614,12 @@ export interface components {
             reason: string;
         };
         CloseBody: {
+            /** @description Why: kept in the case history */
+            reason: string;
+        };
+        LinkBody: {
+            /** @description The case this one repeats (工单号) */
+            ticketNo: string;
             /** @description Why: kept in the case history */
             reason: string;
         };
@@ -3365,6 +3400,50 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["CloseBody"];
+            };
+        };
+        responses: {
+            /** @description The updated case */
+            200: {
+                headers: {
+                    /** @description The case version, e.g. "3": send it as If-Match */
+                    ETag: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["ContentTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            428: components["responses"]["PreconditionRequired"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    linkDuplicateCase: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag from GET /v1/cases/{id}, e.g. "3" */
+                "if-match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description The action */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LinkBody"];
             };
         };
         responses: {

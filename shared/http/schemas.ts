@@ -186,6 +186,8 @@ export const Case = z
       .openapi({ description: '回访' }),
     closedAt: instantOut.optional(),
     reopened: z.number().int().optional(),
+    possibleDuplicates: z.array(z.string()).optional().openapi({ description: '重复件?: ticket numbers of open cases of the last 30 days with the same phone or e-mail and topic, found at intake' }),
+    duplicateOf: z.object({ caseId: z.string(), ticketNo: z.string() }).optional().openapi({ description: '重复件: the case this one repeats (closed by `link`)' }),
     createdAt: instantOut,
     updatedAt: instantOut,
     version: z.number().int(),
@@ -236,6 +238,7 @@ export const PublicTimelineEntry = z
     text: z.string().optional().openapi({ description: 'The reply (replied)' }),
     resolved: z.boolean().optional(),
     satisfaction: SatisfactionSchema.optional(),
+    mergedInto: z.string().optional().openapi({ description: 'closed as a repeat: the ticket number of the case it repeats' }),
   })
   .openapi('PublicTimelineEntry');
 
@@ -477,6 +480,9 @@ export const ACTION_BODIES = {
     .openapi('FollowUpBody'),
   reopen: z.strictObject({ reason }).openapi('ReopenBody'),
   close: z.strictObject({ reason }).openapi('CloseBody'),
+  link: z
+    .strictObject({ ticketNo: z.string().regex(TICKET_NO_PATTERN, 'must be a ticket number like H2026-000042').openapi({ description: 'The case this one repeats (工单号)' }), reason })
+    .openapi('LinkBody'),
 } as const;
 
 export const IfMatch = z.object({

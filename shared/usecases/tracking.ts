@@ -124,6 +124,10 @@ async function publicView(offices: OfficeStore, r: CaseRecord): Promise<PublicCa
       case 'close':
         timeline.push({ at: e.at, kind: 'closed' });
         break;
+      case 'link':
+        // The complainant's own earlier case: its ticket number is theirs to know, nothing else of it.
+        timeline.push({ at: e.at, kind: 'closed', ...(typeof d.duplicateOf === 'string' && { mergedInto: d.duplicateOf }) });
+        break;
     }
   }
   timeline.sort((a, b) => a.at - b.at);

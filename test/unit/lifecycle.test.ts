@@ -65,6 +65,7 @@ const INPUT: Record<Action, ActionInput> = {
   'follow-up': { action: 'follow-up', resolved: true, satisfaction: 'satisfied' },
   reopen: { action: 'reopen', reason: 'not resolved' },
   close: { action: 'close', reason: 'done' },
+  link: { action: 'link', ticketNo: 'H2026-000001', reason: 'the same wages claim', original: { caseId: 'original-1', ticketNo: 'H2026-000001' } },
 };
 
 describe('the transition table', () => {
@@ -75,10 +76,10 @@ describe('the transition table', () => {
   });
 
   it('concrete expectations, by hand', () => {
-    expect(allowedActions('received')).toEqual(['assign', 'recategorize', 'note', 'close']);
-    expect(allowedActions('assigned')).toEqual(['accept', 'return', 'assign', 'recategorize', 'extend', 'note', 'close']);
-    expect(allowedActions('in_progress')).toEqual(['return', 'assign', 'recategorize', 'extend', 'pause', 'note', 'reply', 'close']);
-    expect(allowedActions('paused')).toEqual(['recategorize', 'resume', 'note', 'close']);
+    expect(allowedActions('received')).toEqual(['assign', 'recategorize', 'note', 'close', 'link']);
+    expect(allowedActions('assigned')).toEqual(['accept', 'return', 'assign', 'recategorize', 'extend', 'note', 'close', 'link']);
+    expect(allowedActions('in_progress')).toEqual(['return', 'assign', 'recategorize', 'extend', 'pause', 'note', 'reply', 'close', 'link']);
+    expect(allowedActions('paused')).toEqual(['recategorize', 'resume', 'note', 'close', 'link']);
     expect(allowedActions('replied')).toEqual(['note', 'follow-up', 'reopen', 'close']);
     expect(allowedActions('closed')).toEqual(['note', 'reopen']);
     expect(() => applyAction(caseIn('assigned'), INPUT.reply, ctx('2026-09-29T10:00:00+08:00'))).toThrow(IllegalTransitionError);
@@ -119,8 +120,34 @@ describe('the transition table', () => {
         }
       }
     }
-    // 6 statuses × 12 actions = 72 pairs; 4+7+8+4+4+2 = 29 of them are allowed by the hand table above.
-    expect(illegal).toBe(72 - 29);
+    // 6 statuses × 13 actions = 78 pairs; 5+8+9+5+4+2 = 33 of them are allowed by the hand table above.
+    expect(illegal).toBe(78 - 33);
+  });
+});
+
+describe('link (重复件)', () => {
+  const original = { caseId: 'original-1', ticketNo: 'H2026-000001' };
+  it('closes an open case with the reference to its original and nothing else', () => {
+    for (const status of ['received', 'assigned', 'in_progress', 'paused'] as const) {
+      const t = applyAction(caseIn(status), { action: 'link', ticketNo: original.ticketNo, reason: '同一欠薪诉求', original }, ctx('2026-10-09T10:00:00+08:00'));
+      expect(t.record.status).toBe('closed');
+      expect(t.record.duplicateOf).toEqual(original);
+      expect(t.record.closedAt).toBe(at('2026-10-09T10:00:00+08:00'));
+      expect(t.record.reply).toBeUndefined();
+      expect(t.detail).toEqual({ reason: '同一欠薪诉求', duplicateOf: 'H2026-000001', originalId: 'original-1' });
+    }
+  });
+  it('refuses a replied or closed case, itself as its original, and an unresolved ticket', () => {
+    expect(() => applyAction(caseIn('replied'), INPUT.link, ctx('2026-10-21T10:00:00+08:00'))).toThrow(IllegalTransitionError);
+    expect(() => applyAction(caseIn('closed'), INPUT.link, ctx('2026-10-22T10:00:00+08:00'))).toThrow(IllegalTransitionError);
+    const c = caseIn('assigned');
+    expect(() => applyAction(c, { action: 'link', ticketNo: c.ticketNo, reason: 'x', original: { caseId: c.id, ticketNo: c.ticketNo } }, ctx('2026-10-09T10:00:00+08:00'))).toThrow(LifecycleRuleError);
+    expect(() => applyAction(c, { action: 'link', ticketNo: 'H2026-000001', reason: 'x' }, ctx('2026-10-09T10:00:00+08:00'))).toThrow(LifecycleRuleError);
+  });
+  it('office staff may link their own office’s cases', () => {
+    expect(mayAct({ sub: 'u', roles: ['office'], office: 'rights' } as Principal, { office: 'rights' }, 'link')).toBe(true);
+    expect(mayAct({ sub: 'u', roles: ['office'], office: 'legal' } as Principal, { office: 'rights' }, 'link')).toBe(false);
+    expect(mayAct({ sub: 'u', roles: ['operator'] } as Principal, { office: 'rights' }, 'link')).toBe(false);
   });
 });
 

@@ -2,6 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoAccountStore, DynamoLoginAttemptStore } from './account-store';
 import { DynamoCalendarStore } from './calendar-store';
 import { DynamoCaseStore } from './case-store';
+import { DynamoContactIndex, type ContactIndexOptions } from './contact-index';
 import { DynamoIdempotencyStore } from './idempotency-store';
 import { DynamoNoticeLedger } from './notice-ledger';
 import { DynamoOfficeStore } from './office-store';
@@ -10,7 +11,7 @@ import { DynamoReportFactStore } from './report-store';
 import { DynamoRoutingStore } from './routing-store';
 
 /** Every table-backed port over one client and table: the same on AWS and on the local engine. */
-export function dynamoStores(db: DynamoDBClient, tableName: string) {
+export function dynamoStores(db: DynamoDBClient, tableName: string, options: { contacts?: ContactIndexOptions } = {}) {
   const reports = new DynamoReportFactStore(db, tableName);
   return {
     cases: new DynamoCaseStore(db, tableName, reports),
@@ -23,5 +24,6 @@ export function dynamoStores(db: DynamoDBClient, tableName: string) {
     notices: new DynamoNoticeLedger(db, tableName),
     accounts: new DynamoAccountStore(db, tableName),
     loginAttempts: new DynamoLoginAttemptStore(db, tableName),
+    contacts: new DynamoContactIndex(db, tableName, options.contacts),
   };
 }

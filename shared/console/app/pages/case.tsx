@@ -10,7 +10,7 @@ import { formatDate, useI18n, type I18n } from '../i18n';
 import { currentToken as sessionToken, hasRole, type Session } from '../session';
 import { loadCalendar, workingDaysLeft } from '../workdays';
 
-type Field = 'reason' | 'text' | 'office' | 'category' | 'rating';
+type Field = 'reason' | 'text' | 'office' | 'category' | 'rating' | 'ticketNo';
 /** What each action asks for (the API's ACTION_BODIES); none: one click. */
 const FIELDS: Record<Action, Field[]> = {
   accept: [],
@@ -25,6 +25,7 @@ const FIELDS: Record<Action, Field[]> = {
   'follow-up': ['rating'],
   reopen: ['reason'],
   close: ['reason'],
+  link: ['ticketNo', 'reason'],
 };
 
 /**
@@ -124,7 +125,7 @@ export function CasePage({ id, session }: { id: string; session: Session }) {
     const text = (name: string) => String(data.get(name) ?? '').trim();
     const body: Record<string, unknown> = {};
     for (const f of FIELDS[action]) {
-      if (f === 'reason' || f === 'text' || f === 'office' || f === 'category') body[f] = text(f);
+      if (f === 'reason' || f === 'text' || f === 'office' || f === 'category' || f === 'ticketNo') body[f] = text(f);
       if (f === 'rating') {
         body.resolved = data.get('resolved') === 'yes';
         body.satisfaction = text('satisfaction');
@@ -205,6 +206,22 @@ export function CasePage({ id, session }: { id: string; session: Session }) {
             </dd>
             <dt>{t('case.office')}</dt>
             <dd data-field="office">{officeName(c.office)}</dd>
+            {c.duplicateOf && (
+              <>
+                <dt>{t('case.duplicateOf')}</dt>
+                <dd data-field="duplicateOf">
+                  <a href={`/console/cases/${encodeURIComponent(c.duplicateOf.caseId)}`}>{c.duplicateOf.ticketNo}</a>
+                </dd>
+              </>
+            )}
+            {!c.duplicateOf && c.possibleDuplicates && c.possibleDuplicates.length > 0 && (
+              <>
+                <dt>{t('case.possibleDuplicates')}</dt>
+                <dd data-field="possibleDuplicates">
+                  {c.possibleDuplicates.join('、')} <small>{t('case.possibleDuplicatesHint')}</small>
+                </dd>
+              </>
+            )}
             {c.acceptedAt && (
               <>
                 <dt>{t('case.accepted')}</dt>
@@ -397,6 +414,21 @@ function ActionField(props: { field: Field; action: Action; i18n: I18n; offices:
       </label>
     );
   }
+  if (field === 'ticketNo') {
+    // The originals intake suggested, or any ticket number typed in.
+    const suggested = props.current.possibleDuplicates ?? [];
+    return (
+      <label for={id}>
+        {t('case.originalTicket')}
+        <input id={id} name="ticketNo" required pattern="[HMW]\d{4}-\d{6}" list={`${id}-list`} defaultValue={suggested[0]} autocomplete="off" />
+        <datalist id={`${id}-list`}>
+          {suggested.map((x) => (
+            <option key={x} value={x} />
+          ))}
+        </datalist>
+      </label>
+    );
+  }
   if (field === 'office') {
     return (
       <label for={id}>
@@ -475,6 +507,7 @@ function History({ events, notes, i18n, officeName }: { events: CaseEvent[]; not
           mail = t('history.mailEscalation', { level: String(d.level ?? '') });
         } else {
           what = label(ACTION_LABELS, e.action);
+          if (e.action === 'link') what += ` → ${str('duplicateOf') ?? ''}`;
           if (e.action === 'assign') {
             what += ` → ${officeName(str('to'))}`;
             mail = t('history.mailOffice', { office: officeName(str('to')) });
