@@ -14,8 +14,8 @@ export interface DevAccount {
 
 const SEEDER = 'dev-seed';
 
-/** One sign-in account per role for trying the console (office staff of `rights`, as the dev token). */
-const DEV_ACCOUNTS: { username: string; displayName: string; roles: Role[]; office?: string }[] = [
+/** One sign-in account per role for trying the console (office staff of `rights`); the dev tokens are for the same identities (./dev-tokens.ts). */
+export const DEV_ACCOUNTS: { username: string; displayName: string; roles: Role[]; office?: string }[] = [
   { username: 'operator', displayName: '热线话务员（演示）', roles: ['operator'] },
   { username: 'reception', displayName: '来访接待员（演示）', roles: ['reception'] },
   { username: 'office', displayName: '权益保障部工作人员（演示）', roles: ['office'], office: 'rights' },

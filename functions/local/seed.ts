@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { z } from '@hono/zod-openapi';
-import { OfficeInput, RoutingInput } from '../../shared/http/schemas';
+import { OfficeInput, RoutingInput } from '../../shared/http/schemas/admin';
 import type { Logger } from '../../shared/observability/logger';
 import { putOffice, putRouting, type AdminDeps } from '../../shared/usecases/admin';
 

@@ -1,6 +1,9 @@
 /** The case model and its vocabulary. Pure: no I/O, no clock of its own. */
+import type { EscalationLevel, StepId } from './escalation';
+import type { CaseEvent } from './history';
 import type { Attachment } from './letter';
 import type { RoutingDecision } from './routing';
+import type { TimerStepId } from './sla';
 
 export const CHANNELS = ['hotline', 'mailbox', 'walk_in'] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -24,20 +27,13 @@ export function isTimedStatus(status: Status): boolean {
   return TIMED_STATUSES.includes(status);
 }
 
+/** The follow-up's (回访) answer to "are you satisfied"; stored facts encode them by index, so only append. */
+export const SATISFACTIONS = ['satisfied', 'basically_satisfied', 'dissatisfied'] as const;
+export type Satisfaction = (typeof SATISFACTIONS)[number];
+
 /** Whether the reply in force was already followed up (回访 is once per reply). */
 export function replyFollowedUp(c: { reply?: { at: number }; followUp?: { at: number } }): boolean {
   return c.reply !== undefined && c.followUp !== undefined && c.followUp.at >= c.reply.at;
-}
-
-/** One entry of the append-only history of what people did to the case. */
-export interface CaseEvent {
-  at: number;
-  /** Who: the token's subject and roles (never a name). */
-  by: { sub: string; roles: readonly string[]; office?: string };
-  action: string;
-  from: Status;
-  to: Status;
-  detail?: Record<string, unknown>;
 }
 
 export const SLA_STATES = ['on_track', 'due_soon', 'overdue', 'met', 'missed'] as const;
@@ -94,18 +90,18 @@ export interface Sla {
   state: SlaState;
   calendarEstimated: boolean;
   /** The most severe escalation step handled so far ('warning', 'breach', 'overdue-<n>'). */
-  lastStep?: string;
-  /** The timer the case should have now; the reconciler re-creates it when it goes missing. */
-  timer?: { step: string; fireAt: number; version: number };
+  lastStep?: StepId;
+  /** The timer the case should have now (an SLA step, or 'autoclose'); the reconciler re-creates it when it goes missing. */
+  timer?: { step: TimerStepId; fireAt: number; version: number };
 }
 
 /** 督办 record: one entry per escalation step handled, kept on the case for the audit trail. */
 export interface EscalationEvent {
-  step: string;
-  level: 1 | 2 | 3;
+  step: StepId;
+  level: EscalationLevel;
   at: number;
   /** Steps passed over because a more severe one was already due (catch-up without floods). */
-  skipped?: string[];
+  skipped?: StepId[];
 }
 
 export interface CaseRecord extends CaseInput {
@@ -131,7 +127,7 @@ export interface CaseRecord extends CaseInput {
   notes?: { at: number; text: string }[];
   reply?: { at: number; text: string };
   /** 回访 */
-  followUp?: { at: number; resolved: boolean; satisfaction: 'satisfied' | 'basically_satisfied' | 'dissatisfied'; comment?: string };
+  followUp?: { at: number; resolved: boolean; satisfaction: Satisfaction; comment?: string };
   closedAt?: number;
   reopened?: number;
   /** The last reopen: the current handling period's deadline counts from here. */

@@ -104,3 +104,10 @@ export class UnavailableError extends AppError {
 export class DuplicateError extends Error {}
 /** Storage: a conditional write found another version. */
 export class VersionConflictError extends Error {}
+
+/**
+ * Not now: the work (a queue message, a timer firing) must be tried again later — and, if it keeps
+ * failing, end in the dead-letter queue. Workers let it through to their runtime; it is never an
+ * HTTP answer.
+ */
+export class RetryLaterError extends Error {}

@@ -1,6 +1,7 @@
 import type { WorkingCalendar } from './calendar';
-import { OPEN_STATUSES, replyFollowedUp, type CaseRecord, type Category, type Status } from './case';
+import { OPEN_STATUSES, replyFollowedUp, type CaseRecord, type Category, type Satisfaction, type Status } from './case';
 import { computeDeadline } from './deadline';
+import type { ActionChange, Actor, CaseEvent } from './history';
 import type { Principal, Role } from './principal';
 import { endOfShanghaiDay, shanghaiDayOf, DAY_MS } from './time';
 
@@ -11,7 +12,7 @@ import { endOfShanghaiDay, shanghaiDayOf, DAY_MS } from './time';
 export const ACTIONS = ['accept', 'return', 'assign', 'recategorize', 'extend', 'pause', 'resume', 'note', 'reply', 'follow-up', 'reopen', 'close', 'link'] as const;
 export type Action = (typeof ACTIONS)[number];
 
-export type Satisfaction = 'satisfied' | 'basically_satisfied' | 'dissatisfied';
+export type { Satisfaction } from './case';
 
 export type ActionInput =
   | { action: 'accept' }
@@ -25,7 +26,7 @@ export type ActionInput =
   | { action: 'reply'; text: string }
   | { action: 'follow-up'; resolved: boolean; satisfaction: Satisfaction; comment?: string }
   | { action: 'reopen'; reason: string }
-  | { action: 'close'; reason: string }
+  | { action: 'close'; reason: string; /** Set by the automatic close (办结 without follow-up): the working days it waited. */ afterWorkingDays?: number }
   /** 重复件: closes the case as a repeat of the one with `ticketNo`; the use case resolves `original` from it. */
   | { action: 'link'; ticketNo: string; reason: string; original?: { caseId: string; ticketNo: string } };
 
@@ -89,11 +90,8 @@ export interface LifecycleContext {
   policy: LifecyclePolicy;
 }
 
-/** What the action did, for the event history: the changed case without its bookkeeping (version, timers). */
-export interface Transition {
-  record: CaseRecord;
-  detail: Record<string, unknown>;
-}
+/** What the action did: the changed case without its bookkeeping (version, timers, history), and its detail for the history. */
+export type Transition = { record: CaseRecord } & ActionChange;
 
 /**
  * Applies an action to a case. Throws IllegalTransitionError for a status the action does not
@@ -116,15 +114,16 @@ export function applyAction(c: CaseRecord, input: ActionInput, ctx: LifecycleCon
     case 'accept': {
       const signBy = endOfShanghaiDay(calendar.addWorkingDays(shanghaiDayOf(c.assignedAt ?? now), ctx.policy.signWithinWorkingDays));
       const late = now > signBy;
-      return { record: { ...c, status: 'in_progress', acceptedAt: now, acceptedLate: late }, detail: { late } };
+      return { record: { ...c, status: 'in_progress', acceptedAt: now, acceptedLate: late }, action: 'accept', detail: { late } };
     }
     case 'return': {
       const { office: _office, assignedAt: _at, acceptedAt: _acc, acceptedLate: _late, ...rest } = c;
-      return { record: { ...rest, status: 'received', returns: (c.returns ?? 0) + 1 }, detail: { reason: input.reason, from: c.office } };
+      return { record: { ...rest, status: 'received', returns: (c.returns ?? 0) + 1 }, action: 'return', detail: { reason: input.reason, from: c.office } };
     }
     case 'assign':
       return {
         record: { ...c, status: 'assigned', office: input.office, assignedAt: now, acceptedAt: undefined, acceptedLate: undefined },
+        action: 'assign',
         detail: { reason: input.reason, from: c.office ?? null, to: input.office },
       };
     case 'recategorize': {
@@ -132,6 +131,7 @@ export function applyAction(c: CaseRecord, input: ActionInput, ctx: LifecycleCon
       const d = deadline(input.category);
       return {
         record: { ...c, category: input.category, sla: { ...c.sla, dueAt: d.dueAt, workingDays: d.workingDays, calendarEstimated: d.calendarEstimated } },
+        action: 'recategorize',
         detail: { reason: input.reason, from: c.category, to: input.category, dueAt: d.dueAt },
       };
     }
@@ -141,12 +141,13 @@ export function applyAction(c: CaseRecord, input: ActionInput, ctx: LifecycleCon
       const d = deadline('investigation');
       return {
         record: { ...c, category: 'investigation', extended: true, sla: { ...c.sla, dueAt: d.dueAt, workingDays: d.workingDays, calendarEstimated: d.calendarEstimated } },
+        action: 'extend',
         detail: { reason: input.reason, dueAt: d.dueAt },
       };
     }
     case 'pause': {
       if (periodPauses.length >= ctx.policy.maxPauses) throw new LifecycleRuleError(`A case can be paused at most ${ctx.policy.maxPauses} times`);
-      return { record: { ...c, status: 'paused', pauses: [...(c.pauses ?? []), { from: now, reason: input.reason }] }, detail: { reason: input.reason } };
+      return { record: { ...c, status: 'paused', pauses: [...(c.pauses ?? []), { from: now, reason: input.reason }] }, action: 'pause', detail: { reason: input.reason } };
     }
     case 'resume': {
       const pauses = [...(c.pauses ?? [])];
@@ -156,14 +157,15 @@ export function applyAction(c: CaseRecord, input: ActionInput, ctx: LifecycleCon
       const workingDays = calendar.countWorkingDays(shanghaiDayOf(open.from), shanghaiDayOf(now));
       pauses[pauses.length - 1] = { ...open, to: now, workingDays };
       const dueAt = workingDays ? endOfShanghaiDay(calendar.addWorkingDays(shanghaiDayOf(c.sla.dueAt), workingDays)) : c.sla.dueAt;
-      return { record: { ...c, status: 'in_progress', pauses, sla: { ...c.sla, dueAt } }, detail: { pausedWorkingDays: workingDays, dueAt } };
+      return { record: { ...c, status: 'in_progress', pauses, sla: { ...c.sla, dueAt } }, action: 'resume', detail: { pausedWorkingDays: workingDays, dueAt } };
     }
     case 'note':
-      return { record: { ...c, notes: [...(c.notes ?? []), { at: now, text: input.text }] }, detail: {} };
+      return { record: { ...c, notes: [...(c.notes ?? []), { at: now, text: input.text }] }, action: 'note' };
     case 'reply': {
       const met = now <= c.sla.dueAt;
       return {
         record: { ...c, status: 'replied', reply: { at: now, text: input.text }, sla: { ...c.sla, state: met ? 'met' : 'missed' } },
+        action: 'reply',
         // The text is kept in the history too: a reopen and a second reply replace `reply`.
         detail: { onTime: met, text: input.text },
       };
@@ -173,7 +175,7 @@ export function applyAction(c: CaseRecord, input: ActionInput, ctx: LifecycleCon
       if (replyFollowedUp(c)) throw new LifecycleRuleError('This reply was already followed up; a supervisor may reopen or close the case');
       const satisfied = input.resolved && input.satisfaction !== 'dissatisfied';
       const followUp = { at: now, resolved: input.resolved, satisfaction: input.satisfaction, ...(input.comment !== undefined && { comment: input.comment }) };
-      return { record: { ...c, status: satisfied ? 'closed' : 'replied', followUp, ...(satisfied && { closedAt: now }) }, detail: { ...followUp, reopenOffered: !satisfied } };
+      return { record: { ...c, status: satisfied ? 'closed' : 'replied', followUp, ...(satisfied && { closedAt: now }) }, action: 'follow-up', detail: { ...followUp, reopenOffered: !satisfied } };
     }
     case 'reopen': {
       const repliedAt = c.reply?.at;
@@ -185,17 +187,34 @@ export function applyAction(c: CaseRecord, input: ActionInput, ctx: LifecycleCon
       const { closedAt: _closed, ...rest } = c;
       return {
         record: { ...rest, status: 'in_progress', reopened: (c.reopened ?? 0) + 1, reopenedAt: now, sla: { ...c.sla, dueAt: d.dueAt, workingDays: d.workingDays, calendarEstimated: d.calendarEstimated, state: 'on_track', lastStep: undefined } },
+        action: 'reopen',
         detail: { reason: input.reason, dueAt: d.dueAt },
       };
     }
     case 'close':
-      return { record: { ...c, status: 'closed', closedAt: now }, detail: { reason: input.reason } };
+      return {
+        record: { ...c, status: 'closed', closedAt: now },
+        action: 'close',
+        detail: { reason: input.reason, ...(input.afterWorkingDays !== undefined && { afterWorkingDays: input.afterWorkingDays }) },
+      };
     case 'link': {
       // Closed with the reference and nothing else: no reply, no notice; its timers stop with it.
       const original = input.original;
       if (!original) throw new LifecycleRuleError('The original case must be resolved from its ticket number first');
       if (original.caseId === c.id) throw new LifecycleRuleError('A case cannot be a duplicate of itself');
-      return { record: { ...c, status: 'closed', closedAt: now, duplicateOf: original }, detail: { reason: input.reason, duplicateOf: original.ticketNo, originalId: original.caseId } };
+      return { record: { ...c, status: 'closed', closedAt: now, duplicateOf: original }, action: 'link', detail: { reason: input.reason, duplicateOf: original.ticketNo, originalId: original.caseId } };
     }
   }
+}
+
+/**
+ * An action applied and recorded: the changed case with its event appended to the history (by
+ * whom, when, from which status to which, and the action's detail). The caller adds the version
+ * and the timer the case needs, and writes it conditionally.
+ */
+export function recordAction(c: CaseRecord, input: ActionInput, by: Actor, ctx: LifecycleContext): { record: CaseRecord; event: CaseEvent } {
+  const { record, ...change } = applyAction(c, input, ctx);
+  // In the stored order: at, by, action, from, to, detail.
+  const event: CaseEvent = Object.assign({ at: ctx.now, by, action: change.action, from: c.status, to: record.status }, change);
+  return { record: { ...record, events: [...(c.events ?? []), event] }, event };
 }

@@ -1,5 +1,5 @@
 import type { WorkingCalendar } from './calendar';
-import type { CaseRecord, Category, Channel, Status } from './case';
+import type { CaseRecord, Category, Channel, Satisfaction, Status } from './case';
 import { isOpenStatus } from './case';
 import { civilFromDays, daysFromCivil, endOfShanghaiDay, shanghaiDayOf, startOfShanghaiDay } from './time';
 
@@ -36,7 +36,7 @@ export interface CaseFact {
   doneAt?: number;
   extended: boolean;
   returns: number;
-  satisfaction?: 'satisfied' | 'basically_satisfied' | 'dissatisfied';
+  satisfaction?: Satisfaction;
   resolved?: boolean;
   /** Highest 督办 level reached (0 none, 1 warning, 2 office head/supervisor, 3 chairman). */
   escalationLevel: number;
@@ -410,6 +410,14 @@ export function signedWorkingDays(calendar: WorkingCalendar, at: number, dueAt: 
   return -Math.max(1, calendar.countWorkingDays(d, a));
 }
 
+/** 督办清单 as the use case returns it: times in epoch ms, absent values absent; the office's name where known. */
+export interface SupervisionReportData {
+  month: string;
+  /** Month end (23:59:59), or now for the month in progress. */
+  asOf: number;
+  items: (SupervisionRow & { officeName?: string })[];
+}
+
 // ── Clusters (same problem, several sites) ────────────────────────────────────────────────
 
 export interface Cluster {
@@ -473,4 +481,19 @@ function distinct(names: (string | undefined)[]): string[] {
     if (n && key && !seen.has(key)) seen.set(key, n.trim());
   }
   return [...seen.values()];
+}
+
+// ── The quarterly analysis (季度分析) ────────────────────────────────────────────────────
+
+/** 季度分析 as the use case returns it (times in epoch ms): the quarter by office, the change on the previous one, channels per month, top topics, clusters. */
+export interface QuarterlyReportData {
+  quarter: string;
+  previousQuarter: string;
+  summary: Summary;
+  previous: Figures;
+  /** This quarter's total minus the previous one's, per figure; null where either is null. */
+  change: Record<string, number | null>;
+  monthly: ({ month: string } & Record<Channel, number>)[];
+  topTopics: { topic: string; label: string; received: number }[];
+  clusters: (Cluster & { label: string })[];
 }

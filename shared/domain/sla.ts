@@ -1,5 +1,6 @@
 import type { WorkingCalendar } from './calendar';
 import { isTimedStatus, replyFollowedUp, type CaseRecord, type Category, type SlaState } from './case';
+import { lastHandledRank, stepAtRank, stepId, type EscalationLevel, type EscalationStep, type StepId } from './escalation';
 import { endOfShanghaiDay, shanghaiDayOf, startOfShanghaiDay } from './time';
 
 /**
@@ -33,12 +34,14 @@ export const DEFAULT_ESCALATION_POLICY: EscalationPolicy = {
 /** The timer step that closes a replied case nobody followed up. */
 export const AUTO_CLOSE_STEP = 'autoclose';
 
-/** 1 office + head · 2 + supervisor · 3 + chairman. */
-export type EscalationLevel = 1 | 2 | 3;
+/** What a timer is for: an SLA step, or the automatic close. */
+export type TimerStepId = StepId | typeof AUTO_CLOSE_STEP;
 
+/** A step of this case's plan: the step, its time and its level. */
 export interface SlaStep {
+  step: EscalationStep;
   /** 'warning', 'breach', or 'overdue-<n>' for the reminder on the n-th working day overdue. */
-  id: string;
+  id: StepId;
   /** Severity order: warning 0, breach 1, overdue-n 1 + n. */
   rank: number;
   level: EscalationLevel;
@@ -46,13 +49,6 @@ export interface SlaStep {
   at: number;
   /** Working days past the deadline at this step (0 for warning and breach). */
   overdueDays: number;
-}
-
-export function stepRank(id: string): number | undefined {
-  if (id === 'warning') return 0;
-  if (id === 'breach') return 1;
-  const m = /^overdue-([1-9]\d{0,3})$/.exec(id);
-  return m ? 1 + Number(m[1]) : undefined;
 }
 
 type Timed = Pick<CaseRecord, 'category' | 'urgent' | 'sla'>;
@@ -66,14 +62,18 @@ export function stepOfRank(policy: EscalationPolicy, calendar: WorkingCalendar, 
     const at = c.urgent
       ? c.sla.dueAt - policy.urgentWarnBeforeMs
       : endOfShanghaiDay(calendar.subtractWorkingDays(dueDay, policy.warnBeforeWorkingDays[c.category])) + 1000;
-    return { id: 'warning', rank, level: 1, at, overdueDays: 0 };
+    return planned(stepAtRank(rank), rank, 1, at, 0);
   }
   // The first instant past the deadline (23:59:59 of the due day).
-  if (rank === 1) return { id: 'breach', rank, level: 2, at: c.sla.dueAt + 1000, overdueDays: 0 };
+  if (rank === 1) return planned(stepAtRank(rank), rank, 2, c.sla.dueAt + 1000, 0);
   const n = rank - 1;
   const day = calendar.addWorkingDays(dueDay, n);
   const at = startOfShanghaiDay(day) + (policy.reminderHour * 60 + policy.reminderMinute) * 60_000;
-  return { id: `overdue-${n}`, rank, level: n >= policy.chairmanFromOverdueDay ? 3 : 2, at, overdueDays: n };
+  return planned(stepAtRank(rank), rank, n >= policy.chairmanFromOverdueDay ? 3 : 2, at, n);
+}
+
+function planned(step: EscalationStep, rank: number, level: EscalationLevel, at: number, overdueDays: number): SlaStep {
+  return { step, id: stepId(step), rank, level, at, overdueDays };
 }
 
 /** The most severe step whose time has come, or undefined before the warning. */
@@ -103,15 +103,29 @@ export function plannedStep(
   policy: EscalationPolicy,
   calendar: WorkingCalendar,
   c: Timed & Pick<CaseRecord, 'status' | 'office' | 'reply' | 'followUp'>,
-): Pick<SlaStep, 'id' | 'at'> | undefined {
+): { id: TimerStepId; at: number } | undefined {
   // Replied and not followed up since the latest reply: it will close itself. A dissatisfied
   // follow-up leaves it replied, waiting for a supervisor to reopen or close it.
   if (c.status === 'replied' && c.reply && !replyFollowedUp(c)) {
     return { id: AUTO_CLOSE_STEP, at: autoCloseAt(policy, calendar, c.reply.at) };
   }
   if (!isTimedStatus(c.status) || c.office === undefined) return undefined;
-  const last = c.sla.lastStep === undefined ? -1 : (stepRank(c.sla.lastStep) ?? -1);
-  return stepOfRank(policy, calendar, c, last + 1);
+  return stepOfRank(policy, calendar, c, lastHandledRank(c.sla) + 1);
+}
+
+/**
+ * The record as it should be written, with `sla.timer` naming the timer it needs now (or none once
+ * the obligation ended). Call it on the final record, version included, before the write.
+ */
+export function withPlannedTimer(policy: EscalationPolicy, calendar: WorkingCalendar, record: CaseRecord): CaseRecord {
+  const step = plannedStep(policy, calendar, record);
+  const { timer: _old, ...sla } = record.sla;
+  return { ...record, sla: step ? { ...sla, timer: { step: step.id, fireAt: step.at, version: record.version } } : sla };
+}
+
+/** What is written over `before`: the changed case stamped `now`, one version on, with the timer it then needs. */
+export function nextVersion(policy: EscalationPolicy, calendar: WorkingCalendar, before: Pick<CaseRecord, 'version'>, changed: CaseRecord, now: number): CaseRecord {
+  return withPlannedTimer(policy, calendar, { ...changed, updatedAt: now, version: before.version + 1 });
 }
 
 /** The SLA state once a step has been handled. */

@@ -1,16 +1,19 @@
 /**
  * The words people read, once: every code of the domain with its zh-CN label (first) and its
- * English one, from the glossary of the service centres (DOMAIN.md). The console reads these;
- * e-mails and reports still carry their own copies (migrating them is a later change).
+ * English one, from the glossary of the service centres (DOMAIN.md), and the one way a rate is
+ * shown as a percentage. The console, the office e-mails, the receipt, the reports (CSV, pages,
+ * the monthly e-mail) and the public pages read the label of a code here; they keep only their own sentences.
  * Pure: no I/O, safe to bundle for the browser.
  */
-import { CATEGORIES, CHANNELS, SLA_STATES, STATUSES, TOPICS, type Category, type Channel, type SlaState, type Status } from './case';
 import { FESTIVALS, type Festival } from './calendar';
-import { ACTIONS, type Action, type Satisfaction } from './lifecycle';
+import { CATEGORIES, CHANNELS, SATISFACTIONS, SLA_STATES, STATUSES, TOPICS, type Category, type Channel, type Satisfaction, type SlaState, type Status } from './case';
+import { ACTIONS, type Action } from './lifecycle';
 import { ROLES, type Role } from './principal';
+import { GROUP_BY, type Figures, type GroupBy, type SupervisionRow } from './report';
+import type { Locale } from './routing';
 
-export const LOCALES = ['zh-CN', 'en'] as const;
-export type Locale = (typeof LOCALES)[number];
+/** The languages people read (an office's e-mails are in its own; the console lets one choose). */
+export { LOCALES, type Locale } from './routing';
 export type Label = Readonly<Record<Locale, string>>;
 export type Topic = (typeof TOPICS)[number];
 
@@ -33,7 +36,7 @@ export const TOPIC_LABELS: Readonly<Record<Topic, Label>> = {
   dismissal: l('解除劳动关系', 'Dismissal'),
   injury: l('工伤', 'Work injury'),
   social_insurance: l('社会保险', 'Social insurance'),
-  safety: l('劳动安全', 'Safety at work'),
+  safety: l('安全生产', 'Safety at work'),
   legal_aid: l('法律援助', 'Legal aid'),
   psychological: l('心理关爱', 'Psychological support'),
   other: l('其他', 'Other'),
@@ -44,6 +47,16 @@ export const STATUS_LABELS: Readonly<Record<Status, Label>> = {
   assigned: l('已分派', 'Assigned'),
   in_progress: l('办理中', 'In progress'),
   paused: l('暂停', 'Paused'),
+  replied: l('已答复', 'Replied'),
+  closed: l('已办结', 'Closed'),
+};
+
+/** The status as the complainant reads it on the tracking page: what happens next, in their words. */
+export const PUBLIC_STATUS_LABELS: Readonly<Record<Status, Label>> = {
+  received: l('已受理，待分派', 'Received, to be assigned'),
+  assigned: l('已分派，待签收', 'Assigned, to be signed for'),
+  in_progress: l('办理中', 'In progress'),
+  paused: l('暂停办理（等待补充材料）', 'Paused (waiting for your materials)'),
   replied: l('已答复', 'Replied'),
   closed: l('已办结', 'Closed'),
 };
@@ -76,7 +89,7 @@ export const ACTION_LABELS: Readonly<Record<Action, Label>> = {
 /** `assign` on a case not yet routed is its first dispatch (分派), not a transfer. */
 export const DISPATCH_LABEL: Label = l('分派', 'Dispatch');
 
-export const SATISFACTIONS = ['satisfied', 'basically_satisfied', 'dissatisfied'] as const satisfies readonly Satisfaction[];
+export { SATISFACTIONS };
 export const SATISFACTION_LABELS: Readonly<Record<Satisfaction, Label>> = {
   satisfied: l('满意', 'Satisfied'),
   basically_satisfied: l('基本满意', 'Basically satisfied'),
@@ -122,10 +135,64 @@ export const DAY_KIND_LABELS: Readonly<Record<(typeof DAY_KINDS)[number], Label>
   holiday: l('节假日', 'Public holiday'),
 };
 
-/** The assessment indicators (考核指标) added by issue 19, as report columns name them. */
-export const INDICATORS = ['returnRate', 'improperReturns', 'reworkRate', 'resolvedRate', 'ratedShare', 'followUpRate', 'duplicates'] as const;
-export type Indicator = (typeof INDICATORS)[number];
-export const INDICATOR_LABELS: Readonly<Record<Indicator, Label>> = {
+/** What a summary is grouped by, as its heading says it (按承办部门分组). */
+export const GROUP_BY_LABELS: Readonly<Record<GroupBy, Label>> = {
+  channel: l('渠道', 'Channel'),
+  category: l('类别', 'Category'),
+  office: l('承办部门', 'Office'),
+  topic: l('主题', 'Topic'),
+  month: l('月份', 'Month'),
+};
+
+/** A group with no office (not yet routed) or no topic/category. */
+export const UNASSIGNED_LABEL: Label = l('未分派', 'Unassigned');
+export const UNCLASSIFIED_LABEL: Label = l('未分类', 'Unclassified');
+
+/** The figures of a report, in the order their columns are shown. */
+export const FIGURE_KEYS = [
+  'received',
+  'hotlineCalls',
+  'mailboxLetters',
+  'walkInBatches',
+  'walkInPersons',
+  'replied',
+  'repliedOnTime',
+  'onTimeRate',
+  'overdueNow',
+  'signedOnTime',
+  'signOnTimeRate',
+  'avgWorkingDaysToReply',
+  'extensions',
+  'returns',
+  'followUps',
+  'satisfactionRate',
+  // The assessment indicators (考核指标) of 12351/12345 practice.
+  'returnRate',
+  'improperReturns',
+  'reworkRate',
+  'resolvedRate',
+  'ratedShare',
+  'followUpRate',
+  'duplicates',
+] as const satisfies readonly (keyof Figures)[];
+
+export const FIGURE_LABELS: Readonly<Record<keyof Figures, Label>> = {
+  received: l('受理总数', 'Received'),
+  hotlineCalls: l('热线来电', 'Hotline calls'),
+  mailboxLetters: l('主席信箱来信', 'Mailbox letters'),
+  walkInBatches: l('来访批次', 'Walk-in batches'),
+  walkInPersons: l('来访人次', 'Walk-in persons'),
+  replied: l('已答复', 'Replied'),
+  repliedOnTime: l('按时答复', 'Replied on time'),
+  onTimeRate: l('按时答复率', 'On-time reply rate'),
+  overdueNow: l('当前超期', 'Overdue now'),
+  signedOnTime: l('按时签收', 'Signed for on time'),
+  signOnTimeRate: l('按时签收率', 'On-time sign-for rate'),
+  avgWorkingDaysToReply: l('平均答复工作日', 'Average working days to reply'),
+  extensions: l('延期', 'Extensions'),
+  returns: l('退单', 'Send-backs'),
+  followUps: l('回访', 'Follow-ups'),
+  satisfactionRate: l('满意率', 'Satisfaction rate'),
   returnRate: l('回退率', 'Send-back rate'),
   improperReturns: l('不当退单', 'Improper send-backs'),
   reworkRate: l('重办率', 'Rework rate'),
@@ -135,22 +202,97 @@ export const INDICATOR_LABELS: Readonly<Record<Indicator, Label>> = {
   duplicates: l('重复件', 'Duplicates'),
 };
 
+/** The figures that are fractions (0–1), shown as percentages. */
+export const RATE_FIGURES: ReadonlySet<keyof Figures> = new Set<keyof Figures>(['onTimeRate', 'signOnTimeRate', 'satisfactionRate', 'returnRate', 'reworkRate', 'resolvedRate', 'ratedShare', 'followUpRate']);
+
+/** The columns of the 督办清单, in order. */
+export const SUPERVISION_COLUMNS = [
+  'ticketNo',
+  'office',
+  'category',
+  'topic',
+  'status',
+  'receivedAt',
+  'dueAt',
+  'workingDaysLeft',
+  'escalationLevel',
+  'handlingWorkingDays',
+  'openAtMonthEnd',
+  'overdueInMonth',
+] as const satisfies readonly (keyof SupervisionRow)[];
+
+export const SUPERVISION_COLUMN_LABELS: Readonly<Record<(typeof SUPERVISION_COLUMNS)[number], Label>> = {
+  ticketNo: l('工单号', 'Ticket number'),
+  office: l('承办部门', 'Office'),
+  category: l('类别', 'Category'),
+  topic: l('主题', 'Topic'),
+  status: l('状态', 'Status'),
+  receivedAt: l('受理日期', 'Received'),
+  dueAt: l('答复期限', 'Due'),
+  workingDaysLeft: l('剩余/超期工作日', 'Working days left (negative: overdue)'),
+  escalationLevel: l('督办级别', 'Escalation level'),
+  handlingWorkingDays: l('办理周期（工作日）', 'Handling time (working days)'),
+  openAtMonthEnd: l('月末未办结', 'Open at month end'),
+  overdueInMonth: l('本月曾超期', 'Overdue in the month'),
+};
+
+/** Yes / no as a table cell says it. */
+export const YES_NO: Readonly<Record<'yes' | 'no', Label>> = { yes: l('是', 'yes'), no: l('否', 'no') };
+export const yesNo = (b: boolean, locale: Locale): string => YES_NO[b ? 'yes' : 'no'][locale];
+
 /** Every table above, by what it names: the test holds each code of the domain to a label in each locale. */
 export const VOCABULARY = {
   channel: [CHANNELS, CHANNEL_LABELS],
   category: [CATEGORIES, CATEGORY_LABELS],
   topic: [TOPICS, TOPIC_LABELS],
   status: [STATUSES, STATUS_LABELS],
+  publicStatus: [STATUSES, PUBLIC_STATUS_LABELS],
   slaState: [SLA_STATES, SLA_STATE_LABELS],
   action: [ACTIONS, ACTION_LABELS],
   satisfaction: [SATISFACTIONS, SATISFACTION_LABELS],
   role: [ROLES, ROLE_LABELS],
+  groupBy: [GROUP_BY, GROUP_BY_LABELS],
+  figure: [FIGURE_KEYS, FIGURE_LABELS],
+  supervisionColumn: [SUPERVISION_COLUMNS, SUPERVISION_COLUMN_LABELS],
   festival: [FESTIVALS, FESTIVAL_LABELS],
   dayKind: [DAY_KINDS, DAY_KIND_LABELS],
-  indicator: [INDICATORS, INDICATOR_LABELS],
 } as const;
+
+/** A table in one locale, code → text (for a page's script, which has no other way to read it). */
+export function labelsIn<K extends string>(table: Readonly<Record<K, Label>>, locale: Locale): Record<K, string> {
+  return Object.fromEntries(Object.entries<Label>(table).map(([code, label]) => [code, label[locale]])) as Record<K, string>;
+}
 
 /** The label of a code in a locale; a code without one (a topic invented by an admin) shows as itself. */
 export function labelOf(table: Readonly<Record<string, Label>>, code: string, locale: Locale): string {
   return Object.hasOwn(table, code) ? (table[code] as Label)[locale] : code;
+}
+
+/**
+ * A rate (0–1) as a percentage with one decimal: 0.875 → "87.5%", 0.0115 → "1.2%". Rounded half
+ * away from zero on the decimal value the rate stands for (rates are four-decimal numbers, which
+ * binary floats hold only approximately: 0.0115 × 1000 is 11.4999…), so the e-mail, the CSV and
+ * the page say the same. Negative values (a change of rate) keep their sign.
+ */
+export function percent(rate: number): string {
+  return `${tenthsText(tenthsOfPercent(rate))}%`;
+}
+
+/** A change of rate in percentage points, signed: 0.025 → "+2.5个百分点" (zh-CN) / "+2.5 points" (en). */
+export function percentagePoints(change: number, locale: Locale): string {
+  const t = tenthsOfPercent(change);
+  const text = `${t > 0 ? '+' : ''}${tenthsText(t)}`;
+  return locale === 'zh-CN' ? `${text}个百分点` : `${text} points`;
+}
+
+/** The rate in whole tenths of a percent. The nudge of a few ulps puts a product that float noise left just under .5 back on it. */
+function tenthsOfPercent(rate: number): number {
+  const scaled = Math.abs(rate) * 1000 * (1 + 8 * Number.EPSILON);
+  const tenths = Math.floor(scaled + 0.5);
+  return rate < 0 && tenths !== 0 ? -tenths : tenths;
+}
+
+function tenthsText(tenths: number): string {
+  const abs = Math.abs(tenths);
+  return `${tenths < 0 ? '-' : ''}${Math.floor(abs / 10)}.${abs % 10}`;
 }

@@ -5,15 +5,12 @@ import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
-import type { IntakeDeps } from '../usecases/intake';
 import type { AppDeps } from './deps';
 import { DOCS_ASSETS, docsRoutes } from './docs';
 import { json, noAuth, problemRefs, registerProblemComponents, router } from './env';
 import { MAX_ATTACHMENTS_TOTAL_BYTES } from '../domain/letter';
 import { errorPage, pageCsp } from './pages';
 import { problemResponse, toProblem } from './problem';
-import type { ActDeps } from '../usecases/act';
-import { RoutingConfigCache } from '../usecases/routing-config';
 import { adminRoutes } from './routes/admin';
 import { attachmentRoutes } from './routes/attachments';
 import { authRoutes } from './routes/auth';
@@ -79,11 +76,8 @@ const health = createRoute({
 /** The one Hono app: the Lambda handler and the local server both wrap it. */
 export function createApp(deps: AppDeps) {
   const { calendar } = deps;
-  const actDeps: ActDeps = {
-    ...deps,
-    routing: new RoutingConfigCache({ routing: deps.routing, offices: deps.offices, clock: deps.clock }, 30_000),
-  };
-  const intake: IntakeDeps = { cases: deps.cases, queue: deps.queue, idempotency: deps.idempotency, contacts: deps.contacts, calendar, clock: deps.clock, ids: deps.ids, logger: deps.logger };
+  // Built by the runtime's composition root (shared/compose), once per process.
+  const { intake, act: actDeps } = deps.useCases;
   const publicCors = cors({
     origin: (origin) => (deps.config.ALLOWED_ORIGINS.includes(origin) ? origin : null),
     allowMethods: ['GET', 'POST'],

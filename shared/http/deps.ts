@@ -3,56 +3,54 @@ import type { ConsoleAssets } from '../console/assets';
 import type { ApiConfig, SignInConfig } from '../config';
 import type { DocsFiles } from './docs';
 import type { Logger } from '../observability/logger';
+import type { ActDeps } from '../usecases/act';
 import type { CalendarService } from '../usecases/calendar';
-import type { LifecyclePolicy } from '../domain/lifecycle';
-import type { EscalationPolicy } from '../domain/sla';
+import type { IntakeDeps } from '../usecases/intake';
 import type {
   AccountStore,
   AttachmentStore,
   CaseQueue,
   CaseStore,
   Clock,
-  ContactIndex,
   IdGenerator,
-  IdempotencyStore,
   LoginAttemptStore,
-  Mailer,
-  NoticeLedger,
   OfficeStore,
   PasswordHasher,
   RateLimiter,
   ReportFactStore,
   RoutingStore,
-  TimerService,
   TokenIssuer,
   TokenVerifier,
 } from '../ports';
 
+/** The use cases the routes call into, with their deps. */
+export interface HttpUseCases {
+  intake: IntakeDeps;
+  /** Lifecycle actions (and the complainant's follow-up): they move SLA timers and tell an office a case was transferred to it. */
+  act: ActDeps;
+}
+
 /** How people sign in: local accounts and tokens this server signs, or Cognito's managed login. */
 export type SignIn = { provider: 'local'; issuer: TokenIssuer } | Extract<SignInConfig, { provider: 'cognito' }>;
 
-/** Everything the HTTP app needs, passed in: AWS adapters on Lambda, local ones under `npm start`, test ones in tests. */
+/**
+ * Everything the HTTP app needs, passed in ready-made: AWS adapters on Lambda, local ones under
+ * `npm start`, the same local ones in tests. The use cases' own deps come built (shared/compose/
+ * use-cases.ts `appDeps`), so the app wires nothing itself.
+ */
 export interface AppDeps {
+  /** The use cases behind the routes, built once by the runtime's composition root. */
+  useCases: HttpUseCases;
   cases: CaseStore;
+  /** Admins' queue depths and dead-letter redrive. */
   queue: CaseQueue;
   offices: OfficeStore;
+  /** The stored routing rules, which admins read and replace. */
   routing: RoutingStore;
-  idempotency: IdempotencyStore;
-  /** 重复件 at intake: cases by keyed hashes of their contacts. */
-  contacts: ContactIndex;
   /** Report facts, kept beside the cases as they change. */
   reports: ReportFactStore;
   /** The working calendar in force (shipped + stored years, cached); shared with the workers. */
   calendar: CalendarService;
-  /** Lifecycle actions move SLA timers and tell an office a case was transferred to it. */
-  timers: TimerService;
-  notices: NoticeLedger;
-  mailer: Mailer;
-  policy: EscalationPolicy;
-  /** Sign-for time, pauses and the reopen window. */
-  lifecycle: LifecyclePolicy;
-  /** Base of the case links in e-mails. */
-  publicBaseUrl: string;
   rateLimiter: RateLimiter;
   /** Files attached to mailbox letters; without it, letters with files are refused (and kept on the page). */
   attachments?: AttachmentStore;

@@ -4,7 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { Principal } from '../domain/principal';
 import type { Logger } from '../observability/logger';
 import { zodToValidationError } from './problem';
-import { Problem } from './schemas';
+import { Problem } from './schemas/common';
 
 export type AppEnv = {
   Variables: {

@@ -1,5 +1,4 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { FieldError } from '../domain/errors';
@@ -15,7 +14,7 @@ import {
   type Attachment,
   type MailboxField,
 } from '../domain/letter';
-import { MailboxForm } from './schemas';
+import { MailboxForm, type MailboxFormBody } from './schemas/intake';
 
 /**
  * A letter as a real web form posts it. Tolerant of the form (unknown fields, a submit button's
@@ -29,8 +28,6 @@ export interface FormLetter {
   ignoredFields: string[];
   files: { name: string; bytes: Uint8Array }[];
 }
-
-export type LetterFields = z.infer<typeof MailboxForm>;
 
 export interface AcceptedFile {
   attachment: Attachment;
@@ -100,7 +97,7 @@ export async function readFormLetter(c: Context, mapping: Readonly<Record<string
 const HIDDEN: readonly MailboxField[] = ['redirect', 'submissionId'];
 
 /** The letter's fields checked as the JSON body is, each problem worded for the writer. */
-export function checkLetter(values: FormLetter['values'], earlier: FieldError[] = []): { fields?: LetterFields; errors: FieldError[] } {
+export function checkLetter(values: FormLetter['values'], earlier: FieldError[] = []): { fields?: MailboxFormBody; errors: FieldError[] } {
   let parsed = MailboxForm.safeParse(values);
   const badHidden = parsed.success ? [] : HIDDEN.filter((f) => parsed.error?.issues.some((i) => i.path[0] === f));
   if (badHidden.length) {
@@ -152,7 +149,7 @@ export function checkFiles(files: FormLetter['files'], accepting: boolean): { ac
  * What makes two posts "the same letter": the fields that carry its content and the files' hashes
  * (not the redirect, the honeypot or the submission id).
  */
-export function letterFingerprint(fields: LetterFields, files: readonly Pick<Attachment, 'sha256'>[]): string {
+export function letterFingerprint(fields: MailboxFormBody, files: readonly Pick<Attachment, 'sha256'>[]): string {
   const { redirect: _r, submissionId: _s, website: _w, ...content } = fields;
   const canonical = JSON.stringify([Object.entries(content).sort(([a], [b]) => a.localeCompare(b)), files.map((f) => f.sha256)]);
   return createHash('sha256').update(canonical).digest('hex');

@@ -4,8 +4,10 @@ import type { HtmlEscapedString } from 'hono/utils/html';
 import type { FieldError } from '../domain/errors';
 import { ACCEPTED_KINDS, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, MAX_ATTACHMENTS_TOTAL_BYTES, type MailboxField } from '../domain/letter';
 import { civilFromDays, shanghaiDayOf } from '../domain/time';
-import { ZH_TOPICS } from '../notifications/assignment';
-import type { ProblemBody } from './problem';
+import { WORKING_DAYS_BY_CATEGORY } from '../domain/deadline';
+import { CATEGORIES } from '../domain/case';
+import { CATEGORY_LABELS, TOPIC_LABELS } from '../domain/vocabulary';
+import type { ProblemBody } from './schemas/common';
 
 /**
  * The zh-CN pages of the chairman's mailbox for people with a browser: the letter form (GET
@@ -94,11 +96,10 @@ export function thankYouPage(r: { ticketNo: string; due?: string }) {
   );
 }
 
+/** Each category with its time limit: advice is answered (答复), the others resolved (办结). */
 const CATEGORY_CHOICES: [string, string][] = [
   ['', '不确定（由工作人员判断）'],
-  ['advice', '建议咨询（5个工作日内答复）'],
-  ['complaint', '求助申诉（20个工作日内办结）'],
-  ['investigation', '需调查处理（30个工作日内办结）'],
+  ...CATEGORIES.map((c): [string, string] => [c, `${CATEGORY_LABELS[c]['zh-CN']}（${WORKING_DAYS_BY_CATEGORY[c]}个工作日内${c === 'advice' ? '答复' : '办结'}）`]),
 ];
 
 export interface LetterPageInput {
@@ -160,7 +161,7 @@ export function letterPage(p: LetterPageInput) {
         <label for="topic">${FIELD_LABELS.topic} ${errorOf('topic')}</label>
         <select id="topic" name="topic">
           <option value=""${selected('topic', '')}>请选择</option>
-          ${Object.entries(ZH_TOPICS).map(([code, label]) => html`<option value="${code}"${selected('topic', code)}>${label}</option>`)}
+          ${Object.entries(TOPIC_LABELS).map(([code, label]) => html`<option value="${code}"${selected('topic', code)}>${label['zh-CN']}</option>`)}
         </select>
         <label for="category">${FIELD_LABELS.category} ${errorOf('category')}</label>
         <select id="category" name="category">

@@ -1,11 +1,13 @@
-import type { z } from '@hono/zod-openapi';
-import type { CaseRecord, Status } from '../domain/case';
+import type { CaseRecord } from '../domain/case';
+import { caseHistory, type HistoryEntry } from '../domain/history';
 import type { RoutingDecision } from '../domain/routing';
 import { formatShanghai } from '../domain/time';
-import type { Case } from './schemas';
+import type { CaseBody } from './schemas/cases';
+import type { QuarterlyReportData, SupervisionReportData } from '../domain/report';
+import type { QuarterlyReportBody, SupervisionReportBody } from './schemas/reports';
 
 /** A stored case as the API shows it: instants in +08:00, bookkeeping fields left out. */
-export function caseJson(r: CaseRecord): z.infer<typeof Case> {
+export function caseJson(r: CaseRecord): CaseBody {
   return {
     id: r.id,
     ticketNo: r.ticketNo,
@@ -59,34 +61,71 @@ export function caseJson(r: CaseRecord): z.infer<typeof Case> {
 
 export const etagOf = (r: CaseRecord) => `"${r.version}"`;
 
-const SYSTEM = { sub: 'system', roles: [] as string[] };
-
-/**
- * The case's history, oldest first. Each part was written by the conditional write that made it
- * (intake, the router's assignment, each escalation, each action appends its event), so the
- * history never disagrees with the case; this only merges them in time order.
- */
+/** The case's history (the domain's `caseHistory`), oldest first, every time as Shanghai ISO. */
 export function caseEvents(r: CaseRecord) {
-  const items: { at: number; by: { sub: string; roles: readonly string[]; office?: string }; action: string; from?: Status; to?: Status; detail?: Record<string, unknown> }[] = [
-    { at: r.createdAt, by: { sub: r.createdBy, roles: [] }, action: 'received', to: 'received', detail: { channel: r.channel, receivedAt: formatShanghai(r.receivedAt), ...(r.ignoredFields?.length && { ignoredFields: r.ignoredFields }) } },
-  ];
-  if (r.routing?.at !== undefined) {
-    items.push({ at: r.routing.at, by: SYSTEM, action: 'routed', from: 'received', to: 'assigned', detail: { office: r.routing.office, ruleIndex: r.routing.ruleIndex, rulesVersion: r.routing.rulesVersion } });
-  }
-  for (const e of r.escalations ?? []) items.push({ at: e.at, by: SYSTEM, action: `escalation:${e.step}`, detail: { level: e.level, ...(e.skipped && { skipped: e.skipped }) } });
-  for (const e of r.events ?? []) items.push(e);
-  return items
-    .sort((a, b) => a.at - b.at)
-    .map((e) => ({ ...e, at: formatShanghai(e.at), by: { ...e.by, roles: [...e.by.roles] }, ...(e.detail && { detail: instantsIn(e.detail) }) }));
+  return caseHistory(r).map((e) => ({ ...e, at: formatShanghai(e.at), by: { ...e.by, roles: [...e.by.roles] }, ...(e.detail && { detail: detailJson(e) }) }));
 }
 
 /** Times in event details are stored as epoch ms; the API shows every time as Shanghai ISO. */
-const INSTANT_KEYS = new Set(['at', 'dueAt']);
-function instantsIn(detail: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(detail).map(([k, v]) => [k, INSTANT_KEYS.has(k) && typeof v === 'number' ? formatShanghai(v) : v]));
+function detailJson(e: HistoryEntry) {
+  switch (e.action) {
+    case 'received':
+      return { ...e.detail, receivedAt: formatShanghai(e.detail.receivedAt) };
+    case 'recategorize':
+    case 'extend':
+    case 'resume':
+    case 'reopen':
+      return { ...e.detail, dueAt: formatShanghai(e.detail.dueAt) };
+    case 'follow-up':
+      return { ...e.detail, at: formatShanghai(e.detail.at) };
+    default:
+      return e.detail;
+  }
 }
 
 /** Why the case went where it did; the decision's time as a Shanghai ISO string, like every time. */
 function routingJson({ at, when, ...decision }: RoutingDecision) {
   return { ...decision, when: when ? { ...when } : null, ...(at !== undefined && { at: formatShanghai(at) }) };
+}
+
+/** The reports as the API shows them: every time as Shanghai ISO, absent values as null. */
+export function supervisionJson(r: SupervisionReportData): SupervisionReportBody {
+  return {
+    month: r.month,
+    asOf: formatShanghai(r.asOf),
+    items: r.items.map((i) => ({
+      id: i.id,
+      ticketNo: i.ticketNo,
+      office: i.office ?? null,
+      officeName: i.officeName ?? null,
+      category: i.category,
+      topic: i.topic ?? null,
+      status: i.status,
+      receivedAt: formatShanghai(i.receivedAt),
+      dueAt: formatShanghai(i.dueAt),
+      workingDaysLeft: i.workingDaysLeft,
+      escalationLevel: i.escalationLevel,
+      handlingWorkingDays: i.handlingWorkingDays,
+      openAtMonthEnd: i.openAtMonthEnd,
+      overdueInMonth: i.overdueInMonth,
+    })),
+  };
+}
+
+export function quarterlyJson(r: QuarterlyReportData): QuarterlyReportBody {
+  return {
+    ...r,
+    clusters: r.clusters.map((c) => ({
+      ...c,
+      cases: c.cases.map((k) => ({
+        id: k.id,
+        ticketNo: k.ticketNo,
+        receivedAt: formatShanghai(k.receivedAt),
+        employer: k.employer ?? null,
+        region: k.region ?? null,
+        office: k.office ?? null,
+        status: k.status,
+      })),
+    })),
+  };
 }

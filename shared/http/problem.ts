@@ -3,17 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
 import { AppError, ValidationError, type FieldError } from '../domain/errors';
-
-/** RFC 9457 problem details. `type` is a relative URI naming the kind of problem. */
-export interface ProblemBody extends Record<string, unknown> {
-  type: string;
-  title: string;
-  status: number;
-  detail?: string;
-  instance?: string;
-  errors?: FieldError[];
-  requestId?: string;
-}
+import type { ProblemBody } from './schemas/common';
 
 const BY_KIND: Record<AppError['kind'], { status: ContentfulStatusCode; type: string; title: string }> = {
   validation: { status: 400, type: '/problems/validation', title: 'Invalid request' },

@@ -1,3 +1,5 @@
+import { SATISFACTIONS } from '../domain/case';
+import { CATEGORY_LABELS, labelsIn, PUBLIC_STATUS_LABELS, SATISFACTION_LABELS } from '../domain/vocabulary';
 import { cspHash } from './csp';
 
 /**
@@ -7,9 +9,9 @@ import { cspHash } from './csp';
  * the complainant rate the reply. Everything from the API is put in with textContent, never as HTML.
  */
 const SCRIPT = String.raw`
-const STATUS = { received: '已受理，待分派', assigned: '已分派，待签收', in_progress: '办理中', paused: '暂停办理（等待补充材料）', replied: '已答复', closed: '已办结' };
-const CATEGORY = { advice: '建议咨询', complaint: '求助申诉', investigation: '需调查处理' };
-const SATISFACTION = { satisfied: '满意', basically_satisfied: '基本满意', dissatisfied: '不满意' };
+const STATUS = ${JSON.stringify(labelsIn(PUBLIC_STATUS_LABELS, 'zh-CN'))};
+const CATEGORY = ${JSON.stringify(labelsIn(CATEGORY_LABELS, 'zh-CN'))};
+const SATISFACTION = ${JSON.stringify(labelsIn(SATISFACTION_LABELS, 'zh-CN'))};
 const ERRORS = { 400: '工单号或查询码格式不正确，请核对。', 404: '未找到该工单：请核对工单号和查询码。', 409: '当前状态不能评价（可能已评价过）。', 429: '查询过于频繁，请一分钟后再试。' };
 const $ = (id) => document.getElementById(id);
 const el = (tag, text, cls) => { const e = document.createElement(tag); if (text !== undefined) e.textContent = text; if (cls) e.className = cls; return e; };
@@ -159,10 +161,8 @@ export const TRACK_PAGE = `<!doctype html>
     </fieldset>
     <fieldset>
       <legend>您对办理结果是否满意？</legend>
-      <label><input type="radio" name="satisfaction" value="satisfied" /> 满意</label>
-      <label><input type="radio" name="satisfaction" value="basically_satisfied" /> 基本满意</label>
-      <label><input type="radio" name="satisfaction" value="dissatisfied" /> 不满意</label>
-    </fieldset>
+${SATISFACTIONS.map((s) => `      <label><input type="radio" name="satisfaction" value="${s}" /> ${SATISFACTION_LABELS[s]['zh-CN']}</label>
+`).join('')}    </fieldset>
     <label for="comment">意见（选填）</label>
     <textarea id="comment" name="comment" rows="3" maxlength="2000"></textarea>
     <p id="rate-hint" class="error" hidden>请选择是否解决和满意程度。</p>

@@ -9,10 +9,11 @@
  * phone number in it (or in topic/region) is masked.
  */
 import type { CaseRecord, Channel } from '../domain/case';
+import { CHANNEL_LABELS, labelsIn, TOPIC_LABELS } from '../domain/vocabulary';
 import { WORKING_DAYS_BY_CATEGORY } from '../domain/deadline';
 import type { Locale, Office, RuleCondition } from '../domain/routing';
 import type { MailMessage } from '../ports';
-import { caseLink, COMMON_TEXTS, displayedLimit, noticeLocale, renderNotice, safeText } from './common';
+import { caseLink, COMMON_TEXTS, displayedLimit, noticeLocale, officeNoticeHeaders, renderNotice, safeText } from './common';
 import type { CommonTexts, Row } from './common';
 
 export { caseLink, escapeHtml, noticeLocale } from './common';
@@ -48,25 +49,20 @@ interface Texts extends CommonTexts {
   routedByDefault(version: number): string;
 }
 
-/** Names of the suggested topic codes (TOPICS); other codes are shown as they are. */
-export const ZH_TOPICS: Record<string, string> = {
-  wages: '工资报酬',
-  dismissal: '解除劳动关系',
-  injury: '工伤',
-  social_insurance: '社会保险',
-  safety: '安全生产',
-  legal_aid: '法律援助',
-  psychological: '心理服务',
-  other: '其他',
-};
+/** A suggested topic (TOPICS) by its label with the code after it; another code as it is (masked). */
+function topicLabel(locale: Locale, code: string, safeCode: string): string {
+  if (!Object.hasOwn(TOPIC_LABELS, code)) return safeCode;
+  const label = TOPIC_LABELS[code as keyof typeof TOPIC_LABELS][locale];
+  return locale === 'zh-CN' ? `${label}（${safeCode}）` : `${label} (${safeCode})`;
+}
 
 const ZH: Texts = {
   ...COMMON_TEXTS['zh-CN'],
-  channel: { hotline: '主席热线', mailbox: '主席信箱', walk_in: '接待来访' },
+  channel: labelsIn(CHANNEL_LABELS, 'zh-CN'),
   conditionKey: { category: '类别', topic: '主题', channel: '渠道', region: '地区', urgent: '紧急' },
-  topicLabel: (code, safeCode) => (Object.hasOwn(ZH_TOPICS, code) ? `${ZH_TOPICS[code]}（${safeCode}）` : safeCode),
+  topicLabel: (code, safeCode) => topicLabel('zh-CN', code, safeCode),
   subject: (r, due) =>
-    `【新案件${r.urgent ? '·紧急' : ''}】${r.ticketNo} ${ZH.category[r.category]} · 请于${due}前${r.category === 'advice' ? '答复' : '办结'}`,
+    `【新案件${r.urgent ? '·紧急' : ''}】${r.ticketNo} ${ZH.category(r.category)} · 请于${due}前${r.category === 'advice' ? '答复' : '办结'}`,
   intro: '有一件新案件已分派（交办）至贵部门，请在办理时限内办理并答复。',
   labels: {
     ticket: '工单号',
@@ -88,10 +84,10 @@ const ZH: Texts = {
 
 const EN: Texts = {
   ...COMMON_TEXTS.en,
-  channel: { hotline: "chairman's hotline", mailbox: "chairman's mailbox", walk_in: 'reception visit' },
+  channel: labelsIn(CHANNEL_LABELS, 'en'),
   conditionKey: { category: 'category', topic: 'topic', channel: 'channel', region: 'region', urgent: 'urgent' },
-  topicLabel: (_code, safeCode) => safeCode.replace(/_/g, ' '),
-  subject: (r, due) => `[New case${r.urgent ? ' · URGENT' : ''}] ${r.ticketNo} ${r.category} · due ${due}`,
+  topicLabel: (code, safeCode) => topicLabel('en', code, safeCode),
+  subject: (r, due) => `[New case${r.urgent ? ' · URGENT' : ''}] ${r.ticketNo} ${EN.category(r.category)} · due ${due}`,
   intro: 'A new case has been assigned to your office. Please handle it and reply within the time limit.',
   labels: {
     ticket: 'Ticket number',
@@ -116,7 +112,7 @@ const TEXTS: Record<Locale, Texts> = { 'zh-CN': ZH, en: EN };
 function describeConditions(when: RuleCondition | null, t: Texts, record: CaseRecord): string {
   if (!when) return '';
   const parts: string[] = [];
-  if (when.category !== undefined) parts.push(`${t.conditionKey.category}=${t.category[when.category]}`);
+  if (when.category !== undefined) parts.push(`${t.conditionKey.category}=${t.category(when.category)}`);
   if (when.topic !== undefined) parts.push(`${t.conditionKey.topic}=${safeText(when.topic, record, 60)}`);
   if (when.channel !== undefined) parts.push(`${t.conditionKey.channel}=${t.channel[when.channel]}`);
   if (when.region !== undefined) parts.push(`${t.conditionKey.region}=${safeText(when.region, record, 60)}`);
@@ -135,7 +131,7 @@ export function assignmentNotice({ record, office, publicBaseUrl }: AssignmentNo
   const rows: Row[] = [
     { label: L.ticket, value: record.ticketNo },
     { label: L.channel, value: t.channel[record.channel] },
-    { label: L.category, value: t.categoryWithLimit(t.category[record.category], limit) },
+    { label: L.category, value: t.categoryWithLimit(t.category(record.category), limit) },
     { label: L.urgent, value: t.urgentValue(record.urgent) },
     { label: L.receivedAt, value: t.dateTime(record.receivedAt) },
   ];
@@ -163,11 +159,6 @@ export function assignmentNotice({ record, office, publicBaseUrl }: AssignmentNo
     subject,
     text,
     html,
-    headers: {
-      'X-Case-Id': record.id,
-      'X-Ticket-No': record.ticketNo,
-      // RFC 3834: keeps out-of-office replies from answering the system.
-      'Auto-Submitted': 'auto-generated',
-    },
+    headers: officeNoticeHeaders(record),
   };
 }

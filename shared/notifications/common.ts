@@ -1,11 +1,12 @@
 /**
  * What the office notices share: locale choice, Shanghai dates in each locale, the wording of
- * category, urgency and estimated calendars, masking of free text typed by the public, html
+ * urgency and estimated calendars (the category's label comes from the vocabulary), masking of free text typed by the public, html
  * escaping, the case link, and the plain text + html layout. Pure: no I/O, no clock.
  */
 import type { CaseRecord, Category } from '../domain/case';
 import type { Locale, Office } from '../domain/routing';
 import { civilFromDays, shanghaiDayOf, SHANGHAI_OFFSET_MS } from '../domain/time';
+import { CATEGORY_LABELS, yesNo } from '../domain/vocabulary';
 import { scrub } from '../observability/logger';
 
 const pad2 = (n: number) => String(n).padStart(2, '0');
@@ -20,7 +21,7 @@ const EN_MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep'
 
 /** The wording every notice to an office uses, per locale. */
 export interface CommonTexts {
-  category: Record<Category, string>;
+  category(category: Category): string;
   colon: string;
   listSeparator: string;
   greeting(office: Office): string;
@@ -46,28 +47,28 @@ const enDate = (ms: number) => {
 };
 
 const ZH: CommonTexts = {
-  category: { advice: '建议咨询', complaint: '求助申诉', investigation: '需要调查处理' },
+  category: (c) => CATEGORY_LABELS[c]['zh-CN'],
   colon: '：',
   listSeparator: '，',
   greeting: (office) => `${office.name}：`,
   categoryWithLimit: (category, days) => `${category}（时限${days}个工作日）`,
   urgentValue: (urgent) => (urgent ? '是 — 紧急案件，须于受理当日（非工作日顺延至下一工作日）办结' : '否'),
   estimated: '预计日期：所跨年度的法定节假日安排尚未公布，期限可能调整。',
-  yesNo: (b) => (b ? '是' : '否'),
+  yesNo: (b) => yesNo(b, 'zh-CN'),
   footer: '本邮件由系统自动发送，请勿直接回复。为保护来信来访人隐私，邮件不含其个人信息及反映内容，请通过案件链接登录查看。',
   date: zhDate,
   dateTime: (ms) => `${zhDate(ms)} ${shanghaiParts(ms).hhmm}`,
 };
 
 const EN: CommonTexts = {
-  category: { advice: 'advice', complaint: 'complaint', investigation: 'investigation' },
+  category: (c) => CATEGORY_LABELS[c].en,
   colon: ': ',
   listSeparator: ', ',
   greeting: (office) => `${office.name}:`,
   categoryWithLimit: (category, days) => `${category} (${days} working days)`,
   urgentValue: (urgent) => (urgent ? 'yes: urgent case, due on the day of receipt (next working day if received on a day off)' : 'no'),
   estimated: "Estimated: next year's official calendar is not yet published; the deadline may change.",
-  yesNo: (b) => (b ? 'yes' : 'no'),
+  yesNo: (b) => yesNo(b, 'en'),
   footer:
     "This message was sent automatically; please do not reply. To protect the person's privacy it carries neither their details nor what they reported: open the case link to read it.",
   date: enDate,
@@ -102,6 +103,14 @@ export function escapeHtml(s: string): string {
 }
 
 /** The case's page in the office console: a click opens it (after sign-in), not the API's JSON. */
+/**
+ * The headers of every notice about a case to its office: the case's id and ticket for filters and
+ * threading, and RFC 3834's Auto-Submitted so that out-of-office replies don't answer the system.
+ */
+export function officeNoticeHeaders(record: Pick<CaseRecord, 'id' | 'ticketNo'>, extra: Record<string, string> = {}): Record<string, string> {
+  return { 'X-Case-Id': record.id, 'X-Ticket-No': record.ticketNo, ...extra, 'Auto-Submitted': 'auto-generated' };
+}
+
 export function caseLink(publicBaseUrl: string, caseId: string): string {
   return `${publicBaseUrl.replace(/\/+$/, '')}/console/cases/${encodeURIComponent(caseId)}`;
 }

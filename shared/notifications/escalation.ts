@@ -3,12 +3,8 @@
  * miss, or has missed, its legal time limit. Pure: no I/O, no clock; the same input always gives the
  * same message. The escalator decides which step fires when and at which level; this only words it.
  *
- * Steps (the SLA step ids of TimerPayload):
- * - `warning`: yellow card (即将超期), level 1, to the office, cc the head of office.
- * - `breach`: red card (已超期), the first notice after the deadline passed, level 2, cc the head and
- *   the supervising leader.
- * - `overdue-<n>`: daily supervision (督办) on the n-th overdue working day; level 2 on days 1–2,
- *   level 3 from day 3, which also copies the chairman.
+ * The steps (warning, breach, overdue-<n>), their levels and the ladder each level copies are the
+ * domain's (shared/domain/escalation.ts); this takes a step and its level and words the e-mail.
  *
  * Subject wording, and why:
  * - Warning: 【即将超期】H2026-000042 求助申诉 剩余1个工作日 / [Due soon] … · 1 working day left.
@@ -31,26 +27,26 @@
  *   the message: an office whose ladder has no chairman configured must not be told he knows. The
  *   body lists the roles copied and names any role of the level that has no address configured.
  *
- * Recipients: always to the office's address; cc the ladder of the level, de-duplicated
- * case-insensitively and never repeating the `to` address. No cc field when nobody is copied.
+ * Recipients: the domain's `escalationRecipients` (to the office; cc the level's ladder,
+ * de-duplicated). No cc field when nobody is copied.
  *
  * Privacy: as the assignment notice: no complainant block, caller number, description or tracking
  * code; the subject typed by the public is masked (safeText).
  */
 import type { CaseRecord } from '../domain/case';
 import { WORKING_DAYS_BY_CATEGORY } from '../domain/deadline';
+import { escalationRecipients, ladderReach, stepId, type EscalationLevel, type EscalationRole, type EscalationStep } from '../domain/escalation';
 import type { Locale, Office } from '../domain/routing';
+import { SLA_STATE_LABELS } from '../domain/vocabulary';
 import type { MailMessage } from '../ports';
-import { caseLink, COMMON_TEXTS, displayedLimit, noticeLocale, renderNotice, safeText } from './common';
+import { caseLink, COMMON_TEXTS, displayedLimit, noticeLocale, officeNoticeHeaders, renderNotice, safeText } from './common';
 import type { CommonTexts, Row } from './common';
-
-export type EscalationLevel = 1 | 2 | 3;
 
 export interface EscalationNoticeInput {
   record: CaseRecord;
   office: Office;
-  /** The SLA step id: 'warning', 'breach' or 'overdue-<n>' (n ≥ 1, the overdue working day). */
-  step: string;
+  /** The SLA step (its id goes into the X-SLA-Step header). */
+  step: EscalationStep;
   level: EscalationLevel;
   /** Warnings: whole working days left after today; 0 = due at the end of today. */
   workingDaysLeft?: number;
@@ -60,44 +56,6 @@ export interface EscalationNoticeInput {
   workingDaysOver?: number;
   /** Where the API is reached from outside, e.g. https://cases.union.example.org (no trailing slash needed). */
   publicBaseUrl: string;
-}
-
-export type EscalationStep = { kind: 'warning' } | { kind: 'breach' } | { kind: 'overdue'; day: number };
-
-/** Reads an SLA step id; throws RangeError for anything else (it also goes into a mail header). */
-export function parseEscalationStep(step: string): EscalationStep {
-  if (step === 'warning' || step === 'breach') return { kind: step };
-  const m = /^overdue-([1-9]\d{0,3})$/.exec(step);
-  if (m?.[1]) return { kind: 'overdue', day: Number(m[1]) };
-  throw new RangeError(`unknown SLA step: ${JSON.stringify(step)}`);
-}
-
-export type EscalationRole = 'head' | 'supervisor' | 'chairman';
-
-/** The ladder each level copies, lowest rung first. */
-export const ROLES_BY_LEVEL: Readonly<Record<EscalationLevel, readonly EscalationRole[]>> = {
-  1: ['head'],
-  2: ['head', 'supervisor'],
-  3: ['head', 'supervisor', 'chairman'],
-};
-
-/** To the office; cc the level's ladder. Addresses are trimmed and compared case-insensitively. */
-export function escalationRecipients(office: Pick<Office, 'email' | 'escalation'>, level: EscalationLevel): { to: string[]; cc: string[] } {
-  const seen = new Set<string>();
-  const take = (list: readonly string[]) => {
-    const out: string[] = [];
-    for (const raw of list) {
-      const address = raw.trim();
-      const key = address.toLowerCase();
-      if (!address || seen.has(key)) continue;
-      seen.add(key);
-      out.push(address);
-    }
-    return out;
-  };
-  const to = take([office.email]);
-  const cc = take(ROLES_BY_LEVEL[level].flatMap((role) => office.escalation[role] ?? []));
-  return { to, cc };
 }
 
 /** How much time a warned case has left. */
@@ -146,7 +104,7 @@ const ZH: Texts = {
   ...COMMON_TEXTS['zh-CN'],
   role: { head: '部门负责人', supervisor: '分管领导', chairman: '主席' },
   level: { 1: '一级 · 黄牌预警（即将超期）', 2: '二级 · 红牌督办（已超期）', 3: '三级 · 红牌督办，报主席' },
-  tag: { warning: '即将超期', breach: '已超期', overdue: '督办', urgent: '·紧急' },
+  tag: { warning: SLA_STATE_LABELS.due_soon['zh-CN'], breach: SLA_STATE_LABELS.overdue['zh-CN'], overdue: '督办', urgent: '·紧急' },
   subject: (tag, ticketNo, category, when, chairman) => `【${tag}】${ticketNo} ${category} ${when}${chairman ? '（已报主席）' : ''}`,
   left: (q) => ('hours' in q ? (q.hours < 1 ? '不足1小时' : `${q.hours}小时`) : q.days === 0 ? '今日到期' : `${q.days}个工作日`),
   leftInSubject: (q) => ('days' in q && q.days === 0 ? ZH.left(q) : `剩余${ZH.left(q)}`),
@@ -183,7 +141,7 @@ const EN: Texts = {
   ...COMMON_TEXTS.en,
   role: { head: 'head of office', supervisor: 'supervising leader', chairman: 'chairman' },
   level: { 1: 'level 1 of 3 · yellow card (due soon)', 2: 'level 2 of 3 · red card (overdue)', 3: 'level 3 of 3 · red card, referred to the chairman' },
-  tag: { warning: 'Due soon', breach: 'Overdue', overdue: 'Supervision', urgent: ' · URGENT' },
+  tag: { warning: SLA_STATE_LABELS.due_soon.en, breach: SLA_STATE_LABELS.overdue.en, overdue: 'Supervision', urgent: ' · URGENT' },
   subject: (tag, ticketNo, category, when, chairman) => `[${tag}] ${ticketNo} ${category} · ${when}${chairman ? ' · chairman informed' : ''}`,
   left: (q) =>
     'hours' in q ? (q.hours < 1 ? 'less than an hour' : plural(q.hours, 'hour', 'hours')) : q.days === 0 ? 'due today' : plural(q.days, 'working day', 'working days'),
@@ -230,7 +188,7 @@ function check(name: string, value: number | undefined, integer: boolean): numbe
 export function escalationNotice(input: EscalationNoticeInput): MailMessage {
   const { record, office, level, publicBaseUrl } = input;
   if (level !== 1 && level !== 2 && level !== 3) throw new RangeError(`unknown escalation level: ${String(level)}`);
-  const step = parseEscalationStep(input.step);
+  const { step } = input;
   const hoursLeft = check('hoursLeft', input.hoursLeft, false);
   const workingDaysLeft = check('workingDaysLeft', input.workingDaysLeft, true);
   const workingDaysOver = check('workingDaysOver', input.workingDaysOver, true);
@@ -240,13 +198,12 @@ export function escalationNotice(input: EscalationNoticeInput): MailMessage {
   const L = t.labels;
   const due = t.date(record.sla.dueAt);
   const advice = record.category === 'advice';
-  const category = t.category[record.category];
+  const category = t.category(record.category);
   const link = caseLink(publicBaseUrl, record.id);
 
   const { to, cc } = escalationRecipients(office, level);
-  const onMessage = new Set([...to, ...cc].map((a) => a.toLowerCase()));
-  const reached = (role: EscalationRole) => (office.escalation[role] ?? []).some((a) => onMessage.has(a.trim().toLowerCase()));
-  const chairmanInformed = level === 3 && reached('chairman');
+  const ladder = ladderReach(office, level);
+  const chairmanInformed = level === 3 && ladder.some((r) => r.role === 'chairman' && r.reached);
 
   // How early or late the case is: in the subject and in the body.
   let when: string;
@@ -277,7 +234,7 @@ export function escalationNotice(input: EscalationNoticeInput): MailMessage {
   if (record.urgent) tag += t.tag.urgent;
   if (chairmanInformed) intro += t.intro.chairman;
 
-  const copied = ROLES_BY_LEVEL[level].map((role) => (reached(role) ? t.role[role] : t.notConfigured(t.role[role])));
+  const copied = ladder.map(({ role, reached }) => (reached ? t.role[role] : t.notConfigured(t.role[role])));
 
   const rows: Row[] = [
     { label: L.ticket, value: record.ticketNo },
@@ -303,12 +260,6 @@ export function escalationNotice(input: EscalationNoticeInput): MailMessage {
     subject,
     text,
     html,
-    headers: {
-      'X-Case-Id': record.id,
-      'X-Ticket-No': record.ticketNo,
-      'X-SLA-Step': input.step,
-      // RFC 3834: keeps out-of-office replies from answering the system.
-      'Auto-Submitted': 'auto-generated',
-    },
+    headers: officeNoticeHeaders(record, { 'X-SLA-Step': stepId(step) }),
   };
 }

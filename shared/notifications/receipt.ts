@@ -10,9 +10,10 @@
 import type { CaseRecord, Channel } from '../domain/case';
 import { WORKING_DAYS_BY_CATEGORY } from '../domain/deadline';
 import type { MailMessage } from '../ports';
+import { CHANNEL_LABELS } from '../domain/vocabulary';
 import { COMMON_TEXTS, displayedLimit, renderNotice, type CommonTexts, type Row } from './common';
 
-const CHANNEL: Record<Channel, string> = { hotline: '主席热线', mailbox: '主席信箱', walk_in: '来访' };
+const channel = (c: Channel): string => CHANNEL_LABELS[c]['zh-CN'];
 
 const TEXTS: CommonTexts = {
   ...COMMON_TEXTS['zh-CN'],
@@ -34,9 +35,9 @@ export function receiptNotice(record: CaseRecord, publicBaseUrl: string): MailMe
   const link = trackingLink(publicBaseUrl, record);
   const rows: Row[] = [
     { label: '工单号', value: record.ticketNo },
-    { label: '受理渠道', value: CHANNEL[record.channel] },
+    { label: '受理渠道', value: channel(record.channel) },
     { label: '受理时间', value: t.dateTime(record.receivedAt) },
-    { label: '类别', value: t.categoryWithLimit(t.category[record.category], limit) },
+    { label: '类别', value: t.categoryWithLimit(t.category(record.category), limit) },
     ...(record.urgent ? [{ label: '紧急', value: '是（受理当日办理）' }] : []),
     { label: '答复期限', value: `${due}前` },
     { label: '查询码', value: record.trackingCode },
@@ -48,7 +49,7 @@ export function receiptNotice(record: CaseRecord, publicBaseUrl: string): MailMe
     texts: t,
     title: subject,
     greeting: '您好：',
-    intro: `您通过${CHANNEL[record.channel]}反映的问题已受理。我们将按规定时限办理，并于${due}前答复您。`,
+    intro: `您通过${channel(record.channel)}反映的问题已受理。我们将按规定时限办理，并于${due}前答复您。`,
     rows,
     ...(record.sla.calendarEstimated && { warning: t.estimated }),
   });

@@ -1,15 +1,16 @@
 import { mayReadCase } from '../domain/access';
-import type { CaseEvent, CaseRecord } from '../domain/case';
+import type { CaseRecord } from '../domain/case';
 import { ConflictError, ForbiddenError, NotFoundError, PreconditionFailedError, ValidationError, VersionConflictError } from '../domain/errors';
-import { allowedActions, applyAction, IllegalTransitionError, LifecycleRuleError, mayAct, type ActionInput, type LifecyclePolicy } from '../domain/lifecycle';
+import type { Actor } from '../domain/history';
+import { allowedActions, IllegalTransitionError, LifecycleRuleError, mayAct, recordAction, type ActionInput, type LifecyclePolicy } from '../domain/lifecycle';
 import type { Principal } from '../domain/principal';
-import type { EscalationPolicy } from '../domain/sla';
+import { nextVersion, type EscalationPolicy } from '../domain/sla';
 import type { Logger } from '../observability/logger';
 import type { CaseQueue, CaseStore, Clock, Mailer, NoticeLedger, OfficeStore, TimerService } from '../ports';
 import type { CalendarService } from './calendar';
 import { notifyOffice } from './route-case';
 import type { RoutingConfigCache } from './routing-config';
-import { syncTimer, withPlannedTimer } from './sla-timers';
+import { syncTimer } from './sla-timers';
 
 export interface ActDeps {
   cases: CaseStore;
@@ -63,13 +64,13 @@ async function originalOf(cases: CaseStore, record: CaseRecord, ticketNo: string
  * conditionally on that version (412 when the case moved meanwhile). The complainant's own
  * follow-up on the tracking page comes in here too, with `by` naming the complainant.
  */
-export async function commitAction(deps: ActDeps, record: CaseRecord, input: ActionInput, by: CaseEvent['by']): Promise<CaseRecord> {
+export async function commitAction(deps: ActDeps, record: CaseRecord, input: ActionInput, by: Actor): Promise<CaseRecord> {
   const id = record.id;
   const now = deps.clock.now();
   const calendar = await deps.calendar.current();
-  let transition;
+  let applied;
   try {
-    transition = applyAction(record, input, { now, calendar, policy: deps.lifecycle });
+    applied = recordAction(record, input, by, { now, calendar, policy: deps.lifecycle });
   } catch (err) {
     if (err instanceof IllegalTransitionError) {
       throw new ConflictError(err.message, { currentStatus: err.status, allowedActions: err.allowed });
@@ -79,20 +80,7 @@ export async function commitAction(deps: ActDeps, record: CaseRecord, input: Act
     }
     throw err;
   }
-  const event: CaseEvent = {
-    at: now,
-    by,
-    action: input.action,
-    from: record.status,
-    to: transition.record.status,
-    ...(Object.keys(transition.detail).length && { detail: transition.detail }),
-  };
-  const next = withPlannedTimer(deps.policy, calendar, {
-    ...transition.record,
-    events: [...(record.events ?? []), event],
-    updatedAt: now,
-    version: record.version + 1,
-  });
+  const next = nextVersion(deps.policy, calendar, record, applied.record, now);
   try {
     await deps.cases.replace(next, record.version);
   } catch (err) {

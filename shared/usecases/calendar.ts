@@ -3,9 +3,9 @@ import { ValidationError, VersionConflictError } from '../domain/errors';
 import { deadlineOf } from '../domain/intake';
 import { daysFromCivil, shanghaiDayOf, startOfShanghaiDay } from '../domain/time';
 import type { Logger } from '../observability/logger';
-import type { EscalationPolicy } from '../domain/sla';
+import { nextVersion, type EscalationPolicy } from '../domain/sla';
 import type { CalendarStore, CaseStore, Clock, TimerService } from '../ports';
-import { syncTimer, withPlannedTimer } from './sla-timers';
+import { syncTimer } from './sla-timers';
 
 export interface CalendarServiceDeps {
   shipped: readonly CalendarYearData[];
@@ -74,7 +74,7 @@ export class CalendarService {
         if (due.dueAt === record.sla.dueAt && due.calendarEstimated === record.sla.calendarEstimated) break;
         const now = this.deps.clock.now();
         try {
-          const next = withPlannedTimer(this.deps.policy, calendar, { ...record, sla: { ...record.sla, ...due }, updatedAt: now, version: record.version + 1 });
+          const next = nextVersion(this.deps.policy, calendar, record, { ...record, sla: { ...record.sla, ...due } }, now);
           await this.deps.cases.replace(next, record.version);
           await syncTimer(this.deps.timers, record, next);
           changed++;

@@ -1,29 +1,20 @@
-import { isOpenStatus, isTimedStatus, type CaseEvent, type CaseRecord } from '../domain/case';
-import { VersionConflictError } from '../domain/errors';
-import { AUTO_CLOSE_STEP, autoCloseAt, dueStep, stateAfter, stepOfRank, stepRank, workingDaysLeft, type EscalationPolicy, type SlaStep } from '../domain/sla';
+import { isOpenStatus, isTimedStatus, type CaseRecord } from '../domain/case';
+import { RetryLaterError, VersionConflictError } from '../domain/errors';
+import { lastHandledRank, readStep, stepRank, type EscalationStep } from '../domain/escalation';
+import { DEFAULT_LIFECYCLE_POLICY, recordAction } from '../domain/lifecycle';
+import { AUTO_CLOSE_STEP, autoCloseAt, dueStep, nextVersion, stateAfter, stepOfRank, workingDaysLeft, type SlaStep } from '../domain/sla';
 import { escalationNotice } from '../notifications/escalation';
 import type { Logger } from '../observability/logger';
-import type { CaseStore, Clock, Mailer, NoticeLedger, OfficeStore, TimerPayload, TimerService } from '../ports';
+import type { OfficeStore, TimerPayload } from '../ports';
 import type { CalendarService } from './calendar';
-import { RetryLaterError } from './route-case';
-import { syncTimer, withPlannedTimer } from './sla-timers';
+import { sendOnce } from './notices';
+import { syncTimer, type CaseMailDeps } from './sla-timers';
 
-export interface EscalatorDeps {
-  cases: CaseStore;
+export interface EscalatorDeps extends CaseMailDeps {
   offices: OfficeStore;
-  notices: NoticeLedger;
-  mailer: Mailer;
-  timers: TimerService;
-  calendar: CalendarService;
-  policy: EscalationPolicy;
-  clock: Clock;
-  logger: Logger;
-  publicBaseUrl: string;
 }
 
 export type EscalateOutcome = 'escalated' | 'stale' | 'not_due' | 'closed' | 'auto_closed';
-
-const NOTICE_LEASE_MS = 60_000;
 
 /**
  * Handles a fired SLA timer. A timer for a closed case, a moved deadline or an older version does
@@ -35,6 +26,8 @@ const NOTICE_LEASE_MS = 60_000;
 export async function escalate(deps: EscalatorDeps, fired: TimerPayload): Promise<EscalateOutcome> {
   const log = deps.logger.child({ caseId: fired.caseId, step: fired.step });
   if (fired.step === AUTO_CLOSE_STEP) return autoClose(deps, fired, log);
+  // The one reading of the payload's step: an id no step has is handled as whatever step is due.
+  const firedStep = readStep(fired.step);
   let record = await deps.cases.get(fired.caseId);
   // Closed, replied, paused (the clock stops) or back to be dispatched: nothing to escalate.
   if (!record || !isTimedStatus(record.status) || record.office === undefined) {
@@ -46,9 +39,9 @@ export async function escalate(deps: EscalatorDeps, fired: TimerPayload): Promis
     return 'stale';
   }
   const calendar = await deps.calendar.current();
-  const now = effectiveNow(deps, calendar, record, fired);
+  const now = effectiveNow(deps, calendar, record, firedStep);
   const step = dueStep(deps.policy, calendar, record, now);
-  const last = record.sla.lastStep === undefined ? -1 : (stepRank(record.sla.lastStep) ?? -1);
+  const last = lastHandledRank(record.sla);
   if (!step) {
     // Fired before its time (beyond the scheduler's precision): ask to be invoked again later.
     // Re-creating the timer that is firing right now would be undone when this firing completes.
@@ -61,17 +54,15 @@ export async function escalate(deps: EscalatorDeps, fired: TimerPayload): Promis
     return 'not_due';
   }
 
-  await sendOnce(deps, record, step, workingDaysLeft(calendar, record, now));
+  await notifyStep(deps, record, step, workingDaysLeft(calendar, record, now));
 
   for (let attempt = 0; attempt < 3; attempt++) {
     const skipped = Array.from({ length: step.rank - last - 1 }, (_, i) => stepOfRank(deps.policy, calendar, record as CaseRecord, last + 1 + i).id);
-    const next = withPlannedTimer(deps.policy, calendar, {
+    const next = nextVersion(deps.policy, calendar, record, {
       ...record,
       sla: { ...record.sla, state: stateAfter(step), lastStep: step.id },
       escalations: [...(record.escalations ?? []), { step: step.id, level: step.level, at: now, ...(skipped.length && { skipped }) }],
-      updatedAt: now,
-      version: record.version + 1,
-    });
+    }, now);
     try {
       await deps.cases.replace(next, record.version);
       await syncTimer(deps.timers, record, next);
@@ -81,7 +72,7 @@ export async function escalate(deps: EscalatorDeps, fired: TimerPayload): Promis
     } catch (err) {
       if (!(err instanceof VersionConflictError)) throw err;
       const fresh = await deps.cases.get(fired.caseId);
-      if (!fresh || !isOpenStatus(fresh.status) || (stepRank(fresh.sla.lastStep ?? '') ?? -1) >= step.rank) return 'stale';
+      if (!fresh || !isOpenStatus(fresh.status) || lastHandledRank(fresh.sla) >= step.rank) return 'stale';
       record = fresh;
     }
   }
@@ -102,22 +93,14 @@ async function autoClose(deps: EscalatorDeps, fired: TimerPayload, log: Logger):
   const now = deps.clock.now();
   const at = autoCloseAt(deps.policy, calendar, record.reply.at);
   if (now + SCHEDULER_EARLY_MS < at) throw new RetryLaterError('auto-close fired before its time');
-  const event: CaseEvent = {
-    at: now,
-    by: { sub: 'system', roles: [] },
-    action: 'close',
-    from: 'replied',
-    to: 'closed',
-    detail: { reason: 'no follow-up', afterWorkingDays: deps.policy.autoCloseAfterWorkingDays },
-  };
-  const next = withPlannedTimer(deps.policy, calendar, {
-    ...record,
-    status: 'closed',
-    closedAt: now,
-    events: [...(record.events ?? []), event],
-    updatedAt: now,
-    version: record.version + 1,
-  });
+  // The lifecycle's own close, by the system (the lifecycle policy plays no part in a close).
+  const closed = recordAction(
+    record,
+    { action: 'close', reason: 'no follow-up', afterWorkingDays: deps.policy.autoCloseAfterWorkingDays },
+    { sub: 'system', roles: [] },
+    { now, calendar, policy: DEFAULT_LIFECYCLE_POLICY },
+  ).record;
+  const next = nextVersion(deps.policy, calendar, record, closed, now);
   try {
     await deps.cases.replace(next, record.version);
   } catch (err) {
@@ -133,42 +116,29 @@ async function autoClose(deps: EscalatorDeps, fired: TimerPayload, log: Logger):
 const SCHEDULER_EARLY_MS = 90_000;
 
 /** Now, or the fired step's own time when the timer came (by the scheduler's precision) just before it. */
-function effectiveNow(deps: EscalatorDeps, calendar: Awaited<ReturnType<CalendarService['current']>>, record: CaseRecord, fired: TimerPayload): number {
+function effectiveNow(deps: EscalatorDeps, calendar: Awaited<ReturnType<CalendarService['current']>>, record: CaseRecord, fired: EscalationStep | undefined): number {
   const now = deps.clock.now();
-  const rank = stepRank(fired.step);
-  if (rank === undefined) return now;
-  const stepAt = stepOfRank(deps.policy, calendar, record, rank).at;
+  if (fired === undefined) return now;
+  const stepAt = stepOfRank(deps.policy, calendar, record, stepRank(fired)).at;
   return stepAt > now && stepAt - now <= SCHEDULER_EARLY_MS ? stepAt : now;
 }
 
-async function sendOnce(deps: EscalatorDeps, record: CaseRecord, step: SlaStep, daysLeft: number): Promise<void> {
-  const key = `sla:${step.id}`;
+/** The step's notice, once per (case, step) through the notice ledger. */
+async function notifyStep(deps: EscalatorDeps, record: CaseRecord, step: SlaStep, daysLeft: number): Promise<void> {
   const now = deps.clock.now();
-  const claim = await deps.notices.claim(record.id, key, now + NOTICE_LEASE_MS, now);
-  if (claim === 'already_sent') return;
-  if (claim === 'busy') throw new RetryLaterError(`step ${step.id} is being sent by another invocation`);
-  let messageId: string;
-  try {
+  const outcome = await sendOnce(deps, { owner: record.id, key: `sla:${step.id}` }, async () => {
     const office = await deps.offices.get(record.office ?? '');
     if (!office) throw new RetryLaterError(`office ${record.office} not found`);
-    messageId = await deps.mailer.send({
-      ...escalationNotice({
-        record,
-        office,
-        step: step.id,
-        level: step.level,
-        ...(step.rank === 0 ? { workingDaysLeft: daysLeft } : { workingDaysOver: step.overdueDays }),
-        // Urgent cases are due the same day: their warning counts hours, not working days.
-        ...(step.rank === 0 && record.urgent && { hoursLeft: Math.max(0, (record.sla.dueAt - now) / 3_600_000) }),
-        publicBaseUrl: deps.publicBaseUrl,
-      }),
-      dedupeKey: `${record.id}/${key}`,
+    return escalationNotice({
+      record,
+      office,
+      step: step.step,
+      level: step.level,
+      ...(step.rank === 0 ? { workingDaysLeft: daysLeft } : { workingDaysOver: step.overdueDays }),
+      // Urgent cases are due the same day: their warning counts hours, not working days.
+      ...(step.rank === 0 && record.urgent && { hoursLeft: Math.max(0, (record.sla.dueAt - now) / 3_600_000) }),
+      publicBaseUrl: deps.publicBaseUrl,
     });
-  } catch (err) {
-    // Nothing went out: give the claim up so the retry need not wait out the lease.
-    await deps.notices.release(record.id, key);
-    throw err;
-  }
-  // Sent: from here on a failure must never release the claim, or a retry would send again.
-  await deps.notices.markSent(record.id, key, messageId, deps.clock.now());
+  });
+  if (outcome === 'busy') throw new RetryLaterError(`step ${step.id} is being sent by another invocation`);
 }

@@ -2,8 +2,9 @@ import { dayString, previousMonth, type Figures } from '../domain/report';
 import { civilFromDays, daysFromCivil, shanghaiDayOf, startOfShanghaiDay } from '../domain/time';
 import type { Logger } from '../observability/logger';
 import type { Mailer, NoticeLedger } from '../ports';
-import { summaryCsv, supervisionCsv } from '../reports/render';
-import { supervisionJson } from '../reports/json';
+import { FIGURE_LABELS, percent } from '../domain/vocabulary';
+import { summaryCsv, supervisionCsv } from '../reports/csv';
+import { sendOnce } from './notices';
 import { summaryReport, supervisionReport, type ReportDeps } from './reports';
 
 export interface MonthlyReportDeps extends ReportDeps {
@@ -37,19 +38,15 @@ export async function sendMonthlyReport(deps: MonthlyReportDeps): Promise<Monthl
   if (now < startOfShanghaiDay(firstWorkingDay) + deps.hour * 3_600_000) return 'not_due';
 
   const reported = previousMonth(`${year}-${String(month).padStart(2, '0')}`);
-  const key = `monthly-report:${reported}`;
-  const claim = await deps.notices.claim(REPORTS_LEDGER, key, now + LEASE_MS, now);
-  if (claim !== 'claimed') return claim;
-
   const [y, m] = reported.split('-').map(Number) as [number, number];
   const lastDay = dayString(startOfShanghaiDay(daysFromCivil(year, month, 1)) - 1);
-  try {
+  const outcome = await sendOnce(deps, { owner: REPORTS_LEDGER, key: `monthly-report:${reported}`, leaseMs: LEASE_MS }, async () => {
     const summary = await summaryReport(deps, { from: `${reported}-01`, to: lastDay, groupBy: 'office' });
-    const supervision = supervisionJson(await supervisionReport(deps, reported));
+    const supervision = await supervisionReport(deps, reported);
     const overdue = supervision.items.filter((i) => i.workingDaysLeft < 0).length;
-    const messageId = await deps.mailer.send({
+    return {
       to: [...deps.recipients],
-      subject: `【月度统计】${y}年${m}月 受理${summary.total.received}件 · 按时答复率${percent(summary.total.onTimeRate)} · 督办${supervision.items.length}件`,
+      subject: `【月度统计】${y}年${m}月 受理${summary.total.received}件 · 按时答复率${rate(summary.total.onTimeRate)} · 督办${supervision.items.length}件`,
       text: [
         `${y}年${m}月职工诉求办理情况（按受理时间统计，截至${dayString(now)}）：`,
         '',
@@ -64,25 +61,23 @@ export async function sendMonthlyReport(deps: MonthlyReportDeps): Promise<Monthl
         { filename: `督办清单-${reported}.csv`, content: supervisionCsv(supervision), contentType: 'text/csv; charset=utf-8' },
       ],
       headers: { 'X-Report-Month': reported, 'Auto-Submitted': 'auto-generated' },
-      dedupeKey: `${REPORTS_LEDGER}/${key}`,
-    });
-    await deps.notices.markSent(REPORTS_LEDGER, key, messageId, deps.clock.now());
-  } catch (err) {
-    await deps.notices.release(REPORTS_LEDGER, key);
-    throw err;
-  }
+    };
+  });
+  if (outcome !== 'sent') return outcome;
   deps.logger.info('reports.monthly_sent', { month: reported, recipients: deps.recipients.length });
   return 'sent';
 }
 
-const percent = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(1)}%`);
+/** A rate as the attachments show it (the vocabulary's one `percent`), nothing as "—". */
+const rate = (r: number | null) => (r === null ? '—' : percent(r));
 
 function figureLines(f: Figures): string[] {
+  const L = (k: keyof Figures) => FIGURE_LABELS[k]['zh-CN'];
   return [
-    `受理 ${f.received} 件：热线来电 ${f.hotlineCalls}，主席信箱来信 ${f.mailboxLetters}，来访 ${f.walkInBatches} 批 ${f.walkInPersons} 人次`,
-    `已答复 ${f.replied} 件，按时答复 ${f.repliedOnTime} 件，按时答复率 ${percent(f.onTimeRate)}；当前超期 ${f.overdueNow} 件`,
-    `按时签收率 ${percent(f.signOnTimeRate)}；平均答复用时 ${f.avgWorkingDaysToReply ?? '—'} 个工作日；延期 ${f.extensions} 件，退单 ${f.returns} 次`,
-    `回访 ${f.followUps} 件，满意率 ${percent(f.satisfactionRate)}`,
-    `回退率 ${percent(f.returnRate)}，不当退单 ${f.improperReturns} 次；重办率 ${percent(f.reworkRate)}；解决率 ${percent(f.resolvedRate)}；参评率 ${percent(f.ratedShare)}；回访率 ${percent(f.followUpRate)}；重复件 ${f.duplicates} 件（不计入以上各项）`,
+    `受理 ${f.received} 件：${L('hotlineCalls')} ${f.hotlineCalls}，${L('mailboxLetters')} ${f.mailboxLetters}，来访 ${f.walkInBatches} 批 ${f.walkInPersons} 人次`,
+    `已答复 ${f.replied} 件，按时答复 ${f.repliedOnTime} 件，${L('onTimeRate')} ${rate(f.onTimeRate)}；${L('overdueNow')} ${f.overdueNow} 件`,
+    `${L('signOnTimeRate')} ${rate(f.signOnTimeRate)}；平均答复用时 ${f.avgWorkingDaysToReply ?? '—'} 个工作日；${L('extensions')} ${f.extensions} 件，${L('returns')} ${f.returns} 次`,
+    `${L('followUps')} ${f.followUps} 件，${L('satisfactionRate')} ${rate(f.satisfactionRate)}`,
+    `${L('returnRate')} ${rate(f.returnRate)}，${L('improperReturns')} ${f.improperReturns} 次；${L('reworkRate')} ${rate(f.reworkRate)}；${L('resolvedRate')} ${rate(f.resolvedRate)}；${L('ratedShare')} ${rate(f.ratedShare)}；${L('followUpRate')} ${rate(f.followUpRate)}；${L('duplicates')} ${f.duplicates} 件（不计入以上各项）`,
   ];
 }

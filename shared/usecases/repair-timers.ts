@@ -1,18 +1,10 @@
 import { OPEN_STATUSES, type CaseRecord } from '../domain/case';
 import { VersionConflictError } from '../domain/errors';
-import type { EscalationPolicy } from '../domain/sla';
-import type { Logger } from '../observability/logger';
-import type { CaseStore, Clock, TimerService } from '../ports';
+import { nextVersion, withPlannedTimer } from '../domain/sla';
 import type { CalendarService } from './calendar';
-import { syncTimer, withPlannedTimer } from './sla-timers';
+import { syncTimer, type TimedCaseDeps } from './sla-timers';
 
-export interface TimerRepairDeps {
-  cases: CaseStore;
-  timers: TimerService;
-  calendar: CalendarService;
-  policy: EscalationPolicy;
-  clock: Clock;
-  logger: Logger;
+export interface TimerRepairDeps extends TimedCaseDeps {
   /** A timer this far past its time without the case moving on is taken to be lost. */
   graceMs: number;
 }
@@ -44,7 +36,7 @@ export async function repairTimerOf(deps: TimerRepairDeps, calendar: Awaited<Ret
   try {
     if (!current && !planned) return false;
     if (!current || current.step !== planned?.step || current.fireAt !== planned.fireAt || current.version !== record.version) {
-      const next = withPlannedTimer(deps.policy, calendar, { ...record, updatedAt: now, version: record.version + 1 });
+      const next = nextVersion(deps.policy, calendar, record, record, now);
       await deps.cases.replace(next, record.version);
       await syncTimer(deps.timers, record, next);
       return true;

@@ -1,4 +1,4 @@
-import { CHANNELS } from '../domain/case';
+import { CHANNELS, type Channel } from '../domain/case';
 import {
   clustersOf,
   dayString,
@@ -13,12 +13,13 @@ import {
   supervisionRows,
   NO_GROUP,
   type CaseFact,
-  type Cluster,
   type Figures,
   type GroupBy,
+  type QuarterlyReportData,
   type Summary,
-  type SupervisionRow,
+  type SupervisionReportData,
 } from '../domain/report';
+import { CATEGORY_LABELS, CHANNEL_LABELS, labelOf, TOPIC_LABELS, UNASSIGNED_LABEL, UNCLASSIFIED_LABEL } from '../domain/vocabulary';
 import type { CaseStore, Clock, OfficeStore, ReportFactStore } from '../ports';
 import type { CalendarService } from './calendar';
 
@@ -38,19 +39,6 @@ export interface ReportScope {
 /** How many months before the chase list's month it looks for cases still open then (older ones come from the open-case index). */
 export const SUPERVISION_LOOKBACK_MONTHS = 3;
 
-export const CHANNEL_LABELS: Record<string, string> = { hotline: '热线来电', mailbox: '主席信箱', walk_in: '来访接待' };
-export const CATEGORY_LABELS: Record<string, string> = { advice: '建议咨询', complaint: '求助申诉', investigation: '需调查处理' };
-export const TOPIC_LABELS: Record<string, string> = {
-  wages: '工资报酬',
-  dismissal: '解除劳动合同',
-  injury: '工伤',
-  social_insurance: '社会保险',
-  safety: '劳动安全',
-  legal_aid: '法律援助',
-  psychological: '心理关爱',
-  other: '其他',
-};
-
 async function factsOf(deps: ReportDeps, months: readonly string[], scope: ReportScope): Promise<CaseFact[]> {
   const facts = await deps.reports.factsForMonths(months);
   return scope.office === undefined ? facts : facts.filter((f) => f.office === scope.office);
@@ -59,11 +47,11 @@ async function factsOf(deps: ReportDeps, months: readonly string[], scope: Repor
 async function labeller(deps: ReportDeps): Promise<(groupBy: GroupBy, key: string) => string> {
   const offices = new Map((await deps.offices.list()).map((o) => [o.id, o.name]));
   return (groupBy, key) => {
-    if (key === NO_GROUP) return groupBy === 'office' ? '未分派' : '未分类';
-    if (groupBy === 'channel') return CHANNEL_LABELS[key] ?? key;
-    if (groupBy === 'category') return CATEGORY_LABELS[key] ?? key;
+    if (key === NO_GROUP) return (groupBy === 'office' ? UNASSIGNED_LABEL : UNCLASSIFIED_LABEL)['zh-CN'];
+    if (groupBy === 'channel') return labelOf(CHANNEL_LABELS, key, 'zh-CN');
+    if (groupBy === 'category') return labelOf(CATEGORY_LABELS, key, 'zh-CN');
     if (groupBy === 'office') return offices.get(key) ?? key;
-    if (groupBy === 'topic') return TOPIC_LABELS[key] ?? key;
+    if (groupBy === 'topic') return labelOf(TOPIC_LABELS, key, 'zh-CN');
     const [y, m] = key.split('-');
     return `${y}年${Number(m)}月`;
   };
@@ -73,12 +61,6 @@ async function labeller(deps: ReportDeps): Promise<(groupBy: GroupBy, key: strin
 export async function summaryReport(deps: ReportDeps, q: { from: string; to: string; groupBy: GroupBy }, scope: ReportScope = {}): Promise<Summary> {
   const [facts, label, calendar] = await Promise.all([factsOf(deps, monthsOf(periodOf(q)), scope), labeller(deps), deps.calendar.current()]);
   return summarize(facts, q, { now: deps.clock.now(), calendar, label });
-}
-
-export interface SupervisionReportData {
-  month: string;
-  asOf: number;
-  items: (SupervisionRow & { officeName?: string })[];
 }
 
 /**
@@ -103,17 +85,6 @@ export async function supervisionReport(deps: ReportDeps, month: string, scope: 
   return { month, asOf: Math.min(now, monthPeriod(month).to - 999), items };
 }
 
-export interface QuarterlyReportData {
-  quarter: string;
-  previousQuarter: string;
-  summary: Summary;
-  previous: Figures;
-  change: Record<string, number | null>;
-  monthly: { month: string; hotline: number; mailbox: number; walk_in: number }[];
-  topTopics: { topic: string; label: string; received: number }[];
-  clusters: (Cluster & { label: string })[];
-}
-
 /** The quarter by office, the change on the previous quarter, cases by channel per month, top topics and clusters. */
 export async function quarterlyReport(deps: ReportDeps, quarter: string, scope: ReportScope = {}): Promise<QuarterlyReportData> {
   const prior = previousQuarter(quarter);
@@ -132,7 +103,7 @@ export async function quarterlyReport(deps: ReportDeps, quarter: string, scope: 
   );
   const monthly = months.map((month) => {
     const inMonth = facts.filter((f) => dayString(f.receivedAt).startsWith(month));
-    return { month, ...(Object.fromEntries(CHANNELS.map((ch) => [ch, inMonth.filter((f) => f.channel === ch).length])) as Record<(typeof CHANNELS)[number], number>) };
+    return { month, ...(Object.fromEntries(CHANNELS.map((ch) => [ch, inMonth.filter((f) => f.channel === ch).length])) as Record<Channel, number>) };
   });
   const topics = new Map<string, number>();
   for (const f of facts) if (f.topic) topics.set(f.topic, (topics.get(f.topic) ?? 0) + 1);

@@ -1,36 +1,19 @@
 import type { CaseRecord } from '../domain/case';
-import { VersionConflictError } from '../domain/errors';
+import { RetryLaterError, VersionConflictError } from '../domain/errors';
 import { decideRoute } from '../domain/routing';
 import { assignmentNotice } from '../notifications/assignment';
 import { receiptNotice } from '../notifications/receipt';
-import type { Logger } from '../observability/logger';
-import type { EscalationPolicy } from '../domain/sla';
-import type { CaseStore, Clock, Mailer, NoticeLedger, RoutingMessage, TimerService } from '../ports';
-import type { CalendarService } from './calendar';
+import { nextVersion } from '../domain/sla';
+import type { RoutingMessage } from '../ports';
+import { sendOnce } from './notices';
 import type { RoutingConfigCache } from './routing-config';
-import { syncTimer, withPlannedTimer } from './sla-timers';
+import { syncTimer, type CaseMailDeps } from './sla-timers';
 
-export interface RouterDeps {
-  cases: CaseStore;
+export interface RouterDeps extends CaseMailDeps {
   routing: RoutingConfigCache;
-  notices: NoticeLedger;
-  mailer: Mailer;
-  /** SLA timers start at assignment. */
-  timers: TimerService;
-  calendar: CalendarService;
-  policy: EscalationPolicy;
-  clock: Clock;
-  logger: Logger;
-  publicBaseUrl: string;
 }
 
 export type RouteOutcome = 'assigned' | 'notified' | 'no_op';
-
-/** How long a claimed notice is reserved for its sender before another may send it. */
-const NOTICE_LEASE_MS = 60_000;
-
-/** Thrown for messages that must be retried (and, if they keep failing, end in the dead-letter queue). */
-export class RetryLaterError extends Error {}
 
 /**
  * Handles one routing message. Idempotent: the assignment is a conditional write on the case's
@@ -78,15 +61,7 @@ async function assign(deps: RouterDeps, record: CaseRecord): Promise<CaseRecord 
   const decision = decideRoute(snapshot.config, record);
   if (!snapshot.offices.has(decision.office)) throw new RetryLaterError(`routing names unknown office ${decision.office}`);
   const now = deps.clock.now();
-  const assigned = withPlannedTimer(deps.policy, await deps.calendar.current(), {
-    ...record,
-    status: 'assigned',
-    office: decision.office,
-    assignedAt: now,
-    routing: { ...decision, at: now },
-    updatedAt: now,
-    version: record.version + 1,
-  });
+  const assigned = nextVersion(deps.policy, await deps.calendar.current(), record, { ...record, status: 'assigned', office: decision.office, assignedAt: now, routing: { ...decision, at: now } }, now);
   try {
     await deps.cases.replace(assigned, record.version);
     return assigned;
@@ -96,29 +71,19 @@ async function assign(deps: RouterDeps, record: CaseRecord): Promise<CaseRecord 
   }
 }
 
-/** Sends the new-case e-mail unless it already went; true when this call sent it. */
 /** The ledger key of the e-mail that tells an office of its assignment. */
 export const assignmentNoticeKey = (record: Pick<CaseRecord, 'office' | 'assignedAt'>) => `assigned:${record.office}:${record.assignedAt}`;
 
+/** Sends the new-case e-mail unless it already went; true when this call sent it. */
 export async function notifyOffice(deps: Pick<RouterDeps, 'notices' | 'routing' | 'mailer' | 'clock' | 'logger' | 'publicBaseUrl'>, record: CaseRecord): Promise<boolean> {
-  const key = assignmentNoticeKey(record);
-  const now = deps.clock.now();
-  const claim = await deps.notices.claim(record.id, key, now + NOTICE_LEASE_MS, now);
-  if (claim === 'already_sent') return false;
-  if (claim === 'busy') throw new RetryLaterError('the notice is being sent by another delivery');
-  const snapshot = await deps.routing.get();
-  const office = snapshot?.offices.get(record.office ?? '');
-  if (!office) throw new RetryLaterError(`office ${record.office} not found`);
-  let messageId: string;
-  try {
-    messageId = await deps.mailer.send({ ...assignmentNotice({ record, office, publicBaseUrl: deps.publicBaseUrl }), dedupeKey: `${record.id}/${key}` });
-  } catch (err) {
-    await deps.notices.release(record.id, key);
-    throw err;
-  }
-  await deps.notices.markSent(record.id, key, messageId, deps.clock.now());
-  deps.logger.info('router.office_notified', { caseId: record.id, office: office.id });
-  return true;
+  const outcome = await sendOnce(deps, { owner: record.id, key: assignmentNoticeKey(record) }, async () => {
+    const office = (await deps.routing.get())?.offices.get(record.office ?? '');
+    if (!office) throw new RetryLaterError(`office ${record.office} not found`);
+    return assignmentNotice({ record, office, publicBaseUrl: deps.publicBaseUrl });
+  });
+  if (outcome === 'busy') throw new RetryLaterError('the notice is being sent by another delivery');
+  if (outcome === 'sent') deps.logger.info('router.office_notified', { caseId: record.id, office: record.office });
+  return outcome === 'sent';
 }
 
 /** The ledger key of the receipt (受理告知) to the writer: one per case. */
@@ -132,18 +97,8 @@ export const RECEIPT_NOTICE_KEY = 'receipt';
 export async function sendReceipt(deps: Pick<RouterDeps, 'notices' | 'mailer' | 'clock' | 'logger' | 'publicBaseUrl'>, record: CaseRecord): Promise<boolean> {
   const message = receiptNotice(record, deps.publicBaseUrl);
   if (!message) return false;
-  const now = deps.clock.now();
-  const claim = await deps.notices.claim(record.id, RECEIPT_NOTICE_KEY, now + NOTICE_LEASE_MS, now);
-  if (claim === 'already_sent') return false;
-  if (claim === 'busy') throw new RetryLaterError('the receipt is being sent by another delivery');
-  let messageId: string;
-  try {
-    messageId = await deps.mailer.send({ ...message, dedupeKey: `${record.id}/${RECEIPT_NOTICE_KEY}` });
-  } catch (err) {
-    await deps.notices.release(record.id, RECEIPT_NOTICE_KEY);
-    throw err;
-  }
-  await deps.notices.markSent(record.id, RECEIPT_NOTICE_KEY, messageId, deps.clock.now());
-  deps.logger.info('router.receipt_sent', { caseId: record.id });
-  return true;
+  const outcome = await sendOnce(deps, { owner: record.id, key: RECEIPT_NOTICE_KEY }, () => message);
+  if (outcome === 'busy') throw new RetryLaterError('the receipt is being sent by another delivery');
+  if (outcome === 'sent') deps.logger.info('router.receipt_sent', { caseId: record.id });
+  return outcome === 'sent';
 }

@@ -1,16 +1,23 @@
-import type { WorkingCalendar } from '../domain/calendar';
 import type { CaseRecord } from '../domain/case';
-import { plannedStep, type EscalationPolicy } from '../domain/sla';
-import type { TimerService } from '../ports';
+import type { EscalationPolicy } from '../domain/sla';
+import type { Logger } from '../observability/logger';
+import type { CaseStore, Clock, TimerService } from '../ports';
+import type { CalendarService } from './calendar';
+import type { NoticeDeps } from './notices';
 
-/**
- * The record as it should be written, with `sla.timer` naming the timer it needs now (or none once
- * the obligation ended). Call it on the final record, version included, before the write.
- */
-export function withPlannedTimer(policy: EscalationPolicy, calendar: WorkingCalendar, record: CaseRecord): CaseRecord {
-  const step = plannedStep(policy, calendar, record);
-  const { timer: _old, ...sla } = record.sla;
-  return { ...record, sla: step ? { ...sla, timer: { step: step.id, fireAt: step.at, version: record.version } } : sla };
+/** What every use case that writes a case and keeps its SLA timer in step needs. */
+export interface TimedCaseDeps {
+  cases: CaseStore;
+  timers: TimerService;
+  calendar: CalendarService;
+  policy: EscalationPolicy;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** …and, for those that also e-mail about the case once (the router, the escalator): the ledger, the mailer, the links' base. */
+export interface CaseMailDeps extends TimedCaseDeps, NoticeDeps {
+  publicBaseUrl: string;
 }
 
 /**

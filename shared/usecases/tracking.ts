@@ -1,13 +1,15 @@
 import { timingSafeEqual } from 'node:crypto';
 import { replyFollowedUp, type CaseRecord, type Category, type Status } from '../domain/case';
 import { NotFoundError, PreconditionFailedError } from '../domain/errors';
+import { publicTimeline, type PublicStep } from '../domain/history';
 import type { Satisfaction } from '../domain/lifecycle';
 import type { CaseStore, OfficeStore } from '../ports';
 import { commitAction, type ActDeps } from './act';
 
-/** What the complainant sees happen to their case, in order. Internal steps (notes, returns, escalations) are not shown. */
-export type TimelineKind = 'received' | 'assigned' | 'accepted' | 'category_changed' | 'extended' | 'paused' | 'resumed' | 'replied' | 'rated' | 'reopened' | 'closed';
+/** What the complainant sees happen to their case, in order (the domain's `publicTimeline`). Internal steps (notes, returns, escalations) are not shown. */
+export type TimelineKind = PublicStep['kind'];
 
+/** A public step as shown: the office by its name (assigned, accepted). */
 export interface TimelineEntry {
   at: number;
   kind: TimelineKind;
@@ -84,53 +86,15 @@ export function mayRate(r: Pick<CaseRecord, 'status' | 'reply' | 'followUp'>): b
 }
 
 async function publicView(offices: OfficeStore, r: CaseRecord): Promise<PublicCaseView> {
-  const names = new Map<string, string | undefined>();
-  const officeName = async (id: unknown) => {
-    if (typeof id !== 'string') return undefined;
-    if (!names.has(id)) names.set(id, (await offices.get(id))?.name);
-    return names.get(id);
-  };
-  const timeline: TimelineEntry[] = [{ at: r.receivedAt, kind: 'received' }];
-  if (r.routing?.at !== undefined) timeline.push({ at: r.routing.at, kind: 'assigned', ...withName(await officeName(r.routing.office)) });
-  for (const e of r.events ?? []) {
-    const d = e.detail ?? {};
-    const dueAt = typeof d.dueAt === 'number' ? { dueAt: d.dueAt } : {};
-    switch (e.action) {
-      case 'assign':
-        timeline.push({ at: e.at, kind: 'assigned', ...withName(await officeName(d.to)) });
-        break;
-      case 'accept':
-        timeline.push({ at: e.at, kind: 'accepted', ...withName(await officeName(e.by.office ?? officeAt(r, e.at))) });
-        break;
-      case 'recategorize':
-        timeline.push({ at: e.at, kind: 'category_changed', category: d.to as Category, ...dueAt });
-        break;
-      case 'extend':
-        timeline.push({ at: e.at, kind: 'extended', category: 'investigation', ...dueAt });
-        break;
-      case 'pause':
-      case 'resume':
-      case 'reopen':
-        timeline.push({ at: e.at, kind: e.action === 'pause' ? 'paused' : e.action === 'resume' ? 'resumed' : 'reopened', ...dueAt });
-        break;
-      case 'reply':
-        // Replies before this event model kept their text only on the case.
-        timeline.push({ at: e.at, kind: 'replied', text: typeof d.text === 'string' ? d.text : r.reply?.at === e.at ? r.reply.text : '' });
-        break;
-      case 'follow-up':
-        timeline.push({ at: e.at, kind: 'rated', resolved: d.resolved === true, satisfaction: d.satisfaction as Satisfaction });
-        if (e.to === 'closed') timeline.push({ at: e.at, kind: 'closed' });
-        break;
-      case 'close':
-        timeline.push({ at: e.at, kind: 'closed' });
-        break;
-      case 'link':
-        // The complainant's own earlier case: its ticket number is theirs to know, nothing else of it.
-        timeline.push({ at: e.at, kind: 'closed', ...(typeof d.duplicateOf === 'string' && { mergedInto: d.duplicateOf }) });
-        break;
-    }
-  }
-  timeline.sort((a, b) => a.at - b.at);
+  const steps = publicTimeline(r);
+  const ids = new Set(steps.flatMap((s) => ('officeId' in s && s.officeId !== undefined ? [s.officeId] : [])));
+  const names = new Map(await Promise.all([...ids].map(async (id) => [id, (await offices.get(id))?.name] as const)));
+  const timeline = steps.map((s): TimelineEntry => {
+    if (!('officeId' in s)) return s;
+    const { officeId, ...rest } = s;
+    const name = officeId === undefined ? undefined : names.get(officeId);
+    return { ...rest, ...(name && { office: name }) };
+  });
   return {
     ticketNo: r.ticketNo,
     status: r.status,
@@ -143,15 +107,6 @@ async function publicView(offices: OfficeStore, r: CaseRecord): Promise<PublicCa
     followUp: r.followUp ?? null,
     mayRate: mayRate(r),
   };
-}
-
-const withName = (name: string | undefined) => (name ? { office: name } : {});
-
-/** The office a case was with at `at` (the last assignment before it), for an accept by a supervisor. */
-function officeAt(r: CaseRecord, at: number): string | undefined {
-  let office = r.routing?.at !== undefined && r.routing.at <= at ? r.routing.office : undefined;
-  for (const e of r.events ?? []) if (e.at <= at && e.action === 'assign' && typeof e.detail?.to === 'string') office = e.detail.to;
-  return office;
 }
 
 function sameCode(expected: string, given: string): boolean {

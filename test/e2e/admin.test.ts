@@ -1,11 +1,10 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { z } from '@hono/zod-openapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CATEGORIES } from '../../shared/domain/case';
 import { ROLES, type Role } from '../../shared/domain/principal';
 import { decideRoute } from '../../shared/domain/routing';
 import { SqsCaseQueue, type CategoryQueues } from '../../shared/adapters/sqs/case-queue';
-import type { Office, OfficeList, QueueDepths, RedriveResult, Routing } from '../../shared/http/schemas';
+import type { OfficeBody, OfficeListBody, QueueDepthsBody, RedriveResultBody, RoutingBody } from '../../shared/http/schemas/admin';
 import { createHarness, hotlineCase, type Harness } from '../support/harness';
 import { body, createOk, expectProblem, expectValidation, SHANGHAI_ISO_RE } from '../support/http';
 
@@ -13,11 +12,6 @@ import { body, createOk, expectProblem, expectValidation, SHANGHAI_ISO_RE } from
  * The administration endpoints over HTTP: offices, versioned routing rules, queue depths and
  * redrive. Real stores (dynalite) and a real SQS engine (fauxqs); nothing is mocked.
  */
-type OfficeBody = z.infer<typeof Office>;
-type OfficeListBody = z.infer<typeof OfficeList>;
-type RoutingBody = z.infer<typeof Routing>;
-type QueueDepthsBody = z.infer<typeof QueueDepths>;
-type RedriveBody = z.infer<typeof RedriveResult>;
 
 const NOW = '2026-03-02T09:30:00+08:00';
 
@@ -554,7 +548,7 @@ describe('GET /v1/admin/queues and POST /v1/admin/queues/{category}/redrive', ()
   it('redrive of an empty dead-letter queue moves nothing', async () => {
     const res = await redrive(h, 'investigation');
     expect(res.status).toBe(200);
-    expect(await body<RedriveBody>(res)).toEqual({ category: 'investigation', moved: 0 });
+    expect(await body<RedriveResultBody>(res)).toEqual({ category: 'investigation', moved: 0 });
   });
 
   it('a dead letter shows in the depths and redrive moves it back to the queue', async () => {
@@ -565,14 +559,14 @@ describe('GET /v1/admin/queues and POST /v1/admin/queues/{category}/redrive', ()
 
     const res = await redrive(h, 'advice');
     expect(res.status).toBe(200);
-    expect(await body<RedriveBody>(res)).toEqual({ category: 'advice', moved: 1 });
+    expect(await body<RedriveResultBody>(res)).toEqual({ category: 'advice', moved: 1 });
     expect(await depthOf(h, 'advice')).toEqual({ category: 'advice', visible: before.visible + 1, inFlight: 0, deadLetters: 0 });
     // The other queues are untouched.
     expect((await depthOf(h, 'investigation')).deadLetters).toBe(0);
   });
 
   it('a second redrive finds nothing left', async () => {
-    expect(await body<RedriveBody>(await redrive(h, 'advice'))).toEqual({ category: 'advice', moved: 0 });
+    expect(await body<RedriveResultBody>(await redrive(h, 'advice'))).toEqual({ category: 'advice', moved: 0 });
   });
 
   it.each(['gossip', 'Advice', 'ADVICE'])('unknown category %j → 400 naming param.category', async (category) => {

@@ -330,8 +330,7 @@ describe('bad input', () => {
         const real = failing.deps.cases;
         const broken = failingCreates(real, Infinity, () => new Error('ProvisionedThroughputExceededException: table union-cases at 10.0.3.7'));
         // A second app over the same table whose case store fails on writes.
-        const { createApp } = await import('../../shared/http/app');
-        const app = createApp({ ...failing.deps, cases: broken });
+        const app = failing.appWith({ cases: broken });
         const res = await app.request('/v1/cases', {
           method: 'POST',
           headers: { Authorization: `Bearer ${await failing.token(['operator'])}`, 'Content-Type': 'application/json' },

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../shared/domain/principal';
-import { createApp } from '../../shared/http/app';
 import { createHarness, hotlineCase, type Harness } from '../support/harness';
 import { failingCreates } from '../support/faults';
 import { body, createOk, expectProblem, expectValidation, listAll, sequenceOf, type CaseBody } from '../support/http';
@@ -176,7 +175,7 @@ describe('Idempotency-Key on POST /v1/cases', () => {
     // An app over the same table whose first case write fails, as if the instance died there.
     const real = h.deps.cases;
     const flaky = failingCreates(real, 1, () => new Error('connection reset'));
-    const app = createApp({ ...h.deps, cases: flaky });
+    const app = h.appWith({ cases: flaky });
     const token = await h.token(['operator'], { sub: 'op-flaky' });
     const raw = JSON.stringify(hotlineCase({ hotline: { callId: 'call-flaky' } }));
     const send = (text: string) =>

@@ -79,7 +79,7 @@ describe('the receipt (受理告知) to the writer', () => {
     expect(callReceipt?.text).toContain('答复期限：2026年3月30日前');
     const [visitReceipt] = await receiptsFor(visit.ticketNo);
     expect(visitReceipt?.text).toContain('受理渠道：来访');
-    expect(visitReceipt?.text).toContain('类别：需要调查处理（时限30个工作日）');
+    expect(visitReceipt?.text).toContain('类别：需调查处理（时限30个工作日）');
     expect(await receiptsFor(silent.ticketNo)).toHaveLength(0);
   });
 

@@ -109,9 +109,9 @@ describe('GET /v1/reports/summary', () => {
 
   it('groups by channel, category, topic and month with zh-CN labels; groups add up to the total', async () => {
     for (const [groupBy, labels] of [
-      ['channel', { hotline: '热线来电', mailbox: '主席信箱', walk_in: '来访接待' }],
+      ['channel', { hotline: '主席热线', mailbox: '主席信箱', walk_in: '来访' }],
       ['category', { advice: '建议咨询', complaint: '求助申诉', investigation: '需调查处理' }],
-      ['topic', { wages: '工资报酬', safety: '劳动安全', other: '其他', '(none)': '未分类' }],
+      ['topic', { wages: '工资报酬', safety: '安全生产', other: '其他', '(none)': '未分类' }],
       ['month', { '2026-03': '2026年3月' }],
     ] as const) {
       const r = await body<{ total: typeof MARCH_TOTAL; groups: ({ key: string; label: string } & typeof MARCH_TOTAL)[] }>(await get(`/v1/reports/summary?from=2026-03-01&to=2026-03-31&groupBy=${groupBy}`));

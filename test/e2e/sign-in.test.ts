@@ -1,10 +1,8 @@
-import type { z } from '@hono/zod-openapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../shared/domain/principal';
-import type { Account, AccountList, AuthConfig, LoginAnswer, Me } from '../../shared/http/auth-schemas';
+import type { AccountBody, AccountListBody, AuthConfigBody, LoginAnswerBody, MeBody } from '../../shared/http/schemas/auth';
 import { LocalAccountTokens } from '../../shared/adapters/auth/account-tokens';
 import { Hs256TokenVerifier } from '../../shared/adapters/auth/hs256';
-import { createApp } from '../../shared/http/app';
 import { usernameKey } from '../../shared/usecases/accounts';
 import { createHarness, hotlineCase, TEST_SECRET, type Harness } from '../support/harness';
 import { body, expectProblem, expectValidation, SHANGHAI_ISO_RE } from '../support/http';
@@ -13,8 +11,6 @@ import { body, expectProblem, expectValidation, SHANGHAI_ISO_RE } from '../suppo
  * Local sign-in over HTTP (POST /v1/auth/login), the caller's identity, the sign-in config, and the
  * accounts admins keep — on the real table (dynalite), real scrypt, real HS256 tokens.
  */
-type LoginBody = z.infer<typeof LoginAnswer>;
-type AccountBody = z.infer<typeof Account>;
 
 const NOW = '2026-03-02T09:30:00+08:00';
 const MINUTE = 60_000;
@@ -51,7 +47,7 @@ describe('local sign-in and accounts', () => {
     const text = await res.text();
     expect(res.status, text).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-store');
-    const answer = JSON.parse(text) as LoginBody;
+    const answer = JSON.parse(text) as LoginAnswerBody;
     expect(answer).toMatchObject({ roles: ['office'], office: 'rights', displayName: '王丽' });
     expect(answer.expiresAt).toMatch(SHANGHAI_ISO_RE);
     const expires = Date.parse(answer.expiresAt);
@@ -60,7 +56,7 @@ describe('local sign-in and accounts', () => {
 
     const me = await h.app.request('/v1/auth/me', { headers: { Authorization: `Bearer ${answer.token}` } });
     expect(me.status).toBe(200);
-    expect(await body<z.infer<typeof Me>>(me)).toEqual({ sub: 'wang.li', roles: ['office'], office: 'rights', displayName: '王丽' });
+    expect(await body<MeBody>(me)).toEqual({ sub: 'wang.li', roles: ['office'], office: 'rights', displayName: '王丽' });
     // The token works on the rest of the API, scoped as office staff of their office.
     const cases = await h.app.request('/v1/cases', { headers: { Authorization: `Bearer ${answer.token}` } });
     expect(cases.status).toBe(200);
@@ -136,7 +132,8 @@ describe('local sign-in and accounts', () => {
     await expectProblem(limited, 429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     h.clock.advance(MINUTE);
-  });
+    // 21 deliberately slow scrypt checks: a correctness test, given room for a loaded 2-core CI machine.
+  }, 120_000);
 
   it('never puts a password, a hash or a username in logs or answers', async () => {
     const ip = freshIp();
@@ -155,7 +152,7 @@ describe('local sign-in and accounts', () => {
     it('lists every account by username without passwords', async () => {
       const res = await h.request('/v1/admin/users', { roles: ['admin'] });
       expect(res.status).toBe(200);
-      const { items } = await body<z.infer<typeof AccountList>>(res);
+      const { items } = await body<AccountListBody>(res);
       const names = items.map((a) => a.username);
       expect(names).toEqual([...names].sort());
       const wang = items.find((a) => a.username === 'wang.li');
@@ -186,7 +183,7 @@ describe('local sign-in and accounts', () => {
       await expectValidation(await putUser('new.one', { displayName: '新人', roles: [], password: 'long enough password', extra: 1 }), 'roles', 'extra');
       await expectValidation(await putUser('Bad%20Name', { displayName: '新人', roles: ['operator'], password: 'long enough password' }), 'param.username');
       expect((await h.request('/v1/admin/users', { roles: ['admin'] })).status).toBe(200);
-      const { items } = await body<z.infer<typeof AccountList>>(await h.request('/v1/admin/users', { roles: ['admin'] }));
+      const { items } = await body<AccountListBody>(await h.request('/v1/admin/users', { roles: ['admin'] }));
       expect(items.map((a) => a.username)).not.toContain('new.one');
     });
 
@@ -198,7 +195,7 @@ describe('local sign-in and accounts', () => {
       const ip = freshIp();
       const ok = await signIn('zhao', 'first password 1', ip);
       expect(ok.status).toBe(200);
-      expect(await body<LoginBody>(ok)).toMatchObject({ roles: ['reception', 'operator'], displayName: '赵一一' });
+      expect(await body<LoginAnswerBody>(ok)).toMatchObject({ roles: ['reception', 'operator'], displayName: '赵一一' });
 
       expect((await putUser('zhao', { displayName: '赵一一', roles: ['reception'], password: 'second password 2' })).status).toBe(200);
       await expectProblem(await signIn('zhao', 'first password 1', ip), 401);
@@ -208,7 +205,7 @@ describe('local sign-in and accounts', () => {
     it('holds tokens already handed out to the account as it is now: new roles apply, a new password ends them', async () => {
       await createUser('sun', { displayName: '孙二', roles: ['operator'], password: 'sun password 01' });
       const ip = freshIp();
-      const { token } = await body<LoginBody>(await signIn('sun', 'sun password 01', ip));
+      const { token } = await body<LoginAnswerBody>(await signIn('sun', 'sun password 01', ip));
       const me = (t: string) => h.app.request('/v1/auth/me', { headers: { Authorization: `Bearer ${t}` } });
       expect(await body(await me(token))).toEqual({ sub: 'sun', roles: ['operator'], displayName: '孙二' });
 
@@ -219,7 +216,7 @@ describe('local sign-in and accounts', () => {
       expect((await putUser('sun', { displayName: '孙二', roles: ['office'], office: 'rights', password: 'sun password 02' })).status).toBe(200);
       const ended = await expectProblem(await me(token), 401);
       expect(ended.detail).toMatch(/password .* changed/);
-      const { token: fresh } = await body<LoginBody>(await signIn('sun', 'sun password 02', ip));
+      const { token: fresh } = await body<LoginAnswerBody>(await signIn('sun', 'sun password 02', ip));
       expect((await me(fresh)).status).toBe(200);
     });
 
@@ -228,7 +225,7 @@ describe('local sign-in and accounts', () => {
       const ip = freshIp();
       const signedIn = await signIn('leaver', 'leaving password', ip);
       expect(signedIn.status).toBe(200);
-      const { token } = await body<LoginBody>(signedIn);
+      const { token } = await body<LoginAnswerBody>(signedIn);
       expect((await h.request('/v1/admin/users/leaver', { method: 'DELETE', roles: ['admin'] })).status).toBe(204);
       await expectProblem(await signIn('leaver', 'leaving password', ip), 401);
       // The token it already had stops working too.
@@ -267,7 +264,7 @@ describe('local sign-in and accounts', () => {
 
   it('re-reads an account at most every cacheMs (30 s by default): a removal takes effect within it', async () => {
     await createUser('cached', { displayName: '缓存', roles: ['supervisor'], password: 'cached password' });
-    const { token } = await body<LoginBody>(await signIn('cached', 'cached password', freshIp()));
+    const { token } = await body<LoginAnswerBody>(await signIn('cached', 'cached password', freshIp()));
     let now = Date.now();
     const verifier = new LocalAccountTokens({ inner: new Hs256TokenVerifier({ secret: TEST_SECRET }), accounts: h.deps.accounts, now: () => now });
     expect((await verifier.verify(token)).roles).toEqual(['supervisor']);
@@ -282,7 +279,7 @@ describe('local sign-in and accounts', () => {
     it('says the embedded default signs in with local accounts', async () => {
       const res = await h.request('/v1/auth/config');
       expect(res.status).toBe(200);
-      expect(await body<z.infer<typeof AuthConfig>>(res)).toEqual({ provider: 'local' });
+      expect(await body<AuthConfigBody>(res)).toEqual({ provider: 'local' });
     });
 
     it('GET /v1/auth/me answers the caller of any token, 401 without one', async () => {
@@ -295,7 +292,7 @@ describe('local sign-in and accounts', () => {
     it('with Cognito configured: names the managed login endpoints, and local sign-in and accounts answer 404', async () => {
       const base = 'https://union-cases.auth.ap-east-1.amazoncognito.com';
       const managedLogin = { authorizeUrl: `${base}/oauth2/authorize`, tokenUrl: `${base}/oauth2/token`, logoutUrl: `${base}/logout`, clientId: 'console-client-1', scopes: ['openid', 'profile'] };
-      const cognito = createApp({ ...h.deps, signIn: { provider: 'cognito', ...managedLogin } });
+      const cognito = h.appWith({ signIn: { provider: 'cognito', ...managedLogin } });
       const config = await cognito.request('/v1/auth/config');
       expect(await body(config)).toEqual({ provider: 'cognito', ...managedLogin, redirectPath: '/console/callback' });
       const login = await cognito.request('/v1/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'wang.li', password: 'correct horse battery' }) });

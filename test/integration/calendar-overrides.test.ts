@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoStores } from '../../shared/adapters/dynamo';
-import { calendarService } from '../../shared/compose';
+import { calendarService } from '../../shared/compose/policies';
 import { loadApiConfig } from '../../shared/config';
 import { computeDeadline } from '../../shared/domain/deadline';
 import { daysFromCivil, formatShanghai } from '../../shared/domain/time';

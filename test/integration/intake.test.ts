@@ -16,7 +16,7 @@ import { createCase, type IntakeDeps } from '../../shared/usecases/intake';
 import { failingCreates } from '../support/faults';
 import { TestClock } from '../support/harness';
 import { loadApiConfig } from '../../shared/config';
-import { startQueues, type LocalQueues } from '../../functions/local/workers';
+import { startQueues, type LocalQueues } from '../../functions/local/engines';
 
 /** Intake's idempotency under failure, on the real stores: a dead first attempt, a live one. */
 let engine: LocalDynamo | undefined;

@@ -13,15 +13,13 @@ import { join } from 'node:path';
 import { DynamoTimerStore } from '../../shared/adapters/dynamo/timer-store';
 import { outboxMailer } from '../../shared/adapters/mail/nodemailer-mailer';
 import { LocalAttachmentStore } from '../../shared/adapters/files/local-attachments';
-import { DEFAULT_LIFECYCLE_POLICY } from '../../shared/domain/lifecycle';
-import { DEFAULT_ESCALATION_POLICY } from '../../shared/domain/sla';
-import { calendarService } from '../../shared/compose';
+import { lifecyclePolicy } from '../../shared/compose/policies';
+import { appDeps, core, type AppParts } from '../../shared/compose/use-cases';
 import { loadApiConfig, type ApiConfig } from '../../shared/config';
-import { startQueues, type LocalQueues } from '../../functions/local/workers';
+import { startQueues, type LocalQueues } from '../../functions/local/engines';
 import type { Role } from '../../shared/domain/principal';
 import { createApp } from '../../shared/http/app';
 import { repositoryDocsFiles } from '../../shared/http/docs';
-import type { AppDeps } from '../../shared/http/deps';
 import { createLogger } from '../../shared/observability/logger';
 import type { Clock } from '../../shared/ports';
 import { checkResponse, describeRequest, OUTSIDE_SPEC_HEADER } from './contract';
@@ -62,7 +60,13 @@ export interface Harness {
   app: ReturnType<typeof createApp>;
   /** The embedded SQS engine behind deps.queue, for reading what intake enqueued. */
   sqs: LocalQueues;
-  deps: AppDeps;
+  /** What the app was built from (adapters, core, settings), as the runtimes pass it to `appDeps`. */
+  deps: AppParts;
+  /**
+   * Another app over the same table, built the same way (shared/compose `appDeps`) with some
+   * parts replaced: a failing store, another sign-in. Its responses are not contract-checked.
+   */
+  appWith(parts: Partial<AppParts>): ReturnType<typeof createApp>;
   clock: TestClock;
   db: DynamoDBClient;
   tableName: string;
@@ -85,7 +89,7 @@ export interface Harness {
 export interface HarnessOptions {
   now?: string;
   config?: Partial<ApiConfig>;
-  deps?: Partial<AppDeps>;
+  deps?: Partial<AppParts>;
 }
 
 export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -103,7 +107,9 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       logs.push(JSON.parse(line) as Record<string, unknown>);
     },
   });
-  const config: AppDeps['config'] = {
+  // The defaults of a bare machine, with the limits and origins the tests are written against.
+  const config: ApiConfig = {
+    ...loadApiConfig({}),
     FORM_RATE_LIMIT: 5,
     TRACK_RATE_LIMIT: 30,
     LOGIN_RATE_LIMIT: 20,
@@ -116,15 +122,12 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   // The real table-backed timers: tests can read what the API scheduled.
   const timers = new DynamoTimerStore(db, tableName);
   const outboxDir = await mkdtemp(join(tmpdir(), 'harness-outbox-'));
-  const deps: AppDeps = {
-    ...stores,
-    timers,
+  const deps: AppParts = {
+    ...core(stores, { timers, clock, logger, config }),
     mailer: outboxMailer({ dir: outboxDir, from: 'cases@union.example.org' }),
     attachments: new LocalAttachmentStore(`${outboxDir}-attachments`),
-    policy: DEFAULT_ESCALATION_POLICY,
-    lifecycle: DEFAULT_LIFECYCLE_POLICY,
+    lifecycle: lifecyclePolicy(config),
     publicBaseUrl: 'https://cases.union.example.org',
-    calendar: calendarService({ ...stores, timers, clock, logger, config: loadApiConfig({}) }),
     queue: sqs.queue,
     // As the runtimes wire it; accounts read afresh on every request, so a test sees a change at once.
     tokens: new LocalAccountTokens({ inner: new Hs256TokenVerifier({ secret: TEST_SECRET }), accounts: stores.accounts, cacheMs: 0 }),
@@ -139,7 +142,8 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     docs: repositoryDocsFiles(),
     ...options.deps,
   };
-  const app = createApp(deps);
+  // The same helper the runtimes build their app's deps with (shared/compose/use-cases.ts).
+  const app = createApp(appDeps(deps));
   // Every response any test gets from this app, through h.request or h.app.request, meets the contract.
   const unchecked = app.request;
   app.request = (async (...args: Parameters<typeof unchecked>) => {
@@ -173,6 +177,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     app,
     sqs,
     deps,
+    appWith: (parts) => createApp(appDeps({ ...deps, ...parts })),
     clock,
     db,
     tableName,

@@ -1,13 +1,11 @@
-import type { z } from '@hono/zod-openapi';
 import { expect } from 'vitest';
 import type { Role } from '../../shared/domain/principal';
-import type { ProblemBody } from '../../shared/http/problem';
-import type { Case, CaseList } from '../../shared/http/schemas';
+import type { ProblemBody } from '../../shared/http/schemas/common';
+import type { CaseBody, CaseListBody } from '../../shared/http/schemas/cases';
 import type { Harness } from './harness';
 
 /** Small helpers for the HTTP-level tests: typed bodies, problem checks, listing everything. */
-export type CaseBody = z.infer<typeof Case>;
-export type CaseListBody = z.infer<typeof CaseList>;
+export type { CaseBody, CaseListBody };
 
 /** The source every uploaded calendar year must name (PUT /v1/admin/calendar/{year}). */
 export const CALENDAR_NOTICE = { title: '国务院办公厅关于2027年部分节假日安排的通知', date: '2026-11-04' } as const;

@@ -127,21 +127,21 @@ describe('assignmentNotice, en', () => {
   const m = assignmentNotice({ record: record({ channel: 'walk_in' }), office: office('en'), publicBaseUrl: BASE });
 
   it('has the subject in the agreed form', () => {
-    expect(m.subject).toBe('[New case] H2026-000042 complaint · due 18 Dec 2026');
+    expect(m.subject).toBe('[New case] H2026-000042 Help request or complaint · due 18 Dec 2026');
   });
 
   it('lists the case in English with English dates', () => {
     for (const s of [
       'Rights Protection Office:',
       'Ticket number: H2026-000042',
-      'Channel: reception visit',
-      'Category: complaint (20 working days)',
+      'Channel: Walk-in visit',
+      'Category: Help request or complaint (20 working days)',
       'Urgent: no',
       'Received: 20 Nov 2026, 14:05 (UTC+8)',
       'Due: 18 Dec 2026',
       'Subject: 拖欠工资三个月',
-      'Topic: wages',
-      'Routed here by: routing rule 2 (rules[1], routing version 7): category=complaint, topic=wages',
+      'Topic: Wages (wages)',
+      'Routed here by: routing rule 2 (rules[1], routing version 7): category=Help request or complaint, topic=wages',
       `Case: ${LINK}`,
     ]) {
       expect(m.text).toContain(s);
@@ -157,7 +157,7 @@ describe('assignmentNotice, en', () => {
       office: office('en'),
       publicBaseUrl: BASE,
     });
-    expect(e.subject).toBe('[New case] H2026-000042 complaint · due 29 Jan 2027');
+    expect(e.subject).toBe('[New case] H2026-000042 Help request or complaint · due 29 Jan 2027');
     expect(e.text).toContain("Estimated: next year's official calendar is not yet published");
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { escalationPolicy, lifecyclePolicy, noTimers } from '../../shared/compose';
+import { noTimers } from '../../shared/compose/aws';
+import { escalationPolicy, lifecyclePolicy } from '../../shared/compose/policies';
 import { ConfigError, FUNCTION_VARIABLES, loadApiConfig, loadFunctionConfig, loadLocalConfig } from '../../shared/config';
 import { buildEscalator } from '../../functions/escalator';
 import { buildReconciler } from '../../functions/reconciler';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CaseRecord } from '../../shared/domain/case';
 import type { Office } from '../../shared/domain/routing';
-import { escalationNotice, escalationRecipients, parseEscalationStep } from '../../shared/notifications/escalation';
+import { escalationRecipients, parseEscalationStep } from '../../shared/domain/escalation';
+import { escalationNotice } from '../../shared/notifications/escalation';
 import type { EscalationNoticeInput } from '../../shared/notifications/escalation';
 
 const LADDER: Office['escalation'] = {
@@ -60,14 +61,15 @@ function record(overrides: Partial<CaseRecord> = {}): CaseRecord {
 const BASE = 'https://cases.union.example.org';
 const LINK = `${BASE}/console/cases/01JD0000000000000000000042`;
 
-type Extra = Omit<EscalationNoticeInput, 'record' | 'office' | 'publicBaseUrl'>;
+/** The step by its id, as timers and the X-SLA-Step header carry it; read by the domain's parser (RangeError for anything else). */
+type Extra = Omit<EscalationNoticeInput, 'record' | 'office' | 'publicBaseUrl' | 'step'> & { step: string };
 const WARNING: Extra = { step: 'warning', level: 1, workingDaysLeft: 1 };
 const BREACH: Extra = { step: 'breach', level: 2, workingDaysOver: 0 };
 const OVERDUE_1: Extra = { step: 'overdue-1', level: 2, workingDaysOver: 1 };
 const OVERDUE_3: Extra = { step: 'overdue-3', level: 3, workingDaysOver: 3 };
 
 const notice = (extra: Extra, locale: Office['locale'] = 'zh-CN', r: CaseRecord = record(), o: Office = office(locale)) =>
-  escalationNotice({ record: r, office: o, publicBaseUrl: BASE, ...extra });
+  escalationNotice({ record: r, office: o, publicBaseUrl: BASE, ...extra, step: parseEscalationStep(extra.step) });
 
 const everywhere = (m: ReturnType<typeof escalationNotice>) =>
   [m.subject, m.text, m.html ?? '', ...m.to, ...(m.cc ?? []), ...Object.keys(m.headers ?? {}), ...Object.values(m.headers ?? {})].join('\n');
@@ -107,23 +109,23 @@ describe('escalationNotice subjects, zh-CN', () => {
 
 describe('escalationNotice subjects, en', () => {
   it.each([
-    ['warning', WARNING, '[Due soon] H2026-000042 complaint · 1 working day left'],
-    ['warning, 3 days', { ...WARNING, workingDaysLeft: 3 }, '[Due soon] H2026-000042 complaint · 3 working days left'],
-    ['warning, last day', { ...WARNING, workingDaysLeft: 0 }, '[Due soon] H2026-000042 complaint · due today'],
-    ['warning without a count', { step: 'warning', level: 1 }, '[Due soon] H2026-000042 complaint · due 18 Dec 2026'],
-    ['breach', BREACH, '[Overdue] H2026-000042 complaint · deadline passed'],
-    ['reminder day 1', OVERDUE_1, '[Supervision] H2026-000042 complaint · 1 working day overdue'],
-    ['reminder day 2', { step: 'overdue-2', level: 2, workingDaysOver: 2 }, '[Supervision] H2026-000042 complaint · 2 working days overdue'],
-    ['reminder day 3 (chairman)', OVERDUE_3, '[Supervision] H2026-000042 complaint · 3 working days overdue · chairman informed'],
+    ['warning', WARNING, '[Due soon] H2026-000042 Help request or complaint · 1 working day left'],
+    ['warning, 3 days', { ...WARNING, workingDaysLeft: 3 }, '[Due soon] H2026-000042 Help request or complaint · 3 working days left'],
+    ['warning, last day', { ...WARNING, workingDaysLeft: 0 }, '[Due soon] H2026-000042 Help request or complaint · due today'],
+    ['warning without a count', { step: 'warning', level: 1 }, '[Due soon] H2026-000042 Help request or complaint · due 18 Dec 2026'],
+    ['breach', BREACH, '[Overdue] H2026-000042 Help request or complaint · deadline passed'],
+    ['reminder day 1', OVERDUE_1, '[Supervision] H2026-000042 Help request or complaint · 1 working day overdue'],
+    ['reminder day 2', { step: 'overdue-2', level: 2, workingDaysOver: 2 }, '[Supervision] H2026-000042 Help request or complaint · 2 working days overdue'],
+    ['reminder day 3 (chairman)', OVERDUE_3, '[Supervision] H2026-000042 Help request or complaint · 3 working days overdue · chairman informed'],
   ] as const)('%s', (_name, extra, subject) => {
     expect(notice(extra, 'en').subject).toBe(subject);
   });
 
   it('counts hours for urgent cases', () => {
     const urgent = record({ urgent: true, sla: { dueAt: Date.parse('2026-11-20T23:59:59+08:00'), workingDays: 0, state: 'due_soon', calendarEstimated: false } });
-    expect(notice({ step: 'warning', level: 1, hoursLeft: 4 }, 'en', urgent).subject).toBe('[Due soon · URGENT] H2026-000042 complaint · 4 hours left');
-    expect(notice({ step: 'warning', level: 1, hoursLeft: 1 }, 'en', urgent).subject).toBe('[Due soon · URGENT] H2026-000042 complaint · 1 hour left');
-    expect(notice({ step: 'warning', level: 1, hoursLeft: 0 }, 'en', urgent).subject).toBe('[Due soon · URGENT] H2026-000042 complaint · less than an hour left');
+    expect(notice({ step: 'warning', level: 1, hoursLeft: 4 }, 'en', urgent).subject).toBe('[Due soon · URGENT] H2026-000042 Help request or complaint · 4 hours left');
+    expect(notice({ step: 'warning', level: 1, hoursLeft: 1 }, 'en', urgent).subject).toBe('[Due soon · URGENT] H2026-000042 Help request or complaint · 1 hour left');
+    expect(notice({ step: 'warning', level: 1, hoursLeft: 0 }, 'en', urgent).subject).toBe('[Due soon · URGENT] H2026-000042 Help request or complaint · less than an hour left');
   });
 });
 
@@ -177,7 +179,7 @@ describe('escalationNotice bodies', () => {
     expect(m.text).toContain('抄送：部门负责人、分管领导、主席（未配置邮箱，未抄送）');
     expect(m.text).not.toContain('本案已报主席');
     const en = notice(OVERDUE_3, 'en', record(), office('en', { escalation: { ...LADDER, chairman: [] } }));
-    expect(en.subject).toBe('[Supervision] H2026-000042 complaint · 3 working days overdue');
+    expect(en.subject).toBe('[Supervision] H2026-000042 Help request or complaint · 3 working days overdue');
     expect(en.text).toContain('Copied to: head of office, supervising leader, chairman (no address configured: not copied)');
   });
 
@@ -187,7 +189,7 @@ describe('escalationNotice bodies', () => {
       'Rights Protection Office:',
       'The case below is 3 working days overdue and still not closed: it is now under supervision. Please close it at once and report on its progress. The chairman has been informed.',
       'Ticket number: H2026-000042',
-      'Category: complaint (20 working days)',
+      'Category: Help request or complaint (20 working days)',
       'Office: Rights Protection Office',
       'Received: 20 Nov 2026, 14:05 (UTC+8)',
       'Due: 18 Dec 2026',
@@ -227,7 +229,7 @@ describe('escalationNotice bodies', () => {
   });
 
   it('trims the trailing slash of the base url and encodes the id', () => {
-    const m = escalationNotice({ record: record({ id: 'a/b?c' }), office: office('zh-CN'), publicBaseUrl: `${BASE}/`, ...WARNING });
+    const m = escalationNotice({ record: record({ id: 'a/b?c' }), office: office('zh-CN'), publicBaseUrl: `${BASE}/`, ...WARNING, step: { kind: 'warning' } });
     expect(m.text).toContain(`案件链接：${BASE}/console/cases/a%2Fb%3Fc\n`);
   });
 });

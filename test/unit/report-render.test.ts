@@ -1,18 +1,10 @@
-import type { z } from '@hono/zod-openapi';
 import { describe, expect, it } from 'vitest';
-import {
-  FIGURE_LABELS,
-  quarterlyCsv,
-  quarterlyHtml,
-  summaryCsv,
-  summaryHtml,
-  supervisionCsv,
-  supervisionHtml,
-} from '../../shared/reports/render';
-import { FiguresSchema, QuarterlyReport, SummaryReport, SupervisionReport } from '../../shared/http/schemas';
+import type { Figures, QuarterlyReportData, Summary, SupervisionReportData } from '../../shared/domain/report';
+import { FIGURE_LABELS } from '../../shared/domain/vocabulary';
+import { quarterlyCsv, summaryCsv, supervisionCsv } from '../../shared/reports/csv';
+import { quarterlyHtml, summaryHtml, supervisionHtml } from '../../shared/reports/html';
+import { FiguresSchema } from '../../shared/http/schemas/reports';
 import { parseCsv } from '../support/csv';
-
-type Figures = z.infer<typeof FiguresSchema>;
 
 /** The records of a report CSV, after checking it has exactly one BOM, at the start. */
 function readCsv(csv: string): string[][] {
@@ -130,22 +122,21 @@ const total: Figures = {
   duplicates: 2,
 };
 
-const summary = SummaryReport.parse({ from: '2026-01-01', to: '2026-03-31', groupBy: 'office', total, groups: [groupA, groupB, groupC] });
+const summary: Summary = { from: '2026-01-01', to: '2026-03-31', groupBy: 'office', total, groups: [groupA, groupB, groupC] };
 
-const supervision = SupervisionReport.parse({
+const supervision: SupervisionReportData = {
   month: '2026-03',
-  asOf: '2026-03-31T23:59:59+08:00',
+  asOf: Date.parse('2026-03-31T23:59:59+08:00'),
   items: [
     {
       id: 'c1',
       ticketNo: 'H2026-000101',
       office: 'office-x',
-      officeName: null,
       category: 'complaint',
       topic: '@SUM(A1:A9)',
       status: 'in_progress',
-      receivedAt: '2026-02-02T09:30:00+08:00',
-      dueAt: '2026-03-02T23:59:59+08:00',
+      receivedAt: Date.parse('2026-02-02T09:30:00+08:00'),
+      dueAt: Date.parse('2026-03-02T23:59:59+08:00'),
       workingDaysLeft: -3,
       escalationLevel: 2,
       handlingWorkingDays: 38,
@@ -161,8 +152,8 @@ const supervision = SupervisionReport.parse({
       topic: 'wages',
       status: 'replied',
       // UTC late evening is the next day in Shanghai.
-      receivedAt: '2026-03-24T16:30:00Z',
-      dueAt: '2026-03-31T23:59:59+08:00',
+      receivedAt: Date.parse('2026-03-24T16:30:00Z'),
+      dueAt: Date.parse('2026-03-31T23:59:59+08:00'),
       workingDaysLeft: 2,
       escalationLevel: 0,
       handlingWorkingDays: 4,
@@ -172,13 +163,10 @@ const supervision = SupervisionReport.parse({
     {
       id: 'c3',
       ticketNo: 'W2026-000103',
-      office: null,
-      officeName: null,
       category: 'investigation',
-      topic: null,
       status: 'received',
-      receivedAt: '2026-03-30T10:00:00+08:00',
-      dueAt: '2026-05-12T23:59:59+08:00',
+      receivedAt: Date.parse('2026-03-30T10:00:00+08:00'),
+      dueAt: Date.parse('2026-05-12T23:59:59+08:00'),
       workingDaysLeft: 0,
       escalationLevel: 0,
       handlingWorkingDays: 1,
@@ -186,11 +174,11 @@ const supervision = SupervisionReport.parse({
       overdueInMonth: false,
     },
   ],
-});
+};
 
 const previous: Figures = { ...zero, received: 10, hotlineCalls: 6, mailboxLetters: 4, replied: 8, repliedOnTime: 8, onTimeRate: 1, avgWorkingDaysToReply: 2.5, followUps: 2, satisfactionRate: 1 };
 
-const quarterly = QuarterlyReport.parse({
+const quarterly: QuarterlyReportData = {
   quarter: '2026-Q1',
   previousQuarter: '2025-Q4',
   summary,
@@ -236,12 +224,12 @@ const quarterly = QuarterlyReport.parse({
       sites: ['<i>甲厂</i>', '乙厂'],
       regions: ['东区'],
       cases: [
-        { id: 'c1', ticketNo: 'H2026-000101', receivedAt: '2026-01-05T09:00:00+08:00', employer: '<i>甲厂</i>', region: '东区', office: 'office-a', status: 'closed' },
-        { id: 'c4', ticketNo: 'M2026-000104', receivedAt: '2026-02-06T09:00:00+08:00', employer: '乙厂', region: null, office: null, status: 'assigned' },
+        { id: 'c1', ticketNo: 'H2026-000101', receivedAt: Date.parse('2026-01-05T09:00:00+08:00'), employer: '<i>甲厂</i>', region: '东区', office: 'office-a', status: 'closed' },
+        { id: 'c4', ticketNo: 'M2026-000104', receivedAt: Date.parse('2026-02-06T09:00:00+08:00'), employer: '乙厂', status: 'assigned' },
       ],
     },
   ],
-});
+};
 
 // Expected rows written out by hand, not produced by the code under test.
 const SUMMARY_HEADER = [
@@ -287,7 +275,7 @@ describe('summaryCsv', () => {
 
   it('has a zh header for every figure, in the order of the table', () => {
     expect(Object.keys(FIGURE_LABELS).sort()).toEqual(Object.keys(FiguresSchema.shape).sort());
-    expect(SUMMARY_HEADER.slice(1)).toEqual(Object.values(FIGURE_LABELS));
+    expect(SUMMARY_HEADER.slice(1)).toEqual(Object.values(FIGURE_LABELS).map((l) => l['zh-CN']));
   });
 
   it('quotes only what needs quoting, doubling quotes, keeping CRLF inside the field', () => {
@@ -309,7 +297,7 @@ describe('supervisionCsv', () => {
     expect(readCsv(supervisionCsv(supervision))).toEqual([
       ['工单号', '承办部门', '类别', '主题', '状态', '受理日期', '答复期限', '剩余/超期工作日', '督办级别', '办理周期（工作日）', '月末未办结', '本月曾超期'],
       ['H2026-000101', 'office-x', '求助申诉', "'@SUM(A1:A9)", '办理中', '2026-02-02', '2026-03-02', '-3', '2', '38', '是', '是'],
-      ['M2026-000102', '<script>alert(1)</script>', '建议咨询', 'wages', '已答复', '2026-03-25', '2026-03-31', '2', '0', '4', '否', '否'],
+      ['M2026-000102', '<script>alert(1)</script>', '建议咨询', '工资报酬', '已答复', '2026-03-25', '2026-03-31', '2', '0', '4', '否', '否'],
       ['W2026-000103', '未分派', '需调查处理', '', '已受理', '2026-03-30', '2026-05-12', '0', '0', '1', '是', '否'],
     ]);
   });
@@ -549,7 +537,7 @@ describe('quarterlyHtml', () => {
     const expected = new Map<string, number>();
     for (const m of quarterly.monthly) for (const c of ['hotline', 'mailbox', 'walk_in'] as const) expected.set(`${m.month}:${c}`, m[c]);
     expect(bars(chart)).toEqual(expected);
-    for (const name of ['热线', '信箱', '来访']) expect(chart).toContain(`>${name}</text>`);
+    for (const name of ['主席热线', '主席信箱', '来访']) expect(chart).toContain(`>${name}</text>`);
   });
 
   it('compares with the previous quarter, a rate change in percentage points', () => {

@@ -3,7 +3,8 @@ import { shippedCalendarYears } from '../../shared/calendar/shipped';
 import { WorkingCalendar } from '../../shared/domain/calendar';
 import type { CaseRecord } from '../../shared/domain/case';
 import { computeDeadline } from '../../shared/domain/deadline';
-import { DEFAULT_ESCALATION_POLICY as policy, dueStep, plannedStep, stateAfter, stepOfRank, stepRank, workingDaysLeft } from '../../shared/domain/sla';
+import { readStep, stepRank as rankOfStep } from '../../shared/domain/escalation';
+import { DEFAULT_ESCALATION_POLICY as policy, dueStep, plannedStep, stateAfter, stepOfRank, workingDaysLeft } from '../../shared/domain/sla';
 import { formatShanghai } from '../../shared/domain/time';
 
 const calendar = new WorkingCalendar(shippedCalendarYears().map((y) => ({ ...y, source: 'shipped' as const })));
@@ -100,6 +101,10 @@ describe('catch-up and special cases', () => {
   });
 
   it('parses step ids and refuses others', () => {
+    const stepRank = (id: string) => {
+      const step = readStep(id);
+      return step && rankOfStep(step);
+    };
     expect(['warning', 'breach', 'overdue-1', 'overdue-12'].map(stepRank)).toEqual([0, 1, 2, 13]);
     expect(['overdue-0', 'overdue-', 'later', 'overdue-1x'].map(stepRank)).toEqual([undefined, undefined, undefined, undefined]);
   });

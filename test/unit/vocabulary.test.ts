@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ACTION_LABELS, CATEGORY_LABELS, CHANNEL_LABELS, labelOf, LOCALES, SLA_STATE_LABELS, VOCABULARY } from '../../shared/domain/vocabulary';
+import { SATISFACTIONS } from '../../shared/domain/case';
+import { figuresOf } from '../../shared/domain/report';
+import type { WorkingCalendar } from '../../shared/domain/calendar';
+import { ACTION_LABELS, CATEGORY_LABELS, CHANNEL_LABELS, FIGURE_KEYS, labelOf, LOCALES, percent, percentagePoints, SLA_STATE_LABELS, TOPIC_LABELS, VOCABULARY } from '../../shared/domain/vocabulary';
 
 describe('the vocabulary of user-facing words', () => {
   for (const [name, [codes, labels]] of Object.entries(VOCABULARY)) {
@@ -32,5 +35,53 @@ describe('the vocabulary of user-facing words', () => {
     expect(labelOf(CATEGORY_LABELS, 'advice', 'en')).toBe('Suggestion or enquiry');
     expect(labelOf(CATEGORY_LABELS, 'canteen_food', 'zh-CN')).toBe('canteen_food');
     expect(labelOf(CATEGORY_LABELS, 'toString', 'zh-CN')).toBe('toString');
+  });
+
+  it('labels every figure a report computes, and the satisfaction codes the follow-up takes', () => {
+    const figures = figuresOf([], 0, {} as WorkingCalendar);
+    expect([...FIGURE_KEYS].sort()).toEqual(Object.keys(figures).sort());
+    expect(VOCABULARY.satisfaction[0]).toBe(SATISFACTIONS);
+  });
+
+  it('has one wording for each topic code', () => {
+    expect(TOPIC_LABELS.dismissal['zh-CN']).toBe('解除劳动关系');
+    expect(TOPIC_LABELS.safety['zh-CN']).toBe('安全生产');
+    expect(TOPIC_LABELS.psychological['zh-CN']).toBe('心理关爱');
+  });
+});
+
+/** The reference: a four-decimal rate n/10000 as a percentage rounded half up, by integer arithmetic on n alone. */
+function exactPercent(n: number): string {
+  const tenths = Math.floor((n + 5) / 10);
+  return `${Math.floor(tenths / 10)}.${tenths % 10}%`;
+}
+
+describe('percent: a rate as people read it', () => {
+  it('rounds all 10,001 four-decimal rates half up on their decimal value', () => {
+    const wrong: string[] = [];
+    for (let n = 0; n <= 10_000; n++) {
+      // What the reports hold: the ratio rounded to four decimals, as the domain rounds it.
+      const rate = Math.round((n / 10_000) * 10_000) / 10_000;
+      if (percent(rate) !== exactPercent(n)) wrong.push(`${rate} → ${percent(rate)}, not ${exactPercent(n)}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('says 1.2% for 0.0115, where toFixed on the float said 1.1%', () => {
+    expect((0.0115 * 100).toFixed(1)).toBe('1.1'); // the old e-mail body's way, for the record
+    expect(percent(0.0115)).toBe('1.2%');
+    expect(percent(0.875)).toBe('87.5%');
+    expect(percent(1)).toBe('100.0%');
+    expect(percent(0)).toBe('0.0%');
+    expect(percent(2 / 3)).toBe('66.7%');
+  });
+
+  it('keeps the sign of a change, rounding its size the same way', () => {
+    expect(percent(-0.0115)).toBe('-1.2%');
+    expect(percent(-0.0004)).toBe('0.0%');
+    expect(percentagePoints(0.025, 'zh-CN')).toBe('+2.5个百分点');
+    expect(percentagePoints(-0.1111, 'zh-CN')).toBe('-11.1个百分点');
+    expect(percentagePoints(0.025, 'en')).toBe('+2.5 points');
+    expect(percentagePoints(0, 'zh-CN')).toBe('0.0个百分点');
   });
 });

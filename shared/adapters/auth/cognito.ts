@@ -19,7 +19,7 @@ export interface CognitoOptions {
 }
 
 
-/** The same office id the API accepts elsewhere (see shared/http/schemas.ts). */
+/** The same office id the API accepts elsewhere (officeId in shared/http/schemas/common.ts). */
 const OFFICE_ID = /^[a-z][a-z0-9_-]{1,39}$/;
 
 const claims = z.object({

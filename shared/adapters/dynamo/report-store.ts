@@ -1,7 +1,7 @@
 import { GetItemCommand, PutItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createHash } from 'node:crypto';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { CATEGORIES, CHANNELS, STATUSES, type CaseRecord } from '../../domain/case';
+import { CATEGORIES, CHANNELS, SATISFACTIONS, STATUSES, type CaseRecord } from '../../domain/case';
 import { factOf, monthOf, type CaseFact } from '../../domain/report';
 import type { ReportFactStore } from '../../ports';
 import { isConditionFailed, queryItems, sortableInstant } from './client';
@@ -114,7 +114,6 @@ export class DynamoReportFactStore implements ReportFactStore {
  * seconds from receipt, absent as empty. Free text cannot contain the separator (it is swapped for
  * a broken bar). Fields never change position; a new one goes at the end.
  */
-const SATISFACTIONS = ['satisfied', 'basically_satisfied', 'dissatisfied'] as const;
 const SEP = '|';
 
 export function encodeFact(record: CaseRecord): string {

@@ -9,7 +9,7 @@ import {
   type SchedulerClient,
 } from '@aws-sdk/client-scheduler';
 import { formatShanghai } from '../../domain/time';
-import { stepRank } from '../../domain/sla';
+import { readStep } from '../../domain/escalation';
 import type { TimerPayload, TimerRequest, TimerService } from '../../ports';
 
 export interface EventBridgeTimersOptions {
@@ -60,7 +60,7 @@ const DESCRIPTION_MAX = 512;
  */
 export function scheduleName(caseId: string, step: string): string {
   const readable = `c-${caseId}-${step}`;
-  if (readable.length <= NAME_MAX && NAME_CHARS.test(caseId) && stepRank(step) !== undefined) return readable;
+  if (readable.length <= NAME_MAX && NAME_CHARS.test(caseId) && readStep(step) !== undefined) return readable;
   const hashed = `h-${createHash('sha256').update(`${caseId}\u0000${step}`).digest('hex').slice(0, 32)}`;
   const withStep = `${hashed}-${step}`;
   return withStep.length <= NAME_MAX && NAME_CHARS.test(step) ? withStep : hashed;

@@ -1,8 +1,9 @@
-import type { z } from '@hono/zod-openapi';
 import { hc } from 'hono/client';
 import type { Action } from '../../domain/lifecycle';
 import type { AppType } from '../../http/app';
-import type { ACTION_BODIES, Case, CaseEvents, Problem } from '../../http/schemas';
+import type { CaseBody } from '../../http/schemas/cases';
+import type { ProblemBody } from '../../http/schemas/common';
+import type { ActionBody } from '../../http/schemas/lifecycle';
 import { currentToken, onUnauthorized } from './session';
 
 /**
@@ -10,10 +11,8 @@ import { currentToken, onUnauthorized } from './session';
  * session's bearer token in a header (never in a URL). The lifecycle actions are registered in a
  * loop, which the client's types cannot see, so they go through `act` typed by the same schemas.
  */
-export type CaseView = z.infer<typeof Case>;
-export type CaseEvent = z.infer<typeof CaseEvents>['items'][number];
-export type ProblemBody = z.infer<typeof Problem> & { allowedActions?: string[]; currentStatus?: string };
-export type ActionBody<A extends Action> = z.input<(typeof ACTION_BODIES)[A]>;
+export type { ActionBody, CaseBody, ProblemBody };
+export type { CaseEventBody } from '../../http/schemas/lifecycle';
 
 export class ApiError extends Error {
   constructor(
@@ -52,21 +51,21 @@ export async function problemOf(res: Response): Promise<ApiError> {
 }
 
 /** A case and the ETag to act on it with. */
-export async function getCase(id: string): Promise<{ record: CaseView; etag: string }> {
+export async function getCase(id: string): Promise<{ record: CaseBody; etag: string }> {
   const res = await api.v1.cases[':id'].$get({ param: { id } });
   if (!res.ok) throw await problemOf(res as unknown as Response);
-  return { record: (await res.json()) as CaseView, etag: res.headers.get('ETag') ?? '' };
+  return { record: (await res.json()) as CaseBody, etag: res.headers.get('ETag') ?? '' };
 }
 
 /** POST /v1/cases/{id}/<action> with If-Match: the changed case and its new ETag. */
-export async function act<A extends Action>(id: string, action: A, body: ActionBody<A>, etag: string): Promise<{ record: CaseView; etag: string }> {
+export async function act<A extends Action>(id: string, action: A, body: ActionBody<A>, etag: string): Promise<{ record: CaseBody; etag: string }> {
   const res = await fetch(`/v1/cases/${encodeURIComponent(id)}/${action}`, {
     method: 'POST',
     headers: { ...authHeaders(), 'Content-Type': 'application/json', 'If-Match': etag },
     body: JSON.stringify(body),
   });
   if (!res.ok) throw await problemOf(res);
-  return { record: (await res.json()) as CaseView, etag: res.headers.get('ETag') ?? '' };
+  return { record: (await res.json()) as CaseBody, etag: res.headers.get('ETag') ?? '' };
 }
 
 /**

@@ -1,5 +1,4 @@
-import type { z } from '@hono/zod-openapi';
-import type { AuthConfig } from '../../http/auth-schemas';
+import type { AuthConfigBody } from '../../http/schemas/auth';
 import type { Role } from '../../domain/principal';
 import { startSession } from './session';
 
@@ -8,7 +7,7 @@ import { startSession } from './session';
  * state value, both kept in sessionStorage for the round trip. The ID token it returns is the bearer
  * token (the API verifies it against the pool); roles come from GET /v1/auth/me.
  */
-export type CognitoConfig = Extract<z.infer<typeof AuthConfig>, { provider: 'cognito' }>;
+export type CognitoConfig = Extract<AuthConfigBody, { provider: 'cognito' }>;
 
 const PENDING = 'union-console.oauth';
 

@@ -1,4 +1,3 @@
-import type { z } from '@hono/zod-openapi';
 import { createRoute } from '@hono/zod-openapi';
 import { formatShanghai } from '../../domain/time';
 import { deleteOffice, getRouting, listOffices, putOffice, putRouting, queueDepths, redrive, type AdminDeps } from '../../usecases/admin';
@@ -6,7 +5,7 @@ import type { MiddlewareHandler } from 'hono';
 import { bearerAuth, requireRole, type AuthEnv } from '../auth';
 import type { AppDeps } from '../deps';
 import { bearer, BEARER_PROBLEMS, BODY_PROBLEMS, json, problems, router } from '../env';
-import { CategoryParams, Office, OfficeInput, OfficeList, OfficeParams, QueueDepths, RedriveResult, Routing, RoutingInput } from '../schemas';
+import { CategoryParams, Office, OfficeInput, OfficeList, OfficeParams, QueueDepths, RedriveResult, Routing, RoutingInput, type RoutingBody } from '../schemas/admin';
 
 const route = <P extends string>(method: 'get' | 'put' | 'post' | 'delete', path: P, operationId: string, summary: string, description: string) => ({
   method,
@@ -58,7 +57,7 @@ export function adminRoutes(deps: AppDeps) {
   const auth = bearerAuth({ verifier: deps.tokens });
   const adminOnly: [MiddlewareHandler<AuthEnv>, MiddlewareHandler<AuthEnv>] = [auth, requireRole('admin')];
   const supervisors: [MiddlewareHandler<AuthEnv>, MiddlewareHandler<AuthEnv>] = [auth, requireRole('admin', 'supervisor')];
-  const routingJson = (r: Awaited<ReturnType<typeof getRouting>>): z.infer<typeof Routing> => ({ ...r, updatedAt: formatShanghai(r.updatedAt) });
+  const routingJson = (r: Awaited<ReturnType<typeof getRouting>>): RoutingBody => ({ ...r, updatedAt: formatShanghai(r.updatedAt) });
 
   return router()
     .openapi({ ...putOfficeRoute, middleware: adminOnly }, async (c) => {

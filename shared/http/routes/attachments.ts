@@ -6,11 +6,9 @@ import { getCase } from '../../usecases/cases';
 import { bearerAuth } from '../auth';
 import type { AppDeps } from '../deps';
 import { BEARER_PROBLEMS, bearer, problems, router } from '../env';
+import { CaseId } from '../schemas/cases';
 
-const Params = z.strictObject({
-  id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }),
-  attachmentId: z.string().min(1).max(64).openapi({ param: { name: 'attachmentId', in: 'path' } }),
-});
+const Params = CaseId.extend({ attachmentId: z.string().min(1).max(64).openapi({ param: { name: 'attachmentId', in: 'path' } }) });
 
 /** The presigned link itself, for callers that asked for JSON (AWS only; locally the file is the answer). */
 const AttachmentLink = z

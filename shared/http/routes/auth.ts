@@ -4,7 +4,7 @@ import { NotFoundError } from '../../domain/errors';
 import { formatShanghai } from '../../domain/time';
 import { deleteAccount, listAccounts, login, putAccount, type AccountDeps, type AccountView } from '../../usecases/accounts';
 import { bearerAuth, requireRole } from '../auth';
-import { Account, AccountInput, AccountList, AccountParams, AuthConfig, LoginAnswer, LoginBody, Me } from '../auth-schemas';
+import { Account, AccountInput, AccountList, AccountParams, AuthConfig, Login, LoginAnswer, Me } from '../schemas/auth';
 import type { AppDeps } from '../deps';
 import { bearer, BEARER_PROBLEMS, BODY_PROBLEMS, json, noAuth, problems, router } from '../env';
 import { rateLimit } from '../rate-limit';
@@ -18,7 +18,7 @@ const loginRoute = createRoute({
   description:
     'The embedded default; off when Cognito signs people in (404, see GET /v1/auth/config). A wrong username and a wrong password get the same 401. Five wrong passwords for one username within 15 minutes lock it for 15 minutes (429 with Retry-After, whatever is sent). Also limited per client address (LOGIN_RATE_LIMIT a minute).',
   security: noAuth,
-  request: { body: { ...json(LoginBody, 'Username and password'), required: true } },
+  request: { body: { ...json(Login, 'Username and password'), required: true } },
   responses: { 200: json(LoginAnswer, 'Signed in: the token, when it expires, and who it names'), ...problems(...BODY_PROBLEMS, 401, 404, 429) },
 });
 

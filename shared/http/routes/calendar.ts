@@ -7,7 +7,7 @@ import type { CalendarService } from '../../usecases/calendar';
 import { bearerAuth, requireRole } from '../auth';
 import type { AppDeps } from '../deps';
 import { bearer, BEARER_PROBLEMS, BODY_PROBLEMS, json, problems, router } from '../env';
-import { CalendarYear, CalendarYearInput, CalendarYearStored, DeadlineAnswer, DeadlineQuery, Year } from '../schemas';
+import { CalendarYear, CalendarYearInput, CalendarYearStored, DeadlineAnswer, DeadlineQuery, Year } from '../schemas/calendar';
 
 const deadline = createRoute({
   method: 'get',

@@ -10,7 +10,8 @@ import { bearerAuth } from '../auth';
 import type { AppDeps } from '../deps';
 import { bearer, BEARER_PROBLEMS, BODY_PROBLEMS, etagHeader, json, problems, router } from '../env';
 import { caseJson, etagOf } from '../present';
-import { Case, CaseCreate, CaseId, CaseList, CaseListQuery } from '../schemas';
+import { Case, CaseId, CaseList, CaseListQuery } from '../schemas/cases';
+import { CaseCreate } from '../schemas/intake';
 
 /** Who may log a case received through which channel. */
 const CREATORS: Record<Channel, Role[]> = {

@@ -1,6 +1,6 @@
 import { cspHash } from '../csp';
 import type { ConsoleAssets } from '../../console/assets';
-import { REPORT_STYLE } from '../../reports/render';
+import { REPORT_STYLE } from '../../reports/markup';
 import { router } from '../env';
 
 export interface ConsoleRouteOptions {

@@ -8,7 +8,8 @@ import { bearerAuth } from '../auth';
 import type { AppDeps } from '../deps';
 import { bearer, BEARER_PROBLEMS, BODY_PROBLEMS, etagHeader, json, problems, router } from '../env';
 import { caseEvents, caseJson, etagOf } from '../present';
-import { ACTION_BODIES, Case, CaseEvents, CaseId, IfMatch } from '../schemas';
+import { Case, CaseId } from '../schemas/cases';
+import { ACTION_BODIES, CaseEvents, IfMatch } from '../schemas/lifecycle';
 import { NotFoundError } from '../../domain/errors';
 
 const SUMMARY: Record<(typeof ACTIONS)[number], string> = {

@@ -11,10 +11,10 @@ import type { CalendarService } from '../../usecases/calendar';
 import { createCase, type IdempotencyRequest, type IntakeDeps } from '../../usecases/intake';
 import type { AppDeps } from '../deps';
 import { noAuth, problems, problemsOrPage, router, type AppEnv } from '../env';
-import { checkFiles, checkLetter, letterFingerprint, readFormLetter, type AcceptedFile, type LetterFields } from '../letter-form';
+import { checkFiles, checkLetter, letterFingerprint, readFormLetter, type AcceptedFile } from '../letter-form';
 import { letterPage, pageCsp, thankYouPage } from '../pages';
 import { rateLimit } from '../rate-limit';
-import { MailboxForm, MailboxReceipt } from '../schemas';
+import { MailboxForm, MailboxReceipt, type MailboxFormBody } from '../schemas/intake';
 
 /** The same letter posted again within this long (a reload, a double click, a resend) keeps its ticket. */
 export const RESUBMIT_WINDOW_MS = 10 * 60_000;
@@ -128,7 +128,7 @@ export function mailboxRoutes(deps: AppDeps, intake: IntakeDeps, calendar: Calen
   };
 
   /** Records the letter (or, for the honeypot, pretends to); the same letter again within the window returns its first ticket. */
-  async function take(c: Context, fields: LetterFields, files: AcceptedFile[], ignoredFields: string[]) {
+  async function take(c: Context, fields: MailboxFormBody, files: AcceptedFile[], ignoredFields: string[]) {
     const now = deps.clock.now();
     if (fields.website) {
       // Honeypot filled in: a bot. Answer exactly like a success so it learns nothing; store nothing.
@@ -196,7 +196,7 @@ export function mailboxRoutes(deps: AppDeps, intake: IntakeDeps, calendar: Calen
     .openapi({ ...submit, middleware: [gate, limit] as const }, async (c) => {
       if (/json/i.test(c.req.header('content-type') ?? '')) {
         // zod-openapi validated it (the form media types carry a plain schema, so the type says never).
-        const fields = (c.req.valid as unknown as (target: 'json') => LetterFields)('json');
+        const fields = (c.req.valid as unknown as (target: 'json') => MailboxFormBody)('json');
         const receipt = await take(c, fields, [], []);
         return c.json({ ...receipt, dueAt: formatShanghai(receipt.dueAt) }, 201);
       }

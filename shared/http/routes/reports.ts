@@ -8,11 +8,12 @@ import { quarterlyReport, summaryReport, supervisionReport, type ReportDeps, typ
 import { bearerAuth } from '../auth';
 import type { AppDeps } from '../deps';
 import { bearer, BEARER_PROBLEMS, json, problems, router } from '../env';
-import { quarterlyJson, supervisionJson } from '../../reports/json';
-import { quarterlyCsv, quarterlyHtml, summaryCsv, summaryHtml, supervisionCsv, supervisionHtml } from '../../reports/render';
+import { quarterlyCsv, summaryCsv, supervisionCsv } from '../../reports/csv';
+import { quarterlyHtml, summaryHtml, supervisionHtml } from '../../reports/html';
+import { quarterlyJson, supervisionJson } from '../present';
 import { formatShanghai } from '../../domain/time';
 import { queueCounts } from '../../usecases/queue-counts';
-import { QuarterlyQuery, QuarterlyReport, QueueCountsReport, SummaryQuery, SummaryReport, SupervisionQuery, SupervisionReport } from '../schemas';
+import { QuarterlyQuery, QuarterlyReport, QueueCountsReport, SummaryQuery, SummaryReport, SupervisionQuery, SupervisionReport } from '../schemas/reports';
 
 /** Longest summary period: a year and a day, so a calendar year compares with any twelve months. */
 const MAX_SUMMARY_DAYS = 366;
@@ -126,15 +127,15 @@ export function reportRoutes(deps: AppDeps) {
       const scope = reportScope(c.get('principal'));
       const q = c.req.valid('query');
       const month = q.month ?? monthOf(deps.clock.now());
-      const r = supervisionJson(await supervisionReport(reports, month, scope));
-      return respond(c, formatOf(c, q.format), `supervision-${month}`, { json: r, csv: () => supervisionCsv(r), html: () => supervisionHtml(r) }) as never;
+      const r = await supervisionReport(reports, month, scope);
+      return respond(c, formatOf(c, q.format), `supervision-${month}`, { json: supervisionJson(r), csv: () => supervisionCsv(r), html: () => supervisionHtml(r) }) as never;
     })
     .openapi({ ...quarterlyRoute, middleware: [auth] as const }, async (c) => {
       const scope = reportScope(c.get('principal'));
       const q = c.req.valid('query');
       const quarter = q.quarter ?? currentQuarter(deps.clock.now());
-      const r = quarterlyJson(await quarterlyReport(reports, quarter, scope));
-      return respond(c, formatOf(c, q.format), `quarterly-${quarter}`, { json: r, csv: () => quarterlyCsv(r), html: () => quarterlyHtml(r) }) as never;
+      const r = await quarterlyReport(reports, quarter, scope);
+      return respond(c, formatOf(c, q.format), `quarterly-${quarter}`, { json: quarterlyJson(r), csv: () => quarterlyCsv(r), html: () => quarterlyHtml(r) }) as never;
     });
 }
 

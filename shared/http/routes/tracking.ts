@@ -5,7 +5,7 @@ import { rateFromTracking, trackCase, type PublicCaseView } from '../../usecases
 import type { AppDeps } from '../deps';
 import { BODY_PROBLEMS, json, noAuth, problems, router } from '../env';
 import { rateLimit } from '../rate-limit';
-import { PublicCase, PublicFollowUp, TrackParams, TrackQuery } from '../schemas';
+import { PublicCase, PublicFollowUp, TrackParams, TrackQuery } from '../schemas/tracking';
 import { TRACK_PAGE, TRACK_PAGE_CSP } from '../track-page';
 
 const track = createRoute({

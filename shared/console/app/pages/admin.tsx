@@ -4,9 +4,8 @@ import { ROLES, type Role } from '../../../domain/principal';
 import { FESTIVALS } from '../../../domain/calendar';
 import { CATEGORY_LABELS, CHANNEL_LABELS, FESTIVAL_LABELS, ROLE_LABELS, TOPIC_LABELS } from '../../../domain/vocabulary';
 import { PASSWORD_MIN_LENGTH } from '../../../domain/account';
-import type { z } from '@hono/zod-openapi';
-import type { Account as AccountSchema, AccountInput } from '../../../http/auth-schemas';
-import type { OfficeInput, RedriveResult, Routing } from '../../../http/schemas';
+import type { OfficeInputBody, RedriveResultBody, RoutingBody } from '../../../http/schemas/admin';
+import type { AccountBody, AccountInputBody } from '../../../http/schemas/auth';
 import { api, ApiError, ok, send } from '../api';
 import { ErrorBox, Loading, Page } from '../components';
 import { formatDate, useI18n } from '../i18n';
@@ -96,7 +95,7 @@ function Offices({ admin }: { admin: boolean }) {
     load: loadOffices,
     path: (id) => `/v1/admin/offices/${encodeURIComponent(id)}`,
     key: 'id',
-    body: (s): z.input<typeof OfficeInput> => ({ name: s('name'), email: s('email'), locale: s('locale') === 'en' ? 'en' : 'zh-CN', escalation: { head: lines(s('head')), supervisor: lines(s('supervisor')), chairman: lines(s('chairman')) } }),
+    body: (s): OfficeInputBody => ({ name: s('name'), email: s('email'), locale: s('locale') === 'en' ? 'en' : 'zh-CN', escalation: { head: lines(s('head')), supervisor: lines(s('supervisor')), chairman: lines(s('chairman')) } }),
     confirmDelete: (id) => t('admin.confirmDelete', { name: id }),
   });
   if (!items) return error ? <ErrorBox error={error} /> : <Loading />;
@@ -169,7 +168,7 @@ function RoutingRules({ admin }: { admin: boolean }) {
   const [error, setError] = useState<unknown>();
   const [saved, setSaved] = useState<number>();
   const load = async () => {
-    const [routing, o] = await Promise.all([send<z.infer<typeof Routing>>('GET', '/v1/admin/routing').catch((e: unknown) => (e instanceof ApiError && e.status === 404 ? undefined : Promise.reject(e))), loadOffices()]);
+    const [routing, o] = await Promise.all([send<RoutingBody>('GET', '/v1/admin/routing').catch((e: unknown) => (e instanceof ApiError && e.status === 404 ? undefined : Promise.reject(e))), loadOffices()]);
     setOffices(o);
     if (!routing) {
       setRules([]);
@@ -197,7 +196,7 @@ function RoutingRules({ admin }: { admin: boolean }) {
   };
   async function save() {
     try {
-      const r = await send<z.infer<typeof Routing>>('PUT', '/v1/admin/routing', { rules, defaultOffice: meta?.defaultOffice ?? '' });
+      const r = await send<RoutingBody>('PUT', '/v1/admin/routing', { rules, defaultOffice: meta?.defaultOffice ?? '' });
       setSaved(r.version);
       setError(undefined);
       await load();
@@ -397,7 +396,7 @@ function Queues() {
   useEffect(() => void load(), []);
   async function redrive(category: string) {
     try {
-      const r = await send<z.infer<typeof RedriveResult>>('POST', `/v1/admin/queues/${category}/redrive`);
+      const r = await send<RedriveResultBody>('POST', `/v1/admin/queues/${category}/redrive`);
       setMoved(t('admin.redriven', { n: r.moved, category: label(CATEGORY_LABELS, category) }));
       await load();
     } catch (e) {
@@ -439,17 +438,16 @@ function Queues() {
   );
 }
 
-type Account = z.infer<typeof AccountSchema>;
 
 function Users() {
   const { t, label } = useI18n();
   const [offices, setOffices] = useState<OfficeItem[]>([]);
   useEffect(() => void loadOffices().then(setOffices, () => undefined), []);
-  const { items, editing, setEditing, error, save, remove } = useEditableList<Account>({
-    load: async () => (await send<{ items: Account[] }>('GET', '/v1/admin/users')).items,
+  const { items, editing, setEditing, error, save, remove } = useEditableList<AccountBody>({
+    load: async () => (await send<{ items: AccountBody[] }>('GET', '/v1/admin/users')).items,
     path: (username) => `/v1/admin/users/${encodeURIComponent(username)}`,
     key: 'username',
-    body: (s, d): z.input<typeof AccountInput> => ({ displayName: s('displayName'), roles: d.getAll('roles').map(String) as Role[], ...(s('office') && { office: s('office') }), ...(String(d.get('password') ?? '') && { password: String(d.get('password')) }) }),
+    body: (s, d): AccountInputBody => ({ displayName: s('displayName'), roles: d.getAll('roles').map(String) as Role[], ...(s('office') && { office: s('office') }), ...(String(d.get('password') ?? '') && { password: String(d.get('password')) }) }),
     confirmDelete: (username) => t('admin.confirmDelete', { name: username }),
   });
   if (!items) return error ? <ErrorBox error={error} /> : <Loading />;

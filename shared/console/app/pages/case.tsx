@@ -4,7 +4,7 @@ import { CATEGORIES } from '../../../domain/case';
 import { allowedActions, mayAct, type Action } from '../../../domain/lifecycle';
 import { explainDeadline } from '../../../domain/deadline';
 import { ACTION_LABELS, CATEGORY_LABELS, CHANNEL_LABELS, DAY_KIND_LABELS, DISPATCH_LABEL, EVENT_LABELS, FESTIVAL_LABELS, ROLE_LABELS, SATISFACTION_LABELS, SATISFACTIONS, STATUS_LABELS, TOPIC_LABELS } from '../../../domain/vocabulary';
-import { act, api, ApiError, downloadAttachment, getCase, loadOfficeNames, ok, problemOf, type ActionBody, type CaseEvent, type CaseView } from '../api';
+import { act, api, ApiError, downloadAttachment, getCase, loadOfficeNames, ok, problemOf, type ActionBody, type CaseEventBody, type CaseBody } from '../api';
 import { ErrorBox, Loading, Page, SlaBadge, StatusBadge } from '../components';
 import { formatDate, useI18n, type I18n } from '../i18n';
 import { currentToken as sessionToken, hasRole, type Session } from '../session';
@@ -33,7 +33,7 @@ const FIELDS: Record<Action, Field[]> = {
  * makeup Saturdays marked) or skipped (weekends, holidays by festival), by the same pure code the
  * server counts with. Paused working days fall inside the span and are listed as counted.
  */
-function DeadlineDays({ calendar, c, reopenedAt }: { calendar: WorkingCalendar; c: CaseView; reopenedAt: string | undefined }) {
+function DeadlineDays({ calendar, c, reopenedAt }: { calendar: WorkingCalendar; c: CaseBody; reopenedAt: string | undefined }) {
   const { t, label, locale } = useI18n();
   const urgent = c.sla.workingDays === 0;
   const start = reopenedAt ?? c.receivedAt;
@@ -69,10 +69,10 @@ function DeadlineDays({ calendar, c, reopenedAt }: { calendar: WorkingCalendar; 
   );
 }
 
-async function loadEvents(id: string): Promise<CaseEvent[]> {
+async function loadEvents(id: string): Promise<CaseEventBody[]> {
   const res = await fetch(`/v1/cases/${encodeURIComponent(id)}/events`, { headers: { Authorization: `Bearer ${sessionToken()}` } });
   if (!res.ok) throw await problemOf(res);
-  return ((await res.json()) as { items: CaseEvent[] }).items;
+  return ((await res.json()) as { items: CaseEventBody[] }).items;
 }
 
 interface Notice {
@@ -86,8 +86,8 @@ interface Notice {
 export function CasePage({ id, session }: { id: string; session: Session }) {
   const i18n = useI18n();
   const { t, label, locale } = i18n;
-  const [state, setState] = useState<{ record: CaseView; etag: string }>();
-  const [events, setEvents] = useState<CaseEvent[]>();
+  const [state, setState] = useState<{ record: CaseBody; etag: string }>();
+  const [events, setEvents] = useState<CaseEventBody[]>();
   const [calendar, setCalendar] = useState<WorkingCalendar>();
   const [offices, setOffices] = useState<{ id: string; name: string }[]>();
   const [names, setNames] = useState<Map<string, string>>();
@@ -401,7 +401,7 @@ export function CasePage({ id, session }: { id: string; session: Session }) {
   );
 }
 
-function ActionField(props: { field: Field; action: Action; i18n: I18n; offices: { id: string; name: string }[] | undefined; current: CaseView }) {
+function ActionField(props: { field: Field; action: Action; i18n: I18n; offices: { id: string; name: string }[] | undefined; current: CaseBody }) {
   const { t, label } = props.i18n;
   const { field, action } = props;
   const id = `${action}-${field}`;
@@ -486,7 +486,7 @@ function ActionField(props: { field: Field; action: Action; i18n: I18n; offices:
 }
 
 /** The history, oldest first: who did what and why; the e-mails the system sent are marked. */
-function History({ events, notes, i18n, officeName }: { events: CaseEvent[]; notes: { at: string; text: string }[]; i18n: I18n; officeName: (code: string | undefined | null) => string }) {
+function History({ events, notes, i18n, officeName }: { events: CaseEventBody[]; notes: { at: string; text: string }[]; i18n: I18n; officeName: (code: string | undefined | null) => string }) {
   const { t, label, locale } = i18n;
   return (
     <ol class="history" id="history">

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { CATEGORIES, TOPICS } from '../../../domain/case';
 import { CATEGORY_LABELS, CHANNEL_LABELS, STATUS_LABELS, TOPIC_LABELS } from '../../../domain/vocabulary';
-import { api, ok, problemOf, type CaseView } from '../api';
+import { api, ok, problemOf, type CaseBody } from '../api';
 import { ErrorBox, Page } from '../components';
 import { formatDate, useI18n } from '../i18n';
 import { hasRole, type Session } from '../session';
@@ -20,7 +20,7 @@ export function IntakePage({ session }: { session: Session }) {
     ...(hasRole(session, 'reception', 'admin') ? (['walk_in', 'mailbox'] as const) : []),
   ];
   const [channel, setChannel] = useState<Channel>(channels[0] ?? 'hotline');
-  const [saved, setSaved] = useState<CaseView>();
+  const [saved, setSaved] = useState<CaseBody>();
   const [formKey, setFormKey] = useState(0);
   const idempotencyKey = useMemo(() => `console-${crypto.randomUUID()}`, [formKey]);
   const [error, setError] = useState<unknown>();
@@ -51,7 +51,7 @@ export function IntakePage({ session }: { session: Session }) {
     try {
       const res = await api.v1.cases.$post({ json: body as never, header: { 'idempotency-key': idempotencyKey } });
       if (!res.ok) throw await problemOf(res as unknown as Response);
-      setSaved((await res.json()) as CaseView);
+      setSaved((await res.json()) as CaseBody);
     } catch (e) {
       setError(e);
     } finally {
@@ -171,9 +171,9 @@ export function IntakePage({ session }: { session: Session }) {
 /** 我登记的: the cases this desk or operator logged, newest deadline last, to read a ticket and code out again when someone calls back. */
 function MyCases({ reload }: { reload: number }) {
   const { t, label, locale } = useI18n();
-  const [items, setItems] = useState<CaseView[]>();
+  const [items, setItems] = useState<CaseBody[]>();
   useEffect(() => {
-    ok(api.v1.cases.$get({ query: { limit: '20' } as never })).then((r) => setItems(r.items as CaseView[]), () => setItems([]));
+    ok(api.v1.cases.$get({ query: { limit: '20' } as never })).then((r) => setItems(r.items as CaseBody[]), () => setItems([]));
   }, [reload]);
   if (!items?.length) return null;
   return (
@@ -213,7 +213,7 @@ function MyCases({ reload }: { reload: number }) {
   );
 }
 
-function Receipt({ saved, next }: { saved: CaseView; next: () => void }) {
+function Receipt({ saved, next }: { saved: CaseBody; next: () => void }) {
   const { t, locale, label } = useI18n();
   return (
     <Page title={t('intake.saved')}>

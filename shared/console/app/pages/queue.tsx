@@ -1,7 +1,7 @@
 import type { WorkingCalendar } from '../../../domain/calendar';
 import { useEffect, useState } from 'preact/hooks';
 import { CATEGORY_LABELS, CHANNEL_LABELS } from '../../../domain/vocabulary';
-import { api, ok, type CaseView } from '../api';
+import { api, ok, type CaseBody } from '../api';
 import { ErrorBox, Loading, Page, SlaBadge, StatusBadge } from '../components';
 import { formatDate, useI18n } from '../i18n';
 import { hasRole, type Session } from '../session';
@@ -15,7 +15,7 @@ const FILTERS = ['open', 'assigned', 'in_progress', 'paused', 'due_soon', 'overd
 type Filter = (typeof FILTERS)[number];
 const PAGE = 50;
 
-async function loadCases(filter: Filter, supervisor: boolean, cursor?: string): Promise<{ items: CaseView[]; nextCursor: string | null }> {
+async function loadCases(filter: Filter, supervisor: boolean, cursor?: string): Promise<{ items: CaseBody[]; nextCursor: string | null }> {
   const page = (query: Record<string, string>) => ok(api.v1.cases.$get({ query: { limit: String(PAGE), ...query } as never }));
   if (filter === 'due_soon' || filter === 'overdue') return page({ slaState: filter, ...(cursor && { cursor }) });
   if (filter !== 'open') return page({ status: filter, ...(cursor && { cursor }) });
@@ -35,7 +35,7 @@ export function QueuePage({ session }: { session: Session }) {
   const supervisor = hasRole(session, 'supervisor', 'admin');
   const [filter, setFilter] = useState<Filter>('open');
   const [counts, setCounts] = useState<Counts>();
-  const [list, setList] = useState<{ items: CaseView[]; nextCursor: string | null }>();
+  const [list, setList] = useState<{ items: CaseBody[]; nextCursor: string | null }>();
   const [calendar, setCalendar] = useState<WorkingCalendar>();
   const [error, setError] = useState<unknown>();
 

@@ -1,10 +1,15 @@
 import { useState } from 'preact/hooks';
 import { fetchReport } from '../api';
 import { ErrorBox, Page } from '../components';
+import type { GroupBy } from '../../../domain/report';
+import { GROUP_BY_LABELS } from '../../../domain/vocabulary';
 import { useI18n } from '../i18n';
 import type { Session } from '../session';
 
 type Kind = 'summary' | 'supervision' | 'quarterly';
+
+/** The summary's groupings, the office (the usual one) first. */
+const GROUPINGS: readonly GroupBy[] = ['office', 'channel', 'category', 'topic', 'month'];
 
 const today = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
 const quarterOf = (day: string) => `${day.slice(0, 4)}-Q${Math.floor((Number(day.slice(5, 7)) - 1) / 3) + 1}`;
@@ -14,7 +19,7 @@ const quarterOf = (day: string) => `${day.slice(0, 4)}-Q${Math.floor((Number(day
  * could not carry it): HTML shown in a sandboxed frame (no script runs in it), CSV saved as a file.
  */
 export function ReportsPage(_: { session: Session }) {
-  const { t } = useI18n();
+  const { t, label } = useI18n();
   const [shown, setShown] = useState<{ title: string; url: string }>();
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState<string>();
@@ -94,9 +99,9 @@ export function ReportsPage(_: { session: Session }) {
             <label>
               {t('reports.groupBy')}
               <select name="groupBy">
-                {(['office', 'channel', 'category', 'topic', 'month'] as const).map((g) => (
+                {GROUPINGS.map((g) => (
                   <option key={g} value={g}>
-                    {t(`reports.by.${g}`)}
+                    {label(GROUP_BY_LABELS, g)}
                   </option>
                 ))}
               </select>

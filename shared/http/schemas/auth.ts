@@ -1,15 +1,16 @@
 import { z } from '@hono/zod-openapi';
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, USERNAME_PATTERN } from '../domain/account';
-import { ROLES } from '../domain/principal';
-import { line, officeId } from './schemas';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, USERNAME_PATTERN } from '../../domain/account';
+import { ROLES } from '../../domain/principal';
+import { instantOut, line, officeId } from './common';
 
 /** Sign-in, the caller's identity and the local accounts admins keep. */
-const instantOut = z.string().openapi({ format: 'date-time', example: '2026-03-09T17:30:00+08:00' });
+// The sign-in screen's own example time (a token's expiry, an account's last change).
+const instant = instantOut.openapi({ example: '2026-03-09T17:30:00+08:00' });
 const Role = z.enum(ROLES);
 const roles = z.array(Role).min(1, 'at least one role').max(ROLES.length);
 const username = z.string().regex(USERNAME_PATTERN, 'must be 1–64 lowercase letters, digits or . _ @ - (starting with a letter or digit)').openapi({ example: 'wang.li' });
 
-export const LoginBody = z
+export const Login = z
   .strictObject({
     // Not held to the account pattern here: any text gets the same 401 as a wrong password.
     username: z.string().min(1, 'must not be empty').max(128).openapi({ example: 'office' }),
@@ -20,12 +21,13 @@ export const LoginBody = z
 export const LoginAnswer = z
   .object({
     token: z.string().openapi({ description: 'HS256 JWT: send it as `Authorization: Bearer <token>`' }),
-    expiresAt: instantOut,
+    expiresAt: instant,
     roles: z.array(Role),
     office: z.string().optional(),
     displayName: z.string(),
   })
   .openapi('LoginAnswer');
+export type LoginAnswerBody = z.infer<typeof LoginAnswer>;
 
 export const AuthConfig = z
   .discriminatedUnion('provider', [
@@ -41,10 +43,12 @@ export const AuthConfig = z
     }),
   ])
   .openapi('AuthConfig');
+export type AuthConfigBody = z.infer<typeof AuthConfig>;
 
 export const Me = z
   .object({ sub: z.string(), roles: z.array(Role), office: z.string().optional(), displayName: z.string().optional() })
   .openapi('Me');
+export type MeBody = z.infer<typeof Me>;
 
 export const AccountParams = z.strictObject({ username: username.openapi({ param: { name: 'username', in: 'path' } }) });
 
@@ -61,9 +65,13 @@ export const AccountInput = z
       .openapi({ format: 'password', description: 'Required when creating; when replacing, omit to keep the current one' }),
   })
   .openapi('AccountInput');
+/** What a client sends to PUT /v1/admin/users/{username}. */
+export type AccountInputBody = z.input<typeof AccountInput>;
 
 export const Account = z
-  .object({ username: z.string(), displayName: z.string(), roles: z.array(Role), office: z.string().optional(), updatedAt: instantOut })
+  .object({ username: z.string(), displayName: z.string(), roles: z.array(Role), office: z.string().optional(), updatedAt: instant })
   .openapi('Account');
+export type AccountBody = z.infer<typeof Account>;
 
 export const AccountList = z.object({ items: z.array(Account) }).openapi('AccountList');
+export type AccountListBody = z.infer<typeof AccountList>;
