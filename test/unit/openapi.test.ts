@@ -41,7 +41,7 @@ describe('openapi.yaml', () => {
         '/v1/cases/{id}',
         '/v1/cases/{id}/events',
         '/v1/cases/{id}/attachments/{attachmentId}',
-        ...['accept', 'return', 'assign', 'recategorize', 'extend', 'pause', 'resume', 'note', 'reply', 'follow-up', 'reopen', 'close'].map((a) => `/v1/cases/{id}/${a}`),
+        ...['accept', 'return', 'assign', 'recategorize', 'extend', 'pause', 'resume', 'note', 'reply', 'follow-up', 'reopen', 'close', 'link'].map((a) => `/v1/cases/{id}/${a}`),
         '/v1/intake/mailbox',
         '/v1/reports/quarterly',
         '/v1/reports/queue',
@@ -67,7 +67,7 @@ describe('openapi.yaml', () => {
     const ops = Object.values(doc.paths).flatMap((p) => Object.values(p));
     const ids = ops.map((o) => o.operationId);
     for (const o of ops) {
-      expect(o.operationId).toMatch(/^(get|list|create|put|delete|submit|track|rate|accept|return|assign|recategorize|extend|pause|resume|add|replyTo|record|reopen|close|redrive)[A-Z][A-Za-z]+$/);
+      expect(o.operationId).toMatch(/^(get|list|create|put|delete|submit|track|rate|accept|return|assign|recategorize|extend|pause|resume|add|replyTo|record|reopen|close|link|redrive)[A-Z][A-Za-z]+$/);
       expect(o.tags?.length).toBeGreaterThan(0);
       expect(o.description?.length).toBeGreaterThan(0);
     }
@@ -85,7 +85,7 @@ describe('openapi.yaml', () => {
   it('requires If-Match on every lifecycle action, as the server does (428 without)', async () => {
     const doc = parse(await renderOpenApi()) as { paths: Record<string, { post?: { parameters?: { name: string; in: string; required?: boolean }[]; responses: Record<string, unknown> } }> };
     const actions = Object.entries(doc.paths).filter(([p, item]) => /^\/v1\/cases\/\{id\}\/[a-z-]+$/.test(p) && item.post);
-    expect(actions).toHaveLength(12);
+    expect(actions).toHaveLength(13);
     for (const [path, item] of actions) {
       expect(item.post?.parameters?.find((p) => p.in === 'header' && p.name === 'if-match')?.required, path).toBe(true);
       expect(Object.keys(item.post?.responses ?? {}), path).toEqual(expect.arrayContaining(['200', '400', '409', '412', '413', '415', '428']));
