@@ -148,7 +148,7 @@ function action(name: string, status: Status, json: unknown, cells: Cells): Row 
         if (!through) refusedCases.set(name, c);
       }
       const { id, version } = await c;
-      return { path: `/v1/cases/${id}/${name}`, json, headers: { 'If-Match': `"${version}"` } };
+      return { path: `/v1/cases/${id}/${name}`, json: typeof json === 'function' ? (json as () => unknown)() : json, headers: { 'If-Match': `"${version}"` } };
     },
   };
 }
@@ -179,6 +179,7 @@ const MATRIX: Row[] = [
   action('follow-up', 'replied', { resolved: true, satisfaction: 'satisfied' }, OFFICE_ACTION),
   action('reopen', 'replied', { reason: '职工不满意' }, SUPERVISOR_ACTION),
   action('close', 'assigned', { reason: '办结' }, SUPERVISOR_ACTION),
+  action('link', 'assigned', () => ({ ticketNo: shared.ticketNo, reason: '重复件' }), OFFICE_ACTION),
   { method: 'GET', path: '/v1/calendar/deadline', cells: EVERY_ROLE, build: async () => ({ path: '/v1/calendar/deadline?category=advice' }) },
   { method: 'GET', path: '/v1/calendar/{year}', cells: EVERY_ROLE, build: async () => ({ path: '/v1/calendar/2026' }) },
   { method: 'PUT', path: '/v1/admin/calendar/{year}', cells: ADMIN_ONLY, build: async () => ({ path: '/v1/admin/calendar/2030', json: { notice: CALENDAR_NOTICE, holidays: ['2030-01-01'], workdays: [] } }) },
