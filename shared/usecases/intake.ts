@@ -128,6 +128,6 @@ async function possibleOriginals(deps: IntakeDeps, input: CaseInput, contacts: s
   const found = await Promise.all(ids.filter((x) => x !== id).map((x) => deps.cases.get(x)));
   return found
     .filter((c): c is CaseRecord => c !== undefined && isPossibleOriginal(c, input, id))
-    .sort((a, b) => a.receivedAt - b.receivedAt)
+    .sort((a, b) => a.receivedAt - b.receivedAt || a.ticketNo.localeCompare(b.ticketNo))
     .map((c) => c.ticketNo);
 }
