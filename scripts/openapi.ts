@@ -28,6 +28,7 @@ export async function renderOpenApi(): Promise<string> {
     offices: unusablePort(),
     routing: unusablePort(),
     idempotency: unusablePort(),
+    contacts: unusablePort(),
     reports: unusablePort(),
     calendarStore: unusablePort(),
     calendar: unusablePort(),

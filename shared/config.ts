@@ -64,6 +64,8 @@ const apiSchema = z.object({
   AWS_REGION: text(),
   DYNAMODB_ENDPOINT: z.optional(z.url()),
   JWT_SECRET: text(z.minLength(32, 'must be at least 32 characters')),
+  // The HMAC key of the contact hashes that find 重复件 at intake; without it one is generated once and kept in the table.
+  CONTACT_HASH_SECRET: text(z.minLength(32, 'must be at least 32 characters')),
   JWT_ISSUER: text(),
   JWT_AUDIENCE: text(),
   // Cognito user pool on AWS: the API then accepts the pool's ID tokens instead of HS256 ones.

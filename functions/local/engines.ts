@@ -68,7 +68,7 @@ export async function startEngines(config: ApiConfig, local: LocalConfig, dataDi
   const attachments = new LocalAttachmentStore(join(dataDir, 'attachments'));
   return {
     db,
-    stores: dynamoStores(db, config.TABLE_NAME),
+    stores: dynamoStores(db, config.TABLE_NAME, { contacts: { ...(config.CONTACT_HASH_SECRET && { secret: config.CONTACT_HASH_SECRET }) } }),
     timers: new DynamoTimerStore(db, config.TABLE_NAME),
     queues,
     mail,

@@ -45,10 +45,12 @@ export function noTimers(fn: string): TimerService {
 }
 
 /** The table's stores over one DynamoDB client, the timers given, the calendar and policy, the system clock and a logger named for the service. */
-export function awsCore(service: string, config: StoreConfig, timers: TimerService): Core {
+export function awsCore(service: string, config: StoreConfig & Partial<Pick<ApiConfig, 'CONTACT_HASH_SECRET'>>, timers: TimerService): Core {
   const db = createDynamoClient({ tableName: config.TABLE_NAME, region: config.AWS_REGION, endpoint: config.DYNAMODB_ENDPOINT });
   const logger = createLogger({ level: config.LOG_LEVEL, base: { service } });
-  return core(dynamoStores(db, config.TABLE_NAME), { timers, clock: systemClock, logger, config });
+  // Only the API reads CONTACT_HASH_SECRET; the other functions never look contacts up.
+  const stores = dynamoStores(db, config.TABLE_NAME, { contacts: { ...(config.CONTACT_HASH_SECRET && { secret: config.CONTACT_HASH_SECRET }) } });
+  return core(stores, { timers, clock: systemClock, logger, config });
 }
 
 export function sesMailer(config: Pick<ApiConfig, 'AWS_REGION' | 'MAIL_FROM' | 'SES_CONFIGURATION_SET'>) {

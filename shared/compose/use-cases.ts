@@ -17,6 +17,7 @@ import type {
   CaseStore,
   Clock,
   IdGenerator,
+  ContactIndex,
   IdempotencyStore,
   InboundMailStore,
   LoginAttemptStore,
@@ -50,6 +51,8 @@ export interface TableStores {
   accounts: AccountStore;
   loginAttempts: LoginAttemptStore;
   inboundMail: InboundMailStore;
+  /** 重复件 at intake: cases by keyed hashes of their contacts. */
+  contacts: ContactIndex;
 }
 
 /** What every use case is built from: the stores, the SLA timers, the calendar in force and the escalation policy, time and logs. */
@@ -126,7 +129,7 @@ export function appDeps(parts: AppParts): AppDeps {
   return {
     ...http,
     useCases: {
-      intake: { cases: parts.cases, queue: parts.queue, idempotency: parts.idempotency, calendar: parts.calendar, clock: parts.clock, ids: parts.ids, logger: parts.logger },
+      intake: { cases: parts.cases, queue: parts.queue, idempotency: parts.idempotency, contacts: parts.contacts, calendar: parts.calendar, clock: parts.clock, ids: parts.ids, logger: parts.logger },
       act: { ...parts, lifecycle, mailer, publicBaseUrl, routing },
     },
   };

@@ -7,6 +7,20 @@ import { daysFromCivil, formatDay, parseDay, weekdayOf, yearOf, type DayNumber }
  */
 export type CalendarSource = 'shipped' | 'override' | 'estimated';
 
+/** The statutory festivals (全国年节) a holiday or a makeup working day belongs to. */
+export const FESTIVALS = ['new_year', 'spring_festival', 'qingming', 'labour_day', 'dragon_boat', 'mid_autumn', 'national_day', 'victory_day'] as const;
+export type Festival = (typeof FESTIVALS)[number];
+
+/** Where a year's rules come from: the State Council (General Office) notice, by title and date. */
+export interface CalendarNotice {
+  title: string;
+  /** YYYY-MM-DD: the day the notice was published (required on upload; unknown for two early shipped years). */
+  date?: string;
+  url?: string;
+  /** Later notices that changed the year's rules (2020's longer Spring Festival, for one). */
+  amendments?: CalendarNotice[];
+}
+
 /** One year's rules as published: days off that would otherwise be working days, and vice versa. */
 export interface CalendarYearData {
   year: number;
@@ -14,6 +28,17 @@ export interface CalendarYearData {
   holidays: readonly string[];
   /** Makeup working days (YYYY-MM-DD), usually weekends. */
   workdays: readonly string[];
+  /** The festival a holiday or makeup working day belongs to, by day (YYYY-MM-DD), where known. */
+  festivals?: Readonly<Record<string, Festival>>;
+  /** The notice the year was taken from (absent on years stored before notices were recorded). */
+  notice?: CalendarNotice;
+}
+
+/** What one day is on the calendar, for explaining a count: a working day (plain or makeup) or a day off. */
+export interface DayKind {
+  working: boolean;
+  kind: 'workday' | 'makeup' | 'weekend' | 'holiday';
+  festival?: Festival;
 }
 
 export interface CalendarYear extends CalendarYearData {
@@ -61,6 +86,18 @@ export class WorkingCalendar {
   /** Years with official data (shipped or override), ascending. */
   knownYears(): number[] {
     return [...this.rules.keys()].sort((a, b) => a - b);
+  }
+
+  /** Why a day is or is not a working day: weekend, holiday (with its festival), makeup working day. */
+  dayKind(day: DayNumber): DayKind {
+    const r = this.rules.get(yearOf(day));
+    const wd = weekdayOf(day);
+    const weekend = wd === 0 || wd === 6;
+    const festival = r?.data.festivals?.[formatDay(day)];
+    const withFestival = (k: DayKind): DayKind => (festival ? { ...k, festival } : k);
+    if (r?.workdays.has(day)) return withFestival({ working: true, kind: 'makeup' });
+    if (r?.holidays.has(day)) return withFestival({ working: false, kind: 'holiday' });
+    return weekend ? { working: false, kind: 'weekend' } : { working: true, kind: 'workday' };
   }
 
   isWorkingDay(day: DayNumber): boolean {
@@ -143,9 +180,20 @@ function toRules(y: CalendarYearData & { source: Exclude<CalendarSource, 'estima
   const workdays = days(y.workdays, 'makeup working day');
   for (const d of holidays) if (workdays.has(d)) throw new CalendarDataError(`${formatDay(d)} is both a holiday and a working day`);
   const sorted = (s: Set<DayNumber>) => [...s].sort((a, b) => a - b).map(formatDay);
+  for (const [day, festival] of Object.entries(y.festivals ?? {})) {
+    const d = parseDay(day);
+    if (d === undefined || (!holidays.has(d) && !workdays.has(d))) throw new CalendarDataError(`${day} is named ${festival} but is neither a holiday nor a makeup working day of ${y.year}`);
+    if (!(FESTIVALS as readonly string[]).includes(festival)) throw new CalendarDataError(`${festival} is not a festival (${FESTIVALS.join(', ')})`);
+  }
   return {
     source: y.source,
-    data: { year: y.year, holidays: sorted(holidays), workdays: sorted(workdays) },
+    data: {
+      year: y.year,
+      holidays: sorted(holidays),
+      workdays: sorted(workdays),
+      ...(y.festivals && Object.keys(y.festivals).length > 0 && { festivals: y.festivals }),
+      ...(y.notice && { notice: y.notice }),
+    },
     holidays,
     workdays,
   };

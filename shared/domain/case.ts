@@ -189,6 +189,10 @@ export interface CaseRecord extends CaseInput {
   /** The last reopen: the current handling period's deadline counts from here. */
   reopenedAt?: number;
   events?: CaseEvent[];
+  /** 重复件 suspected at intake: open cases of the last 30 days with the same contact (keyed hashes) and topic, by ticket number. */
+  possibleDuplicates?: string[];
+  /** 重复件: linked by staff to the case it repeats, and closed with that reference. */
+  duplicateOf?: { caseId: string; ticketNo: string };
   /** Who logged it: the token's subject, or "public" for the web form. */
   createdBy: string;
   createdAt: number;

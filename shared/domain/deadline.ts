@@ -1,6 +1,6 @@
-import type { WorkingCalendar } from './calendar';
+import type { Festival, WorkingCalendar } from './calendar';
 import type { Category } from './case';
-import { endOfShanghaiDay, shanghaiDayOf } from './time';
+import { endOfShanghaiDay, formatDay, shanghaiDayOf } from './time';
 
 /** 办理时限: working days allowed per category, counted from the day after receipt. */
 export const WORKING_DAYS_BY_CATEGORY: Readonly<Record<Category, number>> = {
@@ -42,4 +42,45 @@ export function computeDeadline(
     workingDays,
     calendarEstimated: calendar.isEstimated(receiptDay + 1, dueDay),
   };
+}
+
+/** A working day a count went through; `makeup` when it is a weekend worked in exchange (调休). */
+export interface CountedDay {
+  date: string;
+  makeup?: true;
+  festival?: Festival;
+}
+
+/** A day a count passed over: a weekend, or a public holiday with its festival. */
+export interface SkippedDay {
+  date: string;
+  kind: 'weekend' | 'holiday';
+  festival?: Festival;
+}
+
+/** How a deadline was counted: the day counting started after, each working day counted, each day off passed over. */
+export interface DeadlineExplanation {
+  /** YYYY-MM-DD (Asia/Shanghai): the day of receipt, not counted itself (urgent: counted if it is a working day). */
+  receiptDay: string;
+  countedDays: CountedDay[];
+  skippedDays: SkippedDay[];
+}
+
+/**
+ * The days behind a deadline, so a caller can be told why it falls where it does: every day after
+ * the day of receipt up to the due day is either counted (a working day, perhaps a makeup
+ * Saturday) or skipped (a weekend, a holiday and its festival). Urgent cases count from the day of
+ * receipt itself. Pure; cost grows with the days spanned (at most ~45 for 30 working days).
+ */
+export function explainDeadline(calendar: WorkingCalendar, receivedAt: number, dueAt: number, urgent: boolean): DeadlineExplanation {
+  const receiptDay = shanghaiDayOf(receivedAt);
+  const countedDays: CountedDay[] = [];
+  const skippedDays: SkippedDay[] = [];
+  for (let day = urgent ? receiptDay : receiptDay + 1, last = shanghaiDayOf(dueAt); day <= last; day++) {
+    const k = calendar.dayKind(day);
+    const festival = k.festival ? { festival: k.festival } : {};
+    if (k.working) countedDays.push({ date: formatDay(day), ...(k.kind === 'makeup' && { makeup: true as const }), ...festival });
+    else skippedDays.push({ date: formatDay(day), kind: k.kind === 'holiday' ? 'holiday' : 'weekend', ...festival });
+  }
+  return { receiptDay: formatDay(receiptDay), countedDays, skippedDays };
 }

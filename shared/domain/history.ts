@@ -44,6 +44,8 @@ export interface ActionDetails {
   reopen: { reason: string; dueAt: number; rework?: true; problem?: ProblemReason[] };
   /** `afterWorkingDays`: the automatic close (办结 without follow-up) by `system`. */
   close: { reason: string; afterWorkingDays?: number };
+  /** 重复件: the ticket number and id of the case this one repeats. */
+  link: { reason: string; duplicateOf: string; originalId: string };
 }
 
 /** An action and its detail; a note records nothing but itself (its text is in `notes`). */
@@ -107,6 +109,8 @@ export function caseHistory(r: CaseRecord): HistoryEntry[] {
 /** What the complainant sees happen to their case. Offices are named by id; the reader puts their names. */
 export type PublicStep =
   | { at: number; kind: 'received' | 'paused' | 'closed' }
+  /** Closed as a repeat: the complainant's own earlier case, by ticket number only. */
+  | { at: number; kind: 'closed'; mergedInto: string }
   | { at: number; kind: 'assigned' | 'accepted'; officeId?: string }
   | { at: number; kind: 'category_changed'; category: Category; dueAt: number }
   | { at: number; kind: 'extended'; category: 'investigation'; dueAt: number; extensionReason?: ExtensionReason }
@@ -166,6 +170,9 @@ export function publicTimeline(r: CaseRecord): PublicStep[] {
         break;
       case 'close':
         steps.push({ at: e.at, kind: 'closed' });
+        break;
+      case 'link':
+        steps.push({ at: e.at, kind: 'closed', mergedInto: e.detail.duplicateOf });
         break;
     }
   }

@@ -1,5 +1,5 @@
 import type { WorkingCalendar } from './calendar';
-import { replyFollowedUp, type CaseRecord, type Category, type ExtensionReason, type ProblemReason, type ReplyOutcome, type Satisfaction, type Status } from './case';
+import { OPEN_STATUSES, replyFollowedUp, type CaseRecord, type Category, type ExtensionReason, type ProblemReason, type ReplyOutcome, type Satisfaction, type Status } from './case';
 import { computeDeadline } from './deadline';
 import type { ActionChange, Actor, CaseEvent } from './history';
 import type { Principal, Role } from './principal';
@@ -26,6 +26,7 @@ export const ACTIONS = [
   'follow-up',
   'reopen',
   'close',
+  'link',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -48,7 +49,9 @@ export type ActionInput =
   | { action: 'reply'; text: string; outcome: ReplyOutcome; remedies?: string }
   | { action: 'follow-up'; resolved: boolean; satisfaction: Satisfaction; comment?: string }
   | { action: 'reopen'; reason: string }
-  | { action: 'close'; reason: string; /** Set by the automatic close (办结 without follow-up): the working days it waited. */ afterWorkingDays?: number };
+  | { action: 'close'; reason: string; /** Set by the automatic close (办结 without follow-up): the working days it waited. */ afterWorkingDays?: number }
+  /** 重复件: closes the case as a repeat of the one with `ticketNo`; the use case resolves `original` from it. */
+  | { action: 'link'; ticketNo: string; reason: string; original?: { caseId: string; ticketNo: string } };
 
 export interface LifecyclePolicy {
   /** Working days an office has from assignment to sign for a case. */
@@ -86,13 +89,15 @@ const FROM: Record<Action, readonly Status[]> = {
   'follow-up': ['replied'],
   reopen: ['replied', 'closed'],
   close: ['received', 'assigned', 'returned', 'in_progress', 'paused', 'replied'],
+  // Only an open case repeats another: once replied, its complainant has had an answer of its own.
+  link: OPEN_STATUSES,
 };
 
 /**
  * Who may take each action: the assigned office's staff, or supervisors (and admins). An office
  * asks for more time (request-extension); extending is a supervisor's decision.
  */
-const OFFICE_ACTIONS: ReadonlySet<Action> = new Set(['accept', 'return', 'request-extension', 'pause', 'resume', 'note', 'reply', 'follow-up']);
+const OFFICE_ACTIONS: ReadonlySet<Action> = new Set(['accept', 'return', 'request-extension', 'pause', 'resume', 'note', 'reply', 'follow-up', 'link']);
 const SUPERVISOR_ROLES: readonly Role[] = ['supervisor', 'admin'];
 
 export function allowedActions(status: Status): Action[] {
@@ -300,6 +305,13 @@ export function applyAction(c: CaseRecord, input: ActionInput, ctx: LifecycleCon
         action: 'close',
         detail: { reason: input.reason, ...(input.afterWorkingDays !== undefined && { afterWorkingDays: input.afterWorkingDays }) },
       };
+    case 'link': {
+      // Closed with the reference and nothing else: no reply, no notice; its timers stop with it.
+      const original = input.original;
+      if (!original) throw new LifecycleRuleError('The original case must be resolved from its ticket number first');
+      if (original.caseId === c.id) throw new LifecycleRuleError('A case cannot be a duplicate of itself');
+      return { record: { ...c, status: 'closed', closedAt: now, duplicateOf: original }, action: 'link', detail: { reason: input.reason, duplicateOf: original.ticketNo, originalId: original.caseId } };
+    }
   }
 }
 

@@ -40,7 +40,18 @@ export interface CaseFact {
   resolved?: boolean;
   /** Highest 督办 level reached (0 none, 1 warning, 2 office head/supervisor, 3 chairman). */
   escalationLevel: number;
+  /** 不当退单: send-backs a supervisor rejected (the case went back to the same office). */
+  improperReturns: number;
+  /** 重办: times the case was reopened after its reply. */
+  reopened: number;
+  /** 回访: a follow-up of the reply in force was recorded (by staff, or the complainant's own rating). */
+  followedUp: boolean;
+  /** 重复件: linked to another case (`duplicateOf`) and closed; counted apart from every other figure. */
+  duplicate: boolean;
 }
+
+/** `improperReturns` is recorded on the case by the reviewed send-back (issue 19, item 2); absent before it, read as 0. */
+type WithReviewedReturns = CaseRecord & { improperReturns?: number };
 
 /** The facts of a case as it stands. */
 export function factOf(r: CaseRecord): CaseFact {
@@ -60,6 +71,10 @@ export function factOf(r: CaseRecord): CaseFact {
     extended: r.extended === true,
     returns: r.returns ?? 0,
     escalationLevel: Math.max(0, ...(r.escalations ?? []).map((e) => e.level)),
+    improperReturns: (r as WithReviewedReturns).improperReturns ?? 0,
+    reopened: r.reopened ?? 0,
+    followedUp: r.followUp !== undefined,
+    duplicate: r.duplicateOf !== undefined,
   };
   if (r.office !== undefined) fact.office = r.office;
   if (r.topic !== undefined) fact.topic = r.topic;
@@ -176,6 +191,20 @@ export interface Figures {
   followUps: number;
   /** (satisfied + basically satisfied) / rated; null when nothing was rated. */
   satisfactionRate: number | null;
+  /** 回退率: cases sent back (退单) at least once / received; null when nothing was received. */
+  returnRate: number | null;
+  /** 不当退单: send-backs a supervisor rejected. */
+  improperReturns: number;
+  /** 重办率: replied cases reopened at least once / replied. */
+  reworkRate: number | null;
+  /** 解决率: followed up and resolved / followed up. */
+  resolvedRate: number | null;
+  /** 参评率: replied cases the complainant rated / replied. */
+  ratedShare: number | null;
+  /** 回访率: replied cases followed up / replied. */
+  followUpRate: number | null;
+  /** 重复件: cases linked to another and closed; not counted in any figure above. */
+  duplicates: number;
 }
 
 const ratio = (n: number, d: number) => (d === 0 ? null : Math.round((n / d) * 10_000) / 10_000);
@@ -199,7 +228,25 @@ export function figuresOf(facts: readonly CaseFact[], now: number, calendar: Wor
   let returns = 0;
   let rated = 0;
   let satisfied = 0;
+  let returned = 0;
+  let improper = 0;
+  let reworked = 0;
+  let followedUp = 0;
+  let resolved = 0;
+  let duplicates = 0;
   for (const f of facts) {
+    // A duplicate is counted once, apart: its original carries the work and the figures.
+    if (f.duplicate) {
+      duplicates++;
+      continue;
+    }
+    if (f.returns > 0) returned++;
+    improper += f.improperReturns;
+    if (f.firstReplyAt !== undefined && f.reopened > 0) reworked++;
+    if (f.firstReplyAt !== undefined && f.followedUp) {
+      followedUp++;
+      if (f.resolved) resolved++;
+    }
     if (f.channel === 'hotline') hotline++;
     else if (f.channel === 'mailbox') mailbox++;
     else {
@@ -224,8 +271,9 @@ export function figuresOf(facts: readonly CaseFact[], now: number, calendar: Wor
       if (f.satisfaction !== 'dissatisfied') satisfied++;
     }
   }
+  const received = facts.length - duplicates;
   return {
-    received: facts.length,
+    received,
     hotlineCalls: hotline,
     mailboxLetters: mailbox,
     walkInBatches: batches,
@@ -239,8 +287,15 @@ export function figuresOf(facts: readonly CaseFact[], now: number, calendar: Wor
     avgWorkingDaysToReply: replied === 0 ? null : Math.round((replyDays / replied) * 100) / 100,
     extensions,
     returns,
-    followUps: rated,
+    followUps: followedUp,
     satisfactionRate: ratio(satisfied, rated),
+    returnRate: ratio(returned, received),
+    improperReturns: improper,
+    reworkRate: ratio(reworked, replied),
+    resolvedRate: ratio(resolved, followedUp),
+    ratedShare: ratio(rated, replied),
+    followUpRate: ratio(followedUp, replied),
+    duplicates,
   };
 }
 

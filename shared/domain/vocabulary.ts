@@ -5,6 +5,7 @@
  * the monthly e-mail) and the public pages read the label of a code here; they keep only their own sentences.
  * Pure: no I/O, safe to bundle for the browser.
  */
+import { FESTIVALS, type Festival } from './calendar';
 import {
   CATEGORIES,
   CHANNELS,
@@ -108,6 +109,7 @@ export const ACTION_LABELS: Readonly<Record<Action, Label>> = {
   'follow-up': l('回访', 'Follow-up'),
   reopen: l('重新办理', 'Reopen'),
   close: l('办结', 'Close'),
+  link: l('并案（重复件）', 'Link as duplicate'),
 };
 
 /** `assign` on a case not yet routed is its first dispatch (分派), not a transfer. */
@@ -191,6 +193,27 @@ export const HOLD_REASON_LABELS: Readonly<Record<HoldReason, Label>> = {
   flood: l('同一发件人一小时内来信过多', 'Too many letters from one sender in an hour'),
 };
 
+/** The statutory festivals, by the names the State Council's notices use. */
+export const FESTIVAL_LABELS: Readonly<Record<Festival, Label>> = {
+  new_year: l('元旦', 'New Year’s Day'),
+  spring_festival: l('春节', 'Spring Festival'),
+  qingming: l('清明节', 'Tomb-sweeping Day'),
+  labour_day: l('劳动节', 'Labour Day'),
+  dragon_boat: l('端午节', 'Dragon Boat Festival'),
+  mid_autumn: l('中秋节', 'Mid-autumn Festival'),
+  national_day: l('国庆节', 'National Day'),
+  victory_day: l('抗战胜利纪念日', 'Victory Day (70th anniversary)'),
+};
+
+/** How a deadline's days are explained: counted, a makeup working day, or skipped as weekend or holiday. */
+export const DAY_KINDS = ['workday', 'makeup', 'weekend', 'holiday'] as const;
+export const DAY_KIND_LABELS: Readonly<Record<(typeof DAY_KINDS)[number], Label>> = {
+  workday: l('工作日', 'Working day'),
+  makeup: l('调休上班', 'Makeup working day'),
+  weekend: l('周末', 'Weekend'),
+  holiday: l('节假日', 'Public holiday'),
+};
+
 /** What a summary is grouped by, as its heading says it (按承办部门分组). */
 export const GROUP_BY_LABELS: Readonly<Record<GroupBy, Label>> = {
   channel: l('渠道', 'Channel'),
@@ -222,6 +245,14 @@ export const FIGURE_KEYS = [
   'returns',
   'followUps',
   'satisfactionRate',
+  // The assessment indicators (考核指标) of 12351/12345 practice.
+  'returnRate',
+  'improperReturns',
+  'reworkRate',
+  'resolvedRate',
+  'ratedShare',
+  'followUpRate',
+  'duplicates',
 ] as const satisfies readonly (keyof Figures)[];
 
 export const FIGURE_LABELS: Readonly<Record<keyof Figures, Label>> = {
@@ -241,10 +272,17 @@ export const FIGURE_LABELS: Readonly<Record<keyof Figures, Label>> = {
   returns: l('退单', 'Send-backs'),
   followUps: l('回访', 'Follow-ups'),
   satisfactionRate: l('满意率', 'Satisfaction rate'),
+  returnRate: l('回退率', 'Send-back rate'),
+  improperReturns: l('不当退单', 'Improper send-backs'),
+  reworkRate: l('重办率', 'Rework rate'),
+  resolvedRate: l('解决率', 'Resolved rate'),
+  ratedShare: l('参评率', 'Rated share'),
+  followUpRate: l('回访率', 'Follow-up rate'),
+  duplicates: l('重复件', 'Duplicates'),
 };
 
 /** The figures that are fractions (0–1), shown as percentages. */
-export const RATE_FIGURES: ReadonlySet<keyof Figures> = new Set<keyof Figures>(['onTimeRate', 'signOnTimeRate', 'satisfactionRate']);
+export const RATE_FIGURES: ReadonlySet<keyof Figures> = new Set<keyof Figures>(['onTimeRate', 'signOnTimeRate', 'satisfactionRate', 'returnRate', 'reworkRate', 'resolvedRate', 'ratedShare', 'followUpRate']);
 
 /** The columns of the 督办清单, in order. */
 export const SUPERVISION_COLUMNS = [
@@ -299,6 +337,8 @@ export const VOCABULARY = {
   figure: [FIGURE_KEYS, FIGURE_LABELS],
   supervisionColumn: [SUPERVISION_COLUMNS, SUPERVISION_COLUMN_LABELS],
   heldReason: [HOLD_REASONS, HOLD_REASON_LABELS],
+  festival: [FESTIVALS, FESTIVAL_LABELS],
+  dayKind: [DAY_KINDS, DAY_KIND_LABELS],
 } as const;
 
 /** A table in one locale, code → text (for a page's script, which has no other way to read it). */

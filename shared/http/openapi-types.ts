@@ -213,7 +213,7 @@ export interface paths {
         };
         /**
          * When is the reply due? (for telling a caller)
-         * @description The legal deadline of a case of this category received at this time, in working days on the calendar in force.
+         * @description The legal deadline of a case of this category received at this time, in working days on the calendar in force, with the days counted and the days skipped (weekends, holidays by name; makeup working days are marked among the counted).
          */
         get: operations["getDeadline"];
         put?: never;
@@ -796,6 +796,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/cases/{id}/link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 重复件: close the case as a repeat of another (by its ticket number), notifying nobody
+         * @description 重复件: close the case as a repeat of another (by its ticket number), notifying nobody. Send the ETag you read as If-Match: 428 without it, 412 if the case changed since; 409 (with currentStatus and allowedActions) when its status does not allow the action.
+         */
+        post: operations["linkDuplicateCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/cases/{id}/events": {
         parameters: {
             query?: never;
@@ -1205,6 +1225,13 @@ export interface components {
              */
             closedAt?: string;
             reopened?: number;
+            /** @description 重复件?: ticket numbers of open cases of the last 30 days with the same phone or e-mail and topic, found at intake */
+            possibleDuplicates?: string[];
+            /** @description 重复件: the case this one repeats (closed by `link`) */
+            duplicateOf?: {
+                caseId: string;
+                ticketNo: string;
+            };
             /**
              * Format: date-time
              * @example 2026-03-09T23:59:59+08:00
@@ -1516,6 +1543,8 @@ export interface components {
              * @enum {string}
              */
             satisfaction?: "satisfied" | "basically_satisfied" | "dissatisfied";
+            /** @description closed as a repeat: the ticket number of the case it repeats */
+            mergedInto?: string;
         };
         PublicFollowUp: {
             /**
@@ -1551,6 +1580,34 @@ export interface components {
              */
             dueAt: string;
             calendarEstimated: boolean;
+            /** @description The day of receipt (Asia/Shanghai): not counted, except for urgent cases */
+            receiptDay: string;
+            /** @description Each working day counted, in order; the last is the due day */
+            countedDays: components["schemas"]["CountedDay"][];
+            /** @description Each day passed over: weekends and public holidays */
+            skippedDays: components["schemas"]["SkippedDay"][];
+        };
+        CountedDay: {
+            date: string;
+            /**
+             * @description A weekend worked in exchange (调休)
+             * @enum {boolean}
+             */
+            makeup?: true;
+            festival?: components["schemas"]["Festival"];
+        };
+        /**
+         * @description 元旦 · 春节 · 清明节 · 劳动节 · 端午节 · 中秋节 · 国庆节 · 抗战胜利纪念日 (2015)
+         * @enum {string}
+         */
+        Festival: "new_year" | "spring_festival" | "qingming" | "labour_day" | "dragon_boat" | "mid_autumn" | "national_day" | "victory_day";
+        SkippedDay: {
+            date: string;
+            /** @enum {string} */
+            kind: "weekend" | "holiday";
+            festival?: components["schemas"]["Festival"];
+            /** @description The holiday's name (zh-CN) */
+            name?: string;
         };
         CalendarYear: {
             year: number;
@@ -1561,7 +1618,31 @@ export interface components {
             source: "shipped" | "override" | "estimated";
             holidays: string[];
             workdays: string[];
+            festivals?: {
+                [key: string]: components["schemas"]["Festival"];
+            };
+            notice?: components["schemas"]["CalendarNotice"];
             workingDayCount: number;
+        };
+        /** @description Absent for estimated years and for years stored before notices were recorded */
+        CalendarNotice: {
+            /** @example 国务院办公厅关于2027年部分节假日安排的通知 */
+            title: string;
+            /**
+             * Format: date
+             * @description The day the notice was published (not known for 2004 and 2005)
+             */
+            date?: string;
+            /** Format: uri */
+            url?: string;
+            /** @description Later notices that changed the year */
+            amendments?: {
+                /** @example 国务院办公厅关于2027年部分节假日安排的通知 */
+                title: string;
+                date?: string;
+                /** Format: uri */
+                url?: string;
+            }[];
         };
         CalendarYearStored: components["schemas"]["CalendarYear"] & {
             recomputedCases: number;
@@ -1571,6 +1652,23 @@ export interface components {
             holidays: string[];
             /** @description Makeup working days (调休) */
             workdays: string[];
+            /** @description The festival each holiday or makeup working day belongs to, by day */
+            festivals?: {
+                [key: string]: components["schemas"]["Festival"];
+            };
+            notice: components["schemas"]["CalendarNoticeInput"];
+        };
+        /** @description The State Council notice the year is taken from */
+        CalendarNoticeInput: {
+            /** @example 国务院办公厅关于2027年部分节假日安排的通知 */
+            title: string;
+            /**
+             * Format: date
+             * @description The day the notice was published
+             */
+            date: string;
+            /** Format: uri */
+            url?: string;
         };
         Office: {
             id: string;
@@ -1851,6 +1949,12 @@ export interface components {
             /** @description Why: kept in the case history */
             reason: string;
         };
+        LinkBody: {
+            /** @description The case this one repeats (工单号) */
+            ticketNo: string;
+            /** @description Why: kept in the case history */
+            reason: string;
+        };
         CaseEvents: {
             items: components["schemas"]["CaseEvent"][];
         };
@@ -1928,7 +2032,7 @@ export interface components {
             groups: {
                 key: string;
                 label: string;
-                /** @description 受理: cases received in the period (walk-in batches count once) */
+                /** @description 受理: cases received in the period (walk-in batches count once; duplicates apart, in `duplicates`) */
                 received: number;
                 hotlineCalls: number;
                 mailboxLetters: number;
@@ -1952,14 +2056,28 @@ export interface components {
                 extensions: number;
                 /** @description 退单 */
                 returns: number;
-                /** @description 回访: rated replies */
+                /** @description 回访: replies followed up */
                 followUps: number;
                 /** @description (satisfied + basically satisfied) / rated */
                 satisfactionRate: number | null;
+                /** @description 回退率: cases sent back (退单) at least once / received */
+                returnRate: number | null;
+                /** @description 不当退单: send-backs a supervisor rejected */
+                improperReturns: number;
+                /** @description 重办率: replied cases reopened / replied */
+                reworkRate: number | null;
+                /** @description 解决率: followed up and resolved / followed up */
+                resolvedRate: number | null;
+                /** @description 参评率: replied cases rated by the complainant / replied */
+                ratedShare: number | null;
+                /** @description 回访率: replied cases followed up / replied */
+                followUpRate: number | null;
+                /** @description 重复件: cases linked to another (duplicateOf) and closed; counted in no other figure */
+                duplicates: number;
             }[];
         };
         Figures: {
-            /** @description 受理: cases received in the period (walk-in batches count once) */
+            /** @description 受理: cases received in the period (walk-in batches count once; duplicates apart, in `duplicates`) */
             received: number;
             hotlineCalls: number;
             mailboxLetters: number;
@@ -1983,10 +2101,24 @@ export interface components {
             extensions: number;
             /** @description 退单 */
             returns: number;
-            /** @description 回访: rated replies */
+            /** @description 回访: replies followed up */
             followUps: number;
             /** @description (satisfied + basically satisfied) / rated */
             satisfactionRate: number | null;
+            /** @description 回退率: cases sent back (退单) at least once / received */
+            returnRate: number | null;
+            /** @description 不当退单: send-backs a supervisor rejected */
+            improperReturns: number;
+            /** @description 重办率: replied cases reopened / replied */
+            reworkRate: number | null;
+            /** @description 解决率: followed up and resolved / followed up */
+            resolvedRate: number | null;
+            /** @description 参评率: replied cases rated by the complainant / replied */
+            ratedShare: number | null;
+            /** @description 回访率: replied cases followed up / replied */
+            followUpRate: number | null;
+            /** @description 重复件: cases linked to another (duplicateOf) and closed; counted in no other figure */
+            duplicates: number;
         };
         SupervisionReport: {
             month: string;
@@ -3900,6 +4032,50 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["CloseBody"];
+            };
+        };
+        responses: {
+            /** @description The updated case */
+            200: {
+                headers: {
+                    /** @description The case version, e.g. "3": send it as If-Match */
+                    ETag: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["ContentTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            428: components["responses"]["PreconditionRequired"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    linkDuplicateCase: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag from GET /v1/cases/{id}, e.g. "3" */
+                "if-match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description The action */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LinkBody"];
             };
         };
         responses: {

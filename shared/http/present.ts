@@ -52,6 +52,8 @@ export function caseJson(r: CaseRecord): CaseBody {
     ...(r.followUp && { followUp: { ...r.followUp, at: formatShanghai(r.followUp.at) } }),
     ...(r.closedAt !== undefined && { closedAt: formatShanghai(r.closedAt) }),
     ...(r.reopened && { reopened: r.reopened }),
+    ...(r.possibleDuplicates?.length && { possibleDuplicates: r.possibleDuplicates }),
+    ...(r.duplicateOf && { duplicateOf: r.duplicateOf }),
     ...(r.escalations?.length && {
       escalations: r.escalations.map((e) => ({ step: e.step, level: e.level, at: formatShanghai(e.at), ...(e.skipped && { skipped: e.skipped }) })),
     }),

@@ -32,7 +32,7 @@ function describe(e) {
     case 'replied': return '已答复' + (e.outcome ? '，答复结果：' + (OUTCOME[e.outcome] || e.outcome) : '');
     case 'rated': return '您的评价：' + (e.resolved ? '问题已解决' : '问题未解决') + '，' + (SATISFACTION[e.satisfaction] || '');
     case 'reopened': return '重新办理，答复期限' + date(e.dueAt);
-    case 'closed': return '已办结';
+    case 'closed': return e.mergedInto ? '与工单' + e.mergedInto + '为同一诉求，已并入该工单办理' : '已办结';
     default: return e.kind;
   }
 }

@@ -70,6 +70,17 @@ export interface CaseStore {
   updatedSince(since: number, until: number): AsyncIterable<CaseRecord>;
 }
 
+/**
+ * Cases by contact, for spotting 重复件 at intake. Values are the domain's normalized contacts
+ * (shared/domain/duplicates.ts); the store keeps only keyed hashes of them, never the values.
+ */
+export interface ContactIndex {
+  /** Case ids received within [from, to] (epoch ms) under any of these contact values, newest first, at most `limit` per value. */
+  find(values: readonly string[], from: number, to: number, limit: number): Promise<string[]>;
+  /** Files a case under its contact values (idempotent). */
+  add(values: readonly string[], caseId: string, receivedAt: number): Promise<void>;
+}
+
 /** Report facts: one snapshot per case, kept as the case changes (see shared/domain/report.ts). */
 export interface ReportFactStore {
   /** Stores the case's facts unless a same or newer version is there; true when it wrote. */

@@ -63,7 +63,19 @@ export async function act(deps: ActDeps, id: string, request: ActionRequest, pri
   if (input.action === 'assign' && !(await deps.offices.get(input.office))) {
     throw new ValidationError('No such office', [{ path: 'office', message: `no office ${input.office}` }]);
   }
-  return commitAction(deps, record, input, { sub: principal.sub, roles: principal.roles, ...(principal.office && { office: principal.office }) });
+  const resolved = input.action === 'link' ? { ...input, original: await originalOf(deps.cases, record, input.ticketNo) } : input;
+  return commitAction(deps, record, resolved, { sub: principal.sub, roles: principal.roles, ...(principal.office && { office: principal.office }) });
+}
+
+/** The case a repeat is linked to: another case, itself no repeat (link to the first one, so a chain never forms). */
+async function originalOf(cases: CaseStore, record: CaseRecord, ticketNo: string): Promise<{ caseId: string; ticketNo: string }> {
+  const original = await cases.getByTicket(ticketNo);
+  if (!original) throw new ValidationError('No such case', [{ path: 'ticketNo', message: `no case with ticket number ${ticketNo}` }]);
+  if (original.id === record.id) throw new ValidationError('A case cannot repeat itself', [{ path: 'ticketNo', message: 'is this case’s own ticket number' }]);
+  if (original.duplicateOf) {
+    throw new ValidationError('That case is itself a repeat', [{ path: 'ticketNo', message: `is a repeat of ${original.duplicateOf.ticketNo}: link to that one` }]);
+  }
+  return { caseId: original.id, ticketNo: original.ticketNo };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { CalendarDataError, WorkingCalendar, type CalendarYear, type CalendarYearData } from '../domain/calendar';
+import { CalendarDataError, WorkingCalendar, type CalendarYear, type CalendarYearData, type Festival } from '../domain/calendar';
 import { ValidationError, VersionConflictError } from '../domain/errors';
 import { deadlineOf } from '../domain/intake';
 import { daysFromCivil, shanghaiDayOf, startOfShanghaiDay } from '../domain/time';
@@ -38,13 +38,14 @@ export class CalendarService {
     return this.loading;
   }
 
-  async year(year: number): Promise<Omit<CalendarYear, 'holidays' | 'workdays'> & { holidays: string[]; workdays: string[]; workingDayCount: number }> {
+  async year(year: number): Promise<Omit<CalendarYear, 'holidays' | 'workdays' | 'festivals'> & { holidays: string[]; workdays: string[]; festivals?: Record<string, Festival>; workingDayCount: number }> {
     const calendar = await this.current();
     const y = calendar.year(year);
     return {
       ...y,
       holidays: [...y.holidays],
       workdays: [...y.workdays],
+      ...(y.festivals && { festivals: { ...y.festivals } }),
       workingDayCount: calendar.countWorkingDays(daysFromCivil(year, 1, 1) - 1, daysFromCivil(year + 1, 1, 1) - 1),
     };
   }

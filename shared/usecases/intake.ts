@@ -4,13 +4,16 @@ import { deadlineOf, newCase, receivedAtProblem } from '../domain/intake';
 import { formatTicketNo } from '../domain/ticket';
 import { shanghaiDayOf, yearOf } from '../domain/time';
 import type { Logger } from '../observability/logger';
-import type { CaseQueue, CaseStore, Clock, IdGenerator, IdempotencyStore } from '../ports';
+import { contactValues, DUPLICATE_WINDOW_MS, isPossibleOriginal, MAX_DUPLICATE_CANDIDATES } from '../domain/duplicates';
+import type { CaseQueue, CaseStore, Clock, ContactIndex, IdGenerator, IdempotencyStore } from '../ports';
 import type { CalendarService } from './calendar';
 
 export interface IntakeDeps {
   cases: CaseStore;
   queue: CaseQueue;
   idempotency: IdempotencyStore;
+  /** Cases by keyed hashes of their contacts: 重复件 at intake. */
+  contacts: ContactIndex;
   calendar: CalendarService;
   clock: Clock;
   ids: IdGenerator;
@@ -92,7 +95,11 @@ async function insert(deps: IntakeDeps, input: CaseInput, createdBy: string, id:
   const calendar = await deps.calendar.current();
   const year = yearOf(shanghaiDayOf(input.receivedAt));
   const sequence = await deps.cases.nextTicketSequence(year);
-  const record = newCase(input, {
+  const contacts = contactValues(input);
+  const possibleDuplicates = await possibleOriginals(deps, input, contacts, id);
+  // Filed before the case exists, as files are: a crash in between leaves an entry naming no case, which finds nothing.
+  if (contacts.length) await deps.contacts.add(contacts, id, input.receivedAt);
+  const created = newCase(input, {
     id,
     ticketNo: formatTicketNo(input.channel, year, sequence),
     trackingCode: deps.ids.trackingCode(),
@@ -100,6 +107,7 @@ async function insert(deps: IntakeDeps, input: CaseInput, createdBy: string, id:
     now: deps.clock.now(),
     deadline: deadlineOf(input, calendar),
   });
+  const record = possibleDuplicates.length ? { ...created, possibleDuplicates } : created;
   await deps.cases.create(record);
   deps.logger.info('case.received', { caseId: record.id, ticketNo: record.ticketNo, channel: record.channel, category: record.category });
   // The case is safe in the table: a queue failure must not fail the intake. The reconciler
@@ -110,4 +118,16 @@ async function insert(deps: IntakeDeps, input: CaseInput, createdBy: string, id:
     deps.logger.warn('case.enqueue_failed', { caseId: record.id, error: err });
   }
   return record;
+}
+
+/** Ticket numbers of open cases of the last 30 days with one of these contacts and the same topic, oldest first. */
+async function possibleOriginals(deps: IntakeDeps, input: CaseInput, contacts: string[], id: string): Promise<string[]> {
+  if (!contacts.length) return [];
+  const until = Math.max(deps.clock.now(), input.receivedAt);
+  const ids = await deps.contacts.find(contacts, input.receivedAt - DUPLICATE_WINDOW_MS, until, MAX_DUPLICATE_CANDIDATES);
+  const found = await Promise.all(ids.filter((x) => x !== id).map((x) => deps.cases.get(x)));
+  return found
+    .filter((c): c is CaseRecord => c !== undefined && isPossibleOriginal(c, input, id))
+    .sort((a, b) => a.receivedAt - b.receivedAt || a.ticketNo.localeCompare(b.ticketNo))
+    .map((c) => c.ticketNo);
 }

@@ -78,5 +78,6 @@ function figureLines(f: Figures): string[] {
     `已答复 ${f.replied} 件，按时答复 ${f.repliedOnTime} 件，${L('onTimeRate')} ${rate(f.onTimeRate)}；${L('overdueNow')} ${f.overdueNow} 件`,
     `${L('signOnTimeRate')} ${rate(f.signOnTimeRate)}；平均答复用时 ${f.avgWorkingDaysToReply ?? '—'} 个工作日；${L('extensions')} ${f.extensions} 件，${L('returns')} ${f.returns} 次`,
     `${L('followUps')} ${f.followUps} 件，${L('satisfactionRate')} ${rate(f.satisfactionRate)}`,
+    `${L('returnRate')} ${rate(f.returnRate)}，${L('improperReturns')} ${f.improperReturns} 次；${L('reworkRate')} ${rate(f.reworkRate)}；${L('resolvedRate')} ${rate(f.resolvedRate)}；${L('ratedShare')} ${rate(f.ratedShare)}；${L('followUpRate')} ${rate(f.followUpRate)}；${L('duplicates')} ${f.duplicates} 件（不计入以上各项）`,
   ];
 }

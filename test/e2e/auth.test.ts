@@ -2,7 +2,7 @@ import { sign } from 'hono/jwt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../shared/domain/principal';
 import { createHarness, hotlineCase, TEST_SECRET, type Harness } from '../support/harness';
-import { createOk, expectProblem, type CaseBody } from '../support/http';
+import { CALENDAR_NOTICE, createOk, expectProblem, type CaseBody } from '../support/http';
 
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
 const inAnHour = () => Math.floor(Date.now() / 1000) + 3600;
@@ -39,7 +39,7 @@ describe('authentication and roles', () => {
     { name: 'GET /v1/cases/{id}', path: `/v1/cases/${existing.id}`, init: {} },
     { name: 'GET /v1/calendar/2026', path: '/v1/calendar/2026', init: {} },
     { name: 'GET /v1/calendar/deadline', path: '/v1/calendar/deadline?category=advice', init: {} },
-    { name: 'PUT /v1/admin/calendar/2027', path: '/v1/admin/calendar/2027', init: { method: 'PUT', json: { holidays: [], workdays: [] } } },
+    { name: 'PUT /v1/admin/calendar/2027', path: '/v1/admin/calendar/2027', init: { method: 'PUT', json: { notice: CALENDAR_NOTICE, holidays: [], workdays: [] } } },
   ];
 
   async function expect401(res: Response) {
@@ -208,7 +208,7 @@ describe('authentication and roles', () => {
     });
 
     it.each(['operator', 'reception', 'office', 'supervisor'] as Role[])('%s may not store a calendar year (403)', async (role) => {
-      const res = await h.request('/v1/admin/calendar/2027', { method: 'PUT', roles: [role], json: { holidays: ['2027-01-01'], workdays: [] } });
+      const res = await h.request('/v1/admin/calendar/2027', { method: 'PUT', roles: [role], json: { notice: CALENDAR_NOTICE, holidays: ['2027-01-01'], workdays: [] } });
       await expectProblem(res, 403);
       // Nothing stored: 2027 is still estimated.
       const year = (await (await h.request('/v1/calendar/2027', { roles: ['admin'] })).json()) as { source: string };
@@ -216,7 +216,7 @@ describe('authentication and roles', () => {
     });
 
     it('admin may store a calendar year', async () => {
-      const res = await h.request('/v1/admin/calendar/2030', { method: 'PUT', roles: ['admin'], json: { holidays: ['2030-01-01'], workdays: [] } });
+      const res = await h.request('/v1/admin/calendar/2030', { method: 'PUT', roles: ['admin'], json: { notice: CALENDAR_NOTICE, holidays: ['2030-01-01'], workdays: [] } });
       expect(res.status).toBe(200);
       expect(((await res.json()) as { source: string }).source).toBe('override');
     });

@@ -7,6 +7,7 @@ import { putAccount } from '../../shared/usecases/accounts';
 import { putOffice, putRouting } from '../../shared/usecases/admin';
 import { createHarness, hotlineCase, type Harness } from '../support/harness';
 import type { CaseBody } from '../support/http';
+import { CALENDAR_NOTICE } from '../support/http';
 
 /**
  * Who may call what: every operation in openapi.yaml against every kind of caller, written once as
@@ -159,7 +160,7 @@ function action(name: string, status: Status, json: unknown, cells: Cells): Row 
         if (!through) refusedCases.set(name, c);
       }
       const { id, version } = await c;
-      return { path: `/v1/cases/${id}/${name}`, json, headers: { 'If-Match': `"${version}"` } };
+      return { path: `/v1/cases/${id}/${name}`, json: typeof json === 'function' ? (json as () => unknown)() : json, headers: { 'If-Match': `"${version}"` } };
     },
   };
 }
@@ -195,9 +196,10 @@ const MATRIX: Row[] = [
   action('reopen', 'replied', { reason: '职工不满意' }, SUPERVISOR_ACTION),
   action('close', 'assigned', { reason: '办结' }, SUPERVISOR_ACTION),
   { method: 'GET', path: '/v1/return-reasons', cells: EVERY_ROLE, build: async () => ({ path: '/v1/return-reasons' }) },
+  action('link', 'assigned', () => ({ ticketNo: shared.ticketNo, reason: '重复件' }), OFFICE_ACTION),
   { method: 'GET', path: '/v1/calendar/deadline', cells: EVERY_ROLE, build: async () => ({ path: '/v1/calendar/deadline?category=advice' }) },
   { method: 'GET', path: '/v1/calendar/{year}', cells: EVERY_ROLE, build: async () => ({ path: '/v1/calendar/2026' }) },
-  { method: 'PUT', path: '/v1/admin/calendar/{year}', cells: ADMIN_ONLY, build: async () => ({ path: '/v1/admin/calendar/2030', json: { holidays: ['2030-01-01'], workdays: [] } }) },
+  { method: 'PUT', path: '/v1/admin/calendar/{year}', cells: ADMIN_ONLY, build: async () => ({ path: '/v1/admin/calendar/2030', json: { notice: CALENDAR_NOTICE, holidays: ['2030-01-01'], workdays: [] } }) },
   { method: 'GET', path: '/v1/admin/offices', cells: SUPERVISORS, build: async () => ({ path: '/v1/admin/offices' }) },
   { method: 'PUT', path: '/v1/admin/offices/{officeId}', cells: ADMIN_ONLY, build: async (caller) => ({ path: `/v1/admin/offices/matrix-${caller.toLowerCase()}`, json: office(`matrix-${caller.toLowerCase()}`) }) },
   {

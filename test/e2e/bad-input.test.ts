@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, hotlineCase, type Harness } from '../support/harness';
 import { failingCreates } from '../support/faults';
-import { body, createOk, expectProblem, expectValidation, listAll, sequenceOf, type CaseBody } from '../support/http';
+import { CALENDAR_NOTICE, body, createOk, expectProblem, expectValidation, listAll, sequenceOf, type CaseBody } from '../support/http';
 
 describe('bad input', () => {
   let h: Harness;
@@ -95,7 +95,7 @@ describe('bad input', () => {
     });
 
     it('a calendar body over 128 KiB → 413 problem, nothing stored', async () => {
-      const res = await h.request('/v1/admin/calendar/2027', { method: 'PUT', roles: ['admin'], json: { holidays: Array.from({ length: 12_000 }, () => '2027-01-01'), workdays: [] } });
+      const res = await h.request('/v1/admin/calendar/2027', { method: 'PUT', roles: ['admin'], json: { notice: CALENDAR_NOTICE, holidays: Array.from({ length: 12_000 }, () => '2027-01-01'), workdays: [] } });
       await expectProblem(res, 413);
       expect(await h.request('/v1/calendar/2027', { roles: ['admin'] }).then((r) => r.json())).toMatchObject({ source: 'estimated' });
     });
@@ -303,7 +303,7 @@ describe('bad input', () => {
         ['bad idempotency key', raw(JSON.stringify(hotlineCase()), 'application/json', { 'Idempotency-Key': 'a b' })],
         ['mailbox invalid', h.request('/v1/intake/mailbox', { method: 'POST', json: { message: '' }, ip: '203.0.113.200' })],
         ['mailbox honeypot', h.request('/v1/intake/mailbox', { method: 'POST', json: { message: 'spam', website: 'x' }, ip: '203.0.113.201' })],
-        ['calendar invalid', h.request('/v1/admin/calendar/2027', { method: 'PUT', json: { holidays: ['2026-01-01'], workdays: [] }, headers: { Authorization: `Bearer ${admin}` } })],
+        ['calendar invalid', h.request('/v1/admin/calendar/2027', { method: 'PUT', json: { notice: CALENDAR_NOTICE, holidays: ['2026-01-01'], workdays: [] }, headers: { Authorization: `Bearer ${admin}` } })],
       ];
       for (const [name, pending] of rejected) {
         const res = await pending;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, hotlineCase, type Harness } from '../support/harness';
-import { body, createOk, expectProblem, expectValidation, listAll, type CaseBody } from '../support/http';
+import { body, CALENDAR_NOTICE, createOk, expectProblem, expectValidation, listAll, type CaseBody } from '../support/http';
 
 interface Year {
   year: number;
@@ -17,6 +17,9 @@ interface Deadline {
   workingDays: number;
   dueAt: string;
   calendarEstimated: boolean;
+  receiptDay: string;
+  countedDays: { date: string; makeup?: true; festival?: string }[];
+  skippedDays: { date: string; kind: 'weekend' | 'holiday'; festival?: string; name?: string }[];
 }
 
 /** Weekdays of a year minus weekday holidays plus makeup days, counted independently of the service. */
@@ -46,7 +49,8 @@ describe('calendar reading and deadlines', () => {
     return body<Deadline>(res);
   };
 
-  it('advice received Friday 13 Feb 2026 (before Spring Festival) is due 27 Feb', async () => {
+  it('advice received Friday 13 Feb 2026 (before Spring Festival) is due 27 Feb, and says which days it counted and skipped', async () => {
+    const spring = (date: string) => ({ date, kind: 'holiday', festival: 'spring_festival', name: '春节' });
     expect(await deadline(`receivedAt=${encodeURIComponent('2026-02-13T10:00:00+08:00')}&category=advice`)).toEqual({
       receivedAt: '2026-02-13T10:00:00+08:00',
       category: 'advice',
@@ -54,7 +58,32 @@ describe('calendar reading and deadlines', () => {
       workingDays: 5,
       dueAt: '2026-02-27T23:59:59+08:00',
       calendarEstimated: false,
+      receiptDay: '2026-02-13',
+      // Sat 14 Feb is a makeup working day (调休) of the Spring Festival; 15–23 Feb are its holiday.
+      countedDays: [{ date: '2026-02-14', makeup: true, festival: 'spring_festival' }, { date: '2026-02-24' }, { date: '2026-02-25' }, { date: '2026-02-26' }, { date: '2026-02-27' }],
+      skippedDays: ['2026-02-15', '2026-02-16', '2026-02-17', '2026-02-18', '2026-02-19', '2026-02-20', '2026-02-21', '2026-02-22', '2026-02-23'].map(spring),
     });
+  });
+
+  it('advice received 30 Sep 2026 counts across National Day: 8, 9, Sat 10 (makeup), 12, 13 Oct; skips 1–7 Oct and Sun 11 Oct', async () => {
+    const d = await deadline(`receivedAt=${encodeURIComponent('2026-09-30T10:00:00+08:00')}&category=advice`);
+    expect(d.dueAt).toBe('2026-10-13T23:59:59+08:00');
+    expect(d.countedDays).toEqual([{ date: '2026-10-08' }, { date: '2026-10-09' }, { date: '2026-10-10', makeup: true, festival: 'national_day' }, { date: '2026-10-12' }, { date: '2026-10-13' }]);
+    expect(d.skippedDays).toEqual([
+      ...[1, 2, 3, 4, 5, 6, 7].map((n) => ({ date: `2026-10-0${n}`, kind: 'holiday', festival: 'national_day', name: '国庆节' })),
+      { date: '2026-10-11', kind: 'weekend' },
+    ]);
+    expect(d.countedDays).toHaveLength(d.workingDays);
+  });
+
+  it('an urgent case received on a holiday counts from its first working day; an estimated year skips weekends only', async () => {
+    const u = await deadline(`receivedAt=${encodeURIComponent('2026-10-06T09:00:00+08:00')}&category=advice&urgent=true`);
+    expect(u.countedDays).toEqual([{ date: '2026-10-08' }]);
+    expect(u.skippedDays.map((x) => x.date)).toEqual(['2026-10-06', '2026-10-07']);
+    const est = await deadline(`receivedAt=${encodeURIComponent('2027-04-29T10:00:00+08:00')}&category=advice`);
+    expect(est.calendarEstimated).toBe(true);
+    expect(est.skippedDays).toEqual([{ date: '2027-05-01', kind: 'weekend' }, { date: '2027-05-02', kind: 'weekend' }]);
+    expect(est.countedDays.map((x) => x.date)).toEqual(['2027-04-30', '2027-05-03', '2027-05-04', '2027-05-05', '2027-05-06']);
   });
 
   it('accepts receivedAt without seconds, as ISO 8601 allows (2026-02-13T10:00+08:00)', async () => {
@@ -126,6 +155,22 @@ describe('calendar reading and deadlines', () => {
     expect(y.workingDayCount).toBeLessThan(261);
   });
 
+  it('every shipped year names the State Council notice it comes from, and its holidays their festival', async () => {
+    const y2026 = await body<Year & { notice: unknown; festivals: Record<string, string> }>(await h.request('/v1/calendar/2026', { roles: ['operator'] }));
+    expect(y2026.notice).toEqual({ title: '国务院办公厅关于2026年部分节假日安排的通知', date: '2025-11-04', url: 'https://www.gov.cn/zhengce/zhengceku/202511/content_7047091.htm' });
+    expect(y2026.festivals['2026-10-01']).toBe('national_day');
+    expect(y2026.festivals['2026-09-20']).toBe('national_day');
+    expect(y2026.festivals['2026-02-17']).toBe('spring_festival');
+    expect(Object.keys(y2026.festivals).sort()).toEqual([...y2026.holidays, ...y2026.workdays].sort());
+    const y2020 = await body<{ notice: { date: string; amendments: { title: string; date: string }[] } }>(await h.request('/v1/calendar/2020', { roles: ['operator'] }));
+    expect(y2020.notice.date).toBe('2019-11-21');
+    expect(y2020.notice.amendments).toEqual([expect.objectContaining({ title: '国务院办公厅关于延长2020年春节假期的通知', date: '2020-01-27' })]);
+    for (let year = 2004; year <= 2026; year++) {
+      const y = await body<{ notice?: { title: string } }>(await h.request(`/v1/calendar/${year}`, { roles: ['operator'] }));
+      expect(y.notice?.title).toBe(`国务院办公厅关于${year}年部分节假日安排的通知`);
+    }
+  });
+
   it('2027 has no official data yet: estimated, weekends only', async () => {
     const y = await body<Year>(await h.request('/v1/calendar/2027', { roles: ['reception'] }));
     expect(y).toEqual({ year: 2027, source: 'estimated', holidays: [], workdays: [], workingDayCount: 261 });
@@ -159,7 +204,9 @@ describe('PUT /v1/admin/calendar/{year}', () => {
     expect(res.status).toBe(200);
     return { etag: res.headers.get('etag'), c: await body<CaseBody>(res) };
   };
-  const put = (year: string | number, json: unknown) => h.request(`/v1/admin/calendar/${year}`, { method: 'PUT', roles: ['admin'], json });
+  const putRaw = (year: string | number, json: unknown) => h.request(`/v1/admin/calendar/${year}`, { method: 'PUT', roles: ['admin'], json });
+  /** Every upload names its notice; the cases below are about the days. */
+  const put = (year: string | number, json: object) => putRaw(year, { notice: CALENDAR_NOTICE, ...json });
   const year2027 = async () => body<Year>(await h.request('/v1/calendar/2027', { roles: ['admin'] }));
 
   it('before: deadlines crossing into 2027 are estimated', async () => {
@@ -175,7 +222,7 @@ describe('PUT /v1/admin/calendar/{year}', () => {
     const res = await put(2027, { holidays: ['2027-02-10'], workdays: [] });
     expect(res.status).toBe(200);
     const stored = await body<Year>(res);
-    expect(stored).toEqual({ year: 2027, source: 'override', holidays: ['2027-02-10'], workdays: [], workingDayCount: 260, recomputedCases: 2 });
+    expect(stored).toEqual({ year: 2027, source: 'override', holidays: ['2027-02-10'], workdays: [], notice: CALENDAR_NOTICE, workingDayCount: 260, recomputedCases: 2 });
 
     const a = await get(crossing);
     expect(a.c.sla).toEqual({ ...crossing.sla, calendarEstimated: false });
@@ -237,7 +284,7 @@ describe('PUT /v1/admin/calendar/{year}', () => {
   });
 
   it('GET shows the stored year and deadlines crossing 2027 are no longer estimated', async () => {
-    expect(await year2027()).toEqual({ year: 2027, source: 'override', holidays: ['2027-01-01', '2027-02-10'], workdays: [], workingDayCount: 259 });
+    expect(await year2027()).toEqual({ year: 2027, source: 'override', holidays: ['2027-01-01', '2027-02-10'], workdays: [], notice: CALENDAR_NOTICE, workingDayCount: 259 });
     const d = await body<Deadline>(await h.request(`/v1/calendar/deadline?receivedAt=${encodeURIComponent('2026-12-20T10:00:00+08:00')}&category=investigation`, { roles: ['operator'] }));
     expect(d.calendarEstimated).toBe(false);
     expect(d.dueAt).toBe('2027-02-01T23:59:59+08:00');
@@ -289,10 +336,18 @@ describe('PUT /v1/admin/calendar/{year}', () => {
       ['a missing list', { holidays: ['2027-01-01'] }, 'workdays'],
       ['a list that is not a list', { holidays: '2027-01-01', workdays: [] }, 'holidays'],
       ['a number for a date', { holidays: [20270101], workdays: [] }, 'holidays.0'],
+      ['a festival on a day that is neither a holiday nor a makeup day', { holidays: ['2027-01-01'], workdays: [], festivals: { '2027-01-04': 'new_year' } }, undefined],
+      ['an unknown festival', { holidays: ['2027-01-01'], workdays: [], festivals: { '2027-01-01': 'christmas' } }, 'festivals.2027-01-01'],
+      ['a notice without its date', { holidays: [], workdays: [], notice: { title: '国务院办公厅关于2027年部分节假日安排的通知' } }, 'notice.date'],
     ])('400 for %s', async (_name, json, path) => {
       const res = await put(2027, json);
       const problem = await expectValidation(res, ...(path ? [path] : []));
       expect(problem.errors?.length).toBeGreaterThan(0);
+      expect(await year2027()).toEqual(before);
+    });
+
+    it('400 naming `notice` for a year uploaded without the notice it comes from', async () => {
+      await expectValidation(await putRaw(2027, { holidays: ['2027-01-01'], workdays: [] }), 'notice');
       expect(await year2027()).toEqual(before);
     });
 
@@ -330,7 +385,7 @@ describe('overriding a shipped year', () => {
     const res = await h.request('/v1/admin/calendar/2026', {
       method: 'PUT',
       roles: ['admin'],
-      json: { holidays: [...shipped.holidays, '2026-12-16'], workdays: shipped.workdays },
+      json: { holidays: [...shipped.holidays, '2026-12-16'], workdays: shipped.workdays, notice: CALENDAR_NOTICE },
     });
     expect(res.status).toBe(200);
     const stored = await body<Year>(res);

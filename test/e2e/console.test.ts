@@ -167,13 +167,13 @@ describe('the office console in Chromium', () => {
     expect(await p.textContent('[data-field=counting]')).toContain('20个工作日');
     expect(await p.locator('#history li[data-action=routed] [data-mail]').textContent()).toContain('权益保障部');
     // Only what the status allows: an assigned case is signed for or sent back.
-    expect(await p.locator('.action-buttons button').allTextContents()).toEqual(['签收', '退单', '申请延期', '备注']);
+    expect(await p.locator('.action-buttons button').allTextContents()).toEqual(['签收', '退单', '申请延期', '备注', '并案（重复件）']);
     await look(p, 'case-assigned');
 
     await p.click('button[data-action=accept]');
     await p.locator('[data-testid=notice]').filter({ hasText: '已签收' }).waitFor();
     expect(await p.textContent('[data-field=status]')).toBe('办理中');
-    expect(await p.locator('.action-buttons button').allTextContents()).toEqual(['退单', '申请延期', '暂停', '备注', '答复']);
+    expect(await p.locator('.action-buttons button').allTextContents()).toEqual(['退单', '申请延期', '暂停', '备注', '答复', '并案（重复件）']);
 
     const reply = '经协调，项目部已于本周补发全部拖欠工资。<b>如有疑问请来电</b>';
     await p.click('button[data-action=reply]');

@@ -7,6 +7,7 @@ import type { Role } from '../../shared/domain/principal';
 import { putOffice, putRouting } from '../../shared/usecases/admin';
 import { createHarness, hotlineCase, TEST_SECRET, type Harness } from '../support/harness';
 import type { CaseBody } from '../support/http';
+import { CALENDAR_NOTICE } from '../support/http';
 import { OUTSIDE_SPEC_HEADER } from '../support/contract';
 
 /**
@@ -433,7 +434,7 @@ function examples(op: Operation): unknown[] {
     ];
   if (op.path === '/v1/intake/mailbox') return [{ message: '宿舍没有热水' }, { message: '食堂饭菜质量差\n第二行', name: '李', phone: '13800138000', category: 'complaint', urgent: true, redirect: 'https://union.example.org/thanks' }, { message: 'spam', website: 'http://spam.example' }];
   if (op.path === '/v1/track/{ticketNo}/follow-up') return [{ code, resolved: true, satisfaction: 'satisfied' }, { code, resolved: false, satisfaction: 'dissatisfied', comment: '没有解决' }];
-  if (op.path === '/v1/admin/calendar/{year}') return [{ holidays: ['2030-01-01'], workdays: [] }, { holidays: [], workdays: ['2030-02-09'] }];
+  if (op.path === '/v1/admin/calendar/{year}') return [{ notice: CALENDAR_NOTICE, holidays: ['2030-01-01'], workdays: [] }, { notice: CALENDAR_NOTICE, holidays: [], workdays: ['2030-02-09'] }];
   if (op.path === '/v1/admin/offices/{officeId}') return [officeBody('fuzz-office')];
   if (op.path === '/v1/admin/routing') return [{ rules: [], defaultOffice: 'rights' }, { rules: [{ when: { category: 'advice' }, office: 'legal' }], defaultOffice: 'rights' }];
   const actions: Record<string, unknown[]> = {
@@ -936,7 +937,7 @@ describe('validation problems do not echo huge inputs', () => {
   });
 
   it('a calendar with 20 000 bad dates → 400, small problem', async () => {
-    await expectSmallProblem(await post('admin', 'PUT', '/v1/admin/calendar/2030', JSON.stringify({ holidays: Array.from({ length: 20_000 }, () => 'x'), workdays: [] })), 400);
+    await expectSmallProblem(await post('admin', 'PUT', '/v1/admin/calendar/2030', JSON.stringify({ notice: CALENDAR_NOTICE, holidays: Array.from({ length: 20_000 }, () => 'x'), workdays: [] })), 400);
   });
 
   // A problem names unknown fields without echoing them back: paths are cut, the list is capped.

@@ -308,7 +308,7 @@ describe('rules and bodies', () => {
   it('illegal transitions are 409 with currentStatus and allowedActions', async () => {
     const a = await assigned('2026-09-28T10:00:00+08:00', 'illegal');
     const p = await expectProblem(await post(a.id, 'reply', { text: 'x', outcome: 'support' }, clerk(), a.etag), 409);
-    expect(p).toMatchObject({ currentStatus: 'assigned', allowedActions: ['accept', 'return', 'assign', 'recategorize', 'request-extension', 'approve-extension', 'deny-extension', 'extend', 'note', 'close'] });
+    expect(p).toMatchObject({ currentStatus: 'assigned', allowedActions: ['accept', 'return', 'assign', 'recategorize', 'request-extension', 'approve-extension', 'deny-extension', 'extend', 'note', 'close', 'link'] });
     const { etag } = await actOk(a.id, 'accept', {}, clerk(), a.etag);
     const p2 = await expectProblem(await post(a.id, 'accept', {}, clerk(), etag), 409);
     expect(p2).toMatchObject({ currentStatus: 'in_progress' });

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalRuntime, type LocalRuntime } from '../../functions/local/runtime';
 import type { AppType } from '../../shared/http/app';
 import { hotlineCase } from '../support/harness';
-import { TICKET_RE, TRACKING_RE } from '../support/http';
+import { CALENDAR_NOTICE, TICKET_RE, TRACKING_RE } from '../support/http';
 import { checkedFetch } from '../support/contract';
 
 const ROLES = ['operator', 'reception', 'office', 'supervisor', 'admin'] as const;
@@ -89,7 +89,7 @@ describe('local runtime over HTTP (in-memory engine)', () => {
     }
     // Storing a calendar year: admin only.
     for (const role of ROLES) {
-      const s = await status('/v1/admin/calendar/2031', role, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ holidays: [], workdays: [] }) });
+      const s = await status('/v1/admin/calendar/2031', role, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ notice: CALENDAR_NOTICE, holidays: [], workdays: [] }) });
       expect(s, role).toBe(role === 'admin' ? 200 : 403);
     }
     // And without a token: 401.

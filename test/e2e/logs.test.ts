@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, hotlineCase, type Harness } from '../support/harness';
-import { body, createOk, type CaseBody } from '../support/http';
+import { CALENDAR_NOTICE, body, createOk, type CaseBody } from '../support/http';
 
 /** Personal data used in this file only, so any appearance in the logs comes from these requests. */
 const NAME = '欧阳翠花';
@@ -61,7 +61,7 @@ describe('logs carry no personal data', () => {
     expect(list.items.some((x) => x.complainant?.name === NAME)).toBe(true);
     expect((await h.request(`/v1/track/${c.ticketNo}?code=${c.trackingCode}`)).status).toBe(200);
     // A calendar change that recomputes cases.
-    expect((await h.request('/v1/admin/calendar/2027', { method: 'PUT', roles: ['admin'], json: { holidays: ['2027-01-01'], workdays: [] } })).status).toBe(200);
+    expect((await h.request('/v1/admin/calendar/2027', { method: 'PUT', roles: ['admin'], json: { notice: CALENDAR_NOTICE, holidays: ['2027-01-01'], workdays: [] } })).status).toBe(200);
 
     // The run was logged...
     expect(h.rawLogs.length).toBeGreaterThan(20);

@@ -85,6 +85,13 @@ const MARCH_TOTAL = {
   returns: 3, // C 1 + J 2
   followUps: 3, // A, E, J
   satisfactionRate: 0.6667, // A satisfied + J basically satisfied / 3
+  returnRate: 0.2222, // C and J were sent back / 9
+  improperReturns: 0,
+  reworkRate: 0, // none of the 4 replied was reopened
+  resolvedRate: 0.6667, // A and J resolved / 3 followed up
+  ratedShare: 0.75, // A, E, J rated / 4 replied
+  followUpRate: 0.75, // A, E, J followed up / 4 replied
+  duplicates: 0,
 };
 
 describe('GET /v1/reports/summary', () => {
@@ -94,9 +101,9 @@ describe('GET /v1/reports/summary', () => {
     expect(r.total).toEqual(MARCH_TOTAL);
     expect(r.groups).toEqual([
       // A, C, E, G
-      { key: 'legal', label: '法律服务部', received: 4, hotlineCalls: 1, mailboxLetters: 2, walkInBatches: 1, walkInPersons: 1, replied: 2, repliedOnTime: 1, onTimeRate: 0.5, overdueNow: 1, signedOnTime: 2, signOnTimeRate: 0.6667, avgWorkingDaysToReply: 5.5, extensions: 0, returns: 2, followUps: 1, satisfactionRate: 1 },
-      { key: 'rights', label: '权益保障部', received: 4, hotlineCalls: 2, mailboxLetters: 1, walkInBatches: 1, walkInPersons: 4, replied: 2, repliedOnTime: 2, onTimeRate: 1, overdueNow: 0, signedOnTime: 3, signOnTimeRate: 0.75, avgWorkingDaysToReply: 6, extensions: 1, returns: 1, followUps: 2, satisfactionRate: 0.5 },
-      { key: '(none)', label: '未分派', received: 1, hotlineCalls: 0, mailboxLetters: 0, walkInBatches: 1, walkInPersons: 2, replied: 0, repliedOnTime: 0, onTimeRate: null, overdueNow: 1, signedOnTime: 0, signOnTimeRate: null, avgWorkingDaysToReply: null, extensions: 0, returns: 0, followUps: 0, satisfactionRate: null },
+      { key: 'legal', label: '法律服务部', received: 4, hotlineCalls: 1, mailboxLetters: 2, walkInBatches: 1, walkInPersons: 1, replied: 2, repliedOnTime: 1, onTimeRate: 0.5, overdueNow: 1, signedOnTime: 2, signOnTimeRate: 0.6667, avgWorkingDaysToReply: 5.5, extensions: 0, returns: 2, followUps: 1, satisfactionRate: 1, returnRate: 0.25, improperReturns: 0, reworkRate: 0, resolvedRate: 1, ratedShare: 0.5, followUpRate: 0.5, duplicates: 0 },
+      { key: 'rights', label: '权益保障部', received: 4, hotlineCalls: 2, mailboxLetters: 1, walkInBatches: 1, walkInPersons: 4, replied: 2, repliedOnTime: 2, onTimeRate: 1, overdueNow: 0, signedOnTime: 3, signOnTimeRate: 0.75, avgWorkingDaysToReply: 6, extensions: 1, returns: 1, followUps: 2, satisfactionRate: 0.5, returnRate: 0.25, improperReturns: 0, reworkRate: 0, resolvedRate: 0.5, ratedShare: 1, followUpRate: 1, duplicates: 0 },
+      { key: '(none)', label: '未分派', received: 1, hotlineCalls: 0, mailboxLetters: 0, walkInBatches: 1, walkInPersons: 2, replied: 0, repliedOnTime: 0, onTimeRate: null, overdueNow: 1, signedOnTime: 0, signOnTimeRate: null, avgWorkingDaysToReply: null, extensions: 0, returns: 0, followUps: 0, satisfactionRate: null, returnRate: 0, improperReturns: 0, reworkRate: null, resolvedRate: null, ratedShare: null, followUpRate: null, duplicates: 0 },
     ]);
   });
 

@@ -49,7 +49,7 @@ function deps(clock: Clock, cases: CaseStore = stores.cases): IntakeDeps {
     logger,
     cacheMs: 60_000,
   });
-  return { cases, queue: sqs.queue, idempotency: stores.idempotency, calendar, clock, ids: randomIds, logger };
+  return { cases, queue: sqs.queue, idempotency: stores.idempotency, contacts: stores.contacts, calendar, clock, ids: randomIds, logger };
 }
 
 const input = (receivedAt: number): CaseInput => ({

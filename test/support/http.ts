@@ -7,6 +7,9 @@ import type { Harness } from './harness';
 /** Small helpers for the HTTP-level tests: typed bodies, problem checks, listing everything. */
 export type { CaseBody, CaseListBody };
 
+/** The source every uploaded calendar year must name (PUT /v1/admin/calendar/{year}). */
+export const CALENDAR_NOTICE = { title: '国务院办公厅关于2027年部分节假日安排的通知', date: '2026-11-04' } as const;
+
 export const TICKET_RE = /^[HMW]\d{4}-\d{6}$/;
 export const TRACKING_RE = /^[23456789ABCDEFGHJKLMNPQRSTUVWXYZ]{8}$/;
 /** ISO 8601 in +08:00, optional milliseconds. */

@@ -70,6 +70,7 @@ const INPUT: Record<Action, ActionInput> = {
   'follow-up': { action: 'follow-up', resolved: true, satisfaction: 'satisfied' },
   reopen: { action: 'reopen', reason: 'not resolved' },
   close: { action: 'close', reason: 'done' },
+  link: { action: 'link', ticketNo: 'H2026-000001', reason: 'the same wages claim', original: { caseId: 'original-1', ticketNo: 'H2026-000001' } },
 };
 
 describe('the transition table', () => {
@@ -80,12 +81,12 @@ describe('the transition table', () => {
   });
 
   it('concrete expectations, by hand', () => {
-    expect(allowedActions('received')).toEqual(['assign', 'recategorize', 'note', 'close']);
+    expect(allowedActions('received')).toEqual(['assign', 'recategorize', 'note', 'close', 'link']);
     const extension = ['request-extension', 'approve-extension', 'deny-extension'];
-    expect(allowedActions('assigned')).toEqual(['accept', 'return', 'assign', 'recategorize', ...extension, 'extend', 'note', 'close']);
-    expect(allowedActions('returned')).toEqual(['reject-return', 'assign', 'recategorize', 'note', 'close']);
-    expect(allowedActions('in_progress')).toEqual(['return', 'assign', 'recategorize', ...extension, 'extend', 'pause', 'note', 'reply', 'close']);
-    expect(allowedActions('paused')).toEqual(['recategorize', ...extension, 'resume', 'note', 'close']);
+    expect(allowedActions('assigned')).toEqual(['accept', 'return', 'assign', 'recategorize', ...extension, 'extend', 'note', 'close', 'link']);
+    expect(allowedActions('returned')).toEqual(['reject-return', 'assign', 'recategorize', 'note', 'close', 'link']);
+    expect(allowedActions('in_progress')).toEqual(['return', 'assign', 'recategorize', ...extension, 'extend', 'pause', 'note', 'reply', 'close', 'link']);
+    expect(allowedActions('paused')).toEqual(['recategorize', ...extension, 'resume', 'note', 'close', 'link']);
     expect(allowedActions('replied')).toEqual(['note', 'follow-up', 'reopen', 'close']);
     expect(allowedActions('closed')).toEqual(['note', 'reopen']);
     expect(() => applyAction(caseIn('assigned'), INPUT.reply, ctx('2026-09-29T10:00:00+08:00'))).toThrow(IllegalTransitionError);
@@ -126,8 +127,34 @@ describe('the transition table', () => {
         }
       }
     }
-    // 7 statuses × 16 actions = 112 pairs; 4+10+5+11+7+4+2 = 43 of them are allowed by the hand table above.
-    expect(illegal).toBe(112 - 43);
+    // 7 statuses × 17 actions = 119 pairs; 5+11+6+12+8+4+2 = 48 of them are allowed by the hand table above.
+    expect(illegal).toBe(119 - 48);
+  });
+});
+
+describe('link (重复件)', () => {
+  const original = { caseId: 'original-1', ticketNo: 'H2026-000001' };
+  it('closes an open case with the reference to its original and nothing else', () => {
+    for (const status of ['received', 'assigned', 'in_progress', 'paused'] as const) {
+      const t = applyAction(caseIn(status), { action: 'link', ticketNo: original.ticketNo, reason: '同一欠薪诉求', original }, ctx('2026-10-09T10:00:00+08:00'));
+      expect(t.record.status).toBe('closed');
+      expect(t.record.duplicateOf).toEqual(original);
+      expect(t.record.closedAt).toBe(at('2026-10-09T10:00:00+08:00'));
+      expect(t.record.reply).toBeUndefined();
+      expect(t.detail).toEqual({ reason: '同一欠薪诉求', duplicateOf: 'H2026-000001', originalId: 'original-1' });
+    }
+  });
+  it('refuses a replied or closed case, itself as its original, and an unresolved ticket', () => {
+    expect(() => applyAction(caseIn('replied'), INPUT.link, ctx('2026-10-21T10:00:00+08:00'))).toThrow(IllegalTransitionError);
+    expect(() => applyAction(caseIn('closed'), INPUT.link, ctx('2026-10-22T10:00:00+08:00'))).toThrow(IllegalTransitionError);
+    const c = caseIn('assigned');
+    expect(() => applyAction(c, { action: 'link', ticketNo: c.ticketNo, reason: 'x', original: { caseId: c.id, ticketNo: c.ticketNo } }, ctx('2026-10-09T10:00:00+08:00'))).toThrow(LifecycleRuleError);
+    expect(() => applyAction(c, { action: 'link', ticketNo: 'H2026-000001', reason: 'x' }, ctx('2026-10-09T10:00:00+08:00'))).toThrow(LifecycleRuleError);
+  });
+  it('office staff may link their own office’s cases', () => {
+    expect(mayAct({ sub: 'u', roles: ['office'], office: 'rights' } as Principal, { office: 'rights' }, 'link')).toBe(true);
+    expect(mayAct({ sub: 'u', roles: ['office'], office: 'legal' } as Principal, { office: 'rights' }, 'link')).toBe(false);
+    expect(mayAct({ sub: 'u', roles: ['operator'] } as Principal, { office: 'rights' }, 'link')).toBe(false);
   });
 });
 

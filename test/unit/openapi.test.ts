@@ -73,7 +73,7 @@ describe('openapi.yaml', () => {
     const ops = Object.values(doc.paths).flatMap((p) => Object.values(p));
     const ids = ops.map((o) => o.operationId);
     for (const o of ops) {
-      expect(o.operationId).toMatch(/^(get|list|create|put|delete|submit|track|rate|accept|return|reject|assign|recategorize|request|approve|deny|extend|pause|resume|add|replyTo|record|reopen|close|redrive)[A-Z][A-Za-z]+$/);
+      expect(o.operationId).toMatch(/^(get|list|create|put|delete|submit|track|rate|accept|return|reject|assign|recategorize|request|approve|deny|extend|pause|resume|add|replyTo|record|reopen|close|link|redrive)[A-Z][A-Za-z]+$/);
       expect(o.tags?.length).toBeGreaterThan(0);
       expect(o.description?.length).toBeGreaterThan(0);
     }

@@ -46,6 +46,13 @@ const zero: Figures = {
   returns: 0,
   followUps: 0,
   satisfactionRate: null,
+  returnRate: null,
+  improperReturns: 0,
+  reworkRate: null,
+  resolvedRate: null,
+  ratedShare: null,
+  followUpRate: null,
+  duplicates: 0,
 };
 
 const HTML_LABEL = '<b>"x",y</b>';
@@ -106,6 +113,13 @@ const total: Figures = {
   returns: 1,
   followUps: 5,
   satisfactionRate: 0.6,
+  returnRate: 0.25,
+  improperReturns: 1,
+  reworkRate: 1 / 9,
+  resolvedRate: 0.8,
+  ratedShare: 5 / 9,
+  followUpRate: 5 / 9,
+  duplicates: 2,
 };
 
 const summary: Summary = { from: '2026-01-01', to: '2026-03-31', groupBy: 'office', total, groups: [groupA, groupB, groupC] };
@@ -186,6 +200,13 @@ const quarterly: QuarterlyReportData = {
     returns: 1,
     followUps: 3,
     satisfactionRate: -0.4,
+    returnRate: null,
+    improperReturns: 1,
+    reworkRate: null,
+    resolvedRate: null,
+    ratedShare: null,
+    followUpRate: null,
+    duplicates: 2,
   },
   monthly: [
     { month: '2026-01', hotline: 3, mailbox: 1, walk_in: 0 },
@@ -229,11 +250,19 @@ const SUMMARY_HEADER = [
   '退单',
   '回访',
   '满意率',
+  '回退率',
+  '不当退单',
+  '重办率',
+  '解决率',
+  '参评率',
+  '回访率',
+  '重复件',
 ];
-const ROW_A = [HTML_LABEL, '8', '5', '2', '1', '4', '8', '7', '87.5%', '1', '6', '75.0%', '3.25', '2', '1', '4', '50.0%'];
-const ROW_B = [`'${FORMULA_LABEL}`, '3', '3', '0', '0', '0', '0', '0', '', '2', '0', '', '', '0', '0', '0', ''];
-const ROW_C = [MULTILINE_LABEL, '1', '0', '1', '0', '0', '1', '1', '100.0%', '0', '0', '0.0%', '2', '0', '0', '1', '100.0%'];
-const ROW_TOTAL = ['合计', '12', '8', '3', '1', '4', '9', '8', '88.9%', '3', '6', '60.0%', '3.11', '2', '1', '5', '60.0%'];
+const NONE_OF_19 = ['', '0', '', '', '', '', '0'];
+const ROW_A = [HTML_LABEL, '8', '5', '2', '1', '4', '8', '7', '87.5%', '1', '6', '75.0%', '3.25', '2', '1', '4', '50.0%', ...NONE_OF_19];
+const ROW_B = [`'${FORMULA_LABEL}`, '3', '3', '0', '0', '0', '0', '0', '', '2', '0', '', '', '0', '0', '0', '', ...NONE_OF_19];
+const ROW_C = [MULTILINE_LABEL, '1', '0', '1', '0', '0', '1', '1', '100.0%', '0', '0', '0.0%', '2', '0', '0', '1', '100.0%', ...NONE_OF_19];
+const ROW_TOTAL = ['合计', '12', '8', '3', '1', '4', '9', '8', '88.9%', '3', '6', '60.0%', '3.11', '2', '1', '5', '60.0%', '25.0%', '1', '11.1%', '80.0%', '55.6%', '55.6%', '2'];
 
 // ── CSV ───────────────────────────────────────────────────────────────────────────────────
 
@@ -252,7 +281,7 @@ describe('summaryCsv', () => {
   it('quotes only what needs quoting, doubling quotes, keeping CRLF inside the field', () => {
     const lines = csv.slice(1).split('\r\n');
     expect(lines[0]).toBe(SUMMARY_HEADER.join(','));
-    expect(lines[1]).toBe('"<b>""x"",y</b>",8,5,2,1,4,8,7,87.5%,1,6,75.0%,3.25,2,1,4,50.0%');
+    expect(lines[1]).toBe('"<b>""x"",y</b>",8,5,2,1,4,8,7,87.5%,1,6,75.0%,3.25,2,1,4,50.0%,,0,,,,,0');
     expect(csv).toContain('"法律援助部\r\n二科, ""东区""",1,');
     // Numbers and percentages are never quoted, so Excel reads them as numbers.
     expect(csv).not.toMatch(/"\d/);
@@ -332,6 +361,13 @@ describe('quarterlyCsv', () => {
       ['退单', '1', '0', '1'],
       ['回访', '5', '2', '3'],
       ['满意率', '60.0%', '100.0%', '-40.0%'],
+      ['回退率', '25.0%', '', ''],
+      ['不当退单', '1', '0', '1'],
+      ['重办率', '11.1%', '', ''],
+      ['解决率', '80.0%', '', ''],
+      ['参评率', '55.6%', '', ''],
+      ['回访率', '55.6%', '', ''],
+      ['重复件', '2', '0', '2'],
       [''],
       ['主题排行'],
       ['主题', '受理数'],

@@ -22,7 +22,7 @@ export class DynamoCalendarStore implements CalendarStore {
     });
     for await (const item of items) {
       const y = unmarshall(item);
-      years.push({ year: y.year, holidays: y.holidays ?? [], workdays: y.workdays ?? [] });
+      years.push({ year: y.year, holidays: y.holidays ?? [], workdays: y.workdays ?? [], ...(y.festivals && { festivals: y.festivals }), ...(y.notice && { notice: y.notice }) });
     }
     return years;
   }

@@ -146,11 +146,16 @@ export function encodeFact(record: CaseRecord): string {
     f.satisfaction === undefined ? '' : SATISFACTIONS.indexOf(f.satisfaction),
     flag(f.resolved),
     f.escalationLevel,
+    f.improperReturns,
+    f.reopened,
+    f.followedUp ? '1' : '0',
+    f.duplicate ? '1' : '0',
   ].join(SEP);
 }
 
 export function decodeFact(id: string, value: string): CaseFact {
-  const [version, ticketNo, ch, cat, office, topic, region, employer, urgent, visitors, receivedAt, due, st, signed, firstReply, reply, onTime, done, extended, returns, sat, resolved, level] = value.split(SEP) as string[] & { length: 23 };
+  // Lines written before the last four fields existed read as none of them (a follow-up: one with a rating).
+  const [version, ticketNo, ch, cat, office, topic, region, employer, urgent, visitors, receivedAt, due, st, signed, firstReply, reply, onTime, done, extended, returns, sat, resolved, level, improper, reopened, followedUp, duplicate] = value.split(SEP) as string[] & { length: 27 };
   const received = Number(receivedAt);
   const abs = (d: string) => (Math.floor(received / 1000) + Number(d)) * 1000;
   const f: CaseFact = {
@@ -167,6 +172,10 @@ export function decodeFact(id: string, value: string): CaseFact {
     extended: extended === '1',
     returns: Number(returns),
     escalationLevel: Number(level),
+    improperReturns: Number(improper ?? 0) || 0,
+    reopened: Number(reopened ?? 0) || 0,
+    followedUp: followedUp === undefined ? sat !== '' && sat !== undefined : followedUp === '1',
+    duplicate: duplicate === '1',
   };
   if (office) f.office = office;
   if (topic) f.topic = topic;

@@ -76,6 +76,10 @@ export const ITEM = {
   account: (username: string) => ({ pk: 'ACCOUNT', sk: username }),
   // Wrong passwords of one username, keyed by a hash of it (usernames are personal data).
   loginAttempts: (key: string) => ({ pk: `LOGIN#${key}`, sk: 'LOGIN' }),
+  // 重复件 look-up: cases by a keyed hash of a contact (phone or e-mail), newest receipt last.
+  contact: (hash: string, sk: string) => ({ pk: `CONTACT#${hash}`, sk }),
+  // The contact hashes' HMAC key when none is configured: generated once.
+  contactKey: () => ({ pk: 'SECRET', sk: 'contact-hash' }),
   // Report facts of the cases received in a month, in buckets by receipt day and shard.
   reportFacts: (month: string, bucket: string) => ({ pk: `REPORT#${month}`, sk: bucket }),
   // A message to the mailbox address, by a hash of its Message-ID: claimed while filed, then its outcome.

@@ -13,7 +13,7 @@ export function loadCalendar(): Promise<WorkingCalendar> {
   loading ??= (async () => {
     const year = new Date().getFullYear();
     const years = await Promise.all([year - 1, year, year + 1].map((y) => ok(api.v1.calendar[':year'].$get({ param: { year: String(y) } }))));
-    return new WorkingCalendar(years.flatMap((y) => (y.source === 'estimated' ? [] : [{ year: y.year, holidays: y.holidays, workdays: y.workdays, source: y.source }])));
+    return new WorkingCalendar(years.flatMap((y) => (y.source === 'estimated' ? [] : [{ year: y.year, holidays: y.holidays, workdays: y.workdays, ...(y.festivals && { festivals: y.festivals }), source: y.source }])));
   })();
   loading.catch(() => (loading = undefined));
   return loading;

@@ -1,7 +1,8 @@
 import { createRoute } from '@hono/zod-openapi';
-import { computeDeadline } from '../../domain/deadline';
+import { computeDeadline, explainDeadline } from '../../domain/deadline';
 import { ROLES } from '../../domain/principal';
 import { formatShanghai } from '../../domain/time';
+import { FESTIVAL_LABELS } from '../../domain/vocabulary';
 import type { CalendarService } from '../../usecases/calendar';
 import { bearerAuth, requireRole } from '../auth';
 import type { AppDeps } from '../deps';
@@ -14,7 +15,7 @@ const deadline = createRoute({
   operationId: 'getDeadline',
   tags: ['calendar'],
   summary: 'When is the reply due? (for telling a caller)',
-  description: 'The legal deadline of a case of this category received at this time, in working days on the calendar in force.',
+  description: 'The legal deadline of a case of this category received at this time, in working days on the calendar in force, with the days counted and the days skipped (weekends, holidays by name; makeup working days are marked among the counted).',
   security: bearer,
   request: { query: DeadlineQuery },
   responses: { 200: json(DeadlineAnswer, 'The legal deadline'), ...problems(400, ...BEARER_PROBLEMS, 403) },
@@ -50,7 +51,9 @@ export function calendarRoutes(deps: AppDeps, calendar: CalendarService) {
     .openapi({ ...deadline, middleware: [auth, requireRole(...ROLES)] as const }, async (c) => {
       const q = c.req.valid('query');
       const receivedAt = q.receivedAt ?? deps.clock.now();
-      const due = computeDeadline(await calendar.current(), receivedAt, q.category, q.urgent);
+      const working = await calendar.current();
+      const due = computeDeadline(working, receivedAt, q.category, q.urgent);
+      const why = explainDeadline(working, receivedAt, due.dueAt, q.urgent);
       return c.json(
         {
           receivedAt: formatShanghai(receivedAt),
@@ -59,6 +62,9 @@ export function calendarRoutes(deps: AppDeps, calendar: CalendarService) {
           workingDays: due.workingDays,
           dueAt: formatShanghai(due.dueAt),
           calendarEstimated: due.calendarEstimated,
+          receiptDay: why.receiptDay,
+          countedDays: why.countedDays,
+          skippedDays: why.skippedDays.map((d) => (d.festival ? { ...d, name: FESTIVAL_LABELS[d.festival]['zh-CN'] } : d)),
         },
         200,
       );

@@ -30,6 +30,7 @@ const SUMMARY: Record<(typeof ACTIONS)[number], string> = {
   'follow-up': '回访: was it resolved, was the complainant satisfied',
   reopen: 'Reopen within 30 days of the reply, with a new deadline (supervisor)',
   close: '办结 without follow-up (supervisor)',
+  link: '重复件: close the case as a repeat of another (by its ticket number), notifying nobody',
 };
 
 /** Stable operation ids, verb + noun, for client generators. */
@@ -50,6 +51,7 @@ const OPERATION_ID: Record<(typeof ACTIONS)[number], string> = {
   'follow-up': 'recordCaseFollowUp',
   reopen: 'reopenCase',
   close: 'closeCase',
+  link: 'linkDuplicateCase',
 };
 
 /**

@@ -111,6 +111,8 @@ export const Case = z
       .openapi({ description: '回访' }),
     closedAt: instantOut.optional(),
     reopened: z.number().int().optional(),
+    possibleDuplicates: z.array(z.string()).optional().openapi({ description: '重复件?: ticket numbers of open cases of the last 30 days with the same phone or e-mail and topic, found at intake' }),
+    duplicateOf: z.object({ caseId: z.string(), ticketNo: z.string() }).optional().openapi({ description: '重复件: the case this one repeats (closed by `link`)' }),
     createdAt: instantOut,
     updatedAt: instantOut,
     version: z.number().int(),

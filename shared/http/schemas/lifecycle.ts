@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import type { Action } from '../../domain/lifecycle';
+import { TICKET_NO_PATTERN } from '../../domain/ticket';
 import { Category, ExtensionReason, instantOut, ReplyOutcome, SatisfactionSchema, Status, text } from './common';
 
 /** Working a case: POST /v1/cases/{id}/<action> with If-Match, and the case's history. */
@@ -42,6 +43,9 @@ export const ACTION_BODIES = {
     .openapi('FollowUpBody'),
   reopen: z.strictObject({ reason }).openapi('ReopenBody'),
   close: z.strictObject({ reason }).openapi('CloseBody'),
+  link: z
+    .strictObject({ ticketNo: z.string().regex(TICKET_NO_PATTERN, 'must be a ticket number like H2026-000042').openapi({ description: 'The case this one repeats (工单号)' }), reason })
+    .openapi('LinkBody'),
 } as const satisfies Record<Action, z.ZodType>;
 /** What a client sends for an action (before trimming). */
 export type ActionBody<A extends Action> = z.input<(typeof ACTION_BODIES)[A]>;

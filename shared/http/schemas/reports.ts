@@ -10,7 +10,7 @@ import { Category, instantOut, isoDay, Status } from './common';
 const rate = z.number().min(0).max(1).nullable();
 export const FiguresSchema = z
   .object({
-    received: z.number().int().openapi({ description: '受理: cases received in the period (walk-in batches count once)' }),
+    received: z.number().int().openapi({ description: '受理: cases received in the period (walk-in batches count once; duplicates apart, in `duplicates`)' }),
     hotlineCalls: z.number().int(),
     mailboxLetters: z.number().int(),
     walkInBatches: z.number().int().openapi({ description: '来访批次' }),
@@ -24,8 +24,15 @@ export const FiguresSchema = z
     avgWorkingDaysToReply: z.number().nullable().openapi({ description: 'Working days from receipt to the first reply (the day of receipt not counted)' }),
     extensions: z.number().int().openapi({ description: '延期' }),
     returns: z.number().int().openapi({ description: '退单' }),
-    followUps: z.number().int().openapi({ description: '回访: rated replies' }),
+    followUps: z.number().int().openapi({ description: '回访: replies followed up' }),
     satisfactionRate: rate.openapi({ description: '(satisfied + basically satisfied) / rated' }),
+    returnRate: rate.openapi({ description: '回退率: cases sent back (退单) at least once / received' }),
+    improperReturns: z.number().int().openapi({ description: '不当退单: send-backs a supervisor rejected' }),
+    reworkRate: rate.openapi({ description: '重办率: replied cases reopened / replied' }),
+    resolvedRate: rate.openapi({ description: '解决率: followed up and resolved / followed up' }),
+    ratedShare: rate.openapi({ description: '参评率: replied cases rated by the complainant / replied' }),
+    followUpRate: rate.openapi({ description: '回访率: replied cases followed up / replied' }),
+    duplicates: z.number().int().openapi({ description: '重复件: cases linked to another (duplicateOf) and closed; counted in no other figure' }),
   })
   .openapi('Figures');
 export type FiguresBody = z.infer<typeof FiguresSchema>;

@@ -28,6 +28,7 @@ export const PublicTimelineEntry = z
     remedies: z.string().optional().openapi({ description: 'How to pursue it further (replied with reject)' }),
     resolved: z.boolean().optional(),
     satisfaction: SatisfactionSchema.optional(),
+    mergedInto: z.string().optional().openapi({ description: 'closed as a repeat: the ticket number of the case it repeats' }),
   })
   .openapi('PublicTimelineEntry');
 

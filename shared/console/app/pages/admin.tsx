@@ -1,13 +1,14 @@
 import { useEffect, useState } from 'preact/hooks';
 import { CATEGORIES, CHANNELS, TOPICS } from '../../../domain/case';
 import { ROLES, type Role } from '../../../domain/principal';
-import { CATEGORY_LABELS, CHANNEL_LABELS, ROLE_LABELS, TOPIC_LABELS } from '../../../domain/vocabulary';
+import { FESTIVALS } from '../../../domain/calendar';
+import { CATEGORY_LABELS, CHANNEL_LABELS, FESTIVAL_LABELS, ROLE_LABELS, TOPIC_LABELS } from '../../../domain/vocabulary';
 import { PASSWORD_MIN_LENGTH } from '../../../domain/account';
 import type { OfficeInputBody, RedriveResultBody, RoutingBody } from '../../../http/schemas/admin';
 import type { AccountBody, AccountInputBody } from '../../../http/schemas/auth';
 import { api, ApiError, ok, send } from '../api';
 import { ErrorBox, Loading, Page } from '../components';
-import { useI18n } from '../i18n';
+import { formatDate, useI18n } from '../i18n';
 import { hasRole, type Session } from '../session';
 
 const TABS = ['offices', 'routing', 'calendar', 'queues', 'users'] as const;
@@ -277,10 +278,26 @@ function RoutingRules({ admin }: { admin: boolean }) {
   );
 }
 
+type Notice = { title: string; date?: string; url?: string; amendments?: { title: string; date?: string; url?: string }[] };
+
+/** "2027-10-01 国庆节" lines → the days and the festival each is named with (zh-CN, English or the code). */
+function namedDays(text: string): { days: string[]; festivals: Record<string, string> } {
+  const days: string[] = [];
+  const festivals: Record<string, string> = {};
+  for (const line of text.split(/[\n,，;；]+/)) {
+    const [date, ...rest] = line.trim().split(/\s+/);
+    if (!date) continue;
+    days.push(date);
+    const name = rest.join(' ');
+    if (name) festivals[date] = FESTIVALS.find((f) => f === name || FESTIVAL_LABELS[f]['zh-CN'] === name || FESTIVAL_LABELS[f].en === name) ?? name;
+  }
+  return { days, festivals };
+}
+
 function Calendar({ admin }: { admin: boolean }) {
-  const { t } = useI18n();
+  const { t, label, locale } = useI18n();
   const [year, setYear] = useState(new Date().getFullYear() + 1);
-  const [data, setData] = useState<{ source: string; holidays: string[]; workdays: string[]; workingDayCount: number }>();
+  const [data, setData] = useState<{ source: string; holidays: string[]; workdays: string[]; festivals?: Record<string, string>; notice?: Notice; workingDayCount: number }>();
   const [error, setError] = useState<unknown>();
   const [saved, setSaved] = useState<number>();
   useEffect(() => {
@@ -291,8 +308,13 @@ function Calendar({ admin }: { admin: boolean }) {
   async function save(ev: Event) {
     ev.preventDefault();
     const d = new FormData(ev.currentTarget as HTMLFormElement);
+    const holidays = namedDays(String(d.get('holidays')));
+    const workdays = namedDays(String(d.get('workdays')));
+    const festivals = { ...holidays.festivals, ...workdays.festivals } as Record<string, (typeof FESTIVALS)[number]>;
+    const url = String(d.get('noticeUrl') ?? '').trim();
+    const notice = { title: String(d.get('noticeTitle') ?? '').trim(), date: String(d.get('noticeDate') ?? ''), ...(url && { url }) };
     try {
-      const r = await ok(api.v1.admin.calendar[':year'].$put({ param: { year: String(year) }, json: { holidays: lines(String(d.get('holidays'))), workdays: lines(String(d.get('workdays'))) } }));
+      const r = await ok(api.v1.admin.calendar[':year'].$put({ param: { year: String(year) }, json: { holidays: holidays.days, workdays: workdays.days, ...(Object.keys(festivals).length > 0 && { festivals }), notice } }));
       setData(r);
       setSaved(r.recomputedCases);
       setError(undefined);
@@ -300,6 +322,13 @@ function Calendar({ admin }: { admin: boolean }) {
       setError(e);
     }
   }
+  const named = (days: string[]) => days.map((x) => (data?.festivals?.[x] ? `${x} ${label(FESTIVAL_LABELS, data.festivals[x])}` : x)).join('\n');
+  const noticeLine = (n: { title: string; date?: string; url?: string }) => (
+    <>
+      {n.url ? <a href={n.url} rel="noreferrer noopener" target="_blank">{n.title}</a> : n.title}
+      {n.date && ` · ${formatDate(n.date, locale)}`}
+    </>
+  );
   return (
     <section>
       <label class="inline">
@@ -311,17 +340,45 @@ function Calendar({ admin }: { admin: boolean }) {
       {!data ? (
         <Loading />
       ) : (
-        <form class="panel" onSubmit={save} key={`${year}-${data.source}`}>
+        <form class="panel" onSubmit={save} key={`${year}-${data.source}-${data.notice?.title ?? ''}`}>
           <p>
             {t(`admin.source.${data.source as 'shipped'}`)} · {t('admin.workingDays', { n: data.workingDayCount })}
           </p>
+          {data.source !== 'estimated' && (
+            <p data-testid="calendar-notice">
+              {t('admin.notice')}：{data.notice ? noticeLine(data.notice) : t('admin.noticeNone')}
+              {data.notice?.amendments?.map((a) => (
+                <span key={a.title}>
+                  {' '}
+                  · {t('admin.noticeAmended')}：{noticeLine(a)}
+                </span>
+              ))}
+            </p>
+          )}
+          {admin && (
+            <fieldset>
+              <legend>{t('admin.notice')}</legend>
+              <label>
+                {t('admin.noticeTitle')}
+                <input name="noticeTitle" required maxLength={200} defaultValue={data.source === 'override' ? data.notice?.title : `国务院办公厅关于${year}年部分节假日安排的通知`} />
+              </label>
+              <label>
+                {t('admin.noticeDate')}
+                <input name="noticeDate" type="date" required defaultValue={data.source === 'override' ? data.notice?.date : undefined} />
+              </label>
+              <label>
+                {t('admin.noticeUrl')}
+                <input name="noticeUrl" type="url" maxLength={500} defaultValue={data.source === 'override' ? data.notice?.url : undefined} />
+              </label>
+            </fieldset>
+          )}
           <label>
-            {t('admin.holidays')}
-            <textarea name="holidays" rows={4} readOnly={!admin} value={data.holidays.join('\n')} />
+            {t('admin.holidaysNamed')}
+            <textarea name="holidays" rows={4} readOnly={!admin} value={named(data.holidays)} />
           </label>
           <label>
-            {t('admin.makeupDays')}
-            <textarea name="workdays" rows={3} readOnly={!admin} value={data.workdays.join('\n')} />
+            {t('admin.makeupDaysNamed')}
+            <textarea name="workdays" rows={3} readOnly={!admin} value={named(data.workdays)} />
           </label>
           {admin && <button type="submit">{t('admin.saveCalendar', { year })}</button>}
         </form>

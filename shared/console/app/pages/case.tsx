@@ -2,14 +2,17 @@ import { useEffect, useState } from 'preact/hooks';
 import type { WorkingCalendar } from '../../../domain/calendar';
 import { CATEGORIES, EXTENSION_REASONS, REPLY_OUTCOMES } from '../../../domain/case';
 import { allowedActions, mayAct, type Action } from '../../../domain/lifecycle';
+import { explainDeadline } from '../../../domain/deadline';
 import {
   ACTION_LABELS,
   CATEGORY_LABELS,
   CHANNEL_LABELS,
+  DAY_KIND_LABELS,
   DISPATCH_LABEL,
   EVENT_LABELS,
   EXTENSION_REASON_LABELS,
   EXTENSION_REQUEST_STATE_LABELS,
+  FESTIVAL_LABELS,
   PROBLEM_LABEL,
   PROBLEM_REASON_LABELS,
   REPLY_OUTCOME_LABELS,
@@ -26,7 +29,7 @@ import { formatDate, useI18n, type I18n } from '../i18n';
 import { currentToken as sessionToken, hasRole, type Session } from '../session';
 import { loadCalendar, workingDaysLeft } from '../workdays';
 
-type Field = 'reason' | 'text' | 'office' | 'category' | 'rating' | 'returnReason' | 'note' | 'outcome' | 'remedies' | 'extensionReason' | 'decisionNote';
+type Field = 'reason' | 'text' | 'office' | 'category' | 'rating' | 'returnReason' | 'note' | 'outcome' | 'remedies' | 'extensionReason' | 'decisionNote' | 'ticketNo';
 /** What each action asks for (the API's ACTION_BODIES); none: one click. */
 const FIELDS: Record<Action, Field[]> = {
   accept: [],
@@ -45,7 +48,49 @@ const FIELDS: Record<Action, Field[]> = {
   'follow-up': ['rating'],
   reopen: ['reason'],
   close: ['reason'],
+  link: ['ticketNo', 'reason'],
 };
+
+/**
+ * 逐日明细: the days from the start of the handling period to the deadline, counted (working days,
+ * makeup Saturdays marked) or skipped (weekends, holidays by festival), by the same pure code the
+ * server counts with. Paused working days fall inside the span and are listed as counted.
+ */
+function DeadlineDays({ calendar, c, reopenedAt }: { calendar: WorkingCalendar; c: CaseBody; reopenedAt: string | undefined }) {
+  const { t, label, locale } = useI18n();
+  const urgent = c.sla.workingDays === 0;
+  const start = reopenedAt ?? c.receivedAt;
+  const why = explainDeadline(calendar, Date.parse(start), Date.parse(c.dueAt), urgent);
+  const day = (d: string) => formatDate(d, locale);
+  const festival = (f: string | undefined) => (f ? `（${label(FESTIVAL_LABELS, f)}）` : '');
+  return (
+    <details class="deadline-days" data-testid="deadline-days">
+      <summary>{t('case.countDays', { n: why.countedDays.length, m: why.skippedDays.length })}</summary>
+      <p>{urgent ? t('case.countFromUrgent', { day: day(why.receiptDay) }) : t('case.countFrom', { day: day(why.receiptDay), what: t(reopenedAt ? 'case.periodStart.reopened' : 'case.periodStart.received') })}</p>
+      <h3>{t('case.counted')}</h3>
+      <ol class="days" data-testid="counted-days">
+        {why.countedDays.map((d) => (
+          <li key={d.date} class={d.makeup ? 'makeup' : undefined}>
+            {day(d.date)}
+            {d.makeup && ` ${label(DAY_KIND_LABELS, 'makeup')}${festival(d.festival)}`}
+          </li>
+        ))}
+      </ol>
+      {why.skippedDays.length > 0 && (
+        <>
+          <h3>{t('case.skipped')}</h3>
+          <ul class="days" data-testid="skipped-days">
+            {why.skippedDays.map((d) => (
+              <li key={d.date}>
+                {day(d.date)} {d.kind === 'holiday' && d.festival ? label(FESTIVAL_LABELS, d.festival) : label(DAY_KIND_LABELS, d.kind)}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </details>
+  );
+}
 
 async function loadEvents(id: string): Promise<CaseEventBody[]> {
   const res = await fetch(`/v1/cases/${encodeURIComponent(id)}/events`, { headers: { Authorization: `Bearer ${sessionToken()}` } });
@@ -114,7 +159,7 @@ export function CasePage({ id, session }: { id: string; session: Session }) {
     const text = (name: string) => String(data.get(name) ?? '').trim();
     const body: Record<string, unknown> = {};
     for (const f of FIELDS[action]) {
-      if (f === 'reason' || f === 'text' || f === 'office' || f === 'category' || f === 'note' || f === 'outcome') body[f] = text(f);
+      if (f === 'reason' || f === 'text' || f === 'office' || f === 'category' || f === 'note' || f === 'outcome' || f === 'ticketNo') body[f] = text(f);
       if (f === 'returnReason' || f === 'extensionReason') body.reasonCode = text(f);
       if ((f === 'remedies' || f === 'decisionNote') && text(f)) body[f === 'remedies' ? 'remedies' : 'note'] = text(f);
       if (f === 'rating') {
@@ -193,6 +238,7 @@ export function CasePage({ id, session }: { id: string; session: Session }) {
               {pausedDays > 0 && ` ${t('case.countPaused', { n: pausedDays })}`}
               {c.status === 'paused' && ` ${t('case.countPausedNow')}`}
               {c.sla.calendarEstimated && ` ${t('case.countEstimated')}`}
+              {calendar && <DeadlineDays calendar={calendar} c={c} reopenedAt={c.reopened ? events?.filter((e) => e.action === 'reopen').at(-1)?.at : undefined} />}
             </dd>
             <dt>{t('case.office')}</dt>
             <dd data-field="office">{officeName(c.office)}</dd>
@@ -227,6 +273,22 @@ export function CasePage({ id, session }: { id: string; session: Session }) {
                   <span class={`badge ${c.extensionRequest.state === 'pending' ? 'sla-due_soon' : ''}`}>{label(EXTENSION_REQUEST_STATE_LABELS, c.extensionRequest.state)}</span> {label(EXTENSION_REASON_LABELS, c.extensionRequest.reasonCode)} ·{' '}
                   {c.extensionRequest.reason} <small>{formatDate(c.extensionRequest.at, locale, true)}</small>
                   {c.extensionRequest.decisionNote && <span class="prose"> · {c.extensionRequest.decisionNote}</span>}
+                </dd>
+              </>
+            )}
+            {c.duplicateOf && (
+              <>
+                <dt>{t('case.duplicateOf')}</dt>
+                <dd data-field="duplicateOf">
+                  <a href={`/console/cases/${encodeURIComponent(c.duplicateOf.caseId)}`}>{c.duplicateOf.ticketNo}</a>
+                </dd>
+              </>
+            )}
+            {!c.duplicateOf && c.possibleDuplicates && c.possibleDuplicates.length > 0 && (
+              <>
+                <dt>{t('case.possibleDuplicates')}</dt>
+                <dd data-field="possibleDuplicates">
+                  {c.possibleDuplicates.join('、')} <small>{t('case.possibleDuplicatesHint')}</small>
                 </dd>
               </>
             )}
@@ -469,6 +531,21 @@ function ActionField(props: { field: Field; action: Action; i18n: I18n; offices:
       </label>
     );
   }
+  if (field === 'ticketNo') {
+    // The originals intake suggested, or any ticket number typed in.
+    const suggested = props.current.possibleDuplicates ?? [];
+    return (
+      <label for={id}>
+        {t('case.originalTicket')}
+        <input id={id} name="ticketNo" required pattern="[HMW]\d{4}-\d{6}" list={`${id}-list`} defaultValue={suggested[0]} autocomplete="off" />
+        <datalist id={`${id}-list`}>
+          {suggested.map((x) => (
+            <option key={x} value={x} />
+          ))}
+        </datalist>
+      </label>
+    );
+  }
   if (field === 'office') {
     return (
       <label for={id}>
@@ -547,6 +624,7 @@ function History({ events, notes, i18n, officeName }: { events: CaseEventBody[];
           mail = t('history.mailEscalation', { level: String(d.level ?? '') });
         } else {
           what = label(ACTION_LABELS, e.action);
+          if (e.action === 'link') what += ` → ${str('duplicateOf') ?? ''}`;
           if (e.action === 'assign') {
             what += ` → ${officeName(str('to'))}`;
             mail = t('history.mailOffice', { office: officeName(str('to')) });

@@ -230,6 +230,11 @@ function Receipt({ saved, next }: { saved: CaseBody; next: () => void }) {
         </p>
         <p class="muted">{t('intake.readOut')}</p>
       </div>
+      {saved.possibleDuplicates && saved.possibleDuplicates.length > 0 && (
+        <p class="alert warning noprint" role="alert" data-testid="possible-duplicates">
+          {t('intake.possibleDuplicates', { tickets: saved.possibleDuplicates.join('、') })}
+        </p>
+      )}
       <div class="row noprint">
         <button type="button" onClick={() => window.print()}>
           {t('intake.print')}
