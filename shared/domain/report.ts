@@ -50,9 +50,6 @@ export interface CaseFact {
   duplicate: boolean;
 }
 
-/** `improperReturns` is recorded on the case by the reviewed send-back (issue 19, item 2); absent before it, read as 0. */
-type WithReviewedReturns = CaseRecord & { improperReturns?: number };
-
 /** The facts of a case as it stands. */
 export function factOf(r: CaseRecord): CaseFact {
   const firstReply = (r.events ?? []).find((e) => e.action === 'reply');
@@ -71,7 +68,7 @@ export function factOf(r: CaseRecord): CaseFact {
     extended: r.extended === true,
     returns: r.returns ?? 0,
     escalationLevel: Math.max(0, ...(r.escalations ?? []).map((e) => e.level)),
-    improperReturns: (r as WithReviewedReturns).improperReturns ?? 0,
+    improperReturns: r.improperReturns ?? 0,
     reopened: r.reopened ?? 0,
     followedUp: r.followUp !== undefined,
     duplicate: r.duplicateOf !== undefined,
