@@ -326,7 +326,7 @@ describe('the office console in Chromium', () => {
     await sup.locator('[data-field=returnReview]').waitFor();
     expect(await sup.textContent('[data-field=returnReview]')).toContain('非本部门职责');
     expect(await sup.textContent('[data-field=returnReview]')).toContain('加班费争议应由法律援助中心办理');
-    expect(await sup.locator('.action-buttons button').allTextContents()).toEqual(['驳回退单', '转办', '调整类别', '备注', '办结']);
+    expect(await sup.locator('.action-buttons button').allTextContents()).toEqual(['驳回退单', '转办', '调整类别', '备注', '办结', '并案（重复件）']);
     await look(sup, 'case-return-review');
     await sup.click('button[data-action=reject-return]');
     await sup.fill('form[data-action=reject-return] textarea[name=reason]', '属权益保障部职责，请继续办理');
@@ -347,7 +347,7 @@ describe('the office console in Chromium', () => {
     await office.click('form[data-action=request-extension] button[type=submit]');
     await office.locator('[data-testid=notice]').filter({ hasText: '已申请延期' }).waitFor();
     expect(await office.textContent('[data-field=extensionRequest]')).toContain('延期待审批');
-    expect(await office.locator('.action-buttons button').allTextContents()).toEqual(['退单', '暂停', '备注', '答复']);
+    expect(await office.locator('.action-buttons button').allTextContents()).toEqual(['退单', '暂停', '备注', '答复', '并案（重复件）']);
 
     await sup.goto(`${runtime.url}/console/cases/${c.id}`);
     await sup.locator('button[data-action=approve-extension]').waitFor();
