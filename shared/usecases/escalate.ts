@@ -10,7 +10,7 @@ import type { CalendarService } from './calendar';
 import { RETURN_REVIEW_STEP } from '../domain/review';
 import { remindReturnReview } from './return-review';
 import { sendOnce } from './notices';
-import { syncTimer, type CaseMailDeps } from './sla-timers';
+import { replaceAndSync, syncTimer, type CaseMailDeps } from './sla-timers';
 
 export interface EscalatorDeps extends CaseMailDeps {
   offices: OfficeStore;
@@ -103,14 +103,7 @@ async function autoClose(deps: EscalatorDeps, fired: TimerPayload, log: Logger):
     { sub: 'system', roles: [] },
     { now, calendar, policy: DEFAULT_LIFECYCLE_POLICY },
   ).record;
-  const next = nextVersion(deps.policy, calendar, record, closed, now);
-  try {
-    await deps.cases.replace(next, record.version);
-  } catch (err) {
-    if (err instanceof VersionConflictError) return 'stale';
-    throw err;
-  }
-  await syncTimer(deps.timers, record, next);
+  if (!(await replaceAndSync(deps, record, nextVersion(deps.policy, calendar, record, closed, now)))) return 'stale';
   log.info('escalator.auto_closed', {});
   return 'auto_closed';
 }

@@ -1,5 +1,4 @@
 import type { CaseRecord } from '../domain/case';
-import { VersionConflictError } from '../domain/errors';
 import { returnReviewStep } from '../domain/review';
 import { nextVersion } from '../domain/sla';
 import { returnReviewNotice } from '../notifications/supervision';
@@ -8,7 +7,7 @@ import type { TimerPayload } from '../ports';
 import { sendOnce } from './notices';
 import type { EscalateOutcome, EscalatorDeps } from './escalate';
 import { RetryLaterError } from '../domain/errors';
-import { syncTimer } from './sla-timers';
+import { replaceAndSync } from './sla-timers';
 
 /** The ledger key of the reminder for one send-back (a later send-back of the same case has its own). */
 export const returnReviewNoticeKey = (review: NonNullable<CaseRecord['returnReview']>) => `return-review:${review.at}`;
@@ -40,14 +39,8 @@ export async function remindReturnReview(deps: EscalatorDeps, fired: TimerPayloa
     if (outcome === 'busy') throw new RetryLaterError('the send-back review reminder is being sent by another invocation');
   } else log.warn('escalator.return_review_no_recipient', { office: review.office });
   const next = nextVersion(deps.policy, calendar, record, { ...record, returnReview: { ...review, remindedAt: now } }, now);
-  try {
-    await deps.cases.replace(next, record.version);
-  } catch (err) {
-    // Decided meanwhile: the reminder went (or was not needed); the decision planned its own timer.
-    if (err instanceof VersionConflictError) return 'stale';
-    throw err;
-  }
-  await syncTimer(deps.timers, record, next);
+  // Decided meanwhile: the reminder went (or was not needed); the decision planned its own timer.
+  if (!(await replaceAndSync(deps, record, next))) return 'stale';
   log.info('escalator.return_review_reminded', { sent: message !== undefined });
   return 'reminded';
 }

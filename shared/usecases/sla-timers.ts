@@ -1,4 +1,5 @@
 import type { CaseRecord } from '../domain/case';
+import { VersionConflictError } from '../domain/errors';
 import type { EscalationPolicy } from '../domain/sla';
 import type { Logger } from '../observability/logger';
 import type { CaseStore, Clock, TimerService } from '../ports';
@@ -30,4 +31,19 @@ export async function syncTimer(timers: TimerService, before: CaseRecord | undef
   // The new timer first: a failed cancel leaves only a stale timer, which fires as a no-op.
   if (next) await timers.schedule({ caseId: after.id, step: next.step, fireAt: next.fireAt, dueAt: after.sla.dueAt, version: next.version });
   if (old && old.step !== next?.step) await timers.cancel(after.id, old.step);
+}
+
+/**
+ * Writes `next` over the version `record` was read at, then brings the timers in step. False when
+ * the case moved on meanwhile (a version conflict): whoever moved it planned its own timer.
+ */
+export async function replaceAndSync(deps: Pick<TimedCaseDeps, 'cases' | 'timers'>, record: CaseRecord, next: CaseRecord): Promise<boolean> {
+  try {
+    await deps.cases.replace(next, record.version);
+  } catch (err) {
+    if (err instanceof VersionConflictError) return false;
+    throw err;
+  }
+  await syncTimer(deps.timers, record, next);
+  return true;
 }
